@@ -1,0 +1,104 @@
+"""Build the consolidated dataset from the extraction cache: normalize, find duplicates, publish.
+
+Documents are processed in batches (vocabulary matching is one cdist per batch)
+and their rows streamed to the store, so memory stays flat as the inbox grows.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from jixiao.extract import Extraction, ExtractionCache
+from jixiao.inbox import InboxFile
+from jixiao.rows import batch_rows, document_row
+from jixiao.store import DatasetWriter, output_lock
+from normalizers.duplicates import find_duplicates
+from normalizers.vocabulary import IndicatorVocabulary
+
+BATCH_DOCUMENTS = 64
+REVIEW_BELOW_SCORE = 90.0
+REVIEW_COLUMNS = ["doc_id", "township", "project_code", "source", "name_raw", "description",
+                  "level2", "indicator_id", "indicator", "match_score", "match_method", "candidates"]
+
+
+class RunSummary(BaseModel):
+    n_documents: int = 0
+    n_ok: int = 0
+    n_partial: int = 0
+    n_failed: int = 0
+    n_projects: int = 0
+    n_indicators: int = 0
+    n_goals: int = 0
+    n_duplicate_groups: int = 0
+    n_review: int = 0
+    n_read: int = 0  # documents read this run (the rest came from the cache)
+    seconds: float = 0.0
+
+
+def build_dataset(files: list[InboxFile], out: Path) -> RunSummary:
+    """Publish all tables for `files` (read results must already be in the cache)."""
+    with output_lock(out):
+        writer = DatasetWriter(out)
+        try:
+            summary = _write_tables(files, ExtractionCache(out), writer, out)
+            writer.publish()
+        except BaseException:
+            writer.abandon()
+            raise
+    return summary
+
+
+def _write_tables(files: list[InboxFile], cache: ExtractionCache, writer: DatasetWriter,
+                  out: Path) -> RunSummary:
+    vocabulary = IndicatorVocabulary.load()
+    first_path: dict[str, str] = {}
+    documents: list[dict] = []
+    review: list[dict] = []
+    unique: list[InboxFile] = []
+    for file in files:
+        if file.doc_id in first_path:
+            documents.append(_identical_copy_row(file, first_path[file.doc_id]))
+        else:
+            first_path[file.doc_id] = file.source_path
+            unique.append(file)
+    for start in range(0, len(unique), BATCH_DOCUMENTS):
+        batch = [(f, cache.get(f.doc_id)) for f in unique[start:start + BATCH_DOCUMENTS]]
+        rows = batch_rows(batch, vocabulary, REVIEW_BELOW_SCORE)
+        for table in ("goals", "projects", "indicators"):
+            writer.append(table, rows.tables[table])
+        documents.extend(rows.tables["documents"])
+        review.extend(rows.review)
+    duplicates = find_duplicates(writer.read_staged("indicators"), writer.read_staged("goals"))
+    writer.append("duplicates", duplicates.rows)
+    for row in documents:
+        row["boilerplate_share"] = duplicates.boilerplate_share.get(row["doc_id"])
+    documents.sort(key=lambda r: r["source_path"])
+    writer.append("documents", documents)
+    _write_review(out / "review.csv", review)
+    status = Counter(r["status"] for r in documents)
+    return RunSummary(n_documents=len(documents), n_ok=status["ok"], n_partial=status["partial"],
+                      n_failed=status["failed"], n_projects=writer.counts["projects"],
+                      n_indicators=writer.counts["indicators"], n_goals=writer.counts["goals"],
+                      n_duplicate_groups=len({r["group_id"] for r in duplicates.rows}), n_review=len(review))
+
+
+def _identical_copy_row(file: InboxFile, original: str) -> dict:
+    extraction = Extraction(doc_id=file.doc_id, format=file.path.suffix.lower().lstrip("."), status="failed",
+                            error=f"identical to {original} (same bytes) — counted once; remove the copy")
+    return document_row(file, extraction)
+
+
+def _write_review(path: Path, rows: list[dict]) -> None:
+    """The review queue as CSV (UTF-8 with BOM so Excel shows the Chinese correctly)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
+        out = csv.DictWriter(fh, fieldnames=REVIEW_COLUMNS, extrasaction="ignore")
+        out.writeheader()
+        out.writerows(rows)
+    os.replace(tmp, path)

@@ -1,0 +1,94 @@
+"""Read and parse one submission, and remember the result by doc_id.
+
+The cache is what makes runs incremental and resumable: a document whose bytes
+(doc_id) and reader version are unchanged is never read again, and a run killed
+half-way keeps every document it finished. Normalization is not cached: a changed
+dictionary re-normalizes from here without re-reading.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel
+
+from extractors import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, read_document
+from jixiao.document import ReadError
+from jixiao.structure import ParsedDocument, parse_document
+
+# Bump when a reader or the structure parser changes what it produces: cached results are then re-read.
+EXTRACTION_VERSION = "1"
+
+Status = Literal["ok", "partial", "failed"]
+
+
+class Extraction(BaseModel):
+    doc_id: str
+    version: str = EXTRACTION_VERSION
+    format: str
+    encoding: str | None = None
+    n_pages: int | None = None
+    status: Status
+    error: str | None = None
+    cacheable: bool = True  # False for unexpected errors, so the next run tries again
+    parsed: ParsedDocument | None = None
+
+
+def extract_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Extraction:
+    """Read + parse one file; every failure becomes a `failed` Extraction, never an exception."""
+    fmt = SUPPORTED_SUFFIXES.get(path.suffix.lower(), path.suffix.lower().lstrip(".") or "unknown")
+    try:
+        document = read_document(path, max_bytes=max_bytes)
+        parsed = parse_document(document)
+    except ReadError as exc:
+        return Extraction(doc_id=doc_id, format=fmt, status="failed", error=str(exc))
+    except Exception as exc:  # a reader bug must not stop the batch; keep the file for a retry
+        return Extraction(doc_id=doc_id, format=fmt, status="failed", cacheable=False,
+                          error=f"could not be processed ({type(exc).__name__}: {exc}) — "
+                                "report this file to the jixiao maintainers")
+    status, error = judge(parsed)
+    return Extraction(doc_id=doc_id, format=document.format, encoding=document.encoding,
+                      n_pages=document.n_pages, status=status, error=error, parsed=parsed)
+
+
+def judge(parsed: ParsedDocument) -> tuple[Status, str | None]:
+    """ok, partial (something recognizable but incomplete) or failed (nothing recognizable)."""
+    if not parsed.goals and not parsed.projects:
+        return "failed", ("no performance-target structure found (no 总体/分项绩效目标 headings and no "
+                          "项目绩效目标表) — check this is the 绩效目标 document")
+    if parsed.problems:
+        return "partial", "; ".join(parsed.problems)
+    return "ok", None
+
+
+class ExtractionCache:
+    """One JSON file per doc_id under `<out>/cache/extract/`."""
+
+    def __init__(self, out_dir: Path):
+        self.root = out_dir / "cache" / "extract"
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, doc_id: str) -> Path:
+        return self.root / f"{doc_id}.json"
+
+    def get(self, doc_id: str) -> Extraction | None:
+        """The stored result for doc_id, if any was stored by this reader version."""
+        try:
+            extraction = Extraction.model_validate_json(self._path(doc_id).read_bytes())
+        except (FileNotFoundError, ValueError):
+            return None  # missing, or half-written by a killed run: read the file again
+        return extraction if extraction.version == EXTRACTION_VERSION else None
+
+    def reusable(self, doc_id: str) -> bool:
+        """True when the file need not be read again (unexpected errors are retried next run)."""
+        extraction = self.get(doc_id)
+        return extraction is not None and extraction.cacheable
+
+    def put(self, extraction: Extraction) -> None:
+        fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(extraction.model_dump_json())
+        os.replace(tmp, self._path(extraction.doc_id))

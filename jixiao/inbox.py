@@ -1,0 +1,103 @@
+"""Find the submissions in an inbox folder and what we know about each before reading it.
+
+Layout: `inbox/<township>/<file>`, optionally `inbox/manifest.csv` with columns
+file,township,unit_code,year. Township comes from the manifest, else the first folder
+under the inbox, else the file name's stem.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+MANIFEST_NAME = "manifest.csv"
+_MANIFEST_COLUMNS = {"file", "township", "unit_code", "year"}
+
+
+class InboxError(Exception):
+    """The inbox or its manifest cannot be used; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class InboxFile:
+    path: Path
+    source_path: str  # relative to the inbox, with forward slashes
+    township: str
+    doc_id: str  # sha256 of the bytes
+    size_bytes: int
+    unit_code: str | None = None  # from the manifest
+    year: int | None = None  # from the manifest
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    township: str | None
+    unit_code: str | None
+    year: int | None
+
+
+def discover_inbox(inbox: Path) -> list[InboxFile]:
+    """Every submission file under `inbox`, sorted by relative path."""
+    if not inbox.is_dir():
+        raise InboxError(f"inbox folder {inbox} does not exist or is not a folder")
+    manifest = read_manifest(inbox / MANIFEST_NAME)
+    files = []
+    for path in sorted(inbox.rglob("*")):
+        rel = path.relative_to(inbox)
+        if not path.is_file() or _ignored(rel):
+            continue
+        source_path = rel.as_posix()
+        entry = manifest.get(source_path, ManifestEntry(None, None, None))
+        township = entry.township or (rel.parts[0] if len(rel.parts) > 1 else path.stem)
+        files.append(InboxFile(path=path, source_path=source_path, township=township,
+                               doc_id=file_sha256(path), size_bytes=path.stat().st_size,
+                               unit_code=entry.unit_code, year=entry.year))
+    return files
+
+
+def _ignored(rel: Path) -> bool:
+    """The manifest, hidden files and Office lock files (~$name.docx) are not submissions."""
+    name = rel.name
+    return rel.as_posix() == MANIFEST_NAME or any(p.startswith(".") for p in rel.parts) or name.startswith("~$")
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_manifest(path: Path) -> dict[str, ManifestEntry]:
+    """Manifest rows keyed by file path relative to the inbox (empty when there is no manifest)."""
+    if not path.exists():
+        return {}
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise InboxError(f"{path}: not UTF-8 or GBK text — save the manifest as UTF-8 CSV")
+    reader = csv.DictReader(io.StringIO(text))
+    missing = _MANIFEST_COLUMNS - set(reader.fieldnames or [])
+    if "file" in missing:
+        raise InboxError(f"{path}: needs a header row with the column 'file' (and township, unit_code, year)")
+    entries = {}
+    for line, row in enumerate(reader, start=2):
+        file = (row.get("file") or "").strip().replace("\\", "/")
+        if not file:
+            continue
+        year = (row.get("year") or "").strip()
+        if year and not year.isdigit():
+            raise InboxError(f"{path} line {line}: year '{year}' is not a number")
+        entries[file] = ManifestEntry(township=(row.get("township") or "").strip() or None,
+                                      unit_code=(row.get("unit_code") or "").strip() or None,
+                                      year=int(year) if year else None)
+    return entries

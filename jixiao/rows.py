@@ -1,0 +1,108 @@
+"""Turn parsed documents into the rows of the contract's tables, normalizing as we go.
+
+This is the one place where the parser's raw structure meets the normalizers
+(pure functions over values) and the vocabulary. It works on a batch of documents
+at a time so that vocabulary matching runs as one `cdist` over the batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from jixiao.extract import Extraction
+from jixiao.inbox import InboxFile
+from jixiao.structure import ParsedDocument
+from normalizers.levels import canonical_basis, canonical_level1, canonical_level2
+from normalizers.sentences import extract_paragraph_targets
+from normalizers.values import parse_indicator_value
+from normalizers.vocabulary import IndicatorVocabulary
+
+TableRows = dict[str, list[dict]]
+
+
+@dataclass
+class BatchRows:
+    tables: TableRows
+    review: list[dict]  # low-confidence and new vocabulary matches
+
+
+def document_row(file: InboxFile, extraction: Extraction | None, n_indicators: int = 0) -> dict:
+    parsed = extraction.parsed if extraction else None
+    return {
+        "doc_id": file.doc_id,
+        "township": file.township,
+        "unit_code": file.unit_code or (parsed.unit_code if parsed else None),
+        "year": file.year or (parsed.year if parsed else None),
+        "source_path": file.source_path,
+        "format": extraction.format if extraction else None,
+        "encoding": extraction.encoding if extraction else None,
+        "status": extraction.status if extraction else "failed",
+        "error": extraction.error if extraction else "not processed (the run stopped before this file)",
+        "n_goals": len(parsed.goals) if parsed else 0,
+        "n_projects": len(parsed.projects) if parsed else 0,
+        "n_indicators": n_indicators,
+        "n_pages": extraction.n_pages if extraction else None,
+        "size_bytes": file.size_bytes,
+    }
+
+
+def _raw_indicators(file: InboxFile, parsed: ParsedDocument) -> list[dict]:
+    """Table rows and paragraph targets, before normalization."""
+    rows = [{"doc_id": file.doc_id, "township": file.township, "source": "table", **ind.model_dump()}
+            for ind in parsed.indicators]
+    items = [g for g in parsed.goals if g.kind == "item" and g.indicator_text]
+    for item in items:
+        for target in extract_paragraph_targets(item.indicator_text):
+            rows.append({"doc_id": file.doc_id, "township": file.township, "source": "paragraph",
+                         "name_raw": target.name_raw, "value_raw": target.value_raw,
+                         "sentence": target.sentence, "item_seq": item.seq})
+    return rows
+
+
+def _normalize(rows: list[dict], years: Sequence[int | None], vocabulary: IndicatorVocabulary) -> list[dict]:
+    """Fill the canonical columns of indicator rows (in place, and returned)."""
+    for row, year in zip(rows, years):
+        level1 = canonical_level1(row.get("level1_raw"))
+        row["level1"] = level1
+        row["level2"] = canonical_level2(row.get("level2_raw"), level1)
+        row["basis"] = canonical_basis(row.get("basis_raw"))
+        value = parse_indicator_value(row.get("value_raw"), year)
+        row.update(operator=value.operator, value=value.value, unit_raw=value.unit_raw, unit=value.unit,
+                   value_base=value.value_base, base_unit=value.base_unit, value_kind=value.value_kind,
+                   grade=value.grade, value_max=value.value_max, value_note=value.reason,
+                   due_date=date.fromisoformat(value.due_date) if value.due_date else None)
+    matches = vocabulary.match_indicators([r.get("name_raw") or "" for r in rows],
+                                          [r.get("description") or r.get("sentence") for r in rows],
+                                          [r.get("level2") for r in rows])
+    for row, match in zip(rows, matches):
+        row.update(indicator_id=match.indicator_id, indicator=match.indicator,
+                   match_score=match.score, match_method=match.method)
+    return rows
+
+
+def batch_rows(batch: Sequence[tuple[InboxFile, Extraction | None]], vocabulary: IndicatorVocabulary,
+               review_below: float) -> BatchRows:
+    """Rows of every table for a batch of documents (duplicates are found later, over all rows)."""
+    tables: TableRows = {"documents": [], "goals": [], "projects": [], "indicators": []}
+    indicators: list[dict] = []
+    years: list[int | None] = []
+    counts: list[int] = []
+    for file, extraction in batch:
+        parsed = extraction.parsed if extraction else None
+        if parsed is None:
+            counts.append(0)
+            continue
+        base = {"doc_id": file.doc_id, "township": file.township}
+        tables["goals"].extend({**base, **g.model_dump()} for g in parsed.goals)
+        year = file.year or parsed.year
+        tables["projects"].extend({**base, "year": year, **p.model_dump()} for p in parsed.projects)
+        raw = _raw_indicators(file, parsed)
+        indicators.extend(raw)
+        years.extend([year] * len(raw))
+        counts.append(len(raw))
+    tables["indicators"] = _normalize(indicators, years, vocabulary) if indicators else []
+    tables["documents"] = [document_row(file, extraction, n) for (file, extraction), n in zip(batch, counts)]
+    review = [r for r in tables["indicators"] if r["match_method"] == "new" or r["match_score"] < review_below]
+    return BatchRows(tables=tables, review=review)

@@ -1,0 +1,115 @@
+"""Write the consolidated dataset: `DIR/parquet/<table>.parquet` and `DIR/district.duckdb`.
+
+Rows stream into Parquet files in a staging folder (the corpus is never held in
+memory), DuckDB is built from those files, and only then are the finished files
+moved into place with atomic renames. A run killed at any point leaves the previous
+dataset as it was.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from jixiao.schema import TABLES, to_arrow
+
+DB_NAME = "district.duckdb"
+
+
+class StoreError(Exception):
+    """The output folder cannot be written or read; the message says why."""
+
+
+@contextmanager
+def output_lock(out: Path) -> Iterator[None]:
+    """Only one run may write an output folder at a time."""
+    out.mkdir(parents=True, exist_ok=True)
+    with (out / ".lock").open("w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise StoreError(f"another jixiao run is writing to {out}; wait for it to finish") from exc
+        yield
+
+
+class DatasetWriter:
+    """Stage all five tables, then publish them together."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.staging = out / f".staging-{os.getpid()}"
+        for stale in out.glob(".staging-*"):
+            shutil.rmtree(stale, ignore_errors=True)  # left by a killed run; the lock says none is alive
+        (self.staging / "parquet").mkdir(parents=True)
+        self._writers: dict[str, pq.ParquetWriter] = {}
+        self.counts: dict[str, int] = {name: 0 for name in TABLES}
+
+    def parquet_path(self, table: str) -> Path:
+        return self.staging / "parquet" / f"{table}.parquet"
+
+    def append(self, table: str, rows: list[dict]) -> None:
+        if not rows:
+            return
+        writer = self._writers.get(table)
+        if writer is None:
+            writer = self._writers[table] = pq.ParquetWriter(self.parquet_path(table), TABLES[table])
+        writer.write_table(to_arrow(table, rows))
+        self.counts[table] += len(rows)
+
+    def read_staged(self, table: str, columns: list[str] | None = None) -> pa.Table:
+        """A staged table read back (for steps that need a whole column, e.g. duplicates)."""
+        self._close(table)
+        path = self.parquet_path(table)
+        if not path.exists():
+            return TABLES[table].empty_table().select(columns or TABLES[table].names)
+        return pq.read_table(path, columns=columns)
+
+    def _close(self, table: str) -> None:
+        writer = self._writers.pop(table, None)
+        if writer is not None:
+            writer.close()
+        elif not self.parquet_path(table).exists():
+            pq.write_table(TABLES[table].empty_table(), self.parquet_path(table))
+
+    def publish(self) -> None:
+        """Build DuckDB from the staged Parquet and move everything into place atomically."""
+        for table in TABLES:
+            self._close(table)
+        staged_db = self.staging / DB_NAME
+        with duckdb.connect(str(staged_db)) as con:
+            for table in TABLES:
+                source = str(self.parquet_path(table)).replace("'", "''")
+                con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet('{source}')")
+        final_parquet = self.out / "parquet"
+        final_parquet.mkdir(exist_ok=True)
+        for table in TABLES:
+            os.replace(self.parquet_path(table), final_parquet / f"{table}.parquet")
+        os.replace(staged_db, self.out / DB_NAME)
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def abandon(self) -> None:
+        for writer in self._writers.values():
+            writer.close()
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def run_query(out: Path, sql: str) -> tuple[list[str], list[tuple]]:
+    """Run SQL read-only over the published dataset; returns column names and rows."""
+    db = out / DB_NAME
+    if not db.exists():
+        raise StoreError(f"no dataset at {db} — run `jixiao run INBOX --out {out}` first")
+    with duckdb.connect(str(db), read_only=True) as con:
+        try:
+            cursor = con.execute(sql)
+        except duckdb.Error as exc:
+            raise StoreError(f"query failed: {exc}") from exc
+        columns = [d[0] for d in cursor.description] if cursor.description else []
+        return columns, cursor.fetchall()
