@@ -35,3 +35,9 @@ def prefect_harness():
 
     with prefect_test_harness():
         yield
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """No tests collected (exit 5) is a broken suite, not a pass."""
+    if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
