@@ -16,7 +16,7 @@ from jixiao.inbox import InboxFile
 from jixiao.structure import ParsedDocument
 from normalizers.levels import canonical_basis, canonical_level1, canonical_level2
 from normalizers.sentences import extract_paragraph_targets
-from normalizers.values import parse_indicator_value
+from normalizers.values import money_context, parse_indicator_value
 from normalizers.vocabulary import IndicatorVocabulary
 
 TableRows = dict[str, list[dict]]
@@ -68,7 +68,8 @@ def _normalize(rows: list[dict], years: Sequence[int | None], vocabulary: Indica
         row["level1"] = level1
         row["level2"] = canonical_level2(row.get("level2_raw"), level1)
         row["basis"] = canonical_basis(row.get("basis_raw"))
-        value = parse_indicator_value(row.get("value_raw"), year)
+        money = money_context(row.get("level2_raw"), row.get("name_raw"), row.get("description"))
+        value = parse_indicator_value(row.get("value_raw"), year, money=money)
         row.update(operator=value.operator, value=value.value, unit_raw=value.unit_raw, unit=value.unit,
                    value_base=value.value_base, base_unit=value.base_unit, value_kind=value.value_kind,
                    grade=value.grade, value_max=value.value_max, value_note=value.reason,

@@ -147,7 +147,11 @@ _INDICATOR_COLUMNS = {
     "description": ("绩效指标描述", "指标描述", "指标解释", "指标内容"),
     "value_raw": ("指标值", "目标值", "年度指标值", "指标目标值"),
     "basis_raw": ("指标值确定依据", "确定依据", "绩效标准", "参考值确定依据", "评价标准", "指标值设定依据"),
+    # budget systems split 指标值 into operator | number | unit columns; they are joined back
+    "operator_part": ("指标方向", "运算符号", "运算符", "指标性质", "符号"),
+    "unit_part": ("计量单位", "度量单位", "单位"),
 }
+_BRACKETED = re.compile(r"[（(][^（()）]*[)）]")
 
 
 def _label_of(text: str, labels: dict[str, tuple[str, ...]]) -> str | None:
@@ -162,7 +166,7 @@ def _label_of(text: str, labels: dict[str, tuple[str, ...]]) -> str | None:
 
 
 def _indicator_column(text: str) -> str | None:
-    folded = fold(text)
+    folded = _BRACKETED.sub("", fold(text))  # "指标值（包含数字及文字描述）" is 指标值
     for key, spellings in _INDICATOR_COLUMNS.items():
         if folded in spellings:
             return key
@@ -434,6 +438,9 @@ class _ProjectState:
                 values[key] = None  # covered from the left: part of a wider cell
             else:
                 values[key] = clean(owner.text)
+        operator, unit = values.pop("operator_part", None), values.pop("unit_part", None)
+        if values.get("value_raw") and (operator or unit):
+            values["value_raw"] = f"{operator or ''}{values['value_raw']}{unit or ''}"
         level1, level2 = self.last_levels
         values["level1_raw"] = values.get("level1_raw") or level1
         values["level2_raw"] = values.get("level2_raw") or level2

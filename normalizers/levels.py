@@ -1,0 +1,88 @@
+"""Canonical 一级指标, 二级指标 and 指标值确定依据 (vocabulary in dictionaries/levels.yaml, basis.yaml).
+
+These are controlled columns: a spelling the dictionaries do not list returns None, so the
+caller can count it for review instead of storing a near-miss as if it were canonical.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+
+from dictionaries import DictionaryError, load_dictionary
+from normalizers.text import compact, match_key
+
+_LEVEL_SUFFIX = re.compile(r"(?:指标|目标)$")
+_BASIS_PARTS = re.compile(r"[、,，/;；和及与+]")
+
+
+def _level_key(raw: str | None) -> str:
+    """产出, 产出指标, "产出\\n指标", （一）产出目标 → 产出."""
+    return _LEVEL_SUFFIX.sub("", match_key(raw))
+
+
+@cache
+def _level1_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for canonical, spellings in load_dictionary("levels")["level1"].items():
+        for spelling in [canonical, *spellings]:
+            key = _level_key(str(spelling))
+            if table.get(key, canonical) != canonical:
+                raise DictionaryError(f"levels.yaml level1: {spelling!r} is under {table[key]!r} and {canonical!r}")
+            table[key] = str(canonical)
+    return table
+
+
+@cache
+def _level2_table() -> dict[str, list[tuple[str, frozenset[str]]]]:
+    """{key: [(canonical 二级, its 一级 parents)]}: one key may name several 二级 (经济)."""
+    table: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    for canonical, entry in load_dictionary("levels")["level2"].items():
+        parents = frozenset(str(p) for p in entry["parents"])
+        for spelling in {_level_key(str(s)) for s in [canonical, *entry["spellings"]]}:
+            table.setdefault(spelling, []).append((str(canonical), parents))
+    return table
+
+
+@cache
+def _basis_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for canonical, spellings in load_dictionary("basis").items():
+        for spelling in [canonical, *spellings]:
+            key = match_key(str(spelling))
+            if table.get(key, canonical) != canonical:
+                raise DictionaryError(f"basis.yaml: {spelling!r} is under {table[key]!r} and {canonical!r}")
+            table[key] = str(canonical)
+    return table
+
+
+@lru_cache(maxsize=4096)
+def canonical_level1(raw: str | None) -> str | None:
+    """产出指标 / 效益指标 / 满意度指标 / 成本指标 / 投入指标, or None when not listed."""
+    return _level1_table().get(_level_key(raw))
+
+
+@lru_cache(maxsize=4096)
+def canonical_level2(raw: str | None, level1: str | None = None) -> str | None:
+    """Canonical 二级指标 (数量指标, 生态效益指标 …), or None when not listed or ambiguous.
+
+    `level1` (raw or canonical) settles spellings shared by two 二级: 经济 under 效益指标 is
+    经济效益指标, under 成本指标 经济成本指标.
+    """
+    candidates = _level2_table().get(_level_key(raw), [])
+    if len(candidates) == 1:
+        return candidates[0][0]
+    parent = canonical_level1(level1)
+    matching = [canonical for canonical, parents in candidates if parent in parents]
+    return matching[0] if len(matching) == 1 else None
+
+
+@lru_cache(maxsize=4096)
+def canonical_basis(raw: str | None) -> str | None:
+    """计划标准 / 行业标准 / 历史标准 / 预算支出标准 / 其他, or None when not listed or mixed."""
+    table = _basis_table()
+    whole = table.get(match_key(raw))
+    if whole is not None:
+        return whole
+    parts = {table.get(match_key(part)) for part in _BASIS_PARTS.split(compact(raw)) if match_key(part)}
+    return parts.pop() if len(parts) == 1 else None

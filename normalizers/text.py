@@ -1,0 +1,64 @@
+"""Text folding shared by every normalizer: one place decides what "the same spelling" means.
+
+Township documents mix full- and half-width forms (＞＝ and >=, ／ and /, ９５％ and 95%) and
+break cells across lines ("经济效益\\n指标"). NFKC folds the widths; the helpers below differ
+only in how much whitespace and punctuation they drop.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+_ENUMERATION = re.compile(r"^(?:[(（]?[0-9一二三四五六七八九十]+[)）.、．]|[(（][0-9一二三四五六七八九十]+[)）])")
+
+
+def fold_width(text: str) -> str:
+    """NFKC: full-width letters, digits and signs become their ASCII twins (％→%, ＞→>)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def clean_cell(text: str | None) -> str:
+    """A cell as one line: width-folded, whitespace runs squeezed to one space, ends stripped."""
+    if text is None:
+        return ""
+    return _SPACES.sub(" ", fold_width(text)).strip()
+
+
+def compact(text: str | None) -> str:
+    """Width-folded with every whitespace removed (Chinese cells split across lines rejoin)."""
+    if text is None:
+        return ""
+    return _SPACES.sub("", fold_width(text))
+
+
+def match_key(text: str | None) -> str:
+    """A label reduced for vocabulary lookup: compact, no leading enumeration, no punctuation."""
+    folded = _ENUMERATION.sub("", compact(text))
+    return "".join(ch for ch in folded if not unicodedata.category(ch).startswith("P"))
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Compact `text` and keep, for every folded character, the index it came from.
+
+    Parsers work on the folded string but report spans of the original, so a unit is
+    returned exactly as written ("元／村"), not as folded ("元/村").
+    """
+    chars: list[str] = []
+    offsets: list[int] = []
+    for index, ch in enumerate(text):
+        if ch.isspace():
+            continue
+        for folded in fold_width(ch):
+            if not folded.isspace():
+                chars.append(folded)
+                offsets.append(index)
+    return "".join(chars), offsets
+
+
+def original_span(text: str, offsets: list[int], start: int, end: int) -> str:
+    """The original text behind folded characters `start:end` (see fold_with_offsets)."""
+    if start >= end:
+        return ""
+    return text[offsets[start] : offsets[end - 1] + 1]
