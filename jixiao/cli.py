@@ -35,7 +35,7 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 def run(
     inbox: Annotated[Path, typer.Argument(help="Folder of submissions: INBOX/<township>/<file>.")],
     out: OutOption = Path("output"),
-    workers: Annotated[int, typer.Option(min=1, help="Documents read in parallel (default: CPU cores).")] = 0,
+    workers: Annotated[int, typer.Option(min=0, help="Documents read in parallel (0 = one per CPU core).")] = 0,
     max_mb: Annotated[int, typer.Option(min=1, help="Reject files larger than this many MB.")] = 50,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
@@ -93,5 +93,5 @@ def print_rows(columns: list[str], rows: list[tuple], limit: int) -> None:
     console.print(f"{len(rows)} rows")
 
 
-def main() -> None:
+if __name__ == "__main__":
     app()

@@ -22,9 +22,8 @@ from normalizers.duplicates import find_duplicates
 from normalizers.vocabulary import IndicatorVocabulary
 
 BATCH_DOCUMENTS = 64
-REVIEW_BELOW_SCORE = 90.0
-REVIEW_COLUMNS = ["doc_id", "township", "project_code", "source", "name_raw", "description",
-                  "level2", "indicator_id", "indicator", "match_score", "match_method", "candidates"]
+REVIEW_COLUMNS = ["doc_id", "township", "project_code", "source", "name_raw", "description", "sentence",
+                  "level2", "indicator_id", "indicator", "match_score", "match_method", "candidates", "reason"]
 
 
 class RunSummary(BaseModel):
@@ -69,7 +68,7 @@ def _write_tables(files: list[InboxFile], cache: ExtractionCache, writer: Datase
             unique.append(file)
     for start in range(0, len(unique), BATCH_DOCUMENTS):
         batch = [(f, cache.get(f.doc_id)) for f in unique[start:start + BATCH_DOCUMENTS]]
-        rows = batch_rows(batch, vocabulary, REVIEW_BELOW_SCORE)
+        rows = batch_rows(batch, vocabulary)
         for table in ("goals", "projects", "indicators"):
             writer.append(table, rows.tables[table])
         documents.extend(rows.tables["documents"])

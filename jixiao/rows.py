@@ -15,6 +15,7 @@ from jixiao.extract import Extraction
 from jixiao.inbox import InboxFile
 from jixiao.structure import ParsedDocument
 from normalizers.levels import canonical_basis, canonical_level1, canonical_level2
+from normalizers.review import review_rows
 from normalizers.sentences import extract_paragraph_targets
 from normalizers.values import money_context, parse_indicator_value
 from normalizers.vocabulary import IndicatorVocabulary
@@ -62,7 +63,7 @@ def _raw_indicators(file: InboxFile, parsed: ParsedDocument) -> list[dict]:
 
 
 def _normalize(rows: list[dict], years: Sequence[int | None], vocabulary: IndicatorVocabulary) -> list[dict]:
-    """Fill the canonical columns of indicator rows (in place, and returned)."""
+    """Fill the canonical columns of indicator rows in place; returns the rows whose match needs review."""
     for row, year in zip(rows, years):
         level1 = canonical_level1(row.get("level1_raw"))
         row["level1"] = level1
@@ -80,11 +81,10 @@ def _normalize(rows: list[dict], years: Sequence[int | None], vocabulary: Indica
     for row, match in zip(rows, matches):
         row.update(indicator_id=match.indicator_id, indicator=match.indicator,
                    match_score=match.score, match_method=match.method)
-    return rows
+    return review_rows(rows, matches, vocabulary)
 
 
-def batch_rows(batch: Sequence[tuple[InboxFile, Extraction | None]], vocabulary: IndicatorVocabulary,
-               review_below: float) -> BatchRows:
+def batch_rows(batch: Sequence[tuple[InboxFile, Extraction | None]], vocabulary: IndicatorVocabulary) -> BatchRows:
     """Rows of every table for a batch of documents (duplicates are found later, over all rows)."""
     tables: TableRows = {"documents": [], "goals": [], "projects": [], "indicators": []}
     indicators: list[dict] = []
@@ -103,7 +103,7 @@ def batch_rows(batch: Sequence[tuple[InboxFile, Extraction | None]], vocabulary:
         indicators.extend(raw)
         years.extend([year] * len(raw))
         counts.append(len(raw))
-    tables["indicators"] = _normalize(indicators, years, vocabulary) if indicators else []
+    review = _normalize(indicators, years, vocabulary) if indicators else []
+    tables["indicators"] = indicators
     tables["documents"] = [document_row(file, extraction, n) for (file, extraction), n in zip(batch, counts)]
-    review = [r for r in tables["indicators"] if r["match_method"] == "new" or r["match_score"] < review_below]
     return BatchRows(tables=tables, review=review)

@@ -1,0 +1,130 @@
+"""What a person should look at after a run, and vocabulary entries they can paste.
+
+The vocabulary grows from review: names the matcher could not place (method "new") and weak fuzzy
+matches go to output/review.csv with their best candidates; `suggest_vocabulary` groups the
+unplaced names of the whole dataset into proposed indicators.yaml entries, so ten spellings of
+one new indicator become one entry with nine synonyms instead of ten NEW- ids.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import yaml
+
+from normalizers.vocabulary import IndicatorMatch, IndicatorVocabulary, name_similarity, normalize_name
+
+_ID_NUMBER = re.compile(r"^IND-(\d+)$")
+_SIMILARITY_ROWS = 2048  # rows of the pairwise matrix computed at once (bounds memory)
+
+
+def format_candidates(candidates: Sequence[tuple[str, str, float]]) -> str:
+    """"IND-0005 巡查次数 85.9; IND-0006 检查次数 85.9": one CSV cell a reviewer can read."""
+    return "; ".join(f"{ident} {name} {score:g}" for ident, name, score in candidates)
+
+
+def review_rows(rows: Sequence[Mapping[str, Any]], matches: Sequence[IndicatorMatch],
+                vocabulary: IndicatorVocabulary) -> list[dict[str, Any]]:
+    """Rows whose match needs a look (new, or fuzzy below review_below), with their candidates.
+
+    `rows` are the indicator rows the names came from (doc_id, township, name_raw, …): their
+    fields are kept, and the match fields and a `reason` are added.
+    """
+    if len(rows) != len(matches):
+        raise ValueError("rows and matches must have the same length")
+    out: list[dict[str, Any]] = []
+    for row, match in zip(rows, matches):
+        if not vocabulary.needs_review(match):
+            continue
+        reason = "not in the vocabulary" if match.method == "new" else "weak fuzzy match"
+        out.append({**row, "indicator_id": match.indicator_id, "indicator": match.indicator,
+                    "match_score": match.score, "match_method": match.method,
+                    "candidates": format_candidates(match.candidates), "reason": reason})
+    return out
+
+
+def _clusters(keys: Sequence[str], link: float) -> list[list[int]]:
+    """Single-link groups: names joined by any chain of pairs scoring at least `link`."""
+    parent = list(range(len(keys)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for start in range(0, len(keys), _SIMILARITY_ROWS):
+        block = name_similarity(keys[start : start + _SIMILARITY_ROWS], keys)
+        for i, j in np.argwhere(block >= link):
+            a, b = root(int(i) + start), root(int(j))
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(keys)):
+        groups[root(i)].append(i)
+    return list(groups.values())
+
+
+def _next_id_number(vocabulary: IndicatorVocabulary) -> int:
+    numbers = [int(m.group(1)) for ind in vocabulary.indicators if (m := _ID_NUMBER.match(ind.id))]
+    return max(numbers, default=0) + 1
+
+
+def suggest_vocabulary(unmatched_names: Sequence[str], level2s: Sequence[str | None] | None = None,
+                       vocabulary: IndicatorVocabulary | None = None) -> str:
+    """Proposed indicators.yaml entries (YAML text, to paste under `indicators:`) for unplaced names.
+
+    Names are grouped by the matcher's own similarity at its fuzzy threshold (single link); the
+    most frequent spelling becomes the name, the others synonyms. With `level2s` (aligned with the
+    names) the most common 二级 is proposed, with the 一级 and the unit family the vocabulary's
+    entries under that 二级 mostly have.
+    """
+    vocabulary = vocabulary or IndicatorVocabulary.load()
+    level2s = level2s if level2s is not None else [None] * len(unmatched_names)
+    if len(level2s) != len(unmatched_names):
+        raise ValueError("unmatched_names and level2s must have the same length")
+    counts: Counter[str] = Counter()
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    level2_votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for raw, level2 in zip(unmatched_names, level2s):
+        key = normalize_name(raw)
+        if key:
+            counts[key] += 1
+            spellings[key][raw.strip()] += 1
+            if level2:
+                level2_votes[key][level2] += 1
+    keys = sorted(counts, key=lambda k: (-counts[k], len(k), k))
+    if not keys:
+        return ""
+    level1_of = {l2: ind.level1 for ind in vocabulary.indicators for l2 in ind.level2}
+    units_of: dict[str, Counter[str]] = defaultdict(Counter)
+    for ind in vocabulary.indicators:
+        for l2 in ind.level2:
+            units_of[l2][ind.unit] += 1
+    groups = sorted(_clusters(keys, vocabulary.settings.threshold),
+                    key=lambda g: (-sum(counts[keys[i]] for i in g), min(g)))
+    number = _next_id_number(vocabulary)
+    blocks: list[str] = []
+    for group in groups:
+        members = sorted((keys[i] for i in group), key=lambda k: (-counts[k], len(k), k))
+        votes = sum((level2_votes[k] for k in members), Counter())
+        level2 = votes.most_common(1)[0][0] if votes else "TODO"
+        entry = {
+            "id": f"IND-{number:04d}",
+            "name": spellings[members[0]].most_common(1)[0][0],
+            "synonyms": [spellings[k].most_common(1)[0][0] for k in members[1:]],
+            "level1": level1_of.get(level2, "TODO"),
+            "level2": [level2],
+            "unit": units_of[level2].most_common(1)[0][0] if level2 in units_of else "text",
+        }
+        number += 1
+        n_rows = sum(counts[k] for k in members)
+        body = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, default_flow_style=None, width=100)
+        comment = (f"  # {n_rows} row(s), {len(members)} spelling(s); check level1/level2 and unit "
+                   "(percent | count | money | date | grade | text)\n")
+        blocks.append(comment + "".join("  " + line + "\n" for line in body.splitlines()))
+    return "".join(blocks)

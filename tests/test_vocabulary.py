@@ -1,0 +1,167 @@
+"""Indicator vocabulary: one id per concept on the shared truth, stable new ids, thresholds, review."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+import yaml
+
+from dictionaries import DictionaryError
+from normalizers.review import review_rows, suggest_vocabulary
+from normalizers.vocabulary import Indicator, IndicatorVocabulary, new_indicator_id, normalize_name
+
+
+@pytest.fixture(scope="module")
+def vocabulary() -> IndicatorVocabulary:
+    return IndicatorVocabulary.load()
+
+
+@pytest.fixture(scope="module")
+def truth_table_rows(shared: Path) -> list[dict]:
+    rows: list[dict] = []
+    for path in sorted((shared / "samples" / "truth").glob("*/*.json")):
+        rows += [r for r in json.loads(path.read_text(encoding="utf-8")).get("indicators") or []
+                 if r["source"] == "table"]
+    assert rows, "the shared truth has no table indicators"
+    return rows
+
+
+def _match_rows(vocabulary: IndicatorVocabulary, rows: list[dict]):
+    return vocabulary.match_indicators([r["name_raw"] for r in rows], [r["description"] for r in rows],
+                                       [r["level2"] for r in rows])
+
+
+def test_every_truth_concept_gets_exactly_one_id_and_ids_are_not_shared(vocabulary, truth_table_rows):
+    ids_of_concept: dict[str, set[str]] = defaultdict(set)
+    concepts_of_id: dict[str, set[str]] = defaultdict(set)
+    for row, match in zip(truth_table_rows, _match_rows(vocabulary, truth_table_rows)):
+        assert match.indicator_id, row["name_raw"]
+        ids_of_concept[row["concept"]].add(match.indicator_id)
+        concepts_of_id[match.indicator_id].add(row["concept"])
+    assert {c: ids for c, ids in ids_of_concept.items() if len(ids) > 1} == {}
+    assert {i: cs for i, cs in concepts_of_id.items() if len(cs) > 1} == {}
+
+
+def test_truth_spellings_still_match_when_removed_from_the_vocabulary(vocabulary, truth_table_rows):
+    """The fuzzy stage on its own: each truth spelling, deleted from the synonyms, must still land
+    on its concept's entry (this is what happens with an unseen document's new spelling)."""
+    matches = _match_rows(vocabulary, truth_table_rows)
+    concept_id = {r["concept"]: m.indicator_id for r, m in zip(truth_table_rows, matches)}
+    checked = 0
+    for row in {normalize_name(r["name_raw"]): r for r in truth_table_rows}.values():
+        key = normalize_name(row["name_raw"])
+        if any(normalize_name(ind.name) == key for ind in vocabulary.indicators):
+            continue
+        held_out = [dataclasses.replace(ind, synonyms=tuple(s for s in ind.synonyms if normalize_name(s) != key))
+                    for ind in vocabulary.indicators]
+        match = _match_rows(IndicatorVocabulary(held_out, vocabulary.settings), [row])[0]
+        assert (match.method, match.indicator_id) == ("fuzzy", concept_id[row["concept"]]), row["name_raw"]
+        checked += 1
+    assert checked >= 10
+
+
+def test_seed_table_names_match_an_entry_expecting_their_level2(vocabulary, seed_path):
+    """The seed's project tables (one tab-indented cell per line, blank line between rows)."""
+    rows, cells = [], []
+    for line in seed_path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("\t"):
+            cells.append(line.strip())
+        elif cells:
+            rows.append(cells)
+            cells = []
+    level2, names, level2s = None, [], []
+    for cells in rows:
+        if len(cells) == 6 and cells[2] != "三级指标":
+            level2 = cells[1] or level2
+            names.append(cells[2])
+            level2s.append(level2)
+    assert len(names) > 40
+    for name, l2, match in zip(names, level2s, vocabulary.match_indicators(names, None, level2s)):
+        assert match.method in ("exact", "synonym", "fuzzy"), name
+        assert l2 in vocabulary.by_id(match.indicator_id).level2, (name, l2, match.indicator)
+
+
+def test_normalization_folds_width_spacing_punctuation_and_trailing_zhibiao(vocabulary):
+    spellings = ["工作完成质量", "工作完成质量指标", " 工作完成 质量 ", "（1）工作完成质量", "工作完成质量。"]
+    matches = vocabulary.match_indicators(spellings)
+    assert {m.indicator_id for m in matches} == {matches[0].indicator_id}
+    assert {m.method for m in matches} == {"exact"}
+    assert normalize_name("购买物品、服务数量") == "购买物品服务数量"
+
+
+def test_unknown_names_get_the_same_new_id_in_every_run_and_spelling_form(vocabulary):
+    names = ["路灯安装数量", "路灯 安装数量", "路灯安装数量指标", "疫苗接种率"]
+    first = vocabulary.match_indicators(names)
+    again = IndicatorVocabulary.load().match_indicators(list(reversed(names)))[::-1]
+    assert [m.indicator_id for m in first] == [m.indicator_id for m in again]
+    assert {m.method for m in first} == {"new"}
+    assert first[0].indicator_id == first[1].indicator_id == first[2].indicator_id == new_indicator_id("路灯安装数量")
+    assert first[3].indicator_id != first[0].indicator_id
+    assert all(m.indicator_id.startswith("NEW-") for m in first)
+
+
+def test_threshold_decides_between_fuzzy_and_new(vocabulary):
+    name = "开展巡查工作次数"
+    match = vocabulary.match_indicators([name])[0]
+    assert match.method == "fuzzy" and 0 < match.score < 100
+    scores = [c[2] for c in match.candidates]
+    assert len(scores) == 3 and scores == sorted(scores, reverse=True) and scores[0] == match.score
+    for threshold, method in [(match.score, "fuzzy"), (match.score + 0.5, "new")]:
+        settings = dataclasses.replace(vocabulary.settings, threshold=threshold)
+        strict = IndicatorVocabulary(vocabulary.indicators, settings)
+        assert strict.match_indicators([name])[0].method == method
+
+
+def test_level2_context_moves_a_name_between_entries(vocabulary):
+    name = "村级组织正常运转情况"
+    by_level2 = {l2: vocabulary.match_indicators([name], None, [l2])[0] for l2 in ("数量指标", "社会效益指标")}
+    for l2, match in by_level2.items():
+        assert l2 in vocabulary.by_id(match.indicator_id).level2
+    assert by_level2["数量指标"].indicator_id != by_level2["社会效益指标"].indicator_id
+    unknown_level2 = vocabulary.match_indicators([name], None, ["某某指标"])[0]
+    assert unknown_level2.score == vocabulary.match_indicators([name])[0].score
+
+
+def test_description_containing_an_entry_spelling_raises_its_score(vocabulary):
+    bare, described = vocabulary.match_indicators(["开展巡查工作次数"] * 2, [None, "全年开展巡查次数"])
+    assert bare.indicator_id == described.indicator_id
+    assert described.score > bare.score
+
+
+def test_empty_names_match_nothing(vocabulary):
+    match = vocabulary.match_indicators([""], [None], [None])[0]
+    assert (match.indicator_id, match.method, match.score) == (None, "new", 0.0)
+
+
+def test_a_spelling_listed_under_two_entries_is_refused(vocabulary):
+    first, second = vocabulary.indicators[:2]
+    clash = dataclasses.replace(second, synonyms=(*second.synonyms, first.name))
+    with pytest.raises(DictionaryError, match=first.id):
+        IndicatorVocabulary([first, clash], vocabulary.settings)
+
+
+def test_review_rows_keep_new_and_weak_matches_with_candidates(vocabulary):
+    names = ["采购次数", "路灯安装数量", "开展巡查工作次数"]
+    rows = [{"doc_id": "d", "name_raw": n} for n in names]
+    weak = IndicatorVocabulary(vocabulary.indicators, dataclasses.replace(vocabulary.settings, review_below=100))
+    queue = review_rows(rows, weak.match_indicators(names), weak)
+    assert [r["name_raw"] for r in queue] == ["路灯安装数量", "开展巡查工作次数"]
+    assert [r["match_method"] for r in queue] == ["new", "fuzzy"]
+    assert all(r["doc_id"] == "d" and r["candidates"].count("IND-") == 3 for r in queue)
+
+
+def test_suggested_vocabulary_groups_spellings_and_loads_as_entries(vocabulary):
+    names = ["路灯安装数量", "安装路灯数量", "路灯安装数量", "疫苗接种率", "新冠疫苗接种率"]
+    text = suggest_vocabulary(names, ["数量指标"] * 3 + ["质量指标"] * 2, vocabulary)
+    entries = yaml.safe_load(text)
+    assert [e["name"] for e in entries] == ["路灯安装数量", "疫苗接种率"]
+    assert entries[0]["synonyms"] == ["安装路灯数量"] and entries[0]["level2"] == ["数量指标"]
+    known_ids = {ind.id for ind in vocabulary.indicators}
+    assert not known_ids & {e["id"] for e in entries}
+    grown = IndicatorVocabulary([*vocabulary.indicators, *(Indicator(e["id"], e["name"], tuple(e["synonyms"]),
+                                 e["level1"], tuple(e["level2"]), e["unit"]) for e in entries)], vocabulary.settings)
+    assert grown.match_indicators(["安装路灯数量"])[0].indicator_id == entries[0]["id"]
