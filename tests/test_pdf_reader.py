@@ -1,0 +1,213 @@
+"""The PDF reader on real PDFs: the shared born-digital sample and the generated fixtures.
+
+Expected texts come from the truth JSON beside each file, never from this test.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from extractors.pdf import read_pdf
+from jixiao.document import Document, Paragraph, ReadError, Table
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "tests" / "fixtures"
+SHARED_SAMPLES = Path(__file__).parents[2] / "shared" / "samples"
+SAMPLE = "石各庄镇/石各庄镇2024年预算绩效目标.pdf"
+ENCRYPTED_SAMPLE = "黄各庄镇/2024年绩效目标（加密）.pdf"
+
+
+def _shared(relative: str) -> Path:
+    path = SHARED_SAMPLES / "inbox" / relative
+    if not path.is_file():
+        pytest.skip(f"shared sample not found at {path}")
+    return path
+
+
+def _fixture(relative: str) -> Path:
+    path = FIXTURES / relative
+    if not path.is_file():
+        pytest.skip(f"generated fixture not found at {path}")
+    return path
+
+
+GOOD_PDFS = {
+    "sample": lambda: (_shared(SAMPLE), SHARED_SAMPLES / "truth" / f"{SAMPLE}.json"),
+    "ruled": lambda: (_fixture("township_ruled.pdf"), FIXTURES / "township_ruled.pdf.json"),
+    "unruled": lambda: (_fixture("township_unruled.pdf"), FIXTURES / "township_unruled.pdf.json"),
+}
+_read_cache: dict[str, tuple[Document, dict]] = {}
+
+
+@pytest.fixture(params=sorted(GOOD_PDFS))
+def read(request) -> tuple[Document, dict]:
+    """(document, truth) for each good PDF, read once per session."""
+    if request.param not in _read_cache:
+        pdf, truth = GOOD_PDFS[request.param]()
+        _read_cache[request.param] = (read_pdf(pdf), json.loads(truth.read_text(encoding="utf-8")))
+    return _read_cache[request.param]
+
+
+def _paragraphs(doc: Document) -> list[str]:
+    return [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+
+
+def _table_rows(doc: Document) -> list[list[str]]:
+    return [[c.text for c in row] for table in doc.tables() for row in table.rows()]
+
+
+def test_format_and_pages(read):
+    doc, _ = read
+    assert doc.format == "pdf"
+    assert doc.n_pages and doc.n_pages >= 2
+    assert {b.prov.page for b in doc.blocks} <= set(range(1, doc.n_pages + 1))
+
+
+def test_wrapped_paragraphs_are_joined_with_exact_cjk_text(read):
+    """Goal texts wrap over several lines in the PDF; each must come back as one paragraph (or its tail)."""
+    doc, truth = read
+    paragraphs = _paragraphs(doc)
+    assert all("\n" not in p for p in paragraphs)
+    goals = [g for g in truth["goals"] if g["kind"] != "project"]
+    assert goals
+    for goal in goals:
+        assert any(p == goal["text"] or p.endswith(goal["text"]) for p in paragraphs), goal["text"]
+    overall = next(g["text"] for g in goals if g["kind"] == "overall")
+    assert overall in paragraphs  # the longest wrapped paragraph, exactly
+
+
+def test_indicator_rows_have_exact_joined_cell_texts(read):
+    """Every table indicator's name, description, value and basis are whole cells of one row."""
+    doc, truth = read
+    rows = _table_rows(doc)
+    indicators = [i for i in truth["indicators"] if i["source"] == "table"]
+    assert indicators
+    for ind in indicators:
+        wanted = [ind["name_raw"], ind["description"], ind["value_raw"], ind["basis_raw"]]
+        assert any(all(w in row for w in wanted) for row in rows), wanted
+
+
+def test_project_codes_are_cells(read):
+    doc, truth = read
+    cells = {text for row in _table_rows(doc) for text in row}
+    assert {p["code"] for p in truth["projects"]} <= cells
+
+
+def test_split_tables_are_joined_without_repeated_header(read):
+    doc, truth = read
+    expected = sum(int(p.split(":")[1]) for p in truth["perturbations"] if p.startswith("tables_split_across_pages:"))
+    joined = [t for t in doc.tables() if t.row_pages and len(set(t.row_pages)) > 1]
+    assert len(joined) == expected
+    for table in joined:
+        assert len(table.row_pages) == table.n_rows
+        assert table.row_pages == sorted(table.row_pages)
+    for table in doc.tables():
+        rows = [[c.text for c in row] for row in table.rows()]
+        assert rows[0] not in rows[1:], "a header row is repeated inside a table"
+
+
+def test_merged_cells_are_spans_covering_free_slots(read):
+    doc, truth = read
+    level1 = {i["level1_raw"] for i in truth["indicators"] if i["source"] == "table"}
+    spans = [c for t in doc.tables() for c in t.cells if c.row_span > 1 and c.text in level1]
+    assert spans, "no merged 一级指标 cell came back as a row span"
+    for table in doc.tables():
+        covered: set[tuple[int, int]] = set()
+        for cell in table.cells:
+            slots = {(r, c) for r in range(cell.row, cell.row + cell.row_span)
+                     for c in range(cell.col, cell.col + cell.col_span)}
+            assert not slots & covered, f"overlapping cells at {cell}"
+            assert all(r < table.n_rows and c < table.n_cols for r, c in slots)
+            covered |= slots
+
+
+def test_blocks_are_in_reading_order_with_provenance(read):
+    doc, _ = read
+    positions = []
+    for block in doc.blocks:
+        assert block.prov.page is not None and block.prov.bbox is not None
+        x0, top, x1, bottom = block.prov.bbox
+        assert x0 < x1 and top < bottom
+        positions.append((block.prov.page, top))
+    assert positions == sorted(positions)
+
+
+def test_tables_have_cells(read):
+    doc, _ = read
+    for table in doc.tables():
+        assert isinstance(table, Table) and table.n_rows >= 2 and table.n_cols >= 2
+        assert any(c.text for c in table.cells)
+
+
+# ---------------------------------------------------------------- failures
+
+
+def _error(path: Path) -> str:
+    with pytest.raises(ReadError) as caught:
+        read_pdf(path)
+    return str(caught.value)
+
+
+def test_encrypted_sample():
+    assert _error(_shared(ENCRYPTED_SAMPLE)).startswith("encrypted PDF (password protected)")
+
+
+def test_encrypted_fixture():
+    assert _error(_fixture("bad/encrypted.pdf")).startswith("encrypted PDF (password protected)")
+
+
+def test_scanned_fixture():
+    message = _error(_fixture("bad/scanned.pdf"))
+    assert "scanned PDF without text layer" in message and "OCR" in message
+
+
+def test_pdf_named_docx_is_still_read():
+    """A good PDF renamed .docx: the reader goes by content, the file name is the dispatcher's business."""
+    doc = read_pdf(_fixture("bad/pdf_named.docx"))
+    assert doc.n_pages and any(isinstance(b, Table) for b in doc.blocks)
+
+
+def test_truncated_pdf(tmp_path: Path):
+    data = _shared(SAMPLE).read_bytes()
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(data[: len(data) // 3])
+    assert "truncated or corrupt PDF" in _error(cut)
+
+
+def test_unmapped_fonts_give_unreadable_text_layer(tmp_path: Path):
+    """Without its ToUnicode maps (renamed in place, offsets unchanged) the sample decodes to garbage."""
+    data = _shared(SAMPLE).read_bytes()
+    assert b"/ToUnicode" in data
+    broken = tmp_path / "no_cmap.pdf"
+    broken.write_bytes(data.replace(b"/ToUnicode", b"/ToUnicodX"))
+    assert "text layer is unreadable" in _error(broken)
+
+
+def test_empty_file(tmp_path: Path):
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    assert "empty file" in _error(empty)
+
+
+def test_docx_bytes_are_not_a_pdf(tmp_path: Path):
+    fake = tmp_path / "really_a_docx.pdf"
+    fake.write_bytes(b"PK\x03\x04" + bytes(200))
+    assert "not a PDF file" in _error(fake)
+
+
+def test_zero_pages(tmp_path: Path):
+    objects = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[]/Count 0>>"]
+    body = b"%PDF-1.4\n"
+    offsets = []
+    for number, obj in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n%s\nendobj\n" % (number, obj)
+    xref = len(body)
+    body += b"xref\n0 3\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    body += b"trailer\n<</Size 3/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % xref
+    pdf = tmp_path / "no_pages.pdf"
+    pdf.write_bytes(body)
+    assert "no pages" in _error(pdf)
