@@ -14,7 +14,7 @@ from datetime import date
 from jixiao.extract import Extraction
 from jixiao.inbox import InboxFile
 from jixiao.structure import ParsedDocument
-from normalizers.levels import canonical_basis, canonical_level1, canonical_level2
+from normalizers.levels import canonical_basis, canonical_level1, canonical_level2, parent_level1
 from normalizers.review import review_rows
 from normalizers.sentences import extract_paragraph_targets
 from normalizers.values import money_context, parse_indicator_value
@@ -66,8 +66,9 @@ def _normalize(rows: list[dict], years: Sequence[int | None], vocabulary: Indica
     """Fill the canonical columns of indicator rows in place; returns the rows whose match needs review."""
     for row, year in zip(rows, years):
         level1 = canonical_level1(row.get("level1_raw"))
-        row["level1"] = level1
-        row["level2"] = canonical_level2(row.get("level2_raw"), level1)
+        level2 = canonical_level2(row.get("level2_raw"), level1)
+        row["level1"] = level1 or parent_level1(level2)
+        row["level2"] = level2
         row["basis"] = canonical_basis(row.get("basis_raw"))
         money = money_context(row.get("level2_raw"), row.get("name_raw"), row.get("description"))
         value = parse_indicator_value(row.get("value_raw"), year, money=money)

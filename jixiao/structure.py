@@ -95,6 +95,8 @@ _TARGET_ITEM = re.compile(
     r"(?:^|(?<=[。；;！!\n]))\s*(?:[（(]?\d+\s*[.、．)）](?!\d)\s*(?:(?:目标内容|目标)\s*\d+\s*[:：]\s*)?"
     r"|(?:目标内容|目标)\s*\d+\s*[:：]\s*)"
 )
+# a 目标内容 line printed outside its table (an unruled PDF, a table cut by a page break)
+_PROJECT_GOAL_LINE = re.compile(r"^\s*(?:(?:绩效|年度)?目标\s*[:：]?\s*)?(?:\d+\s*[.、．]\s*)?目标内容\s*\d*\s*[:：]")
 _SENTENCE_END = "。；;"
 
 _UNIT_SCALE_TO_WAN = {"万元": 1.0, "元": 1e-4, "千元": 0.1, "百万元": 100.0, "亿元": 1e4}
@@ -401,6 +403,9 @@ class _ProjectState:
             code = next((m.group(0) for t in row.texts() if (m := _PROJECT_CODE.search(fold(t)))), None)
             project.project_code = code
 
+    def goal_paragraph(self, text: str) -> None:
+        self._project_goals(self.current, re.sub(r"^\s*(?:绩效|年度)?目标\s*[:：]?\s*(?=\d|目标内容)", "", text))
+
     def _project_goals(self, project: Project, text: str | None) -> None:
         if not text:
             return
@@ -496,6 +501,8 @@ def parse_document(document: Document) -> ParsedDocument:
                 department.section = None
             elif projects.unit(text):
                 continue
+            elif projects.current is not None and department.section is None and _PROJECT_GOAL_LINE.match(text):
+                projects.goal_paragraph(text)
             elif department.section is not None or department.heading(text):
                 department.paragraph(text)
         else:

@@ -78,6 +78,18 @@ def canonical_level2(raw: str | None, level1: str | None = None) -> str | None:
 
 
 @lru_cache(maxsize=4096)
+def parent_level1(level2: str | None) -> str | None:
+    """The 一级 a canonical 二级 belongs to, when it has exactly one (数量指标 → 产出指标).
+
+    Lets a row whose 一级 cell was lost (a merged cell cut by a page break, an unruled PDF
+    that prints the label once mid-block) still get its canonical 一级.
+    """
+    parents = {parent for canonical, parents in _level2_table().get(_level_key(level2), [])
+               if canonical == level2 for parent in parents}
+    return parents.pop() if len(parents) == 1 else None
+
+
+@lru_cache(maxsize=4096)
 def canonical_basis(raw: str | None) -> str | None:
     """计划标准 / 行业标准 / 历史标准 / 预算支出标准 / 其他, or None when not listed or mixed."""
     table = _basis_table()

@@ -144,3 +144,13 @@ def test_truth_levels_and_basis(where: str, indicator: dict) -> None:
     level2 = canonical_level2(indicator["level2_raw"], indicator["level1_raw"])
     assert level2 in [indicator["level2"], *alt.get("level2", [])]
     assert canonical_basis(indicator["basis_raw"]) in [indicator["basis"], *alt.get("basis", [])]
+
+
+def test_parent_level1_only_when_unambiguous():
+    from normalizers.levels import parent_level1
+
+    assert parent_level1("数量指标") == "产出指标"
+    assert parent_level1("服务对象满意度指标") == "满意度指标"
+    assert parent_level1("经济成本指标") == "成本指标"
+    assert parent_level1("不存在的指标") is None
+    assert parent_level1(None) is None

@@ -148,3 +148,15 @@ def test_unit_code_is_shared_prefix_before_project_part():
     assert unit_code_of(["13020824P000010100204", "13020824P000012100213"]) == "13020824"
     assert unit_code_of(["13020824P000010100204"]) == "13020824"
     assert unit_code_of([None]) is None
+
+
+def test_project_goal_lines_outside_the_table_still_count():
+    header = Table.from_rows([["项目编码", "110101P00000001", "项目名称", "测试项目"], ["预算数", "1.5"]])
+    document = Document(format="pdf", blocks=[
+        Paragraph(text="1、测试项目绩效目标表"), header,
+        Paragraph(text="1.目标内容1：开展巡查。"), Paragraph(text="2.目标内容2：保证运转。"),
+        Table.from_rows([["一级指标", "二级指标", "三级指标", "指标值"], ["产出指标", "数量指标", "巡查次数", "≥5次"]]),
+    ])
+    parsed = parse_document(document)
+    goals = [(g.seq, g.goal_text, g.project_code) for g in parsed.goals if g.kind == "project"]
+    assert goals == [(1, "开展巡查。", "110101P00000001"), (2, "保证运转。", "110101P00000001")]
