@@ -76,9 +76,18 @@ def _progress(enabled: bool, total: int) -> Progress:
                     TimeRemainingColumn(), disable=not enabled or total == 0, transient=True)
 
 
+# Worker processes are spawned fresh and each imports Prefect and the readers (a few seconds):
+# worth it only when there is enough reading to share out. Smaller inboxes are read in one thread.
+PROCESS_POOL_MIN_FILES = 50
+
+
 def run_district(inbox: Path, out: Path, workers: int, max_bytes: int = DEFAULT_MAX_BYTES,
                  progress: bool = False) -> RunSummary:
-    """Run the flow with `workers` processes reading documents (threads when workers == 1)."""
-    runner = ProcessPoolTaskRunner(max_workers=workers) if workers > 1 else ThreadPoolTaskRunner(max_workers=1)
+    """Run the flow, reading documents in `workers` processes when the inbox is big enough."""
+    n_files = sum(1 for p in inbox.rglob("*") if p.is_file())
+    if workers > 1 and n_files >= PROCESS_POOL_MIN_FILES:
+        runner = ProcessPoolTaskRunner(max_workers=workers)
+    else:
+        runner = ThreadPoolTaskRunner(max_workers=1)
     configured = district_flow.with_options(task_runner=runner)
     return configured(str(inbox), str(out), max_bytes=max_bytes, progress=progress)

@@ -83,6 +83,32 @@ def query(
     print_rows(columns, rows, limit)
 
 
+vocab_app = typer.Typer(no_args_is_help=True, help="Grow the controlled indicator vocabulary.")
+app.add_typer(vocab_app, name="vocab")
+
+
+@vocab_app.command("suggest")
+def vocab_suggest(
+    out: OutOption = Path("output"),
+    include_paragraphs: Annotated[bool, typer.Option(help="Also cluster names from 绩效指标 sentences.")] = False,
+) -> None:
+    """Cluster indicator names the vocabulary did not know and print YAML entries to paste into
+    dictionaries/indicators.yaml (then re-run: documents are not read again)."""
+    from jixiao.store import StoreError, run_query
+    from normalizers.review import suggest_vocabulary
+
+    sources = "('table', 'paragraph')" if include_paragraphs else "('table')"
+    try:
+        _, rows = run_query(out, "select name_raw, level2 from indicators where match_method = 'new' "
+                                 f"and source in {sources} order by name_raw")
+    except StoreError as exc:
+        raise _fail(str(exc), code=1) from exc
+    if not rows:
+        console.print("every indicator name matched the vocabulary; nothing to suggest")
+        return
+    print(suggest_vocabulary([r[0] for r in rows], [r[1] for r in rows]))
+
+
 def print_rows(columns: list[str], rows: list[tuple], limit: int) -> None:
     table = Table(*columns, show_lines=False)
     for row in rows[:limit]:
