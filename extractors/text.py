@@ -42,7 +42,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
     raise ReadError(
-        "not a readable text file: the bytes are neither UTF-8 nor GBK/GB18030 — "
+        "not a text file: binary content, or an encoding other than UTF-8 or GBK/GB18030 — "
         "save it as UTF-8 text, or send the original docx/PDF"
     )
 

@@ -377,9 +377,15 @@ class _ProjectState:
                 self.plan_columns = None
                 return
             self.plan_columns = None
-        months = {c.col: int(m.group(1)) for c in row.cells if (m := _MONTH_LABEL.match(fold(c.text)))}
+        months = {c.col: (int(m.group(1)), c.text.strip().split("\n", 1)[1:])
+                  for c in row.cells if (m := _MONTH_LABEL.match(fold(c.text.strip().split("\n", 1)[0])))}
         if len(months) >= 2:
-            self.plan_columns = {col: _PLAN_MONTHS[m] for col, m in months.items() if m in _PLAN_MONTHS}
+            plan = {col: (_PLAN_MONTHS[m], rest) for col, (m, rest) in months.items() if m in _PLAN_MONTHS}
+            if any(rest for _, rest in plan.values()):  # the amounts were printed inside the month cells
+                for field_name, rest in plan.values():
+                    setattr(project, field_name, clean(rest[0]) if rest else None)
+            else:
+                self.plan_columns = {col: field_name for col, (field_name, _) in plan.items()}
             return
         for key, cell in labels.items():
             value = row.value_after(cell)
