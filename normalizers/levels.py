@@ -21,16 +21,21 @@ def _level_key(raw: str | None) -> str:
     return _LEVEL_SUFFIX.sub("", match_key(raw))
 
 
+def _spelling_table(entries: dict, key, source: str) -> dict[str, str]:
+    """{folded spelling: canonical} for `canonical: [spellings]` entries; a spelling under two is an error."""
+    table: dict[str, str] = {}
+    for canonical, spellings in entries.items():
+        for spelling in [canonical, *spellings]:
+            folded = key(str(spelling))
+            if table.get(folded, canonical) != canonical:
+                raise DictionaryError(f"{source}: {spelling!r} is under {table[folded]!r} and {canonical!r}")
+            table[folded] = str(canonical)
+    return table
+
+
 @cache
 def _level1_table() -> dict[str, str]:
-    table: dict[str, str] = {}
-    for canonical, spellings in load_dictionary("levels")["level1"].items():
-        for spelling in [canonical, *spellings]:
-            key = _level_key(str(spelling))
-            if table.get(key, canonical) != canonical:
-                raise DictionaryError(f"levels.yaml level1: {spelling!r} is under {table[key]!r} and {canonical!r}")
-            table[key] = str(canonical)
-    return table
+    return _spelling_table(load_dictionary("levels")["level1"], _level_key, "levels.yaml level1")
 
 
 @cache
@@ -46,14 +51,7 @@ def _level2_table() -> dict[str, list[tuple[str, frozenset[str]]]]:
 
 @cache
 def _basis_table() -> dict[str, str]:
-    table: dict[str, str] = {}
-    for canonical, spellings in load_dictionary("basis").items():
-        for spelling in [canonical, *spellings]:
-            key = match_key(str(spelling))
-            if table.get(key, canonical) != canonical:
-                raise DictionaryError(f"basis.yaml: {spelling!r} is under {table[key]!r} and {canonical!r}")
-            table[key] = str(canonical)
-    return table
+    return _spelling_table(load_dictionary("basis"), match_key, "basis.yaml")
 
 
 @lru_cache(maxsize=4096)
