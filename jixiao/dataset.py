@@ -73,7 +73,8 @@ def _write_tables(files: list[InboxFile], cache: ExtractionCache, writer: Datase
             writer.append(table, rows.tables[table])
         documents.extend(rows.tables["documents"])
         review.extend(rows.review)
-    duplicates = find_duplicates(writer.read_staged("indicators"), writer.read_staged("goals"))
+    duplicates = find_duplicates(writer.read_staged("indicators"), writer.read_staged("goals"),
+                                 projects=writer.read_staged("projects"))
     writer.append("duplicates", duplicates.rows)
     for row in documents:
         row["boilerplate_share"] = duplicates.boilerplate_share.get(row["doc_id"])
