@@ -102,7 +102,7 @@ def main() -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"vocabulary     : {len(vocabulary.indicators)} indicators, {n_spellings} spellings")
     print(f"names          : {len(names):,} ({distinct:,} distinct name/description/二级 rows)")
-    print(f"methods        : " + ", ".join(f"{k} {v:,}" for k, v in sorted(methods.items())))
+    print("methods        : " + ", ".join(f"{k} {v:,}" for k, v in sorted(methods.items())))
     variants = [(src[1:], m) for src, m in zip(sources, matches) if src and src.startswith("~")]
     unknown = [m for src, m in zip(sources, matches) if src is None]
     own = sum(m.indicator_id == src for src, m in variants) / len(variants)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -27,12 +26,3 @@ def load_dictionary(name: str) -> Any:
         raise DictionaryError(f"dictionary file {path} is missing") from exc
     except yaml.YAMLError as exc:
         raise DictionaryError(f"dictionary file {path} is not valid YAML: {exc}") from exc
-
-
-def dictionaries_fingerprint() -> str:
-    """A hash of every dictionary file: a changed vocabulary means re-normalizing (not re-reading)."""
-    digest = hashlib.sha256()
-    for path in sorted(DICTIONARY_DIR.glob("*.yaml")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]

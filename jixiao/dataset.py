@@ -101,4 +101,5 @@ def _write_review(path: Path, rows: list[dict]) -> None:
         out = csv.DictWriter(fh, fieldnames=REVIEW_COLUMNS, extrasaction="ignore")
         out.writeheader()
         out.writerows(rows)
+    os.chmod(tmp, 0o644)  # mkstemp makes it private; reviewers on a shared server need to read it
     os.replace(tmp, path)

@@ -29,6 +29,22 @@ def seed_path(shared: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def example_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """examples/inbox read and published once per session (no flow: the flow has its own tests)."""
+    from jixiao.dataset import build_dataset
+    from jixiao.extract import ExtractionCache, extract_file
+    from jixiao.inbox import discover_inbox
+
+    out = tmp_path_factory.mktemp("example-dataset")
+    files = discover_inbox(REPO / "examples" / "inbox")
+    cache = ExtractionCache(out)
+    for file in files:
+        cache.put(extract_file(file.path, file.doc_id))
+    build_dataset(files, out)
+    return out
+
+
+@pytest.fixture(scope="session")
 def prefect_harness():
     """One ephemeral Prefect backend for the whole session (it costs seconds to start)."""
     from prefect.testing.utilities import prefect_test_harness

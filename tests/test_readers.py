@@ -7,7 +7,6 @@ everything needed to reproduce that truth, whatever the format.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
