@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-DICTIONARY_DIR = Path(__file__).resolve().parent
+# JIXIAO_DICTIONARIES points at another folder of the same YAML files (a district's own vocabulary;
+# tests that change a dictionary without touching the package).
+DICTIONARY_DIR = Path(os.environ.get("JIXIAO_DICTIONARIES") or Path(__file__).resolve().parent)
 
 
 class DictionaryError(Exception):

@@ -1,22 +1,33 @@
 """Read a .docx into the document model: body paragraphs and tables in order, merges explicit.
 
-python-docx repeats a merged cell at every grid slot it covers (horizontally via
-gridSpan, vertically via vMerge). We compare the underlying `<w:tc>` elements to
-turn the repeats back into one cell with a row/column span.
+python-docx opens the package; the body is then walked as XML. A table's grid is
+rebuilt from each `<w:tc>`'s gridSpan (horizontal merge) and vMerge (vertical merge),
+one pass per table: python-docx's own `row.cells` looks every merged cell up again
+and takes seconds on a table of thousands of rows. Text is what Word shows: tracked
+insertions are read, tracked deletions and text boxes are not, and a table nested in
+a cell is flattened into that cell's text so nothing is lost.
 """
 
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import docx
-from docx.document import Document as DocxDocument
 from docx.opc.exceptions import PackageNotFoundError
-from docx.table import Table as DocxTable
-from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.oxml.ns import qn
+from lxml import etree
 
 from jixiao.document import Cell, Document, Paragraph, Provenance, ReadError, Table
+
+_P, _TBL, _SDT, _SDT_CONTENT = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
+_T, _TAB, _PTAB, _BR, _CR, _HYPHEN = qn("w:t"), qn("w:tab"), qn("w:ptab"), qn("w:br"), qn("w:cr"), qn("w:noBreakHyphen")
+_BR_TYPE = qn("w:type")
+# Not part of the paragraph's visible text: properties, deleted revisions, drawings and text boxes.
+_ALTERNATE_CONTENT = "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"
+_SKIPPED = {qn("w:pPr"), qn("w:rPr"), qn("w:del"), qn("w:moveFrom"), qn("w:drawing"), qn("w:pict"),
+            qn("w:object"), qn("w:txbxContent"), _ALTERNATE_CONTENT}
 
 
 def read_docx(path: Path) -> Document:
@@ -28,48 +39,92 @@ def read_docx(path: Path) -> Document:
             "truncated or corrupt docx: not a valid zip archive — open it in Word and save it again, "
             "or ask the township to resend it"
         ) from exc
-    return Document(format="docx", blocks=list(_blocks(source)))
+    except etree.XMLSyntaxError as exc:
+        raise ReadError(_xml_error_message(exc)) from exc
+    except ValueError as exc:  # python-docx: "file '…' is not a Word file, content type is …"
+        raise ReadError(f"not a Word document although named .docx ({exc}) — save the 绩效目标 document "
+                        "as .docx in Word or WPS and submit that") from exc
+    return Document(format="docx", blocks=list(_blocks(source.element.body)))
 
 
-def _blocks(source: DocxDocument):
-    for child in source.element.body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            text = DocxParagraph(child, source).text
+def _xml_error_message(exc: etree.XMLSyntaxError) -> str:
+    if "depth" in str(exc).lower():
+        return ("tables nested too deeply inside other tables to read (the Word XML is over 256 levels deep) — "
+                "move the nested tables out into the page, save and submit again")
+    return (f"damaged docx: its text cannot be parsed ({exc}) — open it in Word, save it again, "
+            "or ask the township to resend it")
+
+
+def _blocks(container: etree._Element) -> Iterator[Paragraph | Table]:
+    for child in container.iterchildren():
+        if child.tag == _P:
+            text = _paragraph_text(child)
             if text.strip():
                 yield Paragraph(text=text, prov=Provenance())
-        elif tag == "tbl":
-            yield _table(DocxTable(child, source))
+        elif child.tag == _TBL:
+            yield _table(child)
+        elif child.tag == _SDT:  # a content control (template field): its content is ordinary body
+            content = child.find(_SDT_CONTENT)
+            if content is not None:
+                yield from _blocks(content)
 
 
-def _table(table: DocxTable) -> Table:
-    """Collapse python-docx's repeated merged cells into spans."""
-    rows = [[None] * row.grid_cols_before + list(row.cells) for row in table.rows]
-    grid = [[cell._tc if cell is not None else None for cell in row] for row in rows]
-    n_rows = len(grid)
-    n_cols = max((len(r) for r in grid), default=0)
+def _paragraph_text(p: etree._Element) -> str:
+    """The text Word shows for one `<w:p>`."""
+    return "".join(_run_text(p))
+
+
+def _run_text(element: etree._Element) -> Iterator[str]:
+    for child in element.iterchildren():
+        tag = child.tag
+        if tag == _T:
+            yield child.text or ""
+        elif tag in (_TAB, _PTAB):
+            yield "\t"
+        elif tag == _CR or (tag == _BR and child.get(_BR_TYPE, "textWrapping") == "textWrapping"):
+            yield "\n"
+        elif tag == _HYPHEN:
+            yield "-"
+        elif tag not in _SKIPPED and isinstance(tag, str):
+            yield from _run_text(child)  # runs, hyperlinks, insertions, fields, smart tags
+
+
+def _table(tbl: etree._Element) -> Table:
+    """The table's real cells with their spans, in one pass over its rows."""
     cells: list[Cell] = []
-    for r, row in enumerate(grid):
-        for c, tc in enumerate(row):
-            if tc is None:
-                continue
-            if (c > 0 and row[c - 1] is tc) or (r > 0 and c < len(grid[r - 1]) and grid[r - 1][c] is tc):
-                continue  # covered slot of a cell that starts left or above
-            col_span = 1
-            while c + col_span < len(row) and row[c + col_span] is tc:
-                col_span += 1
-            row_span = 1
-            while r + row_span < n_rows and c < len(grid[r + row_span]) and grid[r + row_span][c] is tc:
-                row_span += 1
-            text = _cell_text(rows[r][c])
-            cells.append(Cell(row=r, col=c, text=text, row_span=row_span, col_span=col_span))
+    above: dict[int, Cell] = {}  # grid column -> the cell that last started there (for vMerge="continue")
+    n_rows = n_cols = 0
+    for r, tr in enumerate(tbl.tr_lst):
+        n_rows = r + 1
+        starts: dict[int, Cell] = {}
+        col = tr.grid_before
+        for tc in tr.tc_lst:
+            span = max(tc.grid_span, 1)
+            merged_into = above.get(col)
+            if tc.vMerge == "continue" and merged_into is not None and merged_into.col_span == span:
+                merged_into.row_span += 1
+                starts[col] = merged_into
+            else:
+                cell = Cell(row=r, col=col, text=_cell_text(tc), col_span=span)
+                cells.append(cell)
+                starts[col] = cell
+            col += span
+        above = starts
+        n_cols = max(n_cols, col)
     return Table(n_rows=n_rows, n_cols=n_cols, cells=cells, prov=Provenance())
 
 
-def _cell_text(cell) -> str:
-    """Paragraphs joined by newlines; nested tables flattened into the text so nothing is lost."""
-    parts = [p.text for p in cell.paragraphs]
-    for nested in cell.tables:
-        for row in nested.rows:
-            parts.append("\t".join(_cell_text(c) for c in row.cells))
+def _cell_text(tc: etree._Element) -> str:
+    """Paragraphs joined by newlines; a nested table becomes tab-separated lines in place."""
+    parts: list[str] = []
+    for child in tc.iterchildren():
+        if child.tag == _P:
+            parts.append(_paragraph_text(child))
+        elif child.tag == _TBL:
+            nested = _table(child)
+            parts.extend("\t".join(cell.text for cell in row) for row in nested.rows())
+        elif child.tag == _SDT:
+            content = child.find(_SDT_CONTENT)
+            if content is not None:
+                parts.extend(_paragraph_text(p) for p in content.iter(_P))
     return "\n".join(parts).strip()

@@ -16,11 +16,11 @@ from pathlib import Path
 
 from jixiao.document import Document, Paragraph, Provenance, ReadError, Table
 
-# Tried in order after the BOM checks; gbk before gb18030 so the common name is recorded.
-_ENCODINGS = ("utf-8", "gbk", "gb18030")
+# Tried in order after UTF-8; gbk before gb18030 so the common name is recorded.
+_CHINESE_ENCODINGS = ("gbk", "gb18030")
+MIXED_ENCODING = "utf-8+gbk"
 # Word's text export leaves bookmark anchors in front of headings: formatting noise, not content.
 _BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
 def read_text(path: Path) -> Document:
@@ -30,21 +30,95 @@ def read_text(path: Path) -> Document:
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
-    """Decode bytes as UTF-8 (with or without BOM), UTF-16 with BOM, or GBK/GB18030."""
+    """Decode bytes as UTF-8 (with or without BOM), UTF-16 with BOM, or GBK/GB18030.
+
+    Best effort, never silent garbage: a file cut off inside its last character keeps the
+    rest; a file pasted together from UTF-8 and GBK parts is decoded line by line and
+    recorded as `utf-8+gbk`, so the mix shows in `documents.encoding`.
+    """
     if not data.strip():
         raise ReadError("empty file (0 bytes)" if not data else "empty file (only blank space)")
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            return _checked(data.decode(name), name), name
-    for name in _ENCODINGS:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return _checked(data.decode(name), name), name
-        except UnicodeDecodeError:
-            continue
-    raise ReadError(
+            return _checked(data.decode("utf-16"), "utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise _undecodable() from exc
+    utf8 = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+    body = data.removeprefix(codecs.BOM_UTF8)
+    text = _utf8_allowing_cut_end(body)
+    if text is not None:
+        return _checked(text, utf8), utf8
+    by_line = _decode_by_line(body)
+    if by_line is not None:
+        return _checked(by_line[0], by_line[1]), by_line[1]
+    for name in _CHINESE_ENCODINGS:
+        text = _first_decoding(body, (name,))
+        if text is not None:
+            return _checked(text, name), name
+    raise _undecodable()
+
+
+def _undecodable() -> ReadError:
+    return ReadError(
         "not a text file: binary content, or an encoding other than UTF-8 or GBK/GB18030 — "
         "save it as UTF-8 text, or send the original docx/PDF"
     )
+
+
+def _utf8_allowing_cut_end(data: bytes) -> str | None:
+    """UTF-8 text, also when the file was cut off inside its last character (that character is dropped)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data":
+            return data[: exc.start].decode("utf-8")
+        return None
+
+
+def _decode_by_line(data: bytes) -> tuple[str, str] | None:
+    """Line-by-line decoding of text that is not UTF-8 as a whole but has UTF-8 Chinese lines.
+
+    That is a file pasted together from UTF-8 and GBK parts (`utf-8+gbk`), or a UTF-8
+    file with a few damaged bytes (kept as U+FFFD). A line is UTF-8 evidence only when it
+    decodes to Chinese text (see `_chinese_utf8`): GBK bytes pass as UTF-8 only by
+    accident, and then not as Chinese. None when no line is such evidence (a GBK file).
+    """
+    decoded: list[str] = []
+    seen: set[str] = set()
+    for line in data.splitlines(keepends=True):
+        text = _chinese_utf8(line)
+        if text is not None:
+            seen.add("utf-8")
+        elif (text := _first_decoding(line, ("gb18030",))) is not None:
+            seen.add("gbk" if not line.isascii() else "ascii")
+        else:  # UTF-8 but not Chinese, or a damaged line, or the seam where two parts meet mid-line
+            text = _first_decoding(line, ("utf-8",)) or line.decode("gb18030", errors="replace")
+        decoded.append(text)
+    if "utf-8" not in seen:
+        return None
+    return "".join(decoded), MIXED_ENCODING if "gbk" in seen else "utf-8"
+
+
+def _first_decoding(data: bytes, encodings: tuple[str, ...]) -> str | None:
+    for name in encodings:
+        try:
+            return data.decode(name)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _chinese_utf8(line: bytes) -> str | None:
+    """The line as UTF-8 if it reads as Chinese text: two or more CJK characters, nothing exotic."""
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    wide = [ch for ch in text if not ch.isascii()]
+    n_cjk = sum(1 for ch in wide if "\u4e00" <= ch <= "\u9fff")
+    chinese_text = all("\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or "\u2010" <= ch <= "\u206f"
+                       for ch in wide)
+    return text if n_cjk >= 2 and chinese_text else None
 
 
 def _checked(text: str, encoding: str) -> str:

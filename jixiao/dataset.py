@@ -7,8 +7,6 @@ and their rows streamed to the store, so memory stays flat as the inbox grows.
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -44,8 +42,10 @@ def build_dataset(files: list[InboxFile], out: Path) -> RunSummary:
     """Publish all tables for `files` (read results must already be in the cache)."""
     with output_lock(out):
         writer = DatasetWriter(out)
+        cache = ExtractionCache(out)
+        cache.discard_partial_writes()  # reading is over: a .tmp left now is from a killed run
         try:
-            summary = _write_tables(files, ExtractionCache(out), writer, out)
+            summary = _write_tables(files, cache, writer)
             writer.publish()
         except BaseException:
             writer.abandon()
@@ -53,8 +53,7 @@ def build_dataset(files: list[InboxFile], out: Path) -> RunSummary:
     return summary
 
 
-def _write_tables(files: list[InboxFile], cache: ExtractionCache, writer: DatasetWriter,
-                  out: Path) -> RunSummary:
+def _write_tables(files: list[InboxFile], cache: ExtractionCache, writer: DatasetWriter) -> RunSummary:
     vocabulary = IndicatorVocabulary.load()
     first_path: dict[str, str] = {}
     documents: list[dict] = []
@@ -62,7 +61,7 @@ def _write_tables(files: list[InboxFile], cache: ExtractionCache, writer: Datase
     unique: list[InboxFile] = []
     for file in files:
         if file.doc_id in first_path:
-            documents.append(_identical_copy_row(file, first_path[file.doc_id]))
+            documents.append(_identical_copy_row(file, first_path[file.doc_id], cache.get(file.doc_id)))
         else:
             first_path[file.doc_id] = file.source_path
             unique.append(file)
@@ -80,7 +79,7 @@ def _write_tables(files: list[InboxFile], cache: ExtractionCache, writer: Datase
         row["boilerplate_share"] = duplicates.boilerplate_share.get(row["doc_id"])
     documents.sort(key=lambda r: r["source_path"])
     writer.append("documents", documents)
-    _write_review(out / "review.csv", review)
+    _write_review(writer.staged_file("review.csv"), review)
     status = Counter(r["status"] for r in documents)
     return RunSummary(n_documents=len(documents), n_ok=status["ok"], n_partial=status["partial"],
                       n_failed=status["failed"], n_projects=writer.counts["projects"],
@@ -88,18 +87,19 @@ def _write_tables(files: list[InboxFile], cache: ExtractionCache, writer: Datase
                       n_duplicate_groups=len({r["group_id"] for r in duplicates.rows}), n_review=len(review))
 
 
-def _identical_copy_row(file: InboxFile, original: str) -> dict:
+def _identical_copy_row(file: InboxFile, original: str, read: Extraction | None) -> dict:
+    """A copy is counted once; the copy of a failed file (two empty files) also says why that one failed."""
+    error = f"identical to {original} (same bytes) — counted once; remove the copy"
+    if read is not None and read.status == "failed":
+        error = f"identical to {original} (same bytes), which failed: {read.error}"
     extraction = Extraction(doc_id=file.doc_id, format=file.path.suffix.lower().lstrip("."), status="failed",
-                            error=f"identical to {original} (same bytes) — counted once; remove the copy")
+                            error=error)
     return document_row(file, extraction)
 
 
 def _write_review(path: Path, rows: list[dict]) -> None:
     """The review queue as CSV (UTF-8 with BOM so Excel shows the Chinese correctly)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
-        out = csv.DictWriter(fh, fieldnames=REVIEW_COLUMNS, extrasaction="ignore")
-        out.writeheader()
-        out.writerows(rows)
-    os.chmod(tmp, 0o644)  # mkstemp makes it private; reviewers on a shared server need to read it
-    os.replace(tmp, path)
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        table = csv.DictWriter(fh, fieldnames=REVIEW_COLUMNS, extrasaction="ignore")
+        table.writeheader()
+        table.writerows(rows)

@@ -87,6 +87,11 @@ class ExtractionCache:
         extraction = self.get(doc_id)
         return extraction is not None and extraction.cacheable
 
+    def discard_partial_writes(self) -> None:
+        """Remove temporary files of writes a killed run never finished (call when no reader runs)."""
+        for partial in self.root.glob("*.tmp"):
+            partial.unlink(missing_ok=True)
+
     def put(self, extraction: Extraction) -> None:
         fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -52,6 +52,10 @@ class DatasetWriter:
         self._writers: dict[str, pq.ParquetWriter] = {}
         self.counts: dict[str, int] = {name: 0 for name in TABLES}
 
+    def staged_file(self, name: str) -> Path:
+        """Where to write a side file (e.g. review.csv) that is published with the tables."""
+        return self.staging / name
+
     def parquet_path(self, table: str) -> Path:
         return self.staging / "parquet" / f"{table}.parquet"
 
@@ -93,6 +97,9 @@ class DatasetWriter:
         for table in TABLES:
             os.replace(self.parquet_path(table), final_parquet / f"{table}.parquet")
         os.replace(staged_db, self.out / DB_NAME)
+        for side_file in self.staging.iterdir():
+            if side_file.is_file():
+                os.replace(side_file, self.out / side_file.name)
         shutil.rmtree(self.staging, ignore_errors=True)
 
     def abandon(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -57,3 +58,33 @@ def pytest_sessionfinish(session, exitstatus):
     """No tests collected (exit 5) is a broken suite, not a pass."""
     if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(scope="session")
+def cli_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Environment for `python -m jixiao.cli` subprocesses: a Prefect home of their own (not the
+    ~/.prefect database every other run on the machine shares), quiet logs, output not wrapped."""
+    home = tmp_path_factory.mktemp("prefect-home")
+    return {**os.environ, "PREFECT_HOME": str(home), "PREFECT_LOGGING_LEVEL": "ERROR",
+            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180", "COLUMNS": "200"}
+
+
+def published_tables(out: Path) -> dict[str, list[str]]:
+    """Every published table as sorted JSON rows; DuckDB must open and hold as many rows as the Parquet."""
+    import duckdb
+    import pyarrow.parquet as pq
+
+    from jixiao.schema import TABLES
+
+    tables = {}
+    with duckdb.connect(str(out / "district.duckdb"), read_only=True) as con:
+        for name in TABLES:
+            rows = pq.read_table(out / "parquet" / f"{name}.parquet").to_pylist()
+            assert con.execute(f"select count(*) from {name}").fetchone()[0] == len(rows), name
+            tables[name] = sorted(json.dumps(r, sort_keys=True, default=str, ensure_ascii=False) for r in rows)
+    return tables
+
+
+def cache_state(out: Path) -> dict[str, tuple[int, int]]:
+    """Each cached extraction's inode and mtime: a document read again gets a new file."""
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (out / "cache" / "extract").glob("*.json")}
