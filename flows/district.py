@@ -1,4 +1,4 @@
-"""The district flow: discover → read each submission (one task per document) → build the dataset.
+"""The district flow: discover → read the submissions (one task per batch of documents) → build the dataset.
 
 Reading is the expensive, parallel part; its results land in the extraction cache
 keyed by doc_id, so task futures carry only a status string and a re-run reads only
@@ -8,40 +8,33 @@ DuckDB + Parquet) runs once, in the flow's process, from the cache.
 
 from __future__ import annotations
 
+import math
+import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
-from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+from prefect.settings import PREFECT_API_URL, temporary_settings
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import unmapped
+from pydantic import SecretStr
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from extractors import DEFAULT_MAX_BYTES
+from flows.reading import read_submissions
 from jixiao.dataset import RunSummary, build_dataset
-from jixiao.extract import ExtractionCache, extract_file
+from jixiao.extract import ExtractionCache
 from jixiao.inbox import InboxFile, discover_inbox
+from jixiao.postgres import write_postgres
+from jixiao.store import output_lock
 
 
-def _retry_on_os_error(task, task_run, state) -> bool:
-    """Retry only I/O hiccups (a network share, a file still being copied); parse errors are final."""
-    try:
-        state.result()
-    except OSError:
-        return True
-    except Exception:
-        return False
-    return False
-
-
-@task(name="read-submission", retries=2, retry_delay_seconds=1, retry_condition_fn=_retry_on_os_error,
-      cache_policy=NO_CACHE)
-def read_submission(path: str, doc_id: str, out: str, max_bytes: int) -> str:
-    """Read + parse one file into the extraction cache; returns its status."""
-    extraction = extract_file(Path(path), doc_id, max_bytes=max_bytes)
-    ExtractionCache(Path(out)).put(extraction)
-    return extraction.status
+class RunnerError(Exception):
+    """The chosen task runner cannot start; the message says what to install or check."""
 
 
 @task(name="build-dataset", cache_policy=NO_CACHE)
@@ -49,26 +42,50 @@ def build_dataset_task(files: list[InboxFile], out: str) -> RunSummary:
     return build_dataset(files, Path(out))
 
 
+@task(name="write-postgres", cache_policy=NO_CACHE)
+def write_postgres_task(out: str, db: SecretStr) -> dict[str, int]:
+    """Copy the tables just published to PostgreSQL, holding the output lock so no other run swaps them."""
+    with output_lock(Path(out)):
+        return write_postgres(Path(out) / "parquet", db.get_secret_value())
+
+
 @flow(name="jixiao-district", log_prints=False, validate_parameters=False)
 def district_flow(inbox: str, out: str = "output", max_bytes: int = DEFAULT_MAX_BYTES,
-                  progress: bool = False) -> RunSummary:
+                  progress: bool = False, db: SecretStr | None = None, batched: bool = True) -> RunSummary:
+    """`db` is a SecretStr so Prefect records the run's parameters without the database password.
+    `batched` reads documents in batches (see `_batches`), else one task per document."""
     started = time.perf_counter()
     files = discover_inbox(Path(inbox))
     cache = ExtractionCache(Path(out))
     unique = {f.doc_id: f for f in reversed(files)}  # first path wins for identical copies
     todo = [f for f in unique.values() if not cache.reusable(f.doc_id)]
     todo.sort(key=lambda f: -f.size_bytes)  # big files first: better load balance across workers
-    futures = read_submission.map([str(f.path) for f in todo], [f.doc_id for f in todo],
-                                  unmapped(out), unmapped(max_bytes)) if todo else []
+    batches = _batches(todo) if batched else [[f] for f in todo]
+    futures = read_submissions.map([[str(f.path) for f in b] for b in batches],
+                                   [[f.doc_id for f in b] for b in batches],
+                                   unmapped(out), unmapped(max_bytes)) if todo else []
     with _progress(progress, len(todo)) as bar:
         task_id = bar.add_task("reading", total=len(todo))
         for future in as_completed(futures):
-            future.result()
-            bar.advance(task_id)
+            bar.advance(task_id, len(future.result()))
     summary = build_dataset_task(files, out)
+    if db is not None:
+        write_postgres_task(out, db)
     summary.n_read = len(todo)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+# Each task costs Prefect's bookkeeping (in a worker process about 0.1 s of CPU), a big share of
+# reading a document: documents go in about READ_BATCHES batches of at least MIN_BATCH documents.
+READ_BATCHES = 32
+MIN_BATCH = 10
+
+
+def _batches(files: list[InboxFile]) -> list[list[InboxFile]]:
+    """Dealt round-robin from the biggest-first list, so every batch gets its share of big files."""
+    n_batches = math.ceil(len(files) / max(MIN_BATCH, math.ceil(len(files) / READ_BATCHES)))
+    return [files[i::n_batches] for i in range(n_batches)]
 
 
 def _progress(enabled: bool, total: int) -> Progress:
@@ -82,12 +99,69 @@ PROCESS_POOL_MIN_FILES = 50
 
 
 def run_district(inbox: Path, out: Path, workers: int, max_bytes: int = DEFAULT_MAX_BYTES,
-                 progress: bool = False) -> RunSummary:
-    """Run the flow, reading documents in `workers` processes when the inbox is big enough."""
+                 progress: bool = False, runner: str = "local", address: str | None = None,
+                 db: str | None = None) -> RunSummary:
+    """Run the flow, reading documents in `workers` local processes when the inbox is big enough,
+    or on Dask (`runner="dask"`): the cluster at `address`, else a local one of `workers` processes.
+    `db`, a PostgreSQL URL, also gets the tables."""
+    if runner == "dask":
+        task_runner = _dask_runner(workers, address)
+    else:
+        task_runner = _local_runner(workers, inbox)
+    configured = district_flow.with_options(task_runner=task_runner)
+    local_workers = (runner == "dask" and not address) or isinstance(task_runner, ProcessPoolTaskRunner)
+    with _shared_prefect_api() if local_workers else nullcontext():
+        # Absolute paths: Dask workers do not share this process's working directory.
+        return configured(str(inbox.resolve()), str(out.resolve()), max_bytes=max_bytes, progress=progress,
+                          db=SecretStr(db) if db else None, batched=runner != "dask")
+
+
+def _local_runner(workers: int, inbox: Path) -> TaskRunner:
     n_files = sum(1 for p in inbox.rglob("*") if p.is_file())
     if workers > 1 and n_files >= PROCESS_POOL_MIN_FILES:
-        runner = ProcessPoolTaskRunner(max_workers=workers)
-    else:
-        runner = ThreadPoolTaskRunner(max_workers=1)
-    configured = district_flow.with_options(task_runner=runner)
-    return configured(str(inbox), str(out), max_bytes=max_bytes, progress=progress)
+        return ProcessPoolTaskRunner(max_workers=workers)
+    return ThreadPoolTaskRunner(max_workers=1)
+
+
+@contextmanager
+def _shared_prefect_api() -> Iterator[None]:
+    """With no Prefect server configured, each Dask worker or pool process would start a private Prefect
+    API (seconds and ~0.2 GiB each, and one can outlive its worker); workers on this machine share this
+    process's instead. Pool processes take it from the environment they are spawned with."""
+    if PREFECT_API_URL.value():
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()  # the one this process's client uses; Prefect stops it at exit
+    server.start()
+    os.environ["PREFECT_API_URL"] = server.api_url  # unset before: PREFECT_API_URL.value() was empty
+    try:
+        with temporary_settings({PREFECT_API_URL: server.api_url}):
+            yield
+    finally:
+        del os.environ["PREFECT_API_URL"]
+
+
+def _dask_runner(workers: int, address: str | None) -> TaskRunner:
+    try:
+        from prefect_dask import DaskTaskRunner
+    except ImportError as exc:
+        raise RunnerError("--runner dask needs Dask: pip install 'jixiao[dask]'") from exc
+    if address:
+        _check_scheduler(address)
+        return DaskTaskRunner(address=address)
+    # One thread per worker process: reading is pure-Python parsing, which threads cannot share out.
+    return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True})
+
+
+def _check_scheduler(address: str) -> None:
+    """Fail in seconds with a clear message, not half a minute into the flow with a traceback."""
+    from distributed import Client
+
+    try:
+        with Client(address, timeout="10s"):
+            pass
+    except (OSError, ValueError) as exc:
+        raise RunnerError(f"no Dask scheduler answers at {address} ({exc}); start one (`dask scheduler`) "
+                          "or correct --address") from exc

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import time
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -18,12 +20,24 @@ err = Console(stderr=True)
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="Output folder (dataset, cache, reports).")]
 
 
+class Runner(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+RunnerOption = Annotated[Runner, typer.Option(help="local: processes on this machine; dask: a Dask cluster "
+                                                   "(--address, else a local one of --workers processes).")]
+
+
 def _quiet_prefect(verbose: bool) -> None:
     """Prefect logs every run at INFO; a clerk only needs our summary. Must run before importing prefect."""
     level = "INFO" if verbose else "ERROR"
     for name in ("PREFECT_LOGGING_LEVEL", "PREFECT_SERVER_LOGGING_LEVEL", "PREFECT_LOGGING_ROOT_LEVEL"):
         os.environ.setdefault(name, level)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", level.lower())  # --runner dask: the cluster's own logs
+    # The local API server starts in a subprocess; on a loaded machine 20 s (the default) is too short.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -38,20 +52,32 @@ def run(
     workers: Annotated[int, typer.Option(min=0, help="Documents read in parallel (0 = one per CPU core).")] = 0,
     max_mb: Annotated[int, typer.Option(min=1, help="Reject files larger than this many MB.")] = 50,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
+    runner: RunnerOption = Runner.local,
+    address: Annotated[str | None, typer.Option(help="Dask scheduler to run on, e.g. tcp://10.0.0.5:8786 "
+                                                     "(--out must be a folder every worker sees).")] = None,
+    db: Annotated[str | None, typer.Option(help="Also write the tables to this PostgreSQL database, "
+                                                "e.g. postgresql://user@host/dbname.")] = None,
 ) -> None:
     """Read every submission in INBOX and (re)build the dataset in --out."""
+    started = time.perf_counter()
     if not inbox.is_dir():
         raise _fail(f"inbox folder {inbox} does not exist or is not a folder")
+    if address and runner is not Runner.dask:
+        raise _fail("--address is the Dask scheduler's address: add --runner dask")
     _quiet_prefect(verbose)
-    from flows.district import run_district
+    from flows.district import RunnerError, run_district
     from jixiao.inbox import InboxError
+    from jixiao.postgres import DatabaseError
     from jixiao.store import StoreError
 
     try:
         summary = run_district(inbox, out, workers=workers or os.cpu_count() or 1,
-                               max_bytes=max_mb * 1024 * 1024, progress=console.is_terminal)
-    except (InboxError, StoreError) as exc:
+                               max_bytes=max_mb * 1024 * 1024, progress=console.is_terminal,
+                               runner=runner.value, address=address, db=db)
+    except (InboxError, StoreError, RunnerError) as exc:
         raise _fail(str(exc)) from exc
+    except DatabaseError as exc:
+        raise _fail(str(exc), code=1) from exc
     table = Table(title=f"jixiao run: {inbox} → {out}", show_header=False)
     table.add_row("documents", f"{summary.n_documents} (ok {summary.n_ok}, partial {summary.n_partial}, "
                                f"failed {summary.n_failed}; read now {summary.n_read}, cached "
@@ -60,7 +86,10 @@ def run(
     table.add_row("indicators", f"{summary.n_indicators} ({summary.n_review} to review in {out / 'review.csv'})")
     table.add_row("goals", str(summary.n_goals))
     table.add_row("duplicate groups", str(summary.n_duplicate_groups))
-    table.add_row("time", f"{summary.seconds:.1f} s")
+    table.add_row("time", f"{time.perf_counter() - started:.1f} s (flow {summary.seconds:.1f} s; the rest is "
+                          "starting Prefect's local API server)")
+    if db:
+        table.add_row("postgresql", "the same tables written")
     console.print(table)
     if summary.n_failed:
         console.print(f"failed documents: jixiao query \"select source_path, error from documents "
@@ -107,6 +136,99 @@ def vocab_suggest(
         console.print("every indicator name matched the vocabulary; nothing to suggest")
         return
     print(suggest_vocabulary([r[0] for r in rows], [r[1] for r in rows]))
+
+
+@app.command()
+def duplicates(
+    out: OutOption = Path("output"),
+    min_townships: Annotated[int, typer.Option(min=1, help="Only groups spanning at least N townships.")] = 2,
+    level: Annotated[str | None, typer.Option(help="Only one level: indicator, goal or project.")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="Groups to print at most.")] = 20,
+) -> None:
+    """Repeated and boilerplate targets, the most widely copied first, with where each copy sits."""
+    from jixiao.analysis import AnalysisError, duplicate_groups
+    from jixiao.store import StoreError
+
+    try:
+        groups = duplicate_groups(out, min_townships=min_townships, level=level)
+    except AnalysisError as exc:
+        raise _fail(str(exc)) from exc
+    except StoreError as exc:
+        raise _fail(str(exc), code=1) from exc
+    for group in groups[:limit]:
+        table = Table("township", "project_code", "similarity", title_justify="left",
+                      title=f"{group.n_townships} townships, {group.n_members} copies · {group.level}/{group.kind} "
+                            f"· {group.group_id}\n{group.text}")
+        for member in group.members:
+            table.add_row(member.township or "", member.project_code or "", f"{member.similarity:.2f}")
+        console.print(table)
+    if len(groups) > limit:
+        console.print(f"… {len(groups) - limit} more groups (raise --limit)")
+    console.print(f"{len(groups)} groups spanning at least {min_townships} townships")
+
+
+@app.command()
+def compare(
+    indicator: Annotated[str, typer.Argument(help="An indicator id (IND-0005), canonical name or any spelling.")],
+    out: OutOption = Path("output"),
+) -> None:
+    """One indicator's targets across townships, in base units, with outliers flagged."""
+    from jixiao.analysis import AnalysisError, compare_indicator
+    from jixiao.store import StoreError
+
+    try:
+        comparison = compare_indicator(out, indicator)
+    except AnalysisError as exc:
+        raise _fail(str(exc)) from exc
+    except StoreError as exc:
+        raise _fail(str(exc), code=1) from exc
+    resolved = comparison.indicator
+    console.print(f"[bold]{resolved.indicator}[/] {resolved.indicator_id} (from {indicator!r}: {resolved.how})")
+    if not comparison.units and not comparison.unquantified:
+        console.print("no rows of this indicator in the dataset")
+    for unit in comparison.units:
+        table = Table("township", "n", "median", "min", "max", "as written", title_justify="left",
+                      title=f"base unit {unit.base_unit}: {unit.n} values, median {unit.median:,.10g}, MAD {unit.mad:,.10g}")
+        for stats in unit.townships:
+            written = "; ".join(v.value_raw or "" for v in unit.values if (v.township or "") == stats.township)
+            table.add_row(stats.township, str(stats.n), f"{stats.median:,.10g}", f"{stats.min:,.10g}", f"{stats.max:,.10g}",
+                          written)
+        console.print(table)
+        for value in unit.outliers:
+            console.print(f"  [red]outlier[/] {value.township} {value.project_code or ''} {value.value_raw} = "
+                          f"{value.value_base:,.10g} {unit.base_unit}: {value.outlier}")
+    if comparison.unquantified:
+        console.print(f"{len(comparison.unquantified)} targets without a number (grades, dates, text): "
+                      + "; ".join(sorted({v.value_raw or "" for v in comparison.unquantified})[:10]))
+
+
+@app.command()
+def export(
+    xlsx: Annotated[Path, typer.Option("--xlsx", help="Workbook to write, e.g. output/district.xlsx.")],
+    out: OutOption = Path("output"),
+) -> None:
+    """Write the dataset to one Excel workbook: a sheet per table, Chinese headers."""
+    from dictionaries import DictionaryError
+    from jixiao.export import ExportError, export_xlsx
+
+    try:
+        counts = export_xlsx(out, xlsx)
+    except (ExportError, DictionaryError) as exc:
+        raise _fail(str(exc), code=1) from exc
+    console.print(f"wrote {xlsx}: " + ", ".join(f"{sheet} {n} rows" for sheet, n in counts.items()))
+
+
+@app.command()
+def report(out: OutOption = Path("output")) -> None:
+    """Write DIR/report.html: one self-contained page (no network needed) summing up the dataset."""
+    from jixiao.report import write_report
+    from jixiao.store import StoreError
+
+    try:
+        path = write_report(out)
+    except StoreError as exc:
+        raise _fail(str(exc), code=1) from exc
+    console.print(f"wrote {path}")
 
 
 def print_rows(columns: list[str], rows: list[tuple], limit: int) -> None:

@@ -8,9 +8,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pdfplumber
 import pytest
 
-from extractors.pdf import read_pdf
+from extractors.pdf import _drawn_pages, read_pdf
 from jixiao.document import Document, Paragraph, ReadError, Table
 
 REPO = Path(__file__).resolve().parents[1]
@@ -211,3 +212,45 @@ def test_zero_pages(tmp_path: Path):
     pdf = tmp_path / "no_pages.pdf"
     pdf.write_bytes(body)
     assert "no pages" in _error(pdf)
+
+
+# ---------------------------------------------------------------- geometry
+
+
+@pytest.mark.parametrize("name", sorted(GOOD_PDFS))
+def test_characters_are_measured_as_pdfminer_measures_them(name: str):
+    """pdfium reads the characters, but their boxes must be pdfminer's (advance width across, font size
+    standing on the descent line down): every gap and size threshold in the layout code was set on that.
+    pdfminer puts some fonts' boxes on or nearer the baseline (it reads a smaller descent for them),
+    so ours may sit lower by up to a fifth of the size, never higher."""
+    pdf, _ = GOOD_PDFS[name]()
+    drawn = _drawn_pages(pdf)
+    with pdfplumber.open(pdf) as reference:
+        assert len(reference.pages) == len(drawn)
+        for page, ours in zip(reference.pages, drawn):
+            theirs = [c for c in page.chars if not c["text"].isspace()]
+            assert len(ours.chars) == len(theirs)
+            key = lambda c: (round(c["x0"], 1), c["top"])
+            for mine, ref in zip(sorted(ours.chars, key=key), sorted(theirs, key=key)):
+                assert mine["text"] == ref["text"]
+                assert abs(mine["size"] - ref["size"]) < 0.01
+                assert abs(mine["x0"] - ref["x0"]) < 0.05, (mine, ref)
+                assert abs(mine["x1"] - ref["x1"]) < 1.0, (mine, ref)  # pdfium adds character spacing
+                assert abs(mine["bottom"] - mine["top"] - mine["size"]) < 0.01
+                shift = mine["bottom"] - ref["bottom"]
+                assert -0.05 < shift < 0.2 * mine["size"], (mine, ref)
+
+
+@pytest.mark.parametrize("name", ["sample", "ruled"])
+def test_ruling_segments_are_pdfplumbers_edges(name: str):
+    """The segments read from the page's paths are the lines and rectangle sides pdfplumber sees."""
+    pdf, _ = GOOD_PDFS[name]()
+    drawn = _drawn_pages(pdf)
+    with pdfplumber.open(pdf) as reference:
+        for page, ours in zip(reference.pages, drawn):
+            theirs = [e for e in page.edges if e["orientation"] in ("h", "v")]
+            assert len(ours.edges) == len(theirs)
+            for edge in ours.edges:
+                assert any(edge["orientation"] == ref["orientation"]
+                           and all(abs(edge[k] - ref[k]) < 0.1 for k in ("x0", "x1", "top", "bottom"))
+                           for ref in theirs), edge

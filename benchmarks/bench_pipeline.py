@@ -1,0 +1,286 @@
+"""Time the whole pipeline against a bare read of the same files, and write the figures to README.md.
+
+    python benchmarks/bench_pipeline.py [--sizes 100 1000] [--corpus-dir DIR] [--seed 7] [--no-readme]
+
+Run from the repository root with the project's Python. For each size it
+
+1. generates a synthetic inbox with the fixture generator (docx / PDF / txt mix, no hostile files),
+   cached under --corpus-dir so re-runs reuse it;
+2. times a BASELINE in this one process: python-docx (paragraph texts + every table cell's text),
+   pdfplumber (`extract_tables()` + `extract_text()` per page), a plain read for txt — nothing else;
+3. times jixiao's own readers (`extractors.read_document`) and structure parser per file, by format;
+4. runs the CLI as a subprocess, `python -m jixiao.cli run INBOX --out OUT`: cold (fresh OUT),
+   warm (nothing changed: every document comes from the cache) and after a dictionary changed
+   (a comment appended to one dictionary file, restored afterwards: everything is re-normalized,
+   nothing re-read), polling the process tree's resident memory with psutil.
+
+The OVERHEAD RATIO is the cold run's wall time over the baseline's wall time (target ≤ 1.0 on
+two cores, with peak memory ≤ 1 GiB at 1,000 documents). The baseline's time excludes interpreter
+start and imports; the run's includes them and Prefect's ephemeral API server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import docx
+import pdfplumber
+import psutil
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from extractors import SUPPORTED_SUFFIXES, read_document
+from jixiao.structure import parse_document
+
+README = REPO / "benchmarks" / "README.md"
+BEGIN, END = "<!-- bench_pipeline:begin -->", "<!-- bench_pipeline:end -->"
+CHANGED_DICTIONARY = REPO / "dictionaries" / "basis.yaml"
+FORMATS = ("docx", "pdf", "txt")
+GIB = 1024**3
+
+
+@dataclass
+class FormatTimes:
+    """Documents, pages and seconds spent per format."""
+
+    documents: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    pages: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+    def add(self, fmt: str, seconds: float, pages: int = 0) -> None:
+        self.documents[fmt] += 1
+        self.pages[fmt] += pages
+        self.seconds[fmt] += seconds
+
+    @property
+    def total_seconds(self) -> float:
+        return sum(self.seconds.values())
+
+
+@dataclass
+class RunFigures:
+    wall: float
+    cpu: float
+    peak_rss: int
+    peak_pss: int
+    peak_rss_one: int
+    read_now: int
+    n_documents: int
+
+
+def corpus(root: Path, size: int, seed: int) -> Path:
+    """The cached inbox of `size` documents, generated on first use (into a scratch folder, then renamed)."""
+    inbox = root / f"inbox-{size}-seed{seed}"
+    if inbox.is_dir():
+        return inbox
+    scratch = root / f".{inbox.name}.partial"
+    shutil.rmtree(scratch, ignore_errors=True)
+    print(f"generating {size} documents into {inbox} …", flush=True)
+    subprocess.run([sys.executable, "-m", "fixtures.generate", "inbox", str(scratch), "--documents", str(size),
+                    "--seed", str(seed), "--no-bad"], cwd=REPO, check=True)
+    scratch.rename(inbox)
+    return inbox
+
+
+def inbox_files(inbox: Path) -> list[Path]:
+    return sorted(p for p in inbox.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+
+
+def baseline(files: list[Path]) -> tuple[FormatTimes, float, float]:
+    """The bare read, in this process: (per-format times, wall seconds, CPU seconds)."""
+    times = FormatTimes()
+    wall, cpu = time.perf_counter(), time.process_time()
+    for path in files:
+        fmt = SUPPORTED_SUFFIXES[path.suffix.lower()]
+        start = time.perf_counter()
+        pages = 0
+        if fmt == "docx":
+            document = docx.Document(str(path))
+            _ = [p.text for p in document.paragraphs]
+            _ = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+        elif fmt == "pdf":
+            with pdfplumber.open(path) as pdf:
+                for page in pdf.pages:
+                    page.extract_tables()
+                    page.extract_text()
+                    pages += 1
+        else:
+            path.read_bytes()
+        times.add(fmt, time.perf_counter() - start, pages)
+    return times, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def readers(files: list[Path]) -> tuple[FormatTimes, FormatTimes]:
+    """jixiao's readers and structure parser per file, in this process: (read times, parse times)."""
+    read, parse = FormatTimes(), FormatTimes()
+    for path in files:
+        fmt = SUPPORTED_SUFFIXES[path.suffix.lower()]
+        start = time.perf_counter()
+        document = read_document(path)
+        middle = time.perf_counter()
+        parse_document(document)
+        pages = document.n_pages or 0
+        read.add(fmt, middle - start, pages)
+        parse.add(fmt, time.perf_counter() - middle, pages)
+    return read, parse
+
+
+def jixiao_run(inbox: Path, out: Path) -> RunFigures:
+    """`python -m jixiao.cli run` as a subprocess: wall and CPU time, peak RSS of its process tree."""
+    env = {**os.environ, "COLUMNS": "200"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "jixiao.cli", "run", str(inbox), "--out", str(out)],
+                               cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peaks = [0, 0, 0]
+    watcher = threading.Thread(target=_watch_memory, args=(process.pid, peaks), daemon=True)
+    watcher.start()
+    output, _ = process.communicate()
+    wall = time.perf_counter() - start
+    watcher.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if process.returncode != 0:
+        raise SystemExit(f"jixiao run failed ({process.returncode}):\n{output}")
+    counts = re.search(r"documents\s*│\s*(\d+) .*read now (\d+)", output)
+    if counts is None:
+        raise SystemExit(f"no run summary in the output:\n{output}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return RunFigures(wall, cpu, peaks[0], peaks[1], peaks[2], int(counts[2]), int(counts[1]))
+
+
+def _watch_memory(pid: int, peaks: list[int]) -> None:
+    """Poll the memory of the process and all its descendants: peaks of the RSS sum, of the PSS sum (shared
+    pages counted once) and of the largest single RSS."""
+    try:
+        root = psutil.Process(pid)
+    except psutil.NoSuchProcess:
+        return
+    while root.is_running() and root.status() != psutil.STATUS_ZOMBIE:
+        rss, pss = [], []
+        try:
+            for proc in [root, *root.children(recursive=True)]:
+                try:
+                    memory = proc.memory_full_info()
+                except psutil.NoSuchProcess:
+                    continue
+                rss.append(memory.rss)
+                pss.append(memory.pss)
+        except psutil.NoSuchProcess:
+            break
+        if rss:
+            peaks[0] = max(peaks[0], sum(rss))
+            peaks[1] = max(peaks[1], sum(pss))
+            peaks[2] = max(peaks[2], max(rss))
+        time.sleep(0.05)
+
+
+def changed_dictionary_run(inbox: Path, out: Path) -> RunFigures:
+    """A run after a dictionary file changed (a comment appended, then the exact bytes restored)."""
+    original = CHANGED_DICTIONARY.read_bytes()
+    edited = original + b"\n# bench_pipeline: dictionary changed\n"
+    CHANGED_DICTIONARY.write_bytes(edited)
+    try:
+        return jixiao_run(inbox, out)
+    finally:
+        if CHANGED_DICTIONARY.read_bytes() == edited:  # never undo someone else's edit made meanwhile
+            CHANGED_DICTIONARY.write_bytes(original)
+
+
+def rate(count: float, seconds: float) -> str:
+    return f"{count / seconds:,.1f}" if seconds > 0 and count else "—"
+
+
+def bench(size: int, root: Path, seed: int) -> list[str]:
+    """Run every measurement for one corpus size; return its Markdown lines (also printed)."""
+    inbox = corpus(root, size, seed)
+    files = inbox_files(inbox)
+    print(f"\n== {size} documents: {inbox} ({len(files)} files)", flush=True)
+    base, base_wall, base_cpu = baseline(files)
+    print(f"baseline: {base_wall:.1f} s wall, {base_cpu:.1f} s CPU", flush=True)
+    read, parse = readers(files)
+    print(f"jixiao readers: {read.total_seconds:.1f} s, parser: {parse.total_seconds:.1f} s", flush=True)
+    out = Path(tempfile.mkdtemp(prefix=f"jixiao-bench-out-{size}-"))
+    try:
+        cold = jixiao_run(inbox, out)
+        print(f"cold run: {cold.wall:.1f} s", flush=True)
+        warm = jixiao_run(inbox, out)
+        print(f"warm run: {warm.wall:.1f} s", flush=True)
+        changed = changed_dictionary_run(inbox, out)
+        print(f"dictionary-changed run: {changed.wall:.1f} s", flush=True)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+    mix = ", ".join(f"{base.documents[f]} {f}" for f in FORMATS)
+    lines = [f"### {size} documents ({len(files)} files: {mix}; {base.pages['pdf']} PDF pages)", "",
+             ("| per format | baseline docs/s | baseline pages/s | jixiao read docs/s | jixiao read pages/s "
+              "| jixiao read+parse docs/s |"),
+             "|---|---:|---:|---:|---:|---:|"]
+    for fmt in FORMATS:
+        both = read.seconds[fmt] + parse.seconds[fmt]
+        lines.append(f"| {fmt} | {rate(base.documents[fmt], base.seconds[fmt])} "
+                     f"| {rate(base.pages[fmt], base.seconds[fmt])} | {rate(read.documents[fmt], read.seconds[fmt])} "
+                     f"| {rate(read.pages[fmt], read.seconds[fmt])} | {rate(read.documents[fmt], both)} |")
+    lines += ["", ("| whole inbox | wall s | CPU s | peak memory of the process tree: RSS sum / PSS sum "
+                   "(largest process) | read now / documents |"),
+              "|---|---:|---:|---:|---:|",
+              f"| baseline (one process) | {base_wall:.1f} | {base_cpu:.1f} | — | {len(files)} / {len(files)} |"]
+    for name, run in (("`jixiao run` cold", cold), ("`jixiao run` warm (unchanged inbox)", warm),
+                      ("`jixiao run` after a dictionary change", changed)):
+        lines.append(f"| {name} | {run.wall:.1f} | {run.cpu:.1f} | {run.peak_rss / GIB:.2f} / "
+                     f"{run.peak_pss / GIB:.2f} GiB ({run.peak_rss_one / GIB:.2f} GiB) "
+                     f"| {run.read_now} / {run.n_documents} |")
+    ratio = cold.wall / base_wall
+    verdict = "meets" if ratio <= 1.0 and cold.peak_rss <= GIB else "misses"
+    lines += ["", (f"**Overhead ratio** (cold run wall / baseline wall): **{ratio:.2f}** "
+                   f"(CPU: {cold.cpu / base_cpu:.2f}); peak memory {cold.peak_rss / GIB:.2f} GiB RSS, "
+                   f"{cold.peak_pss / GIB:.2f} GiB PSS — {verdict} the target (≤ 1.0, ≤ 1 GiB RSS)."), ""]
+    if warm.read_now or changed.read_now:
+        lines.append(f"WARNING: documents were re-read (warm {warm.read_now}, dictionary change {changed.read_now}).")
+    print("\n".join(lines), flush=True)
+    return lines
+
+
+def write_readme(command: str, started: str, load: tuple[float, float, float], sections: list[str]) -> None:
+    """Replace the figures between the markers in benchmarks/README.md (the rest is hand-written)."""
+    loads = ", ".join(f"{x:.1f}" for x in load)
+    block = [BEGIN, (f"Measured {started} on {os.cpu_count()} cores "
+                     f"(load average before the run: {loads}) with:"), "", "```", command, "```", "", *sections, END]
+    text = README.read_text(encoding="utf-8") if README.exists() else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
+    if BEGIN not in text:
+        text = f"{text.rstrip()}\n\n{BEGIN}\n{END}\n"
+    head, rest = text.split(BEGIN, 1)
+    tail = rest.split(END, 1)[1]
+    README.write_text(head + "\n".join(block) + tail, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--corpus-dir", type=Path, default=Path(tempfile.gettempdir()) / "jixiao-bench")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-readme", action="store_true", help="print the figures only")
+    args = parser.parse_args()
+    args.corpus_dir.mkdir(parents=True, exist_ok=True)
+    command = "python benchmarks/bench_pipeline.py " + " ".join(sys.argv[1:])
+    started, load = time.strftime("%Y-%m-%d %H:%M"), os.getloadavg()
+    sections = [line for size in args.sizes for line in bench(size, args.corpus_dir, args.seed)]
+    if not args.no_readme:
+        write_readme(command.strip(), started, load, sections)
+        print(f"figures written to {README.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()
