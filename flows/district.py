@@ -50,30 +50,46 @@ def write_postgres_task(out: str, db: SecretStr) -> dict[str, int]:
 
 
 @flow(name="jixiao-district", log_prints=False, validate_parameters=False)
-def district_flow(inbox: str, out: str = "output", max_bytes: int = DEFAULT_MAX_BYTES,
-                  progress: bool = False, db: SecretStr | None = None, batched: bool = True) -> RunSummary:
-    """`db` is a SecretStr so Prefect records the run's parameters without the database password.
-    `batched` reads documents in batches (see `_batches`), else one task per document."""
+def district_flow(inbox: str, out: str = "output", max_bytes: int = DEFAULT_MAX_BYTES, progress: bool = False,
+                  db: SecretStr | None = None, runner: str = "local", workers: int = 1,
+                  address: str | None = None) -> RunSummary:
+    """Discover → read what is new → build the dataset (→ PostgreSQL).
+
+    `db` is a SecretStr so Prefect records the run's parameters without the database password.
+    """
     started = time.perf_counter()
     files = discover_inbox(Path(inbox))
     cache = ExtractionCache(Path(out))
     unique = {f.doc_id: f for f in reversed(files)}  # first path wins for identical copies
     todo = [f for f in unique.values() if not cache.reusable(f.doc_id)]
     todo.sort(key=lambda f: -f.size_bytes)  # big files first: better load balance across workers
-    batches = _batches(todo) if batched else [[f] for f in todo]
-    futures = read_submissions.map([[str(f.path) for f in b] for b in batches],
-                                   [[f.doc_id for f in b] for b in batches],
-                                   unmapped(out), unmapped(max_bytes)) if todo else []
-    with _progress(progress, len(todo)) as bar:
-        task_id = bar.add_task("reading", total=len(todo))
-        for future in as_completed(futures):
-            bar.advance(task_id, len(future.result()))
+    if todo:
+        # Dask keeps one task per document (its scheduler balances them); locally, batches (see _batches).
+        batches = [[f] for f in todo] if runner == "dask" else _batches(todo)
+        reader = read_documents.with_options(task_runner=_task_runner(runner, workers, address, len(todo)))
+        reader([[str(f.path) for f in b] for b in batches], [[f.doc_id for f in b] for b in batches],
+               out, max_bytes, progress)
     summary = build_dataset_task(files, out)
     if db is not None:
         write_postgres_task(out, db)
     summary.n_read = len(todo)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+@flow(name="read-documents", log_prints=False, validate_parameters=False)
+def read_documents(paths: list[list[str]], doc_ids: list[list[str]], out: str, max_bytes: int,
+                   progress: bool) -> None:
+    """Read batches of documents into the extraction cache on this subflow's task runner.
+
+    A subflow of its own so its worker processes (or local Dask cluster) shut down when reading
+    ends: their memory is free again before the dataset build, the other memory peak of a run.
+    """
+    futures = read_submissions.map(paths, doc_ids, unmapped(out), unmapped(max_bytes))
+    with _progress(progress, sum(len(b) for b in paths)) as bar:
+        task_id = bar.add_task("reading", total=sum(len(b) for b in paths))
+        for future in as_completed(futures):
+            bar.advance(task_id, len(future.result()))
 
 
 # Each task costs Prefect's bookkeeping (in a worker process about 0.1 s of CPU), a big share of
@@ -94,31 +110,34 @@ def _progress(enabled: bool, total: int) -> Progress:
 
 
 # Worker processes are spawned fresh and each imports Prefect and the readers (a few seconds):
-# worth it only when there is enough reading to share out. Smaller inboxes are read in one thread.
+# worth it only when there are enough documents to read. Fewer are read in one thread.
 PROCESS_POOL_MIN_FILES = 50
 
 
 def run_district(inbox: Path, out: Path, workers: int, max_bytes: int = DEFAULT_MAX_BYTES,
                  progress: bool = False, runner: str = "local", address: str | None = None,
                  db: str | None = None) -> RunSummary:
-    """Run the flow, reading documents in `workers` local processes when the inbox is big enough,
+    """Run the flow, reading documents in `workers` local processes when there are enough to read,
     or on Dask (`runner="dask"`): the cluster at `address`, else a local one of `workers` processes.
     `db`, a PostgreSQL URL, also gets the tables."""
     if runner == "dask":
-        task_runner = _dask_runner(workers, address)
-    else:
-        task_runner = _local_runner(workers, inbox)
-    configured = district_flow.with_options(task_runner=task_runner)
-    local_workers = (runner == "dask" and not address) or isinstance(task_runner, ProcessPoolTaskRunner)
+        _check_dask(address)
+    local_workers = (runner == "dask" and not address) or (runner == "local" and workers > 1)
     with _shared_prefect_api() if local_workers else nullcontext():
         # Absolute paths: Dask workers do not share this process's working directory.
-        return configured(str(inbox.resolve()), str(out.resolve()), max_bytes=max_bytes, progress=progress,
-                          db=SecretStr(db) if db else None, batched=runner != "dask")
+        return district_flow(str(inbox.resolve()), str(out.resolve()), max_bytes=max_bytes, progress=progress,
+                             db=SecretStr(db) if db else None, runner=runner, workers=workers, address=address)
 
 
-def _local_runner(workers: int, inbox: Path) -> TaskRunner:
-    n_files = sum(1 for p in inbox.rglob("*") if p.is_file())
-    if workers > 1 and n_files >= PROCESS_POOL_MIN_FILES:
+def _task_runner(runner: str, workers: int, address: str | None, n_documents: int) -> TaskRunner:
+    if runner == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        if address:
+            return DaskTaskRunner(address=address)
+        # One thread per worker process: reading is pure-Python parsing, which threads cannot share out.
+        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True})
+    if workers > 1 and n_documents >= PROCESS_POOL_MIN_FILES:
         return ProcessPoolTaskRunner(max_workers=workers)
     return ThreadPoolTaskRunner(max_workers=1)
 
@@ -143,16 +162,14 @@ def _shared_prefect_api() -> Iterator[None]:
         del os.environ["PREFECT_API_URL"]
 
 
-def _dask_runner(workers: int, address: str | None) -> TaskRunner:
+def _check_dask(address: str | None) -> None:
+    """Fail before the flow starts when Dask is missing or the scheduler does not answer."""
     try:
-        from prefect_dask import DaskTaskRunner
+        import prefect_dask  # noqa: F401
     except ImportError as exc:
         raise RunnerError("--runner dask needs Dask: pip install 'jixiao[dask]'") from exc
     if address:
         _check_scheduler(address)
-        return DaskTaskRunner(address=address)
-    # One thread per worker process: reading is pure-Python parsing, which threads cannot share out.
-    return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True})
 
 
 def _check_scheduler(address: str) -> None:

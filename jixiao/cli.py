@@ -86,8 +86,8 @@ def run(
     table.add_row("indicators", f"{summary.n_indicators} ({summary.n_review} to review in {out / 'review.csv'})")
     table.add_row("goals", str(summary.n_goals))
     table.add_row("duplicate groups", str(summary.n_duplicate_groups))
-    table.add_row("time", f"{time.perf_counter() - started:.1f} s (flow {summary.seconds:.1f} s; the rest is "
-                          "starting Prefect's local API server)")
+    table.add_row("time", f"{time.perf_counter() - started:.1f} s (flow {summary.seconds:.1f} s; the rest is start-up: "
+                          "imports and Prefect's local API server)")
     if db:
         table.add_row("postgresql", "the same tables written")
     console.print(table)

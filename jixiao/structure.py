@@ -97,6 +97,8 @@ _TARGET_ITEM = re.compile(
 )
 # a 目标内容 line printed outside its table (an unruled PDF, a table cut by a page break)
 _PROJECT_GOAL_LINE = re.compile(r"^\s*(?:(?:绩效|年度)?目标\s*[:：]?\s*)?(?:\d+\s*[.、．]\s*)?目标内容\s*\d*\s*[:：]")
+# "项目编码 XXX 项目名称 YYY" printed as a line of text (a table row the PDF lost its rules for)
+_CODE_LINE = re.compile(r"^项目(?:编码|代码|编号)[:：]?(?P<code>[0-9A-Z]{8,})(?:项目名称[:：]?(?P<name>.+))?$")
 _SENTENCE_END = "。；;"
 
 _UNIT_SCALE_TO_WAN = {"万元": 1.0, "元": 1e-4, "千元": 0.1, "百万元": 100.0, "亿元": 1e4}
@@ -409,6 +411,19 @@ class _ProjectState:
             code = next((m.group(0) for t in row.texts() if (m := _PROJECT_CODE.search(fold(t)))), None)
             project.project_code = code
 
+    def code_line(self, text: str, page: int | None) -> bool:
+        """A 项目编码/项目名称 line outside a table starts a project like the table row would."""
+        match = _CODE_LINE.match(fold(text))
+        if not match:
+            return False
+        project = self.current
+        if project is None or project.project_code or self.columns is not None:
+            project = self.start_project(page)
+        project.project_code = match.group("code")
+        if match.group("name"):
+            project.project_name = clean(re.split(r"项目名称\s*[:：]?", text, maxsplit=1)[-1])
+        return True
+
     def goal_paragraph(self, text: str) -> None:
         self._project_goals(self.current, re.sub(r"^\s*(?:绩效|年度)?目标\s*[:：]?\s*(?=\d|目标内容)", "", text))
 
@@ -505,7 +520,7 @@ def parse_document(document: Document) -> ParsedDocument:
             if _TABLE_TITLE.search(fold(text)) and len(fold(text)) < 60:
                 projects.title(text)
                 department.section = None
-            elif projects.unit(text):
+            elif projects.unit(text) or projects.code_line(text, block.prov.page):
                 continue
             elif projects.current is not None and department.section is None and _PROJECT_GOAL_LINE.match(text):
                 projects.goal_paragraph(text)

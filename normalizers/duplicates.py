@@ -52,7 +52,7 @@ SET_JACCARD = 0.8
 BANDS = 40
 ROWS_PER_BAND = 3
 SEED = 1
-SIGNATURE_CHUNK = 1024
+SIGNATURE_CHUNK = 128
 SET_SEPARATOR = "|"
 
 INDICATOR_COLUMNS = ("doc_id", "township", "project_code", "name_raw", "description", "value_raw", "item_seq")

@@ -160,3 +160,16 @@ def test_project_goal_lines_outside_the_table_still_count():
     parsed = parse_document(document)
     goals = [(g.seq, g.goal_text, g.project_code) for g in parsed.goals if g.kind == "project"]
     assert goals == [(1, "开展巡查。", "110101P00000001"), (2, "保证运转。", "110101P00000001")]
+
+
+def test_code_and_name_printed_as_a_text_line_start_a_project():
+    document = Document(format="pdf", blocks=[
+        Paragraph(text="2、党员教育培训经费绩效目标表"),
+        Paragraph(text="项目编码 13025328P00000210055B 项目名称 2024年党员教育培训经费"),
+        Table.from_rows([["预算数", "12.62", "其中：财政资金", "12.62"]]),
+        Table.from_rows([["一级指标", "二级指标", "三级指标", "指标值"], ["产出指标", "数量指标", "培训人次", "≥150人次"]]),
+    ])
+    parsed = parse_document(document)
+    assert [(p.project_code, p.project_name, p.budget_wan) for p in parsed.projects] == [
+        ("13025328P00000210055B", "2024年党员教育培训经费", 12.62)]
+    assert parsed.indicators[0].project_code == "13025328P00000210055B"
