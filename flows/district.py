@@ -1,6 +1,8 @@
-"""The district flow: discover → read the submissions (one task per batch of documents) → build the dataset.
+"""The district flow: discover → read the submissions (a subflow) → build the dataset.
 
-Reading is the expensive, parallel part; its results land in the extraction cache
+Reading is the expensive, parallel part: a subflow with its own task runner (worker
+processes, one thread, or Dask), one task per batch of documents locally and one per
+document on Dask. Its results land in the extraction cache
 keyed by doc_id, so task futures carry only a status string and a re-run reads only
 new or changed files. Building the dataset (normalize, find duplicates, write
 DuckDB + Parquet) runs once, in the flow's process, from the cache.
