@@ -20,7 +20,7 @@ from jixiao.document import ReadError
 from jixiao.structure import ParsedDocument, parse_document
 
 # Bump when a reader or the structure parser changes what it produces: cached results are then re-read.
-EXTRACTION_VERSION = "1"
+EXTRACTION_VERSION = "2"
 
 Status = Literal["ok", "partial", "failed"]
 

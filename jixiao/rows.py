@@ -67,7 +67,9 @@ def _normalize(rows: list[dict], years: Sequence[int | None], vocabulary: Indica
     for row, year in zip(rows, years):
         level1 = canonical_level1(row.get("level1_raw"))
         level2 = canonical_level2(row.get("level2_raw"), level1)
-        row["level1"] = level1 or parent_level1(level2)
+        parent = parent_level1(level2)
+        guessed = row.pop("level1_guessed", False)
+        row["level1"] = parent if parent and (level1 is None or guessed) else level1
         row["level2"] = level2
         row["basis"] = canonical_basis(row.get("basis_raw"))
         money = money_context(row.get("level2_raw"), row.get("name_raw"), row.get("description"))

@@ -62,6 +62,9 @@ class TableIndicator(BaseModel):
     description: str | None = None
     value_raw: str | None = None
     basis_raw: str | None = None
+    # 一级 taken from an earlier row because this row's cell was blank (not a merged cell): a
+    # guess that loses to the row's own 二级 when they disagree (unruled PDFs centre the label)
+    level1_guessed: bool = False
 
 
 class ParsedDocument(BaseModel):
@@ -468,6 +471,7 @@ class _ProjectState:
         if values.get("value_raw") and (operator or unit):
             values["value_raw"] = f"{operator or ''}{values['value_raw']}{unit or ''}"
         level1, level2 = self.last_levels
+        guessed = not values.get("level1_raw") and level1 is not None
         values["level1_raw"] = values.get("level1_raw") or level1
         values["level2_raw"] = values.get("level2_raw") or level2
         self.last_levels = (values["level1_raw"], values["level2_raw"])
@@ -477,7 +481,8 @@ class _ProjectState:
         row_no = sum(1 for i in self.indicators if i.table_no == project.table_no) + 1
         self.indicators.append(TableIndicator(table_no=project.table_no, row_no=row_no, page=row.page,
                                               project_code=project.project_code,
-                                              project_name=project.project_name, **values))
+                                              project_name=project.project_name, level1_guessed=guessed,
+                                              **values))
 
     def finish(self) -> None:
         """Carry codes/names learned late (e.g. code row after the indicators) onto rows and goals."""

@@ -173,3 +173,16 @@ def test_code_and_name_printed_as_a_text_line_start_a_project():
     assert [(p.project_code, p.project_name, p.budget_wan) for p in parsed.projects] == [
         ("13025328P00000210055B", "2024年党员教育培训经费", 12.62)]
     assert parsed.indicators[0].project_code == "13025328P00000210055B"
+
+
+def test_blank_level1_is_a_guess_but_a_merged_cell_is_not():
+    header = [(t, 1, 1) for t in ("一级指标", "二级指标", "三级指标", "指标值")]
+    merged = _table([header,
+                     [("产出指标", 2, 1), ("数量指标", 1, 1), ("巡查次数", 1, 1), ("≥12次", 1, 1)],
+                     [("生态效益指标", 1, 1), ("村容改善", 1, 1), ("明显改善", 1, 1)]])
+    blank = Table.from_rows([["一级指标", "二级指标", "三级指标", "指标值"],
+                             ["产出指标", "数量指标", "巡查次数", "≥12次"],
+                             ["", "生态效益指标", "村容改善", "明显改善"]])
+    for table, guessed in ((merged, False), (blank, True)):
+        rows = parse_document(Document(format="pdf", blocks=[table])).indicators
+        assert [(r.level1_raw, r.level1_guessed) for r in rows] == [("产出指标", False), ("产出指标", guessed)]
