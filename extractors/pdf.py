@@ -100,7 +100,8 @@ def _drawn_pages(path: Path) -> list[_DrawnPage]:
     try:
         pdf = pypdfium2.PdfDocument(path)
     except pypdfium2.PdfiumError as exc:
-        if "password" in str(exc).lower():
+        # pdfium's error text can carry a stale code from an earlier document, so look at the file itself.
+        if _is_encrypted(path):
             raise ReadError("encrypted PDF (password protected) — ask the township for an unprotected copy") from exc
         raise ReadError(_NO_PAGES if _has_no_pages(path) else _corrupt_message()) from exc
     try:
@@ -252,6 +253,16 @@ def _check_text_layer(pages: list[_DrawnPage]) -> None:
 
 
 _NO_PAGES = "PDF has no pages — ask the township to resend the document"
+
+
+def _is_encrypted(path: Path) -> bool:
+    """An /Encrypt entry in a trailer (or xref stream dictionary): near the end, or the start if linearized."""
+    window = 1 << 20
+    with path.open("rb") as fh:
+        start = fh.read(window)
+        fh.seek(max(0, path.stat().st_size - window))
+        end = fh.read(window)
+    return b"/Encrypt" in start or b"/Encrypt" in end
 
 
 def _has_no_pages(path: Path) -> bool:
