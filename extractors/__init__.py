@@ -60,6 +60,16 @@ def detect_format(path: Path, head: bytes) -> Format:
     return declared
 
 
+def named_as_it_is(path: Path) -> bool:
+    """Whether the file's extension is a supported format and its first bytes agree."""
+    try:
+        with path.open("rb") as fh:
+            detect_format(path, fh.read(8))
+    except (ReadError, OSError):
+        return False
+    return True
+
+
 def _sniff(head: bytes) -> Format | None:
     """A supported format recognised from its first bytes (text has no signature)."""
     if head.startswith(b"%PDF"):

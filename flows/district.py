@@ -30,7 +30,7 @@ from extractors import DEFAULT_MAX_BYTES
 from flows.reading import read_submissions
 from jixiao.dataset import RunSummary, build_dataset
 from jixiao.extract import ExtractionCache
-from jixiao.inbox import InboxFile, discover_inbox
+from jixiao.inbox import InboxFile, discover_inbox, primary_copies
 from jixiao.postgres import write_postgres
 from jixiao.store import output_lock
 
@@ -62,8 +62,7 @@ def district_flow(inbox: str, out: str = "output", max_bytes: int = DEFAULT_MAX_
     started = time.perf_counter()
     files = discover_inbox(Path(inbox))
     cache = ExtractionCache(Path(out))
-    unique = {f.doc_id: f for f in reversed(files)}  # first path wins for identical copies
-    todo = [f for f in unique.values() if not cache.reusable(f.doc_id)]
+    todo = [f for f in primary_copies(files).values() if not cache.reusable(f.doc_id)]
     todo.sort(key=lambda f: -f.size_bytes)  # big files first: better load balance across workers
     if todo:
         # Dask keeps one task per document (its scheduler balances them); locally, batches (see _batches).

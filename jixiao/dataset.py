@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from jixiao.extract import Extraction, ExtractionCache
-from jixiao.inbox import InboxFile
+from jixiao.inbox import InboxFile, primary_copies
 from jixiao.rows import batch_rows, document_row
 from jixiao.store import DatasetWriter, output_lock
 from normalizers.duplicates import find_duplicates
@@ -55,16 +55,14 @@ def build_dataset(files: list[InboxFile], out: Path) -> RunSummary:
 
 def _write_tables(files: list[InboxFile], cache: ExtractionCache, writer: DatasetWriter) -> RunSummary:
     vocabulary = IndicatorVocabulary.load()
-    first_path: dict[str, str] = {}
     documents: list[dict] = []
     review: list[dict] = []
-    unique: list[InboxFile] = []
+    primary = primary_copies(files)
+    unique = [f for f in files if primary[f.doc_id] is f]
     for file in files:
-        if file.doc_id in first_path:
-            documents.append(_identical_copy_row(file, first_path[file.doc_id], cache.get(file.doc_id)))
-        else:
-            first_path[file.doc_id] = file.source_path
-            unique.append(file)
+        if primary[file.doc_id] is not file:
+            original = primary[file.doc_id]
+            documents.append(_identical_copy_row(file, original.source_path, cache.get(file.doc_id)))
     for start in range(0, len(unique), BATCH_DOCUMENTS):
         batch = [(f, cache.get(f.doc_id)) for f in unique[start:start + BATCH_DOCUMENTS]]
         rows = batch_rows(batch, vocabulary)

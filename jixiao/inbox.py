@@ -58,6 +58,19 @@ def discover_inbox(inbox: Path) -> list[InboxFile]:
     return files
 
 
+def primary_copies(files: list[InboxFile]) -> dict[str, InboxFile]:
+    """The one file read per doc_id. Among identical copies the first whose name matches its content
+    wins, so a PDF misnamed .docx never hides the same PDF correctly named; else the first path."""
+    from extractors import named_as_it_is
+
+    primary: dict[str, InboxFile] = {}
+    for file in files:
+        current = primary.get(file.doc_id)
+        if current is None or (not named_as_it_is(current.path) and named_as_it_is(file.path)):
+            primary[file.doc_id] = file
+    return primary
+
+
 def _ignored(rel: Path) -> bool:
     """The manifest, hidden files and Office lock files (~$name.docx) are not submissions."""
     name = rel.name
