@@ -16,7 +16,7 @@ from jixiao.inbox import InboxFile
 from jixiao.structure import ParsedDocument
 from normalizers.levels import canonical_basis, canonical_level1, canonical_level2, parent_level1
 from normalizers.review import review_rows
-from normalizers.sentences import extract_paragraph_targets
+from normalizers.sentences import iter_paragraph_targets
 from normalizers.values import money_context, parse_indicator_value
 from normalizers.vocabulary import IndicatorVocabulary
 
@@ -54,8 +54,8 @@ def _raw_indicators(file: InboxFile, parsed: ParsedDocument) -> list[dict]:
     rows = [{"doc_id": file.doc_id, "township": file.township, "source": "table", **ind.model_dump()}
             for ind in parsed.indicators]
     items = [g for g in parsed.goals if g.kind == "item" and g.indicator_text]
-    for item in items:
-        for target in extract_paragraph_targets(item.indicator_text):
+    for item, targets in zip(items, iter_paragraph_targets(g.indicator_text for g in items)):
+        for target in targets:
             rows.append({"doc_id": file.doc_id, "township": file.township, "source": "paragraph",
                          "name_raw": target.name_raw, "value_raw": target.value_raw,
                          "sentence": target.sentence, "item_seq": item.seq})
