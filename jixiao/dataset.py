@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from jixiao.extract import Extraction, ExtractionCache
+from jixiao.extract import Extraction, ExtractionCache, format_by_name
 from jixiao.inbox import InboxFile, primary_copies
 from jixiao.rows import batch_rows, document_row
 from jixiao.store import DatasetWriter, output_lock
@@ -90,7 +90,7 @@ def _identical_copy_row(file: InboxFile, original: str, read: Extraction | None)
     error = f"identical to {original} (same bytes) — counted once; remove the copy"
     if read is not None and read.status == "failed":
         error = f"identical to {original} (same bytes), which failed: {read.error}"
-    extraction = Extraction(doc_id=file.doc_id, format=file.path.suffix.lower().lstrip("."), status="failed",
+    extraction = Extraction(doc_id=file.doc_id, format=format_by_name(file.path), status="failed",
                             error=error)
     return document_row(file, extraction)
 

@@ -39,7 +39,7 @@ class Extraction(BaseModel):
 
 def extract_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Extraction:
     """Read + parse one file; every failure becomes a `failed` Extraction, never an exception."""
-    fmt = SUPPORTED_SUFFIXES.get(path.suffix.lower(), path.suffix.lower().lstrip(".") or "unknown")
+    fmt = format_by_name(path)
     try:
         document = read_document(path, max_bytes=max_bytes)
         parsed = parse_document(document)
@@ -52,6 +52,12 @@ def extract_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
     status, error = judge(parsed)
     return Extraction(doc_id=doc_id, format=document.format, encoding=document.encoding,
                       n_pages=document.n_pages, status=status, error=error, parsed=parsed)
+
+
+def format_by_name(path: Path) -> str:
+    """The `format` of a file that could not be read: its extension (docx|pdf|txt, or e.g. 'doc')."""
+    suffix = path.suffix.lower()
+    return SUPPORTED_SUFFIXES.get(suffix, suffix.lstrip(".") or "unknown")
 
 
 def judge(parsed: ParsedDocument) -> tuple[Status, str | None]:

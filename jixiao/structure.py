@@ -12,7 +12,6 @@ Labels are matched by meaning (normalized text, a few spellings), never by posit
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, Field
 
 from jixiao.document import Cell, Document, Paragraph, Table
+from normalizers.text import compact
 
 
 class Goal(BaseModel):
@@ -108,13 +108,6 @@ _UNIT_SCALE_TO_WAN = {"万元": 1.0, "元": 1e-4, "千元": 0.1, "百万元": 10
 _PLAN_MONTHS = {3: "plan_mar", 6: "plan_jun", 10: "plan_oct", 12: "plan_dec"}
 
 
-def fold(text: str | None) -> str:
-    """Text for label comparison: NFKC, no whitespace."""
-    if not text:
-        return ""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
-
-
 def clean(text: str | None) -> str | None:
     """Cell text as written, minus layout whitespace; None when blank."""
     if text is None:
@@ -162,7 +155,7 @@ _BRACKETED = re.compile(r"[（(][^（()）]*[)）]")
 
 
 def _label_of(text: str, labels: dict[str, tuple[str, ...]]) -> str | None:
-    folded = fold(text)
+    folded = compact(text)
     if not folded or len(folded) > 14:
         return None
     for key, spellings in labels.items():
@@ -173,7 +166,7 @@ def _label_of(text: str, labels: dict[str, tuple[str, ...]]) -> str | None:
 
 
 def _indicator_column(text: str) -> str | None:
-    folded = _BRACKETED.sub("", fold(text))  # "指标值（包含数字及文字描述）" is 指标值
+    folded = _BRACKETED.sub("", compact(text))  # "指标值（包含数字及文字描述）" is 指标值
     for key, spellings in _INDICATOR_COLUMNS.items():
         if folded in spellings:
             return key
@@ -190,7 +183,7 @@ class _DepartmentState:
     overall: list[str] = field(default_factory=list)
 
     def heading(self, text: str) -> str | None:
-        folded = fold(_strip_numbering(text))
+        folded = compact(_strip_numbering(text))
         if len(folded) > 16:
             return None
         for section, spellings in _SECTION_HEADINGS.items():
@@ -318,6 +311,7 @@ class _ProjectState:
     plan_columns: dict[int, str] | None = None  # grid column -> plan field, for the row after the plan header
     expect_purpose: bool = False
     last_levels: tuple[str | None, str | None] = (None, None)
+    rows_per_table: Counter[int] = field(default_factory=Counter)  # indicator rows read per table_no
 
     @property
     def current(self) -> Project | None:
@@ -330,7 +324,7 @@ class _ProjectState:
         self.columns = None
 
     def unit(self, text: str) -> bool:
-        match = _UNIT_LINE.match(fold(text))
+        match = _UNIT_LINE.match(compact(text))
         if not match:
             return False
         self.unit_line = text.strip()
@@ -348,7 +342,7 @@ class _ProjectState:
         return project
 
     def _scale(self) -> float:
-        unit = _UNIT_LINE.match(fold(self.current.unit_line or "")) if self.current else None
+        unit = _UNIT_LINE.match(compact(self.current.unit_line or "")) if self.current else None
         return _UNIT_SCALE_TO_WAN.get(unit.group(1), 1.0) if unit else 1.0
 
     def row(self, row: _Row) -> None:
@@ -359,7 +353,7 @@ class _ProjectState:
             return
         if self._indicator_header(row):
             return
-        labels = {(_label_of(c.text, _KEY_LABELS)): c for c in row.cells if _label_of(c.text, _KEY_LABELS)}
+        labels = {key: c for c in row.cells if (key := _label_of(c.text, _KEY_LABELS))}
         if "project_code" in labels or (self.pending_title and self.columns is None and labels):
             self._key_values(row, labels)
             return
@@ -383,7 +377,7 @@ class _ProjectState:
                 return
             self.plan_columns = None
         months = {c.col: (int(m.group(1)), c.text.strip().split("\n", 1)[1:])
-                  for c in row.cells if (m := _MONTH_LABEL.match(fold(c.text.strip().split("\n", 1)[0])))}
+                  for c in row.cells if (m := _MONTH_LABEL.match(compact(c.text.strip().split("\n", 1)[0])))}
         if len(months) >= 2:
             plan = {col: (_PLAN_MONTHS[m], rest) for col, (m, rest) in months.items() if m in _PLAN_MONTHS}
             if any(rest for _, rest in plan.values()):  # the amounts were printed inside the month cells
@@ -395,7 +389,7 @@ class _ProjectState:
         for key, cell in labels.items():
             value = row.value_after(cell)
             if key == "project_code":
-                code = _PROJECT_CODE.search(fold(value or ""))
+                code = _PROJECT_CODE.search(compact(value or ""))
                 project.project_code = code.group(0) if code else value
             elif key == "project_name":
                 project.project_name = value
@@ -411,12 +405,12 @@ class _ProjectState:
             project.purpose = _longest_unlabelled(row)
             self.expect_purpose = False
         if project.project_code is None:
-            code = next((m.group(0) for t in row.texts() if (m := _PROJECT_CODE.search(fold(t)))), None)
+            code = next((m.group(0) for t in row.texts() if (m := _PROJECT_CODE.search(compact(t)))), None)
             project.project_code = code
 
     def code_line(self, text: str, page: int | None) -> bool:
         """A 项目编码/项目名称 line outside a table starts a project like the table row would."""
-        match = _CODE_LINE.match(fold(text))
+        match = _CODE_LINE.match(compact(text))
         if not match:
             return False
         project = self.current
@@ -452,7 +446,7 @@ class _ProjectState:
         if len(columns) < 3 or "value_raw" not in columns:
             return False
         if self.columns is None:  # a repeated header (page break) keeps the running row numbers
-            if self.current is None or any(i.table_no == self.current.table_no for i in self.indicators):
+            if self.current is None or self.rows_per_table[self.current.table_no]:
                 self.start_project(row.page)
             self.last_levels = (None, None)
         self.columns = columns
@@ -478,7 +472,8 @@ class _ProjectState:
         if not any(values.get(k) for k in ("name_raw", "description", "value_raw")):
             return
         project = self.current
-        row_no = sum(1 for i in self.indicators if i.table_no == project.table_no) + 1
+        self.rows_per_table[project.table_no] += 1
+        row_no = self.rows_per_table[project.table_no]
         self.indicators.append(TableIndicator(table_no=project.table_no, row_no=row_no, page=row.page,
                                               project_code=project.project_code,
                                               project_name=project.project_name, level1_guessed=guessed,
@@ -497,7 +492,7 @@ class _ProjectState:
 
 
 def _amount(text: str | None, scale: float) -> float | None:
-    match = _NUMBER.search(fold(text or ""))
+    match = _NUMBER.search(compact(text or ""))
     if not match:
         return None
     return round(float(match.group(0).replace(",", "")) * scale, 6)
@@ -506,7 +501,7 @@ def _amount(text: str | None, scale: float) -> float | None:
 def _longest_unlabelled(row: _Row) -> str | None:
     label_words = "预算规模及资金用途"
     texts = [clean(c.text) for c in row.cells]
-    texts = [t for t in texts if t and fold(t) not in label_words]
+    texts = [t for t in texts if t and compact(t) not in label_words]
     return max(texts, key=len) if texts else None
 
 
@@ -522,7 +517,7 @@ def parse_document(document: Document) -> ParsedDocument:
             text = block.text.strip()
             if not text:
                 continue
-            if _TABLE_TITLE.search(fold(text)) and len(fold(text)) < 60:
+            if _TABLE_TITLE.search(compact(text)) and len(compact(text)) < 60:
                 projects.title(text)
                 department.section = None
             elif projects.unit(text) or projects.code_line(text, block.prov.page):
@@ -561,7 +556,7 @@ def year_of(document: Document) -> int | None:
     table — project tables carry over older projects), else in the whole text."""
     prose = []
     for block in document.blocks:
-        if isinstance(block, Table) or _TABLE_TITLE.search(fold(block.text)):
+        if isinstance(block, Table) or _TABLE_TITLE.search(compact(block.text)):
             break
         prose.append(block.text)
     for text in ("\n".join(prose), document.text()):

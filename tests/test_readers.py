@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import FIXTURES
+
 from extractors import read_document
 from extractors.docx import read_docx
 from extractors.text import decode_text, read_text
 from jixiao.document import ReadError, Table
-from jixiao.structure import fold, parse_document
+from jixiao.structure import parse_document
+from normalizers.text import compact
 
 GOOD = ["township.docx", "township_ruled.pdf", "township_unruled.pdf", "township_utf8.txt",
         "township_utf8_bom.txt", "township_gbk.txt"]
@@ -36,11 +37,11 @@ def test_every_format_parses_to_its_truth(name: str):
             expected["budget_wan"], expected["fiscal_wan"], expected["other_wan"]), expected["code"]
         assert (mine.plan_mar, mine.plan_jun, mine.plan_oct, mine.plan_dec) == (
             expected["plan_mar"], expected["plan_jun"], expected["plan_oct"], expected["plan_dec"])
-    expected_rows = [(i["project_code"], fold(i["level2_raw"]), fold(i["name_raw"]), fold(i["description"]),
-                      fold(i["value_raw"]), fold(i["basis_raw"]))
+    expected_rows = [(i["project_code"], compact(i["level2_raw"]), compact(i["name_raw"]), compact(i["description"]),
+                      compact(i["value_raw"]), compact(i["basis_raw"]))
                      for i in truth["indicators"] if i["source"] == "table"]
-    got = [(i.project_code, fold(i.level2_raw), fold(i.name_raw), fold(i.description), fold(i.value_raw),
-            fold(i.basis_raw)) for i in parsed.indicators]
+    got = [(i.project_code, compact(i.level2_raw), compact(i.name_raw), compact(i.description), compact(i.value_raw),
+            compact(i.basis_raw)) for i in parsed.indicators]
     assert got == expected_rows
     assert [(g.kind, g.seq) for g in parsed.goals] == [(g["kind"], g["seq"]) for g in truth["goals"]]
 
@@ -50,7 +51,7 @@ def test_docx_merged_cells_become_spans():
     tables = document.tables()
     header = tables[0]
     assert any(c.col_span > 1 for c in header.cells), "horizontal merges in the project header"
-    indicator_tables = [t for t in tables if fold(t.rows()[0][0].text) == "一级指标"]
+    indicator_tables = [t for t in tables if compact(t.rows()[0][0].text) == "一级指标"]
     assert indicator_tables
     vertical = [c for t in indicator_tables for c in t.cells if c.row_span > 1]
     assert vertical and all(c.col in (0, 1) for c in vertical), "一级/二级指标 merged down"

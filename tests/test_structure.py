@@ -9,7 +9,8 @@ import pytest
 
 from extractors import read_document
 from jixiao.document import Cell, Document, Paragraph, Table
-from jixiao.structure import fold, parse_document, unit_code_of
+from jixiao.structure import parse_document, unit_code_of
+from normalizers.text import compact
 
 
 @pytest.fixture(scope="module")
@@ -86,9 +87,9 @@ def test_sample_inbox_matches_truth(shared: Path):
         assert parsed.unit_code == truth["unit_code"], source.name
         assert parsed.year == truth["year"]
         assert {p.project_code for p in parsed.projects} == {p["code"] for p in truth["projects"]}
-        table_truth = [(i["project_code"], fold(i["name_raw"]), fold(i["value_raw"]))
+        table_truth = [(i["project_code"], compact(i["name_raw"]), compact(i["value_raw"]))
                        for i in truth["indicators"] if i["source"] == "table"]
-        got = [(i.project_code, fold(i.name_raw), fold(i.value_raw)) for i in parsed.indicators]
+        got = [(i.project_code, compact(i.name_raw), compact(i.value_raw)) for i in parsed.indicators]
         assert sorted(got) == sorted(table_truth), source.name
         for project in truth["projects"]:
             mine = next(p for p in parsed.projects if p.project_code == project["code"])
