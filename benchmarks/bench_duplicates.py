@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from jixiao.schema import to_arrow  # noqa: E402
-from normalizers.duplicates import find_duplicates  # noqa: E402
+from jixiao.model.schema import to_arrow  # noqa: E402
+from jixiao.analysis.duplicates import find_duplicates  # noqa: E402
 
 ROWS_PER_DOCUMENT = 100
 GOALS_PER_DOCUMENT = 20

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from normalizers.vocabulary import IndicatorVocabulary  # noqa: E402
+from jixiao.normalizers.vocabulary import IndicatorVocabulary  # noqa: E402
 
 PREFIXES = ["开展", "全年", "实施", "年度", "完成", "保障", "各村"]
 SUFFIXES = ["情况", "指标", "水平", "完成情况", "数"]

@@ -42,8 +42,8 @@ import psutil
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from extractors import SUPPORTED_SUFFIXES, read_document
-from jixiao.structure import parse_document
+from jixiao.extractors import SUPPORTED_SUFFIXES, read_document
+from jixiao.parsing.structure import parse_document
 
 README = REPO / "benchmarks" / "README.md"
 BEGIN, END = "<!-- bench_pipeline:begin -->", "<!-- bench_pipeline:end -->"

@@ -18,9 +18,9 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from extractors import read_document
-from jixiao.inbox import discover_inbox
-from jixiao.structure import parse_document
+from jixiao.extractors import read_document
+from jixiao.flows.inbox import discover_inbox
+from jixiao.parsing.structure import parse_document
 
 
 def cold_run_seconds(inbox: Path) -> float:

@@ -1,122 +1,133 @@
-"""Readers: one per format, each turning a file into a `jixiao.document.Document`.
+"""Readers: one per format, each turning a file into a `jixiao.model.document.Document`.
 
-`read_document` picks the reader from what the bytes are, not only the file name,
-so a renamed or mislabelled file gets an error that says what it really is.
+`READERS` is the registry: adding a format is one module with `read(path, limits)` and one line here.
+`read_document` picks the reader from what the bytes are, not only the file name, so a renamed or
+mislabelled file gets an error that says what it really is.
 """
 
 from __future__ import annotations
 
 import zipfile
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
-from jixiao.document import Document, Format, ReadError
+from jixiao.extractors.base import Limits, Reader
+from jixiao.model.document import Document
+from jixiao.model.errors import ReadError
 
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-SUPPORTED_SUFFIXES: dict[str, Format] = {".docx": "docx", ".pdf": "pdf", ".txt": "txt"}
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2 compound file: .doc, .xls, .wps, encrypted Office
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")  # the stream Office writes when a password is set
+
+
+@dataclass
+class Sniff:
+    """The start of a file, and its zip directory when a reader asks for it."""
+
+    path: Path
+    head: bytes
+    _names: frozenset[str] | None = field(default=None, repr=False)
+
+    @cached_property
+    def _zip_names(self) -> frozenset[str]:
+        try:
+            with zipfile.ZipFile(self.path) as package:
+                return frozenset(package.namelist())
+        except (zipfile.BadZipFile, OSError):
+            return frozenset()
+
+    def zip_names(self) -> frozenset[str]:
+        return self._zip_names
+
+
+def _is_zip_with(member: str):
+    return lambda sniff: sniff.head.startswith(b"PK\x03\x04") and member in sniff.zip_names()
+
+
+READERS: tuple[Reader, ...] = (
+    Reader("docx", (".docx",), "docx", _is_zip_with("word/document.xml")),
+    Reader("pdf", (".pdf",), "pdf", lambda sniff: sniff.head.startswith(b"%PDF")),
+    Reader("txt", (".txt",), "text", lambda sniff: False, signed=False),  # no signature: chosen by name
+)
+
+DEFAULT_LIMITS = Limits()
+DEFAULT_MAX_BYTES = DEFAULT_LIMITS.max_bytes
+SUPPORTED_SUFFIXES: dict[str, str] = {suffix: r.format for r in READERS for suffix in r.suffixes}
 
 _TO_DOCX = "open it in Word or WPS and save it as .docx (Word 文档), then submit that"
-_TO_PDF = "export it as PDF (or copy its tables into the .docx), then submit that"
-# What an unsupported file is, and what to convert it to.
+# Formats no reader takes: what the file is, and what to convert it to.
 _OTHER_FORMATS = {
     ".doc": ("a legacy Word .doc file", _TO_DOCX),
     ".wps": ("a WPS document", _TO_DOCX),
     ".rtf": ("an RTF document", _TO_DOCX),
     ".odt": ("an OpenDocument text", _TO_DOCX),
-    ".xls": ("an Excel .xls workbook", _TO_PDF),
-    ".xlsx": ("an Excel workbook", _TO_PDF),
-    ".et": ("a WPS spreadsheet", _TO_PDF),
+    ".xls": ("an Excel .xls workbook", "save it as .xlsx, or export it as PDF, then submit that"),
+    ".xlsx": ("an Excel workbook", "export it as PDF (or copy its tables into the .docx), then submit that"),
+    ".et": ("a WPS spreadsheet", "save it as .xlsx, or export it as PDF, then submit that"),
     ".ofd": ("an OFD document", "export it as PDF, then submit that"),
 }
 _ANY_HINT = "save it as .docx or PDF (or export it as UTF-8 text), then submit that"
-_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2 compound file: .doc, .xls, .wps, encrypted Office
-_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")  # the stream Office writes when a password is set
 
 
-def detect_format(path: Path, head: bytes) -> Format:
-    """The format to read `path` as, or a ReadError saying what the file is and what to do.
+def reader_for(path: Path, head: bytes) -> Reader:
+    """The reader for `path`, or a ReadError saying what the file is and what to do.
 
     `head` is the start of the file (the whole file when a compound-file check needs its directory).
     """
     suffix = path.suffix.lower()
-    actual = _sniff(head)
-    if suffix not in SUPPORTED_SUFFIXES:
-        if actual == "pdf" or (actual == "docx" and _is_word_package(path)):
-            raise _wrong_extension(actual, suffix)
+    sniff = Sniff(path, head)
+    by_name = next((r for r in READERS if suffix in r.suffixes), None)
+    by_bytes = next((r for r in READERS if r.accepts(sniff)), None)
+    if head.startswith(_CFB_MAGIC) and _ENCRYPTED_PACKAGE in head:
+        raise ReadError("encrypted", f"password-protected Office file (encrypted, named {suffix}) — remove the "
+                        "password (Word: 文件 → 信息 → 保护文档 → 用密码进行加密, clear it), save and submit again")
+    if by_bytes is not None:
+        if by_name is by_bytes:
+            return by_bytes
+        raise _wrong_extension(by_bytes, suffix)
+    if by_name is None:
         what, hint = _OTHER_FORMATS.get(suffix, (f"a '{suffix or 'no extension'}' file", _ANY_HINT))
-        raise ReadError(f"unsupported format: {what} — {hint}")
-    declared = SUPPORTED_SUFFIXES[suffix]
+        raise ReadError("unsupported_format", f"unsupported format: {what} — {hint}")
     if head.startswith(_CFB_MAGIC):
-        if _ENCRYPTED_PACKAGE in head:
-            raise ReadError(f"password-protected Office file (encrypted, named {suffix}) — remove the password "
-                            "(Word: 文件 → 信息 → 保护文档 → 用密码进行加密, clear it), save as .docx and submit again")
-        raise ReadError(f"this {suffix} file is really a legacy Office file (.doc/.xls/.wps) — {_TO_DOCX}")
+        raise ReadError("wrong_extension",
+                        f"this {suffix} file is really a legacy Office file (.doc/.xls/.wps) — {_TO_DOCX}")
     if head.startswith(b"{\\rtf"):
-        raise ReadError(f"this {suffix} file is really an RTF document — {_TO_DOCX}")
-    if actual is not None and actual != declared:
-        raise _wrong_extension(actual, suffix)
-    if actual is None and declared != "txt":
-        raise ReadError(f"not a {declared.upper()} file: the content does not start like one "
+        raise ReadError("wrong_extension", f"this {suffix} file is really an RTF document — {_TO_DOCX}")
+    if by_name.signed:
+        raise ReadError("truncated", f"not a {by_name.format.upper()} file: the content does not start like one "
                         "(corrupt, truncated or mislabelled) — ask the township to resend it")
-    return declared
+    return by_name
 
 
 def named_as_it_is(path: Path) -> bool:
     """Whether the file's extension is a supported format and its first bytes agree."""
     try:
         with path.open("rb") as fh:
-            detect_format(path, fh.read(8))
+            reader_for(path, fh.read(8))
     except (ReadError, OSError):
         return False
     return True
 
 
-def _sniff(head: bytes) -> Format | None:
-    """A supported format recognised from its first bytes (text has no signature)."""
-    if head.startswith(b"%PDF"):
-        return "pdf"
-    if head.startswith(b"PK\x03\x04"):
-        return "docx"
-    return None
+def _wrong_extension(actual: Reader, suffix: str) -> ReadError:
+    return ReadError("wrong_extension",
+                     f"wrong extension: the file is a {actual.format.upper()} but is named "
+                     f"{suffix or 'without an extension'} — rename it to .{actual.format} and submit again")
 
 
-def _is_word_package(path: Path) -> bool:
-    """A zip holding word/document.xml (xlsx, odt and ofd are zips too)."""
-    try:
-        with zipfile.ZipFile(path) as package:
-            return "word/document.xml" in package.namelist()
-    except (zipfile.BadZipFile, OSError):
-        return False
-
-
-def _wrong_extension(actual: Format, suffix: str) -> ReadError:
-    return ReadError(f"wrong extension: the file is a {actual.upper()} but is named {suffix or 'without an extension'}"
-                     f" — rename it to .{actual} and submit again")
-
-
-def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read any supported submission; raises ReadError with an actionable message."""
+def read_document(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Read any supported submission; raises ReadError with a code and an actionable message."""
     size = path.stat().st_size
     if size == 0:
-        raise ReadError("empty file (0 bytes) — ask the township to resend it")
-    if size > max_bytes:
-        raise ReadError(f"file too large ({_size(size)} > limit {_size(max_bytes)}) — "
+        raise ReadError("empty", "empty file (0 bytes) — ask the township to resend it")
+    if size > limits.max_bytes:
+        raise ReadError("too_large", f"file too large ({_size(size)} > limit {_size(limits.max_bytes)}) — "
                         "check it is the right file, or raise the limit with --max-mb")
     with path.open("rb") as fh:
         head = fh.read(8)
         if head.startswith(_CFB_MAGIC):
             head += fh.read()  # small compound files only get here: the size limit bounds it
-    fmt = detect_format(path, head)
-    if fmt == "docx":
-        from extractors.docx import read_docx
-
-        return read_docx(path)
-    if fmt == "pdf":
-        from extractors.pdf import read_pdf
-
-        return read_pdf(path)
-    from extractors.text import read_text
-
-    return read_text(path)
+    return reader_for(path, head).read(path, limits)
 
 
 def _size(n_bytes: int) -> str:

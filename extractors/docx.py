@@ -19,7 +19,9 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from lxml import etree
 
-from jixiao.document import Cell, Document, Paragraph, Provenance, ReadError, Table
+from jixiao.model.document import Cell, Document, Paragraph, Provenance, Table
+from jixiao.extractors.base import Limits
+from jixiao.model.errors import ReadError
 
 _P, _TBL, _SDT, _SDT_CONTENT = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
 _T, _TAB, _PTAB, _BR, _CR, _HYPHEN = qn("w:t"), qn("w:tab"), qn("w:ptab"), qn("w:br"), qn("w:cr"), qn("w:noBreakHyphen")
@@ -36,13 +38,13 @@ def read_docx(path: Path) -> Document:
         source = docx.Document(str(path))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError) as exc:
         raise ReadError(
-            "truncated or corrupt docx: not a valid zip archive — open it in Word and save it again, "
+            "truncated", "truncated or corrupt docx: not a valid zip archive — open it in Word and save it again, "
             "or ask the township to resend it"
         ) from exc
     except etree.XMLSyntaxError as exc:
-        raise ReadError(_xml_error_message(exc)) from exc
+        raise ReadError("truncated", _xml_error_message(exc)) from exc
     except ValueError as exc:  # python-docx: "file '…' is not a Word file, content type is …"
-        raise ReadError(f"not a Word document although named .docx ({exc}) — save the 绩效目标 document "
+        raise ReadError("unsupported_format", f"not a Word document although named .docx ({exc}) — save the 绩效目标 document "
                         "as .docx in Word or WPS and submit that") from exc
     return Document(format="docx", blocks=list(_blocks(source.element.body)))
 
@@ -128,3 +130,8 @@ def _cell_text(tc: etree._Element) -> str:
             if content is not None:
                 parts.extend(_paragraph_text(p) for p in content.iter(_P))
     return "\n".join(parts).strip()
+
+
+def read(path: Path, limits: Limits) -> Document:
+    """The reader contract's entry point (see jixiao.extractors.base)."""
+    return read_docx(path)

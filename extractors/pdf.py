@@ -39,7 +39,9 @@ from pdfplumber.table import (
 from pdfplumber.utils import filter_edges
 from pdfplumber.utils.exceptions import PdfminerException
 
-from jixiao.document import Cell, Document, Paragraph, Provenance, ReadError, Table
+from jixiao.model.document import Cell, Document, Paragraph, Provenance, Table
+from jixiao.extractors.base import Limits
+from jixiao.model.errors import ReadError
 
 RULED_TABLE_SETTINGS = TableSettings.resolve({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
 SNAP = 3.0  # points: edges and cell borders closer than this are the same grid line
@@ -94,19 +96,19 @@ def _drawn_pages(path: Path) -> list[_DrawnPage]:
     with path.open("rb") as head:
         start = head.read(1024)
     if not start:
-        raise ReadError("empty file (0 bytes) — ask the township to resend the document")
+        raise ReadError("empty", "empty file (0 bytes) — ask the township to resend the document")
     if start.find(b"%PDF-") < 0:
-        raise ReadError("not a PDF file (no %PDF header) — check the file type or ask the township to resend it")
+        raise ReadError("truncated", "not a PDF file (no %PDF header) — check the file type or ask the township to resend it")
     try:
         pdf = pypdfium2.PdfDocument(path)
     except pypdfium2.PdfiumError as exc:
         # pdfium's error text can carry a stale code from an earlier document, so look at the file itself.
         if _is_encrypted(path):
-            raise ReadError("encrypted PDF (password protected) — ask the township for an unprotected copy") from exc
-        raise ReadError(_NO_PAGES if _has_no_pages(path) else _corrupt_message()) from exc
+            raise ReadError("encrypted", "encrypted PDF (password protected) — ask the township for an unprotected copy") from exc
+        raise ReadError("truncated", _NO_PAGES if _has_no_pages(path) else _corrupt_message()) from exc
     try:
         if len(pdf) == 0:
-            raise ReadError(_NO_PAGES)
+            raise ReadError("truncated", _NO_PAGES)
         return [_drawn_page(pdf[i], i + 1) for i in range(len(pdf))]
     finally:
         pdf.close()
@@ -240,16 +242,16 @@ def _check_text_layer(pages: list[_DrawnPage]) -> None:
     chars = [c["text"] for page in pages for c in page.chars]
     if not chars:
         raise ReadError(
-            "scanned PDF without text layer — needs OCR; ask for the born-digital PDF or the docx"
+            "scanned_no_ocr", "scanned PDF without text layer — needs OCR; ask for the born-digital PDF or the docx"
         )
     scanned = [page.number for page in pages if page.scanned]
     if scanned:
         raise ReadError(
-            f"pages {', '.join(map(str, scanned))} are scanned images without text layer — needs OCR; "
+            "scanned_no_ocr", f"pages {', '.join(map(str, scanned))} are scanned images without text layer — needs OCR; "
             "ask for the born-digital PDF or the docx"
         )
     if sum(1 for ch in chars if _undecodable(ch)) > UNREADABLE_SHARE * len(chars):
-        raise ReadError(_unreadable_message())
+        raise ReadError("unreadable_text", _unreadable_message())
 
 
 _NO_PAGES = "PDF has no pages — ask the township to resend the document"
@@ -894,3 +896,8 @@ def _paragraph(lines: list[_Line], margins: _Margins) -> Paragraph:
     )
     text = _join_lines(lines, margins.right)
     return Paragraph(text=text, prov=Provenance(page=lines[0].page, bbox=bbox))
+
+
+def read(path: Path, limits: Limits) -> Document:
+    """The reader contract's entry point (see jixiao.extractors.base)."""
+    return read_pdf(path)

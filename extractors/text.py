@@ -14,7 +14,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jixiao.document import Document, Paragraph, Provenance, ReadError, Table
+from jixiao.model.document import Document, Paragraph, Provenance, Table
+from jixiao.extractors.base import Limits
+from jixiao.model.errors import ReadError
 
 # Tried in order after UTF-8; gbk before gb18030 so the common name is recorded.
 _CHINESE_ENCODINGS = ("gbk", "gb18030")
@@ -37,7 +39,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
     recorded as `utf-8+gbk`, so the mix shows in `documents.encoding`.
     """
     if not data.strip():
-        raise ReadError("empty file (0 bytes)" if not data else "empty file (only blank space)")
+        raise ReadError("empty", "empty file (0 bytes)" if not data else "empty file (only blank space)")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return _checked(data.decode("utf-16"), "utf-16"), "utf-16"
@@ -60,7 +62,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
 
 def _undecodable() -> ReadError:
     return ReadError(
-        "not a text file: binary content, or an encoding other than UTF-8 or GBK/GB18030 — "
+        "not_text", "not a text file: binary content, or an encoding other than UTF-8 or GBK/GB18030 — "
         "save it as UTF-8 text, or send the original docx/PDF"
     )
 
@@ -127,7 +129,7 @@ def _checked(text: str, encoding: str) -> str:
     control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f")
     if "\x00" in sample or control > max(3, len(sample) // 100):
         raise ReadError(
-            f"binary content in a .txt file (decoded as {encoding} but full of control bytes) — "
+            "not_text", f"binary content in a .txt file (decoded as {encoding} but full of control bytes) — "
             "check the file is really the text export, or send the docx/PDF"
         )
     return text.lstrip("\ufeff")
@@ -184,3 +186,8 @@ def _blocks(lines: list[str]) -> list[Paragraph | Table]:
             blank_run = 0
     close_table()
     return blocks
+
+
+def read(path: Path, limits: Limits) -> Document:
+    """The reader contract's entry point (see jixiao.extractors.base)."""
+    return read_text(path)

@@ -26,13 +26,13 @@ from prefect.utilities.annotations import unmapped
 from pydantic import SecretStr
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from extractors import DEFAULT_MAX_BYTES
-from flows.reading import read_submissions
-from jixiao.dataset import RunSummary, build_dataset
-from jixiao.extract import ExtractionCache
-from jixiao.inbox import InboxFile, discover_inbox, primary_copies
-from jixiao.postgres import write_postgres
-from jixiao.store import output_lock
+from jixiao.extractors import DEFAULT_MAX_BYTES
+from jixiao.flows.reading import read_submissions
+from jixiao.flows.dataset import RunSummary, build_dataset
+from jixiao.flows.extract import ExtractionCache
+from jixiao.flows.inbox import InboxFile, discover_inbox, primary_copies
+from jixiao.store.postgres import write_postgres
+from jixiao.store.local import output_lock
 
 
 class RunnerError(Exception):

@@ -10,7 +10,7 @@ from pathlib import Path
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from jixiao.extract import ExtractionCache, extract_file
+from jixiao.flows.extract import ExtractionCache, extract_file
 
 
 def _retry_on_os_error(task, task_run, state) -> bool:

@@ -65,10 +65,10 @@ def run(
     if address and runner is not Runner.dask:
         raise _fail("--address is the Dask scheduler's address: add --runner dask")
     _quiet_prefect(verbose)
-    from flows.district import RunnerError, run_district
-    from jixiao.inbox import InboxError
-    from jixiao.postgres import DatabaseError
-    from jixiao.store import StoreError
+    from jixiao.flows.district import RunnerError, run_district
+    from jixiao.flows.inbox import InboxError
+    from jixiao.store.postgres import DatabaseError
+    from jixiao.store.local import StoreError
 
     try:
         summary = run_district(inbox, out, workers=workers or os.cpu_count() or 1,
@@ -103,7 +103,7 @@ def query(
     limit: Annotated[int, typer.Option(help="Rows to print at most.")] = 200,
 ) -> None:
     """Run SQL over the consolidated dataset and print the result as a table."""
-    from jixiao.store import StoreError, run_query
+    from jixiao.store.local import StoreError, run_query
 
     try:
         columns, rows = run_query(out, sql)
@@ -123,8 +123,8 @@ def vocab_suggest(
 ) -> None:
     """Cluster indicator names the vocabulary did not know and print YAML entries to paste into
     dictionaries/indicators.yaml (then re-run: documents are not read again)."""
-    from jixiao.store import StoreError, run_query
-    from normalizers.review import suggest_vocabulary
+    from jixiao.store.local import StoreError, run_query
+    from jixiao.analysis.review import suggest_vocabulary
 
     sources = "('table', 'paragraph')" if include_paragraphs else "('table')"
     try:
@@ -146,8 +146,8 @@ def duplicates(
     limit: Annotated[int, typer.Option(min=1, help="Groups to print at most.")] = 20,
 ) -> None:
     """Repeated and boilerplate targets, the most widely copied first, with where each copy sits."""
-    from jixiao.analysis import AnalysisError, duplicate_groups
-    from jixiao.store import StoreError
+    from jixiao.analysis.views import AnalysisError, duplicate_groups
+    from jixiao.store.local import StoreError
 
     try:
         groups = duplicate_groups(out, min_townships=min_townships, level=level)
@@ -173,8 +173,8 @@ def compare(
     out: OutOption = Path("output"),
 ) -> None:
     """One indicator's targets across townships, in base units, with outliers flagged."""
-    from jixiao.analysis import AnalysisError, compare_indicator
-    from jixiao.store import StoreError
+    from jixiao.analysis.views import AnalysisError, compare_indicator
+    from jixiao.store.local import StoreError
 
     try:
         comparison = compare_indicator(out, indicator)
@@ -208,8 +208,8 @@ def export(
     out: OutOption = Path("output"),
 ) -> None:
     """Write the dataset to one Excel workbook: a sheet per table, Chinese headers."""
-    from dictionaries import DictionaryError
-    from jixiao.export import ExportError, export_xlsx
+    from jixiao.dictionaries import DictionaryError
+    from jixiao.analysis.export import ExportError, export_xlsx
 
     try:
         counts = export_xlsx(out, xlsx)
@@ -221,8 +221,8 @@ def export(
 @app.command()
 def report(out: OutOption = Path("output")) -> None:
     """Write DIR/report.html: one self-contained page (no network needed) summing up the dataset."""
-    from jixiao.report import write_report
-    from jixiao.store import StoreError
+    from jixiao.analysis.report import write_report
+    from jixiao.store.local import StoreError
 
     try:
         path = write_report(out)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
-from dictionaries import DictionaryError, load_dictionary
-from normalizers.text import compact, match_key
+from jixiao.dictionaries import DictionaryError, load_dictionary
+from jixiao.normalizers.text import compact, match_key
 
 _LEVEL_SUFFIX = re.compile(r"(?:指标|目标)$")
 _BASIS_PARTS = re.compile(r"[、,，/;；和及与+]")

@@ -30,10 +30,10 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from dictionaries import load_dictionary
-from normalizers.text import fold_with_offsets, original_span
-from normalizers.units import unit_spellings
-from normalizers.values import OPERATOR_WORDS, SUFFIX_OPERATOR_WORDS
+from jixiao.dictionaries import load_dictionary
+from jixiao.normalizers.text import fold_with_offsets, original_span
+from jixiao.normalizers.units import unit_spellings
+from jixiao.normalizers.values import OPERATOR_WORDS, SUFFIX_OPERATOR_WORDS
 
 SENTENCE_ENDS = ["。", "！", "？", "!", "?"]  # not "." (4.85) and not "；" (it joins clauses)
 CLAUSE_MARKS = frozenset("，,；;：:。！？!?")

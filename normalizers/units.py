@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache, lru_cache
 
-from dictionaries import DictionaryError, load_dictionary
-from normalizers.text import compact
+from jixiao.dictionaries import DictionaryError, load_dictionary
+from jixiao.normalizers.text import compact
 
 UNKNOWN = "unknown"
 SCALE = "scale"

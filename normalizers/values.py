@@ -24,9 +24,9 @@ from typing import Literal
 
 import cn2an
 
-from dictionaries import DictionaryError, load_dictionary
-from normalizers.text import compact, fold_with_offsets, original_span
-from normalizers.units import UNKNOWN, SCALE, UnitInfo, normalize_unit
+from jixiao.dictionaries import DictionaryError, load_dictionary
+from jixiao.normalizers.text import compact, fold_with_offsets, original_span
+from jixiao.normalizers.units import UNKNOWN, SCALE, UnitInfo, normalize_unit
 
 ValueKind = Literal["number", "percent", "grade", "date", "text"]
 Operator = Literal[">=", "<=", "=", ">", "<"]

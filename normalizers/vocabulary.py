@@ -43,8 +43,8 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
 
-from dictionaries import DictionaryError, load_dictionary
-from normalizers.text import match_key
+from jixiao.dictionaries import DictionaryError, load_dictionary
+from jixiao.normalizers.text import match_key
 
 MatchMethod = Literal["exact", "synonym", "fuzzy", "new"]
 UNIT_FAMILIES = frozenset({"percent", "count", "money", "date", "grade", "text"})

@@ -32,9 +32,9 @@ def seed_path(shared: Path) -> Path:
 @pytest.fixture(scope="session")
 def example_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """examples/inbox read and published once per session (no flow: the flow has its own tests)."""
-    from jixiao.dataset import build_dataset
-    from jixiao.extract import ExtractionCache, extract_file
-    from jixiao.inbox import discover_inbox
+    from jixiao.flows.dataset import build_dataset
+    from jixiao.flows.extract import ExtractionCache, extract_file
+    from jixiao.flows.inbox import discover_inbox
 
     out = tmp_path_factory.mktemp("example-dataset")
     files = discover_inbox(REPO / "examples" / "inbox")
@@ -74,7 +74,7 @@ def published_tables(out: Path) -> dict[str, list[str]]:
     import duckdb
     import pyarrow.parquet as pq
 
-    from jixiao.schema import TABLES
+    from jixiao.model.schema import TABLES
 
     tables = {}
     with duckdb.connect(str(out / "district.duckdb"), read_only=True) as con:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from jixiao.analysis import (
+from jixiao.analysis.views import (
     AnalysisError,
     compare_indicator,
     duplicate_groups,
@@ -21,7 +21,7 @@ from jixiao.analysis import (
     resolve_indicator,
 )
 from jixiao.cli import app
-from jixiao.store import run_query
+from jixiao.store.local import run_query
 
 EXAMPLE_INBOX = Path(__file__).resolve().parents[1] / "examples" / "inbox"
 

@@ -35,9 +35,9 @@ from fixtures.content import TownshipDocument, bank, make_indicator_row, make_to
 from fixtures.docx_writer import write_docx
 from fixtures.pdf_writer import FONT, write_pdf
 from fixtures.txt_writer import render_txt, write_txt
-from jixiao.dataset import build_dataset
-from jixiao.extract import ExtractionCache, extract_file
-from jixiao.inbox import discover_inbox
+from jixiao.flows.dataset import build_dataset
+from jixiao.flows.extract import ExtractionCache, extract_file
+from jixiao.flows.inbox import discover_inbox
 
 MAX_BYTES = 4 * 2**20  # the run's --max-mb: above the 10,000-row text file (about 1 MB)
 BIG_ROWS = {"docx": 10_000, "txt": 10_000, "pdf": 2_000}  # 10,000 PDF rows take a minute just to write
@@ -197,7 +197,7 @@ def _table(out: Path, name: str) -> list[dict]:
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory: pytest.TempPathFactory, prefect_harness) -> Path:
     """The output folder of one flow run over the whole hostile inbox (output path with a quote too)."""
-    from flows.district import run_district
+    from jixiao.flows.district import run_district
 
     root = tmp_path_factory.mktemp("hostile")
     _write_inbox(root / "inbox")

@@ -31,7 +31,7 @@ def inbox(tmp_path: Path) -> Path:
 
 
 def test_dask_cluster_gives_the_local_tables(prefect_harness, cluster, inbox: Path, tmp_path: Path):
-    from flows.district import read_submissions, run_district
+    from jixiao.flows.district import read_submissions, run_district
 
     on_dask = run_district(inbox, tmp_path / "dask", workers=2, runner="dask", address=cluster.scheduler_address)
     local = run_district(inbox, tmp_path / "local", workers=1)

@@ -14,9 +14,9 @@ import pyarrow as pa
 import pytest
 from rapidfuzz import fuzz
 
-from jixiao.schema import to_arrow
-from normalizers.duplicates import MEASURES, MIN_KEY_CHARS, NEAR_RATIO, cluster_keys, find_duplicates
-from normalizers.text import match_key
+from jixiao.model.schema import to_arrow
+from jixiao.analysis.duplicates import MEASURES, MIN_KEY_CHARS, NEAR_RATIO, cluster_keys, find_duplicates
+from jixiao.normalizers.text import match_key
 
 SATISFACTION = "该项工作产生的一定影响，基层群众对工作的满意度。"
 ON_TIME = "根据年初预算安排，确保资金科学有效使用，按时完成。"

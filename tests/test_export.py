@@ -9,12 +9,12 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
-import jixiao.export
-from dictionaries import load_dictionary
+import jixiao.analysis.export
+from jixiao.dictionaries import load_dictionary
 from jixiao.cli import app
-from jixiao.export import ExportError, display_width, excel_value, export_xlsx, sheet_layout
-from jixiao.schema import TABLES
-from jixiao.store import run_query
+from jixiao.analysis.export import ExportError, display_width, excel_value, export_xlsx, sheet_layout
+from jixiao.model.schema import TABLES
+from jixiao.store.local import run_query
 
 
 @pytest.fixture(scope="module")
@@ -88,5 +88,5 @@ def test_a_missing_dataset_is_a_clear_error(tmp_path: Path):
 
 def test_cell_values_excel_accepts():
     assert excel_value("目标\x07内容") == "目标内容"
-    assert len(excel_value("字" * 40_000)) == jixiao.export.EXCEL_CELL_CHARS
+    assert len(excel_value("字" * 40_000)) == jixiao.analysis.export.EXCEL_CELL_CHARS
     assert display_width("乡镇ab") == 6 and display_width(None) == 0

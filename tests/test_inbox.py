@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from jixiao.inbox import InboxError, discover_inbox, primary_copies
+from jixiao.flows.inbox import InboxError, discover_inbox, primary_copies
 
 
 def test_township_from_folder_manifest_or_stem(tmp_path: Path):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dictionaries import load_dictionary
-from normalizers.levels import canonical_basis, canonical_level1, canonical_level2
+from jixiao.dictionaries import load_dictionary
+from jixiao.normalizers.levels import canonical_basis, canonical_level1, canonical_level2
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -147,7 +147,7 @@ def test_truth_levels_and_basis(where: str, indicator: dict) -> None:
 
 
 def test_parent_level1_only_when_unambiguous():
-    from normalizers.levels import parent_level1
+    from jixiao.normalizers.levels import parent_level1
 
     assert parent_level1("数量指标") == "产出指标"
     assert parent_level1("服务对象满意度指标") == "满意度指标"

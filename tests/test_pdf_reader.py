@@ -11,8 +11,9 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from extractors.pdf import _drawn_pages, read_pdf
-from jixiao.document import Document, Paragraph, ReadError, Table
+from jixiao.extractors.pdf import _drawn_pages, read_pdf
+from jixiao.model.document import Document, Paragraph, Table
+from jixiao.model.errors import ReadError
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"

@@ -20,7 +20,7 @@ import yaml
 from conftest import cache_state, published_tables
 from typer.testing import CliRunner
 
-from dictionaries import DICTIONARY_DIR
+from jixiao.dictionaries import DICTIONARY_DIR
 from fixtures import build_inbox
 from jixiao.cli import app
 
@@ -38,7 +38,7 @@ def inbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _run(inbox: Path, out: Path):
-    from flows.district import run_district
+    from jixiao.flows.district import run_district
 
     return run_district(inbox, out, workers=1)
 

@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from jixiao.cli import app
-from jixiao.schema import TABLES
+from jixiao.model.schema import TABLES
 from tests.conftest import REPO, published_tables
 
 PASSWORD = "not-in-prefect-records"

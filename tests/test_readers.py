@@ -11,12 +11,13 @@ import json
 import pytest
 from conftest import FIXTURES
 
-from extractors import read_document
-from extractors.docx import read_docx
-from extractors.text import decode_text, read_text
-from jixiao.document import ReadError, Table
-from jixiao.structure import parse_document
-from normalizers.text import compact
+from jixiao.extractors import read_document
+from jixiao.extractors.docx import read_docx
+from jixiao.extractors.text import decode_text, read_text
+from jixiao.model.document import Table
+from jixiao.model.errors import ReadError
+from jixiao.parsing.structure import parse_document
+from jixiao.normalizers.text import compact
 
 GOOD = ["township.docx", "township_ruled.pdf", "township_unruled.pdf", "township_utf8.txt",
         "township_utf8_bom.txt", "township_gbk.txt"]

@@ -11,9 +11,9 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
-from jixiao.analysis import duplicate_groups, report_data
+from jixiao.analysis.views import duplicate_groups, report_data
 from jixiao.cli import app
-from jixiao.store import run_query
+from jixiao.store.local import run_query
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 from screenshot_report import find_chromium, screenshot  # noqa: E402

@@ -24,8 +24,8 @@ import pytest
 from conftest import cache_state, published_tables
 
 from fixtures import build_inbox
-from jixiao.extract import ExtractionCache
-from jixiao.inbox import discover_inbox
+from jixiao.flows.extract import ExtractionCache
+from jixiao.flows.inbox import discover_inbox
 
 REPO = Path(__file__).resolve().parents[1]
 N_DOCUMENTS = 60

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from normalizers.sentences import extract_paragraph_targets, iter_paragraph_targets
-from normalizers.values import parse_indicator_value
+from jixiao.normalizers.sentences import extract_paragraph_targets, iter_paragraph_targets
+from jixiao.normalizers.values import parse_indicator_value
 
 
 def _truth_items(shared: Path) -> list[tuple[str, list[tuple[str, str, str]]]]:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from extractors import read_document
-from jixiao.document import Cell, Document, Paragraph, Table
-from jixiao.structure import parse_document, unit_code_of
-from normalizers.text import compact
+from jixiao.extractors import read_document
+from jixiao.model.document import Cell, Document, Paragraph, Table
+from jixiao.parsing.structure import parse_document, unit_code_of
+from jixiao.normalizers.text import compact
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dictionaries import load_dictionary
-from normalizers.text import clean_cell, compact, fold_with_offsets, match_key, original_span
-from normalizers.units import normalize_unit, unit_spellings
-from normalizers.values import (
+from jixiao.dictionaries import load_dictionary
+from jixiao.normalizers.text import clean_cell, compact, fold_with_offsets, match_key, original_span
+from jixiao.normalizers.units import normalize_unit, unit_spellings
+from jixiao.normalizers.values import (
     OPERATOR_WORDS,
     IndicatorValue,
     money_context,

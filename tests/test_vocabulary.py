@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dictionaries import DictionaryError
-from normalizers.review import review_rows, suggest_vocabulary
-from normalizers.vocabulary import Indicator, IndicatorVocabulary, new_indicator_id, normalize_name
+from jixiao.dictionaries import DictionaryError
+from jixiao.analysis.review import review_rows, suggest_vocabulary
+from jixiao.normalizers.vocabulary import Indicator, IndicatorVocabulary, new_indicator_id, normalize_name
 
 
 @pytest.fixture(scope="module")

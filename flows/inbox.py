@@ -61,7 +61,7 @@ def discover_inbox(inbox: Path) -> list[InboxFile]:
 def primary_copies(files: list[InboxFile]) -> dict[str, InboxFile]:
     """The one file read per doc_id. Among identical copies the first whose name matches its content
     wins, so a PDF misnamed .docx never hides the same PDF correctly named; else the first path."""
-    from extractors import named_as_it_is
+    from jixiao.extractors import named_as_it_is
 
     primary: dict[str, InboxFile] = {}
     for file in files:

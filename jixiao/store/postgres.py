@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from jixiao.schema import TABLES
+from jixiao.model.schema import TABLES
 
 if TYPE_CHECKING:
     import psycopg

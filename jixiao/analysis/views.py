@@ -25,8 +25,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jixiao.store import run_query
-from normalizers.vocabulary import NEW_ID_PREFIX, IndicatorVocabulary, new_indicator_id, normalize_name
+from jixiao.store.local import run_query
+from jixiao.normalizers.vocabulary import NEW_ID_PREFIX, IndicatorVocabulary, new_indicator_id, normalize_name
 
 DUPLICATE_LEVELS = ("indicator", "goal", "project")
 OUTLIER_RATIO = 5.0

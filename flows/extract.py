@@ -8,6 +8,7 @@ dictionary re-normalizes from here without re-reading.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
 from pathlib import Path
@@ -15,12 +16,12 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from extractors import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, read_document
-from jixiao.document import ReadError
-from jixiao.structure import ParsedDocument, parse_document
+from jixiao.extractors import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, read_document
+from jixiao.model.errors import ReadError
+from jixiao.parsing.structure import ParsedDocument, parse_document
 
 # Bump when a reader or the structure parser changes what it produces: cached results are then re-read.
-EXTRACTION_VERSION = "2"
+EXTRACTION_VERSION = "3"
 
 Status = Literal["ok", "partial", "failed"]
 
@@ -31,8 +32,10 @@ class Extraction(BaseModel):
     format: str
     encoding: str | None = None
     n_pages: int | None = None
+    read_method: str | None = None
     status: Status
     error: str | None = None
+    error_code: str | None = None
     cacheable: bool = True  # False for unexpected errors, so the next run tries again
     parsed: ParsedDocument | None = None
 
@@ -41,17 +44,18 @@ def extract_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
     """Read + parse one file; every failure becomes a `failed` Extraction, never an exception."""
     fmt = format_by_name(path)
     try:
-        document = read_document(path, max_bytes=max_bytes)
+        document = read_document(path, dataclasses.replace(DEFAULT_LIMITS, max_bytes=max_bytes))
         parsed = parse_document(document)
     except ReadError as exc:
-        return Extraction(doc_id=doc_id, format=fmt, status="failed", error=str(exc))
+        return Extraction(doc_id=doc_id, format=fmt, status="failed", error=str(exc), error_code=exc.code)
     except Exception as exc:  # a reader bug must not stop the batch; keep the file for a retry
-        return Extraction(doc_id=doc_id, format=fmt, status="failed", cacheable=False,
+        return Extraction(doc_id=doc_id, format=fmt, status="failed", cacheable=False, error_code="internal",
                           error=f"could not be processed ({type(exc).__name__}: {exc}) — "
                                 "report this file to the jixiao maintainers")
-    status, error = judge(parsed)
+    status, code, error = judge(parsed)
     return Extraction(doc_id=doc_id, format=document.format, encoding=document.encoding,
-                      n_pages=document.n_pages, status=status, error=error, parsed=parsed)
+                      read_method=document.read_method, n_pages=document.n_pages, status=status,
+                      error=error, error_code=code, parsed=parsed)
 
 
 def format_by_name(path: Path) -> str:
@@ -60,14 +64,15 @@ def format_by_name(path: Path) -> str:
     return SUPPORTED_SUFFIXES.get(suffix, suffix.lstrip(".") or "unknown")
 
 
-def judge(parsed: ParsedDocument) -> tuple[Status, str | None]:
-    """ok, partial (something recognizable but incomplete) or failed (nothing recognizable)."""
+def judge(parsed: ParsedDocument) -> tuple[Status, str | None, str | None]:
+    """ok, partial (something recognizable but incomplete) or failed (nothing recognizable),
+    with the error code and message."""
     if not parsed.goals and not parsed.projects:
-        return "failed", ("no performance-target structure found (no 总体/分项绩效目标 headings and no "
-                          "项目绩效目标表) — check this is the 绩效目标 document")
+        return "failed", "no_structure", ("no performance-target structure found (no 总体/分项绩效目标 headings "
+                                          "and no 项目绩效目标表) — check this is the 绩效目标 document")
     if parsed.problems:
-        return "partial", "; ".join(parsed.problems)
-    return "ok", None
+        return "partial", "incomplete", "; ".join(parsed.problems)
+    return "ok", None, None
 
 
 class ExtractionCache:

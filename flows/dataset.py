@@ -12,12 +12,12 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from jixiao.extract import Extraction, ExtractionCache, format_by_name
-from jixiao.inbox import InboxFile, primary_copies
-from jixiao.rows import batch_rows, document_row
-from jixiao.store import DatasetWriter, output_lock
-from normalizers.duplicates import find_duplicates
-from normalizers.vocabulary import IndicatorVocabulary
+from jixiao.flows.extract import Extraction, ExtractionCache, format_by_name
+from jixiao.flows.inbox import InboxFile, primary_copies
+from jixiao.flows.rows import batch_rows, document_row
+from jixiao.store.local import DatasetWriter, output_lock
+from jixiao.analysis.duplicates import find_duplicates
+from jixiao.normalizers.vocabulary import IndicatorVocabulary
 
 BATCH_DOCUMENTS = 64
 REVIEW_COLUMNS = ["doc_id", "township", "project_code", "source", "name_raw", "description", "sentence",

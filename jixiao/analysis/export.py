@@ -21,8 +21,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from dictionaries import DictionaryError, load_dictionary
-from jixiao.schema import TABLES
+from jixiao.dictionaries import DictionaryError, load_dictionary
+from jixiao.model.schema import TABLES
 
 BATCH_ROWS = 2048
 WIDTH_SAMPLE_ROWS = 500  # column widths are sized on the first rows of each table

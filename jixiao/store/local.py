@@ -19,7 +19,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from jixiao.schema import TABLES, to_arrow
+from jixiao.model.schema import TABLES, to_arrow
 
 DB_NAME = "district.duckdb"
 

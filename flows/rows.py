@@ -11,14 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from jixiao.extract import Extraction
-from jixiao.inbox import InboxFile
-from jixiao.structure import ParsedDocument
-from normalizers.levels import canonical_basis, canonical_level1, canonical_level2, parent_level1
-from normalizers.review import review_rows
-from normalizers.sentences import iter_paragraph_targets
-from normalizers.values import money_context, parse_indicator_value
-from normalizers.vocabulary import IndicatorVocabulary
+from jixiao.flows.extract import Extraction
+from jixiao.flows.inbox import InboxFile
+from jixiao.parsing.structure import ParsedDocument
+from jixiao.normalizers.levels import canonical_basis, canonical_level1, canonical_level2, parent_level1
+from jixiao.analysis.review import review_rows
+from jixiao.normalizers.sentences import iter_paragraph_targets
+from jixiao.normalizers.values import money_context, parse_indicator_value
+from jixiao.normalizers.vocabulary import IndicatorVocabulary
 
 TableRows = dict[str, list[dict]]
 
@@ -41,6 +41,8 @@ def document_row(file: InboxFile, extraction: Extraction | None, n_indicators: i
         "encoding": extraction.encoding if extraction else None,
         "status": extraction.status if extraction else "failed",
         "error": extraction.error if extraction else "not processed (the run stopped before this file)",
+        "error_code": extraction.error_code if extraction else "not_processed",
+        "read_method": extraction.read_method if extraction else None,
         "n_goals": len(parsed.goals) if parsed else 0,
         "n_projects": len(parsed.projects) if parsed else 0,
         "n_indicators": n_indicators,

@@ -16,6 +16,7 @@ DOCUMENTS = pa.schema([
     ("format", _S), ("encoding", _S), ("status", _S), ("error", _S),
     ("n_goals", _I), ("n_projects", _I), ("n_indicators", _I),
     ("n_pages", _I), ("size_bytes", pa.int64()), ("boilerplate_share", _F),
+    ("error_code", _S), ("form_kind", _S), ("read_method", _S), ("superseded_by", _S),
 ])
 
 GOALS = pa.schema([
@@ -38,11 +39,17 @@ INDICATORS = pa.schema([
     ("unit", _S), ("value_base", _F), ("base_unit", _S), ("value_kind", _S), ("grade", _S),
     ("due_date", _D), ("basis_raw", _S), ("basis", _S), ("page", _I), ("table_no", _I), ("row_no", _I),
     ("value_max", _F), ("value_note", _S), ("item_seq", _I), ("sentence", _S),
+    ("weight", _F), ("direction", _S), ("actual", _S), ("score", _F), ("value_flag", _S), ("confidence", _F),
 ])
 
 DUPLICATES = pa.schema([
     ("group_id", _S), ("level", _S), ("doc_id", _S), ("township", _S), ("project_code", _S),
     ("text", _S), ("similarity", _F), ("n_townships", _I), ("kind", _S), ("n_members", _I),
+])
+
+CHECKS = pa.schema([
+    ("doc_id", _S), ("township", _S), ("source_path", _S), ("project_code", _S), ("name_raw", _S),
+    ("rule", _S), ("severity", _S), ("message", _S), ("evidence", _S),
 ])
 
 TABLES: dict[str, pa.Schema] = {
@@ -51,6 +58,7 @@ TABLES: dict[str, pa.Schema] = {
     "projects": PROJECTS,
     "indicators": INDICATORS,
     "duplicates": DUPLICATES,
+    "checks": CHECKS,
 }
 
 

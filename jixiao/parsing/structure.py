@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, Field
 
-from jixiao.document import Cell, Document, Paragraph, Table
-from normalizers.text import compact
+from jixiao.model.document import Cell, Document, Paragraph, Table
+from jixiao.normalizers.text import compact
 
 
 class Goal(BaseModel):

@@ -12,7 +12,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-Format = Literal["docx", "pdf", "txt"]
+# What a document was read from (`documents.format`).
+Format = Literal["docx", "pdf", "txt", "xlsx", "xls", "image", "doc", "wps", "rtf"]
+# How its text was obtained (`documents.read_method`).
+ReadMethod = Literal["native", "text_layer", "ocr", "mixed", "converted"]
 
 
 class Provenance(BaseModel):
@@ -83,6 +86,7 @@ class Document(BaseModel):
     """Everything a reader got out of one file, in reading order."""
 
     format: Format
+    read_method: ReadMethod = "native"
     encoding: str | None = None  # text files only: the detected encoding
     n_pages: int | None = None  # PDF only
     blocks: list[Block] = Field(default_factory=list)
@@ -99,7 +103,3 @@ class Document(BaseModel):
             else:
                 parts.extend(c.text for c in block.cells)
         return "\n".join(parts)
-
-
-class ReadError(Exception):
-    """A file could not be read; the message tells a clerk what to do about it."""

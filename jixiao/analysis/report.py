@@ -16,7 +16,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from jixiao.analysis import ReportData, UnitComparison, report_data
+from jixiao.analysis.views import ReportData, UnitComparison, report_data
 
 REPORT_NAME = "report.html"
 CHART_WIDTH = 980
@@ -37,7 +37,7 @@ def write_report(out: Path) -> Path:
 
 
 def render_report(data: ReportData, out: Path) -> str:
-    env = Environment(loader=PackageLoader("jixiao", "templates"), autoescape=select_autoescape(["html", "j2"]),
+    env = Environment(loader=PackageLoader("jixiao.analysis", "templates"), autoescape=select_autoescape(["html", "j2"]),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["num"] = format_number
     env.filters["wan"] = format_wan

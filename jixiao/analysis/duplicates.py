@@ -29,7 +29,7 @@ import pyarrow as pa
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
-from normalizers.text import match_key
+from jixiao.normalizers.text import match_key
 
 # Shorter keys (完成率, 满意度) are shared by design of the form, not copied; 6 characters is
 # the shortest 描述 that says something of its own ("预算资金完成率").

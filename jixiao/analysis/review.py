@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from normalizers.vocabulary import IndicatorMatch, IndicatorVocabulary, name_similarity, normalize_name
+from jixiao.normalizers.vocabulary import IndicatorMatch, IndicatorVocabulary, name_similarity, normalize_name
 
 _ID_NUMBER = re.compile(r"^IND-(\d+)$")
 _SIMILARITY_ROWS = 2048  # rows of the pairwise matrix computed at once (bounds memory)

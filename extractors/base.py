@@ -1,0 +1,59 @@
+"""The reader contract: what every format's reader provides, and the limits it reads under.
+
+A reader turns one file into the document model and nothing else: it never interprets what a
+paragraph or a cell means. It says which files it takes by their bytes (`accepts`), not by the name,
+and fails only with `ReadError` carrying a stable code. Heavy libraries are imported inside `read`,
+so choosing a reader costs nothing.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from jixiao.model.document import Document, Format
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on the work one document may cause (a user's file is hostile until read)."""
+
+    max_bytes: int = 50 * 1024 * 1024  # the file itself (--max-mb)
+    max_unzipped_bytes: int = 200 * 1024 * 1024  # a docx/xlsx package, all members inflated
+    max_members: int = 2_000  # members of a docx/xlsx package
+    max_pages: int = 500  # PDF pages, or page images of one document
+    max_cells: int = 50_000  # cells of one table
+    max_span: int = 63  # columns a merged cell may span (Word allows 63 columns)
+
+
+class Sniffed(Protocol):
+    """What a reader may look at to decide whether it takes a file."""
+
+    path: Path
+    head: bytes  # the first bytes (the whole file for a small OLE compound file)
+
+    def zip_names(self) -> frozenset[str]: ...
+
+
+@dataclass(frozen=True)
+class Reader:
+    """One format: how to recognise its bytes and which module reads it.
+
+    `module` (under jixiao.extractors) exposes `read(path: Path, limits: Limits) -> Document`;
+    `accepts` is called with the sniffed start of the file. `suffixes` are the names the format
+    usually has: a file whose bytes one reader accepts but whose suffix belongs to another reader
+    is reported as misnamed rather than read as the wrong thing.
+    """
+
+    format: Format
+    suffixes: tuple[str, ...]
+    module: str
+    accepts: Callable[[Sniffed], bool]
+    signed: bool = True  # its files start with a signature (text has none: a .txt is taken by its name)
+
+    def read(self, path: Path, limits: Limits) -> Document:
+        module = importlib.import_module(f"jixiao.extractors.{self.module}")
+        return module.read(path, limits)

@@ -1,0 +1,86 @@
+"""The house is layered: no module imports from a layer above its own (README, "Repository layout").
+
+Parsed from the source with `ast`, so a violation fails here before it hides in a lazy import.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+# Folder → package, as pyproject's package-dir maps them.
+PACKAGE_DIRS = {"jixiao": "jixiao", "extractors": "jixiao.extractors", "normalizers": "jixiao.normalizers",
+                "flows": "jixiao.flows", "dictionaries": "jixiao.dictionaries"}
+# Bottom to top; a module may import its own layer and the ones below it.
+LAYERS = [
+    ("ground", ["jixiao.model", "jixiao.dictionaries"]),
+    ("readers", ["jixiao.extractors"]),
+    ("normalizers", ["jixiao.normalizers"]),
+    ("parsing", ["jixiao.parsing"]),
+    ("store", ["jixiao.store"]),
+    ("analysis", ["jixiao.analysis"]),
+    ("flow", ["jixiao.flows"]),
+    ("cli", ["jixiao.cli", "jixiao.__main__", "jixiao"]),
+]
+
+
+def layer_of(module: str) -> int:
+    best = None
+    for level, (_, prefixes) in enumerate(LAYERS):
+        for prefix in prefixes:
+            if module == prefix or module.startswith(prefix + "."):
+                if best is None or len(prefix) > best[1]:
+                    best = (level, len(prefix))
+    assert best is not None, f"{module} is in no layer: add it to LAYERS and the README"
+    return best[0]
+
+
+def modules() -> dict[str, Path]:
+    found = {}
+    for folder, package in PACKAGE_DIRS.items():
+        for path in (REPO / folder).rglob("*.py"):
+            parts = path.relative_to(REPO / folder).with_suffix("").parts
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            found[".".join((package, *parts))] = path
+    return found
+
+
+def imports_of(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return {n for n in names if n == "jixiao" or n.startswith("jixiao.")}
+
+
+def test_every_module_is_in_a_layer_and_imports_only_downwards():
+    found = modules()
+    assert len(found) > 20
+    violations = []
+    for module, path in found.items():
+        own = layer_of(module)
+        for imported in imports_of(path):
+            if layer_of(imported) > own:
+                violations.append(f"{module} ({LAYERS[own][0]}) imports {imported} "
+                                  f"({LAYERS[layer_of(imported)][0]})")
+    assert not violations, "\n".join(violations)
+
+
+def test_no_source_file_exceeds_400_lines():
+    long = [f"{p.relative_to(REPO)}: {n}" for p in modules().values()
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400]
+    assert not long, long
+
+
+def test_old_top_level_packages_are_not_importable_names():
+    """Sources import through the one namespace only (`from extractors…` would break once installed)."""
+    stray = [f"{p.relative_to(REPO)} imports {n}" for p in modules().values()
+             for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+             if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module
+             for n in [node.module.split(".")[0]]
+             if n in {"extractors", "normalizers", "flows", "dictionaries"}]
+    assert not stray, stray
