@@ -67,8 +67,8 @@ def test_cells_hold_the_datasets_values(dataset: Path, workbook):
 
 
 def test_tables_larger_than_a_batch_stream_in_order(dataset: Path, tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(jixiao.export, "BATCH_ROWS", 7)
-    monkeypatch.setattr(jixiao.export, "WIDTH_SAMPLE_ROWS", 3)
+    monkeypatch.setattr(jixiao.analysis.export, "BATCH_ROWS", 7)
+    monkeypatch.setattr(jixiao.analysis.export, "WIDTH_SAMPLE_ROWS", 3)
     counts = export_xlsx(dataset, tmp_path / "small-batches.xlsx")
     sheet_name, headers = sheet_layout()["goals"]
     assert counts[sheet_name] == run_query(dataset, "select count(*) from goals")[1][0][0] > 7
