@@ -22,6 +22,9 @@ import pyarrow.parquet as pq
 from jixiao.model.schema import TABLES, to_arrow
 
 DB_NAME = "district.duckdb"
+# The storage format district.duckdb is written in: v1.0.0 opens in every DuckDB from 1.0 on (the CLI,
+# DBeaver, an analyst's older Python), where the writer's newest format opens only in its own version.
+STORAGE_VERSION = "v1.0.0"
 
 
 class StoreError(Exception):
@@ -88,10 +91,13 @@ class DatasetWriter:
         for table in TABLES:
             self._close(table)
         staged_db = self.staging / DB_NAME
-        with duckdb.connect(str(staged_db)) as con:
+        with duckdb.connect() as con:
+            target = str(staged_db).replace("'", "''")
+            con.execute(f"ATTACH '{target}' AS district (STORAGE_VERSION '{STORAGE_VERSION}')")
             for table in TABLES:
                 source = str(self.parquet_path(table)).replace("'", "''")
-                con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet('{source}')")
+                con.execute(f"CREATE TABLE district.{table} AS SELECT * FROM read_parquet('{source}')")
+            con.execute("DETACH district")
         final_parquet = self.out / "parquet"
         final_parquet.mkdir(exist_ok=True)
         for table in TABLES:
