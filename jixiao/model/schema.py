@@ -50,6 +50,7 @@ DUPLICATES = pa.schema([
 CHECKS = pa.schema([
     ("doc_id", _S), ("township", _S), ("source_path", _S), ("project_code", _S), ("name_raw", _S),
     ("rule", _S), ("severity", _S), ("message", _S), ("evidence", _S),
+    ("project_name", _S), ("table_no", _I),
 ])
 
 TABLES: dict[str, pa.Schema] = {
