@@ -11,7 +11,10 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from jixiao.extractors.pdf import _drawn_pages, read_pdf
+from jixiao.extractors.base import Limits
+from jixiao.extractors.pdf import read_pdf
+from jixiao.extractors.pdf.grid import grids
+from jixiao.extractors.pdf.pdfium import drawn_pages
 from jixiao.model.document import Document, Paragraph, Table
 from jixiao.model.errors import ReadError
 
@@ -225,7 +228,7 @@ def test_characters_are_measured_as_pdfminer_measures_them(name: str):
     pdfminer puts some fonts' boxes on or nearer the baseline (it reads a smaller descent for them),
     so ours may sit lower by up to a fifth of the size, never higher."""
     pdf, _ = GOOD_PDFS[name]()
-    drawn = _drawn_pages(pdf)
+    drawn = drawn_pages(pdf, Limits().max_pages)
     with pdfplumber.open(pdf) as reference:
         assert len(reference.pages) == len(drawn)
         for page, ours in zip(reference.pages, drawn):
@@ -246,7 +249,7 @@ def test_characters_are_measured_as_pdfminer_measures_them(name: str):
 def test_ruling_segments_are_pdfplumbers_edges(name: str):
     """The segments read from the page's paths are the lines and rectangle sides pdfplumber sees."""
     pdf, _ = GOOD_PDFS[name]()
-    drawn = _drawn_pages(pdf)
+    drawn = drawn_pages(pdf, Limits().max_pages)
     with pdfplumber.open(pdf) as reference:
         for page, ours in zip(reference.pages, drawn):
             theirs = [e for e in page.edges if e["orientation"] in ("h", "v")]
@@ -255,3 +258,38 @@ def test_ruling_segments_are_pdfplumbers_edges(name: str):
                 assert any(edge["orientation"] == ref["orientation"]
                            and all(abs(edge[k] - ref[k]) < 0.1 for k in ("x0", "x1", "top", "bottom"))
                            for ref in theirs), edge
+
+
+@pytest.mark.parametrize("name", ["sample", "ruled"])
+def test_ruled_grids_are_pdfplumbers_tables(name: str):
+    """Our lines-strategy grid finder gives the cells pdfplumber's public find_tables gives on the same edges.
+
+    pdfplumber prefilters edges shorter than a point only for its "lines" strategy, so the explicit edges
+    are prefiltered here; every page with a grid must agree cell for cell, table for table.
+    """
+    pdf, _ = GOOD_PDFS[name]()
+    compared = 0
+    with pdfplumber.open(pdf) as reference:
+        for page, ours in zip(reference.pages, drawn_pages(pdf, Limits().max_pages)):
+            edges = [e for e in ours.edges if (e["height"] if e["orientation"] == "v" else e["width"]) >= 1]
+            vertical = [e for e in edges if e["orientation"] == "v"]
+            horizontal = [e for e in edges if e["orientation"] == "h"]
+            if len(vertical) < 2 or len(horizontal) < 2:
+                assert grids(ours.edges) == []
+                continue
+            theirs = page.find_tables({
+                "vertical_strategy": "explicit", "horizontal_strategy": "explicit",
+                "explicit_vertical_lines": vertical, "explicit_horizontal_lines": horizontal,
+            })
+            assert grids(ours.edges) == [table.cells for table in theirs]
+            compared += len(theirs)
+    assert compared > 0
+
+
+def test_page_limit_is_checked_when_the_file_opens():
+    pdf, _ = GOOD_PDFS["ruled"]()
+    with pytest.raises(ReadError) as caught:
+        read_pdf(pdf, Limits(max_pages=2))
+    assert caught.value.code == "too_large"
+    assert "4 pages, more than the limit of 2" in str(caught.value)
+    assert read_pdf(pdf, Limits(max_pages=4)).n_pages == 4

@@ -1,0 +1,246 @@
+"""What pdfium reads from a PDF: each page's characters and ruling segments, and the file's faults.
+
+Everything is read with pdfium (C; pdfminer's pure-Python parsing of the characters was four
+fifths of the reading time): each page's characters with their boxes, and the straight segments
+of its drawn paths, both in unrotated page space. Bad files (empty, encrypted, damaged, too many
+pages, scanned, unmapped fonts) fail here with a ReadError before any layout work.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2
+import pypdfium2.raw as pdfium_c
+
+from jixiao.model.errors import ReadError
+
+UNREADABLE_SHARE = 0.1  # above this share of undecodable characters the text layer is garbage
+STRAIGHT = 0.01  # points: a segment this close to level or plumb is a horizontal or vertical edge
+FORM_DEPTH = 8  # nested form XObjects followed when collecting drawn segments
+
+@dataclass
+class DrawnPage:
+    """One page as drawn: characters in top-down page coordinates and straight ruling segments."""
+
+    number: int
+    height: float
+    chars: list[dict]
+    edges: list[dict]
+    scanned: bool  # images and no text: needs OCR
+
+
+def drawn_pages(path: Path, max_pages: int) -> list[DrawnPage]:
+    """Open the file with pdfium (failing with a clerk's message) and read every page's characters and edges.
+
+    The page count is checked when the file is opened, before any page is read.
+    """
+    with path.open("rb") as head:
+        start = head.read(1024)
+    if not start:
+        raise ReadError("empty", "empty file (0 bytes) — ask the township to resend the document")
+    if start.find(b"%PDF-") < 0:
+        raise ReadError("truncated", "not a PDF file (no %PDF header) — check the file type or ask the township to resend it")
+    try:
+        pdf = pypdfium2.PdfDocument(path)
+    except pypdfium2.PdfiumError as exc:
+        # pdfium's error text can carry a stale code from an earlier document, so look at the file itself.
+        if _is_encrypted(path):
+            raise ReadError("encrypted", "encrypted PDF (password protected) — ask the township for an unprotected copy") from exc
+        raise ReadError("truncated", _NO_PAGES if _has_no_pages(path) else _corrupt_message()) from exc
+    try:
+        if len(pdf) == 0:
+            raise ReadError("truncated", _NO_PAGES)
+        if len(pdf) > max_pages:
+            raise ReadError("too_large", f"PDF has {len(pdf)} pages, more than the limit of {max_pages} — check it is "
+                            "the right file (one township's targets), or ask the township to send only those pages")
+        return [_drawn_page(pdf[i], i + 1) for i in range(len(pdf))]
+    finally:
+        pdf.close()
+
+
+def _drawn_page(page: pypdfium2.PdfPage, number: int) -> DrawnPage:
+    left, bottom, _, top = page.get_bbox()
+    chars = _page_chars(page.get_textpage(), left, top)
+    scanned = not chars and any(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+    return DrawnPage(number, top - bottom, chars, _page_edges(page, left, top), scanned)
+
+
+def _page_chars(textpage: pypdfium2.PdfTextPage, left: float, top: float) -> list[dict]:
+    """Visible characters as pdfplumber-style dicts (x0, x1, top, bottom, size, text).
+
+    Measured as pdfminer measures them, which the layout thresholds were set on: across, the loose
+    box (the advance width); down, the font size standing on the font's descent line (pdfminer reads
+    a smaller descent for some embedded fonts, which only moves a whole font's boxes by a point or two).
+    """
+    chars: list[dict] = []
+    box = pdfium_c.FS_RECTF()
+    x, y, descent = ctypes.c_double(), ctypes.c_double(), ctypes.c_float()
+    n = pdfium_c.FPDFText_CountChars(textpage)
+    i = 0
+    while i < n:
+        code = pdfium_c.FPDFText_GetUnicode(textpage, i)
+        index, i = i, i + 1
+        if 0xD800 <= code < 0xDC00 and i < n:  # a character outside the BMP comes as a surrogate pair
+            low = pdfium_c.FPDFText_GetUnicode(textpage, i)
+            if 0xDC00 <= low < 0xE000:
+                code, i = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00), i + 1
+        text = chr(code)
+        if text.isspace():  # also the spaces and line breaks pdfium generates
+            continue
+        pdfium_c.FPDFText_GetLooseCharBox(textpage, index, box)
+        pdfium_c.FPDFText_GetCharOrigin(textpage, index, x, y)
+        size = pdfium_c.FPDFText_GetFontSize(textpage, index)
+        font = pdfium_c.FPDFTextObj_GetFont(pdfium_c.FPDFText_GetTextObject(textpage, index))
+        if not pdfium_c.FPDFFont_GetDescent(font, size, descent):
+            descent.value = box.bottom - y.value
+        bottom = top - y.value - descent.value
+        chars.append({"text": text, "x0": box.left - left, "x1": box.right - left,
+                      "top": bottom - size, "bottom": bottom, "size": size})
+    return chars
+
+
+_Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _page_edges(page: pypdfium2.PdfPage, left: float, top: float) -> list[dict]:
+    """Horizontal and vertical segments of every drawn path (lines, rectangles, grids), as table edges."""
+    edges: list[dict] = []
+    count = pdfium_c.FPDFPage_CountObjects(page)
+    objects = [pdfium_c.FPDFPage_GetObject(page, i) for i in range(count)]
+    _collect_edges(objects, _IDENTITY, 0, edges, (left, top))
+    return edges
+
+
+def _collect_edges(objects: list, outer: _Matrix, depth: int, edges: list[dict], origin: tuple[float, float]) -> None:
+    matrix = pdfium_c.FS_MATRIX()
+    for obj in objects:
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
+            continue
+        pdfium_c.FPDFPageObj_GetMatrix(obj, matrix)
+        placed = _compose(outer, (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f))
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            _path_edges(obj, placed, edges, origin)
+        elif depth < FORM_DEPTH:
+            inner = [pdfium_c.FPDFFormObj_GetObject(obj, i) for i in range(pdfium_c.FPDFFormObj_CountObjects(obj))]
+            _collect_edges(inner, placed, depth + 1, edges, origin)
+
+
+def _compose(outer: _Matrix, inner: _Matrix) -> _Matrix:
+    """The matrix applying `inner`, then `outer` (PDF's a b c d e f order)."""
+    a, b, c, d, e, f = outer
+    ia, ib, ic, id_, ie, if_ = inner
+    return (a * ia + c * ib, b * ia + d * ib, a * ic + c * id_, b * ic + d * id_,
+            a * ie + c * if_ + e, b * ie + d * if_ + f)
+
+
+def _path_edges(path, matrix: _Matrix, edges: list[dict], origin: tuple[float, float]) -> None:
+    """Straight segments of one path; curves only move the pen."""
+    a, b, c, d, e, f = matrix
+    left, top = origin
+    x, y = ctypes.c_float(), ctypes.c_float()
+    start = pen = None
+    for i in range(pdfium_c.FPDFPath_CountSegments(path)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(path, i)
+        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+        point = (a * x.value + c * y.value + e - left, top - (b * x.value + d * y.value + f))
+        kind = pdfium_c.FPDFPathSegment_GetType(segment)
+        if kind == pdfium_c.FPDF_SEGMENT_LINETO and pen is not None:
+            _add_edge(pen, point, edges)
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO or start is None:
+            start = point
+        pen = point
+        if pdfium_c.FPDFPathSegment_GetClose(segment):
+            _add_edge(pen, start, edges)
+            pen = start
+
+
+def _add_edge(p: tuple[float, float], q: tuple[float, float], edges: list[dict]) -> None:
+    x0, x1 = sorted((p[0], q[0]))
+    top, bottom = sorted((p[1], q[1]))
+    if x1 - x0 <= STRAIGHT:
+        orientation = "v"
+        x0 = x1 = (x0 + x1) / 2
+    elif bottom - top <= STRAIGHT:
+        orientation = "h"
+        top = bottom = (top + bottom) / 2
+    else:
+        return
+    edges.append({"object_type": "line", "orientation": orientation, "x0": x0, "x1": x1, "top": top,
+                  "bottom": bottom, "width": x1 - x0, "height": bottom - top})
+
+
+# ---------------------------------------------------------------- file checks
+
+
+def _corrupt_message() -> str:
+    return (
+        "truncated or corrupt PDF: the file cannot be parsed — open it in a PDF viewer and "
+        "export it again, or ask the township to resend it"
+    )
+
+
+def check_text_layer(pages: list[DrawnPage]) -> None:
+    """Scanned pages and unmapped fonts (control or private-use codes) are refused before layout work."""
+    chars = [c["text"] for page in pages for c in page.chars]
+    if not chars:
+        raise ReadError(
+            "scanned_no_ocr", "scanned PDF without text layer — needs OCR; ask for the born-digital PDF or the docx"
+        )
+    scanned = [page.number for page in pages if page.scanned]
+    if scanned:
+        raise ReadError(
+            "scanned_no_ocr", f"pages {', '.join(map(str, scanned))} are scanned images without text layer — needs OCR; "
+            "ask for the born-digital PDF or the docx"
+        )
+    if sum(1 for ch in chars if _undecodable(ch)) > UNREADABLE_SHARE * len(chars):
+        raise ReadError("unreadable_text", _unreadable_message())
+
+
+_NO_PAGES = "PDF has no pages — ask the township to resend the document"
+
+
+def _is_encrypted(path: Path) -> bool:
+    """An /Encrypt entry in a trailer (or xref stream dictionary): near the end, or the start if linearized."""
+    window = 1 << 20
+    with path.open("rb") as fh:
+        start = fh.read(window)
+        fh.seek(max(0, path.stat().st_size - window))
+        end = fh.read(window)
+    return b"/Encrypt" in start or b"/Encrypt" in end
+
+
+def _has_no_pages(path: Path) -> bool:
+    """pdfium refuses a page tree with no pages as if the file were damaged; pdfminer tells them apart.
+
+    Only asked about a file pdfium already refused. pdfminer fails on damaged files with exceptions of
+    many types (pdfplumber itself wraps every Exception from here), and any failure means "damaged".
+    """
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    try:
+        with path.open("rb") as fh:
+            return next(PDFPage.create_pages(PDFDocument(PDFParser(fh))), None) is None
+    except Exception:  # noqa: BLE001 - see the docstring
+        return False
+
+
+def _unreadable_message() -> str:
+    return (
+        "the PDF's text layer is unreadable (fonts without a character map give garbage or (cid:N) codes) "
+        "— ask for the docx or a PDF exported with embedded Unicode fonts"
+    )
+
+
+def _undecodable(ch: str) -> bool:
+    """Control, private-use and replacement characters are what unmappable fonts decode to."""
+    return ch == "\ufffd" or unicodedata.category(ch) in ("Cc", "Co", "Cs")
+
+
