@@ -50,7 +50,7 @@ def prefect_harness():
     """One ephemeral Prefect backend for the whole session (it costs seconds to start)."""
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness():
+    with prefect_test_harness(server_startup_timeout=180):  # a loaded 2-core CI machine starts it slowly
         yield
 
 
