@@ -8,7 +8,6 @@ dataset as it was.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+import filelock
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -33,14 +33,17 @@ class StoreError(Exception):
 
 @contextmanager
 def output_lock(out: Path) -> Iterator[None]:
-    """Only one run may write an output folder at a time."""
+    """Only one run may write an output folder at a time (an OS file lock: released if the run dies)."""
     out.mkdir(parents=True, exist_ok=True)
-    with (out / ".lock").open("w") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise StoreError(f"another jixiao run is writing to {out}; wait for it to finish") from exc
+    lock = filelock.FileLock(out / ".lock")
+    try:
+        lock.acquire(timeout=0)
+    except filelock.Timeout as exc:
+        raise StoreError(f"another jixiao run is writing to {out}; wait for it to finish") from exc
+    try:
         yield
+    finally:
+        lock.release()
 
 
 class DatasetWriter:
