@@ -7,9 +7,8 @@ caller can count it for review instead of storing a near-miss as if it were cano
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
 
-from jixiao.dictionaries import DictionaryError, load_dictionary
+from jixiao.dictionaries import dictionary_cache, load_dictionary, spelling_table
 from jixiao.normalizers.text import compact, match_key
 
 _LEVEL_SUFFIX = re.compile(r"(?:指标|目标)$")
@@ -21,24 +20,12 @@ def _level_key(raw: str | None) -> str:
     return _LEVEL_SUFFIX.sub("", match_key(raw))
 
 
-def _spelling_table(entries: dict, key, source: str) -> dict[str, str]:
-    """{folded spelling: canonical} for `canonical: [spellings]` entries; a spelling under two is an error."""
-    table: dict[str, str] = {}
-    for canonical, spellings in entries.items():
-        for spelling in [canonical, *spellings]:
-            folded = key(str(spelling))
-            if table.get(folded, canonical) != canonical:
-                raise DictionaryError(f"{source}: {spelling!r} is under {table[folded]!r} and {canonical!r}")
-            table[folded] = str(canonical)
-    return table
-
-
-@cache
+@dictionary_cache
 def _level1_table() -> dict[str, str]:
-    return _spelling_table(load_dictionary("levels")["level1"], _level_key, "levels.yaml level1")
+    return spelling_table(load_dictionary("levels")["level1"], _level_key, "levels.yaml level1")
 
 
-@cache
+@dictionary_cache
 def _level2_table() -> dict[str, list[tuple[str, frozenset[str]]]]:
     """{key: [(canonical 二级, its 一级 parents)]}: one key may name several 二级 (经济)."""
     table: dict[str, list[tuple[str, frozenset[str]]]] = {}
@@ -49,18 +36,18 @@ def _level2_table() -> dict[str, list[tuple[str, frozenset[str]]]]:
     return table
 
 
-@cache
+@dictionary_cache
 def _basis_table() -> dict[str, str]:
-    return _spelling_table(load_dictionary("basis"), match_key, "basis.yaml")
+    return spelling_table(load_dictionary("basis"), match_key, "basis.yaml")
 
 
-@lru_cache(maxsize=4096)
+@dictionary_cache(maxsize=4096)
 def canonical_level1(raw: str | None) -> str | None:
     """产出指标 / 效益指标 / 满意度指标 / 成本指标 / 投入指标, or None when not listed."""
     return _level1_table().get(_level_key(raw))
 
 
-@lru_cache(maxsize=4096)
+@dictionary_cache(maxsize=4096)
 def canonical_level2(raw: str | None, level1: str | None = None) -> str | None:
     """Canonical 二级指标 (数量指标, 生态效益指标 …), or None when not listed or ambiguous.
 
@@ -75,7 +62,7 @@ def canonical_level2(raw: str | None, level1: str | None = None) -> str | None:
     return matching[0] if len(matching) == 1 else None
 
 
-@lru_cache(maxsize=4096)
+@dictionary_cache(maxsize=4096)
 def parent_level1(level2: str | None) -> str | None:
     """The 一级 a canonical 二级 belongs to, when it has exactly one (数量指标 → 产出指标).
 
@@ -87,7 +74,7 @@ def parent_level1(level2: str | None) -> str | None:
     return parents.pop() if len(parents) == 1 else None
 
 
-@lru_cache(maxsize=4096)
+@dictionary_cache(maxsize=4096)
 def canonical_basis(raw: str | None) -> str | None:
     """计划标准 / 行业标准 / 历史标准 / 预算支出标准 / 其他, or None when not listed or mixed."""
     table = _basis_table()

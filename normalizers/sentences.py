@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
 
 import spacy
 from spacy.language import Language
@@ -30,10 +29,10 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from jixiao.dictionaries import load_dictionary
+from jixiao.dictionaries import dictionary_cache, load_dictionary
 from jixiao.normalizers.text import fold_with_offsets, original_span
 from jixiao.normalizers.units import unit_spellings
-from jixiao.normalizers.values import OPERATOR_WORDS, SUFFIX_OPERATOR_WORDS
+from jixiao.normalizers.values import operator_words, suffix_operator_words
 
 SENTENCE_ENDS = ["。", "！", "？", "!", "?"]  # not "." (4.85) and not "；" (it joins clauses)
 CLAUSE_MARKS = frozenset("，,；;：:。！？!?")
@@ -57,7 +56,7 @@ class ParagraphTarget:
 
 def _ruler_patterns() -> list[dict]:
     """Phrase patterns for the words, token patterns for numbers (each character is a token)."""
-    words = [(OP, w) for w in OPERATOR_WORDS] + [(SUFFIX, w) for w in SUFFIX_OPERATOR_WORDS]
+    words = [(OP, w) for w in operator_words()] + [(SUFFIX, w) for w in suffix_operator_words()]
     words += [(UNIT, u) for u in unit_spellings()] + [(PCT, p) for p in PERCENT_MARKERS]
     patterns: list[dict] = [{"label": label, "pattern": word} for label, word in words]
     patterns += [{"label": NUM, "pattern": number} for number in ARABIC_NUMBERS]
@@ -88,7 +87,7 @@ def _target_patterns() -> dict[str, list[list[dict]]]:
     return patterns
 
 
-@cache
+@dictionary_cache
 def _pipeline() -> tuple[Language, Matcher]:
     """Built once per process: blank Chinese, character tokens, sentences, labelled words."""
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})

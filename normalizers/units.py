@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cache, lru_cache
 
-from jixiao.dictionaries import DictionaryError, load_dictionary
+from jixiao.dictionaries import dictionary_cache, load_dictionary, spelling_table
 from jixiao.normalizers.text import compact
 
 UNKNOWN = "unknown"
@@ -60,20 +59,14 @@ def _longest_first(item: tuple[str, Fraction]) -> int:
     return -len(item[0])
 
 
-@cache
+@dictionary_cache
 def _table() -> _UnitTable:
     data = load_dictionary("units")
-    by_spelling: dict[str, UnitInfo] = {}
-    for unit, entry in data["units"].items():
-        info = UnitInfo(str(unit), str(entry["base"]), Fraction(str(entry["factor"])), str(entry["family"]))
-        for spelling in [unit, *entry.get("spellings", [])]:
-            key = _spelling_key(str(spelling))
-            previous = by_spelling.get(key)
-            if previous is not None and previous.unit != info.unit:
-                raise DictionaryError(
-                    f"units.yaml: the spelling {spelling!r} is listed under both {previous.unit!r} and {unit!r}"
-                )
-            by_spelling[key] = info
+    units = {str(unit): UnitInfo(str(unit), str(entry["base"]), Fraction(str(entry["factor"])), str(entry["family"]))
+             for unit, entry in data["units"].items()}
+    spellings = spelling_table({unit: entry.get("spellings", []) for unit, entry in data["units"].items()},
+                               _spelling_key, "units.yaml")
+    by_spelling = {key: units[unit] for key, unit in spellings.items()}
     per_unit = data["per_unit"]
     return _UnitTable(
         by_spelling=by_spelling,
@@ -134,7 +127,7 @@ def _per_unit(key: str) -> UnitInfo | None:
     )
 
 
-@lru_cache(maxsize=4096)
+@dictionary_cache(maxsize=4096)
 def normalize_unit(raw: str | None, money: bool = False) -> UnitInfo | None:
     """Canonical unit, base unit, factor and family of `raw`; None for an empty unit.
 

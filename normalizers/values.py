@@ -6,10 +6,9 @@ then a comparator + number + unit. Whatever none of them reads completely stays 
 words, grades, deadline words, units) lives in dictionaries/operators.yaml, value_words.yaml
 and units.yaml.
 
-The comparator table and the number pattern are public so sentence-level extraction can find
-targets inside 绩效指标 paragraphs with the same vocabulary: fold the text first
-(`normalizers.text.fold_with_offsets`), then use OPERATOR_PATTERN, NUMBER_PATTERN and
-`normalizers.units.unit_spellings()`.
+The comparator tables (`operator_words`, `suffix_operator_words`) are public so sentence-level
+extraction finds targets inside 绩效指标 paragraphs with the same vocabulary. Dictionaries are read
+on first use (`jixiao.dictionaries`), never at import.
 """
 
 from __future__ import annotations
@@ -19,12 +18,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
 from typing import Literal
 
 import cn2an
 
-from jixiao.dictionaries import DictionaryError, load_dictionary
+from jixiao.dictionaries import dictionary_cache, load_dictionary, spelling_table
 from jixiao.normalizers.text import compact, fold_with_offsets, original_span
 from jixiao.normalizers.units import UNKNOWN, SCALE, UnitInfo, normalize_unit
 
@@ -54,76 +52,91 @@ def _alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
-def _word_table(section: dict[str, list[str]], source: str) -> dict[str, str]:
-    """{folded word: operator} from a YAML section {operator: [words]}; a word may mean one thing."""
-    table: dict[str, str] = {}
-    for op, words in section.items():
-        for word in words:
-            key = compact(str(word))
-            if table.get(key, op) != op:
-                raise DictionaryError(f"{source}: {word!r} is listed under both {table[key]!r} and {op!r}")
-            table[key] = str(op)
-    return table
-
-
-_OPERATORS = load_dictionary("operators")
-_WORDS = load_dictionary("value_words")
-
-OPERATOR_WORDS: dict[str, str] = _word_table(_OPERATORS["prefix"], "operators.yaml prefix")
-"""Comparator written before a number (folded spelling → operator): 不少于 → ">="."""
-SUFFIX_OPERATOR_WORDS: dict[str, str] = _word_table(_OPERATORS["suffix"], "operators.yaml suffix")
-"""Comparator written after a number and its unit: 以上 → ">=", 以内 → "<="."""
-DEFAULT_OPERATOR: str = str(_OPERATORS["default"])
-RANGE_OPERATOR: str = str(_OPERATORS["range"])
-_LEAD_WORDS = frozenset(compact(str(w)) for w in _OPERATORS["lead_words"])
-_TRAIL_WORDS = frozenset(compact(str(w)) for w in _OPERATORS["trail_words"])
-
-OPERATOR_PATTERN = _alternation(OPERATOR_WORDS)
-SUFFIX_OPERATOR_PATTERN = _alternation(SUFFIX_OPERATOR_WORDS)
 NUMBER_PATTERN = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 """An Arabic number as written after width folding: 12,600 / 4.85 / 95."""
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
 CN_NUMBER_PATTERN = rf"[{_CN_DIGITS}]+(?:[万亿][{_CN_DIGITS}]+)*(?:点[零〇一二三四五六七八九]+)?"
 """A Chinese numeral (十二, 一百零五, 三点五); a trailing 万/亿 is read as part of the unit."""
-
-_PREFIX_RE = re.compile(_alternation(set(OPERATOR_WORDS) | _LEAD_WORDS))
 _NUMBER_RE = re.compile(rf"(?P<percent>百分之)?(?:(?P<arabic>{NUMBER_PATTERN})|(?P<cn>{CN_NUMBER_PATTERN}))")
 _RANGE_SEPARATOR = r"-|~|〜|至|到|—|–"  # after folding: ～ is ~, － is -
 _RANGE_RE = re.compile(rf"(?P<unit>\D{{0,4}}?)(?:{_RANGE_SEPARATOR})")
-_TAIL_RE = re.compile(
-    rf"(?:(?P<remark>\([^()]*\))|(?P<punct>[。，,；;、.:!?])|(?P<op>{SUFFIX_OPERATOR_PATTERN})"
-    rf"|(?P<trail>{_alternation(_TRAIL_WORDS)}))$"
-)
+_DATE_SEPARATOR = re.compile(_RANGE_SEPARATOR)
 _MAX_UNKNOWN_UNIT = 6  # longer unread text after a number is a remark, not a unit
-
-_GRADES = {compact(str(w)): str(g) for g, words in _WORDS["grades"].items() for w in words}
-_GRADE_RE = re.compile(
-    rf"(?P<grade>{_alternation(_GRADES)})(?:{_alternation(_WORDS['grade_suffixes'])})?"
-    rf"(?P<op>{SUFFIX_OPERATOR_PATTERN})?"
-)
-
+_DEADLINE_OPERATOR = "<="
 _YEAR = r"(?P<y>(?:19|20)\d{2})"
 _MONTH = r"(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _DAY = r"(?P<d>3[01]|[12]\d|0?[1-9]|三十一?|二?十[一二三四五六七八九]?|[一二三四五六七八九])"
-_PERIODS: dict[str, str] = {compact(str(k)): str(v) for k, v in _WORDS["year_periods"].items()}
-_MONTH_PARTS: dict[str, int | None] = {compact(str(k)): v for k, v in _WORDS["month_parts"].items()}
-_DATE_FORMS = [
-    re.compile(rf"{_YEAR}[./-]{_MONTH}[./-]{_DAY}"),
-    re.compile(rf"{_YEAR}[./-]{_MONTH}"),
-    re.compile(rf"(?:{_YEAR}年)?{_MONTH}月{_DAY}[日号]"),
-    re.compile(rf"(?:{_YEAR}年)?{_MONTH}月份?(?P<part>{_alternation(_MONTH_PARTS)})?"),
-    re.compile(rf"(?:{_YEAR}年?)?第?(?P<period>{_alternation(_PERIODS)})"),
-    re.compile(rf"{_YEAR}年度?"),
-]
-_DATE_SEPARATOR = re.compile(_RANGE_SEPARATOR)
-_DEADLINE_PREFIX_RE = re.compile(_alternation(_WORDS["deadline_prefixes"]))
-_DEADLINE_TAIL_RE = re.compile(
-    rf"(?:{_alternation(_WORDS['deadline_suffixes'])})?(?:{_alternation(_WORDS['deadline_verbs'])})?"
-    rf"(?:{_alternation(_WORDS['deadline_suffixes'])})?"
-)
-_ON_TIME_WORDS = frozenset(compact(str(w)) for w in _WORDS["on_time_words"])
-_DEADLINE_OPERATOR = "<="
-_MONEY_RE = re.compile(_alternation(compact(str(w)) for w in _WORDS["money_words"]))
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    """The word tables and patterns built from operators.yaml and value_words.yaml."""
+
+    operators: dict[str, str]  # comparator before a number (folded word → operator): 不少于 → ">="
+    suffix_operators: dict[str, str]  # comparator after a number and its unit: 以上 → ">="
+    default_operator: str
+    range_operator: str
+    prefix_re: re.Pattern[str]
+    tail_re: re.Pattern[str]
+    grades: dict[str, str]
+    grade_re: re.Pattern[str]
+    periods: dict[str, str]
+    month_parts: dict[str, int | None]
+    date_forms: tuple[re.Pattern[str], ...]
+    deadline_prefix_re: re.Pattern[str]
+    deadline_tail_re: re.Pattern[str]
+    on_time_words: frozenset[str]
+    money_re: re.Pattern[str]
+
+
+@dictionary_cache
+def _vocabulary() -> _Vocabulary:
+    ops, words = load_dictionary("operators"), load_dictionary("value_words")
+    operators = spelling_table(ops["prefix"], compact, "operators.yaml prefix", canonical_is_spelling=False)
+    suffix = spelling_table(ops["suffix"], compact, "operators.yaml suffix", canonical_is_spelling=False)
+    lead_words = {compact(str(w)) for w in ops["lead_words"]}
+    trail_words = {compact(str(w)) for w in ops["trail_words"]}
+    grades = {compact(str(w)): str(g) for g, spellings in words["grades"].items() for w in spellings}
+    periods = {compact(str(k)): str(v) for k, v in words["year_periods"].items()}
+    month_parts = {compact(str(k)): v for k, v in words["month_parts"].items()}
+    deadline_suffixes = _alternation(words["deadline_suffixes"])
+    return _Vocabulary(
+        operators=operators,
+        suffix_operators=suffix,
+        default_operator=str(ops["default"]),
+        range_operator=str(ops["range"]),
+        prefix_re=re.compile(_alternation(set(operators) | lead_words)),
+        tail_re=re.compile(rf"(?:(?P<remark>\([^()]*\))|(?P<punct>[。，,；;、.:!?])|(?P<op>{_alternation(suffix)})"
+                           rf"|(?P<trail>{_alternation(trail_words)}))$"),
+        grades=grades,
+        grade_re=re.compile(rf"(?P<grade>{_alternation(grades)})(?:{_alternation(words['grade_suffixes'])})?"
+                            rf"(?P<op>{_alternation(suffix)})?"),
+        periods=periods,
+        month_parts=month_parts,
+        date_forms=(
+            re.compile(rf"{_YEAR}[./-]{_MONTH}[./-]{_DAY}"),
+            re.compile(rf"{_YEAR}[./-]{_MONTH}"),
+            re.compile(rf"(?:{_YEAR}年)?{_MONTH}月{_DAY}[日号]"),
+            re.compile(rf"(?:{_YEAR}年)?{_MONTH}月份?(?P<part>{_alternation(month_parts)})?"),
+            re.compile(rf"(?:{_YEAR}年?)?第?(?P<period>{_alternation(periods)})"),
+            re.compile(rf"{_YEAR}年度?"),
+        ),
+        deadline_prefix_re=re.compile(_alternation(words["deadline_prefixes"])),
+        deadline_tail_re=re.compile(rf"(?:{deadline_suffixes})?(?:{_alternation(words['deadline_verbs'])})?"
+                                    rf"(?:{deadline_suffixes})?"),
+        on_time_words=frozenset(compact(str(w)) for w in words["on_time_words"]),
+        money_re=re.compile(_alternation(compact(str(w)) for w in words["money_words"])),
+    )
+
+
+def operator_words() -> dict[str, str]:
+    """Comparators written before a number (folded spelling → operator): 不少于 → ">="."""
+    return _vocabulary().operators
+
+
+def suffix_operator_words() -> dict[str, str]:
+    """Comparators written after a number and its unit: 以上 → ">=", 以内 → "<="."""
+    return _vocabulary().suffix_operators
 
 
 def _text(reason: str) -> IndicatorValue:
@@ -154,7 +167,7 @@ def _date_end(body: str, year: int | None) -> tuple[str | None, int | None] | No
 
     The ISO date is None when the form is a date but its year is neither written nor given.
     """
-    for form in _DATE_FORMS:
+    for form in _vocabulary().date_forms:
         match = form.fullmatch(body)
         if match is None:
             continue
@@ -164,11 +177,11 @@ def _date_end(body: str, year: int | None) -> tuple[str | None, int | None] | No
         if the_year is None:
             return None, None
         if groups.get("period"):
-            month, day = (int(p) for p in _PERIODS[groups["period"]].split("-"))
+            month, day = (int(p) for p in _vocabulary().periods[groups["period"]].split("-"))
             return _iso(the_year, month, day), written_year
         if groups.get("m"):
             day_text = groups.get("d")
-            day = _small_int(day_text) if day_text else _MONTH_PARTS.get(groups.get("part") or "")
+            day = _small_int(day_text) if day_text else _vocabulary().month_parts.get(groups.get("part") or "")
             return _iso(the_year, _small_int(groups["m"]), day), written_year
         return _iso(the_year, 12, 31), written_year
     return None
@@ -177,7 +190,7 @@ def _date_end(body: str, year: int | None) -> tuple[str | None, int | None] | No
 def _parse_deadline(folded: str, year: int | None) -> IndicatorValue | None:
     """A deadline ("2024年底完成", "12月底前", "2023.07-2024.01"), or None when it is not one."""
     for body in _deadline_bodies(folded):
-        if body in _ON_TIME_WORDS:
+        if body in _vocabulary().on_time_words:
             return _on_time(body, year)
         end = _date_end(body, year) or _date_range_end(body, year)
         if end is None:
@@ -205,13 +218,13 @@ def _on_time(word: str, year: int | None) -> IndicatorValue:
 def _deadline_bodies(folded: str) -> list[str]:
     """The date part of a deadline, longest first: "截至2024年底前完成" → "2024年底前", "2024年底"…"""
     starts = [0]
-    if prefix := _DEADLINE_PREFIX_RE.match(folded):
+    if prefix := _vocabulary().deadline_prefix_re.match(folded):
         starts.append(prefix.end())
     return [
         folded[start:end]
         for start in starts
         for end in range(len(folded), start, -1)
-        if _DEADLINE_TAIL_RE.fullmatch(folded, end)
+        if _vocabulary().deadline_tail_re.fullmatch(folded, end)
     ]
 
 
@@ -231,35 +244,25 @@ def _date_range_end(body: str, year: int | None) -> tuple[str | None, int | None
 def _parse_grade(folded: str) -> IndicatorValue | None:
     """A grade (优, 良好, 合格等级), possibly after lead words; grades carry no comparator."""
     for start in (0, _skip_prefix(folded, 0)[1]):
-        match = _GRADE_RE.fullmatch(folded, start)
+        match = _vocabulary().grade_re.fullmatch(folded, start)
         if match:
             reason = f"comparator {match['op']!r} not kept: grades have none" if match["op"] else None
-            return IndicatorValue(value_kind="grade", grade=_GRADES[match["grade"]], reason=reason)
+            return IndicatorValue(value_kind="grade", grade=_vocabulary().grades[match["grade"]], reason=reason)
     return None
 
 
 def _skip_prefix(folded: str, pos: int) -> tuple[str | None, int]:
     """Consume lead words and comparator words at `pos`; the first comparator is the operator."""
     operator: str | None = None
-    while match := _PREFIX_RE.match(folded, pos):
+    operators = _vocabulary().operators
+    while match := _vocabulary().prefix_re.match(folded, pos):
         word = match.group()
-        if word in OPERATOR_WORDS:
+        if word in operators:
             if operator is not None:
                 break
-            operator = OPERATOR_WORDS[word]
+            operator = operators[word]
         pos = match.end()
     return operator, pos
-
-
-def parse_operator(text: str) -> tuple[str | None, str]:
-    """(operator, rest) of a text starting with comparator words: "不少于45个" → (">=", "45个").
-
-    The rest is width-folded with whitespace removed. Lead words without a comparator
-    (全年, 完成) are skipped; no comparator gives None.
-    """
-    folded = compact(text)
-    operator, pos = _skip_prefix(folded, 0)
-    return operator, folded[pos:]
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,9 +297,9 @@ def _strip_tail(folded: str, start: int) -> tuple[int, str | None, list[str]]:
     end = len(folded)
     operator: str | None = None
     remarks: list[str] = []
-    while end > start and (match := _TAIL_RE.search(folded, start, end)):
+    while end > start and (match := _vocabulary().tail_re.search(folded, start, end)):
         if match["op"] and operator is None:
-            operator = SUFFIX_OPERATOR_WORDS[match["op"]]
+            operator = _vocabulary().suffix_operators[match["op"]]
         if match["remark"]:
             remarks.append(match["remark"])
         end = match.start()
@@ -336,7 +339,9 @@ def _parse_number(text: str, folded: str, offsets: list[int], money: bool) -> In
             return _text(f"unexpected text after the number: {unit_folded!r}")
     if value_max is not None and value_max < value:
         return _text("range whose end is below its start")
-    operator = operator or suffix_operator or (RANGE_OPERATOR if value_max is not None else DEFAULT_OPERATOR)
+    vocabulary = _vocabulary()
+    fallback = vocabulary.range_operator if value_max is not None else vocabulary.default_operator
+    operator = operator or suffix_operator or fallback
     return _number_value(operator, value, value_max, unit_raw, info, remarks)
 
 
@@ -372,10 +377,10 @@ def _number_value(
 
 def money_context(*labels: str | None) -> bool:
     """Whether a row's labels (二级指标, 三级指标, 描述) say its value is money: the `money` flag."""
-    return any(_MONEY_RE.search(compact(label)) for label in labels if label)
+    return any(_vocabulary().money_re.search(compact(label)) for label in labels if label)
 
 
-@lru_cache(maxsize=65536)
+@dictionary_cache(maxsize=65536)
 def parse_indicator_value(text: str | None, year: int | None = None, *, money: bool = False) -> IndicatorValue:
     """Operator, number, unit, base value, grade or deadline of one 指标值 cell.
 

@@ -36,14 +36,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any, Literal
 
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
 
-from jixiao.dictionaries import DictionaryError, load_dictionary
+from jixiao.dictionaries import DictionaryError, dictionary_cache, load_dictionary
 from jixiao.normalizers.text import match_key
 
 MatchMethod = Literal["exact", "synonym", "fuzzy", "new"]
@@ -297,7 +296,7 @@ def _indicator_from_yaml(entry: Any, source: str) -> Indicator:
     )
 
 
-@cache
+@dictionary_cache
 def default_vocabulary() -> IndicatorVocabulary:
     """The shipped vocabulary, loaded once per process."""
     return IndicatorVocabulary.load()

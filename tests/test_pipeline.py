@@ -20,7 +20,7 @@ import yaml
 from conftest import cache_state, published_tables
 from typer.testing import CliRunner
 
-from jixiao.dictionaries import DICTIONARY_DIR
+from jixiao.dictionaries import BUNDLED_DIR
 from fixtures import build_inbox
 from jixiao.cli import app
 
@@ -97,7 +97,7 @@ def _cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
 
 def test_changed_dictionary_renormalizes_without_rereading(inbox: Path, tmp_path: Path, cli_env: dict[str, str]):
     dictionaries = tmp_path / "dictionaries"
-    shutil.copytree(DICTIONARY_DIR, dictionaries, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    shutil.copytree(BUNDLED_DIR, dictionaries, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     env = {**cli_env, "JIXIAO_DICTIONARIES": str(dictionaries)}
     out = tmp_path / "out"
     assert _cli(["run", str(inbox), "--out", str(out), "--workers", "1"], env).returncode == 0

@@ -14,13 +14,7 @@ from hypothesis import strategies as st
 from jixiao.dictionaries import load_dictionary
 from jixiao.normalizers.text import clean_cell, compact, fold_with_offsets, match_key, original_span
 from jixiao.normalizers.units import normalize_unit, unit_spellings
-from jixiao.normalizers.values import (
-    OPERATOR_WORDS,
-    IndicatorValue,
-    money_context,
-    parse_indicator_value,
-    parse_operator,
-)
+from jixiao.normalizers.values import IndicatorValue, money_context, operator_words, parse_indicator_value
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -232,12 +226,10 @@ def test_unknown_unit_is_kept_as_written_and_flagged() -> None:
     assert "台次" in (parsed.reason or "")
 
 
-def test_parse_operator() -> None:
-    assert parse_operator("不少于45个") == (">=", "45个")
-    assert parse_operator("＞＝ 95%") == (">=", "95%")
-    assert parse_operator("全年不超过3次") == ("<=", "3次")
-    assert parse_operator("95%") == (None, "95%")
-    assert OPERATOR_WORDS["大于等于"] == ">=" and OPERATOR_WORDS["大于"] == ">"
+def test_comparator_words_and_lead_words() -> None:
+    assert parse_indicator_value("＞＝ 95%").operator == ">="
+    assert (parse_indicator_value("全年不超过3次").operator, parse_indicator_value("全年不超过3次").value) == ("<=", 3)
+    assert operator_words()["大于等于"] == ">=" and operator_words()["大于"] == ">"
 
 
 def test_result_is_immutable() -> None:
@@ -410,7 +402,7 @@ def test_truth_indicator_value(where: str, year: int | None, indicator: dict) ->
 # ----------------------------------------------------------------------------- properties
 
 _FULL_WIDTH = {chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)}
-_COMPARATORS = sorted(OPERATOR_WORDS)
+_COMPARATORS = sorted(operator_words())
 _UNITS = [u for u in unit_spellings() if normalize_unit(u) and normalize_unit(u).family not in ("scale",)]  # type: ignore[union-attr]
 _PER_UNIT = st.tuples(st.sampled_from(["元", "万元", "次", "人次"]), st.sampled_from(["/", "／", "每"]),
                       st.sampled_from(["人", "村", "户", "月", "季度", "年", "亩"])).map("".join)  # fmt: skip
@@ -438,7 +430,7 @@ def test_written_values_round_trip(
     parsed = parse_indicator_value(raw, 2024)
     expected_unit = normalize_unit(unit)
     assert expected_unit is not None
-    assert parsed.operator == OPERATOR_WORDS[comparator], raw
+    assert parsed.operator == operator_words()[comparator], raw
     assert parsed.value == float(number.replace(",", "")), raw
     assert parsed.unit == expected_unit.unit, raw
     assert compact(parsed.unit_raw) == compact(_widen(unit, wide[len(comparator + number) :])), raw
