@@ -17,6 +17,7 @@ from jixiao.flows.inbox import InboxFile, primary_copies
 from jixiao.flows.rows import batch_rows, document_row
 from jixiao.store.local import DatasetWriter, output_lock
 from jixiao.analysis.duplicates import find_duplicates
+from jixiao.normalizers.text import inert_csv_cell
 from jixiao.normalizers.vocabulary import IndicatorVocabulary
 
 BATCH_DOCUMENTS = 64
@@ -96,8 +97,8 @@ def _identical_copy_row(file: InboxFile, original: str, read: Extraction | None)
 
 
 def _write_review(path: Path, rows: list[dict]) -> None:
-    """The review queue as CSV (UTF-8 with BOM so Excel shows the Chinese correctly)."""
+    """The review queue as CSV (UTF-8 with BOM so Excel shows the Chinese correctly); no cell is a formula."""
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         table = csv.DictWriter(fh, fieldnames=REVIEW_COLUMNS, extrasaction="ignore")
         table.writeheader()
-        table.writerows(rows)
+        table.writerows({k: inert_csv_cell(v) for k, v in row.items()} for row in rows)

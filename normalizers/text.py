@@ -11,6 +11,9 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+# What a spreadsheet may take for a formula: =, +, -, @ first, also after spaces, tabs or line breaks
+# (OWASP CSV injection), and their full-width twins, which some spreadsheet apps fold.
+_FORMULA_START = re.compile(r"^[\s\u3000\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20]|^[\t\r\n]")
 _ENUMERATION = re.compile(r"^(?:[(（]?[0-9一二三四五六七八九十]+[)）.、．]|[(（][0-9一二三四五六七八九十]+[)）])")
 
 
@@ -62,3 +65,15 @@ def original_span(text: str, offsets: list[int], start: int, end: int) -> str:
     if start >= end:
         return ""
     return text[offsets[start] : offsets[end - 1] + 1]
+
+
+def formula_like(text: str) -> bool:
+    """True when a spreadsheet could run `text` as a formula (`=HYPERLINK(…)`, `+1`, `@SUM`)."""
+    return bool(_FORMULA_START.match(text))
+
+
+def inert_csv_cell(value: object) -> object:
+    """A CSV cell no spreadsheet runs: formula-like text gets a leading apostrophe (OWASP's advice)."""
+    if isinstance(value, str) and formula_like(value):
+        return "'" + value
+    return value

@@ -23,6 +23,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from jixiao.dictionaries import DictionaryError, load_dictionary
 from jixiao.model.schema import TABLES
+from jixiao.normalizers.text import formula_like
 
 BATCH_ROWS = 2048
 WIDTH_SAMPLE_ROWS = 500  # column widths are sized on the first rows of each table
@@ -103,7 +104,17 @@ def _header_cell(sheet: WriteOnlyWorksheet, header: str, column: str) -> WriteOn
 
 def _append_batch(sheet: WriteOnlyWorksheet, batch: dict[str, list], columns: list[str]) -> None:
     for row in zip(*(batch[c] for c in columns)):
-        sheet.append([excel_value(v) for v in row])
+        sheet.append([_text_cell(sheet, v) if isinstance(v := excel_value(value), str) and formula_like(v) else v
+                      for value in row])
+
+
+def _text_cell(sheet: WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
+    """Formula-like text (`=HYPERLINK(…)` from a name) stays text: a string cell, quote-prefixed as
+    Excel marks a typed `'=…`, so neither Excel nor LibreOffice runs it (openpyxl would write `=…` as a formula)."""
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    cell._style.quotePrefix = 1  # openpyxl has no public setter for the xf's quotePrefix
+    return cell
 
 
 def excel_value(value: object) -> object:

@@ -117,15 +117,36 @@ class DatasetWriter:
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
+# `jixiao query` runs whatever SQL a person types: the connection may touch the dataset's own file and
+# nothing else (no file reads or writes, no ATTACH, no extension install/load), and cannot be unlocked.
+_LOCKED = {"enable_external_access": False, "autoinstall_known_extensions": False,
+           "autoload_known_extensions": False, "allow_community_extensions": False, "lock_configuration": True}
+_REFUSED = ("query refused: jixiao query reads only the dataset's tables and views (documents, goals, projects, "
+            "indicators, duplicates, …); it cannot read or write files, attach databases or install extensions")
+
+
 def run_query(out: Path, sql: str) -> tuple[list[str], list[tuple]]:
     """Run SQL read-only over the published dataset; returns column names and rows."""
     db = out / DB_NAME
     if not db.exists():
         raise StoreError(f"no dataset at {db} — run `jixiao run INBOX --out {out}` first")
-    with duckdb.connect(str(db), read_only=True) as con:
+    try:
+        con = duckdb.connect(str(db), read_only=True, config=_LOCKED)
+    except duckdb.Error as exc:
+        raise StoreError(f"cannot open {db}: {_first_line(exc)}") from exc
+    with con:
         try:
             cursor = con.execute(sql)
+            columns = [d[0] for d in cursor.description] if cursor.description else []
+            return columns, cursor.fetchall()
+        except duckdb.PermissionException as exc:
+            raise StoreError(_REFUSED) from exc
         except duckdb.Error as exc:
-            raise StoreError(f"query failed: {exc}") from exc
-        columns = [d[0] for d in cursor.description] if cursor.description else []
-        return columns, cursor.fetchall()
+            if "configuration has been locked" in str(exc) or "extension" in str(exc).lower():
+                raise StoreError(_REFUSED) from exc
+            raise StoreError(f"query failed: {_first_line(exc)}") from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    """DuckDB's messages go on with a caret diagram; the first line says what is wrong."""
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
