@@ -18,6 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
@@ -113,7 +114,8 @@ def _text_cell(sheet: WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
     Excel marks a typed `'=…`, so neither Excel nor LibreOffice runs it (openpyxl would write `=…` as a formula)."""
     cell = WriteOnlyCell(sheet, value=text)
     cell.data_type = "s"
-    cell._style.quotePrefix = 1  # openpyxl has no public setter for the xf's quotePrefix
+    cell._style = StyleArray()  # openpyxl has no public setter for the xf's quotePrefix
+    cell._style.quotePrefix = 1
     return cell
 
 
