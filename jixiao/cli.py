@@ -126,10 +126,10 @@ def vocab_suggest(
     from jixiao.store.local import StoreError, run_query
     from jixiao.analysis.review import suggest_vocabulary
 
-    sources = "('table', 'paragraph')" if include_paragraphs else "('table')"
+    sources = ["table", "paragraph"] if include_paragraphs else ["table"]
     try:
         _, rows = run_query(out, "select name_raw, level2 from indicators where match_method = 'new' "
-                                 f"and source in {sources} order by name_raw")
+                                 "and list_contains(?, source) order by name_raw", [sources])
     except StoreError as exc:
         raise _fail(str(exc), code=1) from exc
     if not rows:

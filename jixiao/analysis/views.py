@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,13 +40,8 @@ class AnalysisError(Exception):
     """A question cannot be answered as asked (unknown indicator, bad option); the message says why."""
 
 
-def sql_text(value: str) -> str:
-    """A string as a SQL literal (analysts' input goes into read-only queries)."""
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _dicts(out: Path, sql: str) -> list[dict]:
-    columns, rows = run_query(out, sql)
+def _dicts(out: Path, sql: str, params: Sequence[object] = ()) -> list[dict]:
+    columns, rows = run_query(out, sql, params)
     return [dict(zip(columns, row)) for row in rows]
 
 
@@ -83,9 +79,9 @@ def duplicate_groups(out: Path, *, min_townships: int = 2, level: str | None = N
     """Duplicate groups, the most widely copied first (townships, then members)."""
     if level is not None and level not in DUPLICATE_LEVELS:
         raise AnalysisError(f"unknown level {level!r}; use one of {', '.join(DUPLICATE_LEVELS)}")
-    where = f"n_townships >= {int(min_townships)}" + (f" and level = {sql_text(level)}" if level else "")
     rows = _dicts(out, "select group_id, level, kind, doc_id, township, project_code, text, similarity, "
-                       f"n_townships, n_members from duplicates where {where}")
+                       "n_townships, n_members from duplicates where n_townships >= ? and (? is null or level = ?)",
+                  [int(min_townships), level, level])
     by_group: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
         by_group[row["group_id"]].append(row)
@@ -200,8 +196,8 @@ def resolve_indicator(out: Path, text: str, vocabulary: IndicatorVocabulary | No
     by_name = {name: indicator_id for indicator_id, name in known.items() if name}
     if query in by_name:
         return ResolvedIndicator(by_name[query], query, "canonical name")
-    _, rows = run_query(out, "select indicator_id, indicator, count(*) from indicators where name_raw = "
-                             f"{sql_text(query)} and indicator_id is not null group by all order by 3 desc, 1")
+    _, rows = run_query(out, "select indicator_id, indicator, count(*) from indicators where name_raw = ? "
+                             "and indicator_id is not null group by all order by 3 desc, 1", [query])
     if rows:
         return ResolvedIndicator(rows[0][0], rows[0][1], "spelling in the dataset")
     containing = sorted(name for name in by_name if query in name)
@@ -227,8 +223,8 @@ def compare_indicator(out: Path, text: str, vocabulary: IndicatorVocabulary | No
     """One indicator's targets across townships, grouped by base unit, outliers flagged."""
     resolved = resolve_indicator(out, text, vocabulary)
     rows = _dicts(out, "select township, doc_id, project_code, name_raw, value_raw, operator, value_base, "
-                       "base_unit from indicators where indicator_id = "
-                       f"{sql_text(resolved.indicator_id)} order by township, project_code, row_no")
+                       "base_unit from indicators where indicator_id = ? order by township, project_code, row_no",
+                  [resolved.indicator_id])
     by_unit: dict[str, list[dict]] = defaultdict(list)
     unquantified: list[IndicatorValue] = []
     for row in rows:
@@ -301,7 +297,7 @@ def report_data(out: Path, *, n_copied: int = 10, n_indicators: int = 6) -> Repo
                       (len(documents), *(sum(d["status"] == s for d in documents)
                                          for s in ("ok", "partial", "failed")))))
     for table in ("projects", "indicators", "goals"):
-        totals[table] = run_query(out, f"select count(*) from {table}")[1][0][0]
+        totals[table] = run_query(out, f'select count(*) from "{table}"')[1][0][0]
     totals["duplicate groups"] = run_query(out, "select count(distinct group_id) from duplicates")[1][0][0]
     failed = [FailedDocument(d["township"], d["source_path"], d["format"], d["status"], d["error"])
               for d in documents if d["status"] != "ok"]
@@ -342,9 +338,10 @@ def _weighted_share(docs: list[dict]) -> float | None:
 
 def top_indicator_distributions(out: Path, limit: int) -> list[IndicatorComparison]:
     """The vocabulary indicators with the most numeric targets, compared across townships."""
-    _, rows = run_query(out, "select indicator_id from indicators where value_base is not null and "
-                             f"indicator_id is not null and indicator_id not like '{NEW_ID_PREFIX}%' group by indicator_id "
-                             f"order by count(distinct township) desc, count(*) desc, indicator_id limit {int(limit)}")
+    _, rows = run_query(out, "select indicator_id from indicators where value_base is not null and indicator_id "
+                             "is not null and not starts_with(indicator_id, ?) group by indicator_id "
+                             "order by count(distinct township) desc, count(*) desc, indicator_id limit ?",
+                        [NEW_ID_PREFIX, int(limit)])
     vocabulary = IndicatorVocabulary.load()
     return [compare_indicator(out, indicator_id, vocabulary) for (indicator_id,) in rows]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -94,13 +94,9 @@ class DatasetWriter:
         for table in TABLES:
             self._close(table)
         staged_db = self.staging / DB_NAME
-        with duckdb.connect() as con:
-            target = str(staged_db).replace("'", "''")
-            con.execute(f"ATTACH '{target}' AS district (STORAGE_VERSION '{STORAGE_VERSION}')")
-            for table in TABLES:
-                source = str(self.parquet_path(table)).replace("'", "''")
-                con.execute(f"CREATE TABLE district.{table} AS SELECT * FROM read_parquet('{source}')")
-            con.execute("DETACH district")
+        with duckdb.connect(str(staged_db), config={"storage_compatibility_version": STORAGE_VERSION}) as con:
+            for table in TABLES:  # table names are the schema's identifiers; paths are bound parameters
+                con.execute(f'CREATE TABLE "{table}" AS SELECT * FROM read_parquet(?)', [str(self.parquet_path(table))])
         final_parquet = self.out / "parquet"
         final_parquet.mkdir(exist_ok=True)
         for table in TABLES:
@@ -125,8 +121,11 @@ _REFUSED = ("query refused: jixiao query reads only the dataset's tables and vie
             "indicators, duplicates, …); it cannot read or write files, attach databases or install extensions")
 
 
-def run_query(out: Path, sql: str) -> tuple[list[str], list[tuple]]:
-    """Run SQL read-only over the published dataset; returns column names and rows."""
+def run_query(out: Path, sql: str, params: Sequence[object] = ()) -> tuple[list[str], list[tuple]]:
+    """Run SQL read-only over the published dataset; returns column names and rows.
+
+    Values go in `params`, bound to the query's `?` placeholders, never into the SQL text.
+    """
     db = out / DB_NAME
     if not db.exists():
         raise StoreError(f"no dataset at {db} — run `jixiao run INBOX --out {out}` first")
@@ -136,7 +135,7 @@ def run_query(out: Path, sql: str) -> tuple[list[str], list[tuple]]:
         raise StoreError(f"cannot open {db}: {_first_line(exc)}") from exc
     with con:
         try:
-            cursor = con.execute(sql)
+            cursor = con.execute(sql, list(params))
             columns = [d[0] for d in cursor.description] if cursor.description else []
             return columns, cursor.fetchall()
         except duckdb.PermissionException as exc:
