@@ -1,6 +1,7 @@
-"""Read a plain-text submission (a docx exported to text) into the document model.
+"""Read a plain-text submission into the document model: decoding, and the docx text-export layout.
 
-The layout: paragraphs are plain lines; a table cell is a tab-indented line (a cell
+Published text (web pages: pipe tables, one cell per line, space-separated rows, page chrome) is
+read by `text_layouts`; this module reads the layout Word's "save as text" gives. That layout: paragraphs are plain lines; a table cell is a tab-indented line (a cell
 with several paragraphs continues on following lines without a tab); a blank
 line separates table rows; two or more blank lines (or a whitespace-only line)
 separate tables. A blank cell means "merged with the cell above" — the parser
@@ -17,6 +18,7 @@ from pathlib import Path
 from jixiao.model.document import Document, Paragraph, Provenance, Table
 from jixiao.extractors.base import Limits
 from jixiao.model.errors import ReadError
+from jixiao.extractors.text_layouts import is_pipe_line, free_blocks
 
 # Tried in order after UTF-8; gbk before gb18030 so the common name is recorded.
 _CHINESE_ENCODINGS = ("gbk", "gb18030")
@@ -25,10 +27,10 @@ MIXED_ENCODING = "utf-8+gbk"
 _BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
 
 
-def read_text(path: Path) -> Document:
+def read_text(path: Path, limits: Limits = Limits()) -> Document:
     """Paragraphs and tables of a text file, with the encoding it was written in."""
     text, encoding = decode_text(path.read_bytes())
-    return Document(format="txt", encoding=encoding, blocks=_blocks(text.splitlines()))
+    return Document(format="txt", encoding=encoding, blocks=_blocks(text.splitlines(), limits))
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -144,8 +146,10 @@ class _TableBuilder:
         return Table.from_rows(self.rows, Provenance(line=self.first_line))
 
 
-def _blocks(lines: list[str]) -> list[Paragraph | Table]:
+def _blocks(lines: list[str], limits: Limits) -> list[Paragraph | Table]:
+    """Tab-indented export tables read here; every other line goes to the published-text layouts."""
     blocks: list[Paragraph | Table] = []
+    free: list[tuple[int, str]] = []  # lines outside tab-indented tables, read by text_layouts
     table: _TableBuilder | None = None
     row: list[str] | None = None  # the table row being read
     blank_run = 0
@@ -163,12 +167,17 @@ def _blocks(lines: list[str]) -> list[Paragraph | Table]:
             blocks.append(table.build())
         table = None
 
+    def flush_free() -> None:
+        blocks.extend(free_blocks(free, limits))
+        free.clear()
+
     for number, line in enumerate(lines, start=1):
         line = _BOOKMARK.sub("", line)
-        if line.startswith("\t"):
+        if line.startswith("\t") and not is_pipe_line(line) and "\t" not in line.strip():
             if table is not None and blank_run >= 2:
                 close_table()
             if table is None:
+                flush_free()
                 table = _TableBuilder(first_line=number)
             if row is None:
                 row = []
@@ -177,17 +186,20 @@ def _blocks(lines: list[str]) -> list[Paragraph | Table]:
         elif not line.strip():
             close_row()
             blank_run += 2 if line else 1  # a whitespace-only line is an empty paragraph: ends a table
+            if table is None:
+                free.append((number, line))
         elif row is not None:
             row[-1] = f"{row[-1]}\n{line.strip()}".strip()  # a cell's next paragraph
             blank_run = 0
         else:
             close_table()
-            blocks.append(Paragraph(text=line.strip(), prov=Provenance(line=number)))
+            free.append((number, line))
             blank_run = 0
     close_table()
+    flush_free()
     return blocks
 
 
 def read(path: Path, limits: Limits) -> Document:
     """The reader contract's entry point (see jixiao.extractors.base)."""
-    return read_text(path)
+    return read_text(path, limits)

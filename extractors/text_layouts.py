@@ -1,0 +1,265 @@
+"""Tables in published text: pipe tables, one cell per line, one row per line with spaces, page chrome.
+
+Web pages copied or saved as text give a form's tables in several shapes (each seen in real
+published 绩效目标 forms):
+- pipe rows, one row per line: `| 一级指标 | 二级指标 | 指标值 |`, with or without `| --- |` lines,
+  `<br>` for a line break inside a cell, trailing `||||` padding up to the page table's width;
+- pipe cells, one cell per line: `一级指标 |` (or a row opened by a lone `|`), a row ending when the
+  line ends on the table's full count of pipes — found as the count every row of the block reaches;
+- no separators at all, one cell per line, after a run of known header words (the row width);
+- one row per line, cells separated by runs of spaces or tabs (a bracket split by a space is rejoined).
+Page chrome (breadcrumbs, 发布时间/来源, 打印本页, 分享到 …; patterns in dictionaries/text_layout.yaml)
+is dropped. Any line that fits no table stays a paragraph, so nothing is lost silently.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import cache
+
+from jixiao.dictionaries import load_dictionary
+from jixiao.extractors.base import Limits
+from jixiao.extractors.text_grid import RawRow, build_table
+from jixiao.model.document import Paragraph, Provenance, Table
+
+Line = tuple[int, str]  # (1-based line number, text)
+
+_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_OPENERS, _CLOSERS = "(（[【", ")）]】"
+_OPERATOR_TOKEN = re.compile(r"^(≥|≤|>=|<=|＞=|＜=|>|<|＞|＜|=|＝)$")
+_MIN_SPACE_ROWS = 3  # lines with two or more cells before a run of lines is read as a table
+
+
+@cache
+def _chrome() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in load_dictionary("text_layout")["chrome"])
+
+
+def is_chrome(text: str) -> bool:
+    """A line of the web page around the document (breadcrumb, publication line, print/share links)."""
+    folded = unicodedata.normalize("NFKC", text)
+    return any(p.search(folded) for p in _chrome())
+
+
+def is_pipe_line(text: str) -> bool:
+    s = text.strip()
+    return bool(s) and (s[0] == "|" or s[-1] == "|" or s.count("|") >= 2)
+
+
+def free_blocks(lines: list[Line], limits: Limits) -> list[Paragraph | Table]:
+    """Paragraphs and tables of lines that are not in the tab-indented export layout."""
+    blocks: list[Paragraph | Table] = []
+    run: list[Line] = []
+    i = 0
+    while i < len(lines):
+        number, text = lines[i]
+        if is_pipe_line(text):
+            blocks += _plain_run(run, limits)
+            run = []
+            j = _pipe_block_end(lines, i)
+            blocks += _pipe_block(lines[i:j], limits)
+            i = j
+            continue
+        if not text.strip() or is_chrome(text):
+            blocks += _plain_run(run, limits)
+            run = []
+        else:
+            run.append((number, text))
+        i += 1
+    return blocks + _plain_run(run, limits)
+
+
+def _pipe_block_end(lines: list[Line], start: int) -> int:
+    """End of the pipe block starting at `start`: up to a blank line, or a non-pipe line not followed
+    by a pipe line (a cell's second line sits between pipe lines)."""
+    end = start + 1
+    while end < len(lines):
+        text = lines[end][1]
+        if not text.strip():
+            break
+        if not is_pipe_line(text):
+            nxt = end + 1
+            while nxt < len(lines) and lines[nxt][1].strip() and not is_pipe_line(lines[nxt][1]):
+                nxt += 1
+            if nxt >= len(lines) or not lines[nxt][1].strip():
+                break
+            end = nxt
+            continue
+        end += 1
+    return end
+
+
+def _cell_text(piece: str) -> str:
+    text = html.unescape(_BR.sub("\n", piece.replace("\\|", "|")))
+    return "\n".join(part.strip() for part in text.strip().split("\n"))
+
+
+def _pipe_block(block: list[Line], limits: Limits) -> list[Paragraph | Table]:
+    body = [(n, t) for n, t in block if not _SEPARATOR.match(t.strip())]
+    if not body:
+        return []
+    if all(t.strip().startswith("|") and t.count("|") >= 2 for _, t in body if "|" in t):
+        rows: list[RawRow] = []
+        for n, t in body:
+            if "|" in t or not rows or not rows[-1].cells:
+                rows.append(RawRow(_markdown_cells(t), n))
+            else:  # a cell's text went on over a line break
+                rows[-1].cells[-1] = f"{rows[-1].cells[-1]}\n{t.strip()}"
+        return [build_table(rows, limits)]
+    return _counted_rows(body, limits)
+
+
+def _markdown_cells(text: str) -> list[str]:
+    s = text.strip()
+    s = s[1:] if s.startswith("|") else s
+    s = s[:-1] if s.endswith("|") and not s.endswith("\\|") else s
+    return _trim([_cell_text(p) for p in _UNESCAPED_PIPE.split(s)])
+
+
+def _trim(cells: list[str]) -> list[str]:
+    while cells and not cells[-1].strip():
+        cells.pop()
+    return cells
+
+
+def _row_pipes(block: list[Line]) -> int | None:
+    """The pipe count of every row of a one-cell-per-line block: the smallest count at least as large as
+    any line's that the running count reaches exactly at line ends, row after row (the last row may be
+    cut off). None when no count fits."""
+    counts = [t.count("|") for _, t in block]
+    longest = max(counts)
+    for total in range(max(longest, 2), longest + 65):
+        acc = 0
+        for c in counts:
+            acc += c
+            if acc == total:
+                acc = 0
+            elif acc > total:
+                break
+        else:
+            return total
+    return None
+
+
+def _counted_rows(block: list[Line], limits: Limits) -> list[Paragraph | Table]:
+    total = _row_pipes(block)
+    if total is None:  # no consistent row width: one row per line
+        return [build_table([RawRow(_trim([_cell_text(p) for p in t.strip().strip("|").split("|")]), n)
+                             for n, t in block], limits)]
+    blocks: list[Paragraph | Table] = []
+    rows: list[RawRow] = []
+    current: list[Line] = []
+    acc = 0
+    for number, text in block:
+        if acc == 0 and "|" not in text:  # between complete rows: a line of its own
+            if rows:
+                blocks.append(build_table(rows, limits))
+                rows = []
+            blocks.append(Paragraph(text=text.strip(), prov=Provenance(line=number)))
+            continue
+        current.append((number, text))
+        acc += text.count("|")
+        if acc >= total:
+            rows.append(_counted_row(current))
+            current, acc = [], 0
+    if current:  # cut off mid-row: keep what it has
+        rows.append(_counted_row(current))
+    if rows:
+        blocks.append(build_table(rows, limits))
+    return blocks
+
+
+def _counted_row(lines: list[Line]) -> RawRow:
+    """Cells of one row written one cell per line (`text |`); a lone `|` line in the middle is a blank
+    cell, the pipes of the row's last line after its last text are padding."""
+    texts = [t.strip() for _, t in lines]
+    if texts[0].startswith("|"):
+        texts[0] = texts[0][1:]
+    cells: list[str] = []
+    pending = ""
+    for index, text in enumerate(texts):
+        pieces = text.split("|")
+        last_line = index == len(texts) - 1
+        for p, piece in enumerate(pieces[:-1]):
+            cell = f"{pending}\n{piece}" if pending else piece
+            pending = ""
+            if last_line and not cell.strip() and not any(q.strip() for q in pieces[p:]):
+                break
+            cells.append(_cell_text(cell))
+        tail = pieces[-1]
+        if tail.strip():
+            pending = f"{pending}\n{tail}" if pending else tail
+    if pending.strip():
+        cells.append(_cell_text(pending))
+    return RawRow(_trim(cells), lines[0][0])
+
+
+def _plain_run(run: list[Line], limits: Limits) -> list[Paragraph | Table]:
+    """A run of non-blank lines without pipes: cell-per-line or space-separated tables, else paragraphs."""
+    if not run:
+        return []
+    header = _cell_per_line_header(run)
+    if header is not None:
+        start, width = header
+        table_lines = run[start:]
+        rows = [RawRow([t.strip() for _, t in table_lines[i:i + width]], table_lines[i][0])
+                for i in range(0, len(table_lines), width)]
+        return _paragraphs(run[:start]) + [build_table(rows, limits)]
+    split = [(n, t, _space_cells(t)) for n, t in run]
+    multi = [i for i, (_, _, cells) in enumerate(split) if len(cells) >= 2]
+    if len(multi) < _MIN_SPACE_ROWS or not any(len(split[i][2]) >= 3 for i in multi):
+        return _paragraphs(run)
+    first, last = multi[0], multi[-1]
+    rows = [RawRow(cells, n) for n, _, cells in split[first:last + 1]]
+    return _paragraphs(run[:first]) + [build_table(rows, limits)] + _paragraphs(run[last + 1:])
+
+
+def _paragraphs(lines: list[Line]) -> list[Paragraph | Table]:
+    return [Paragraph(text=t.strip(), prov=Provenance(line=n)) for n, t in lines]
+
+
+def _cell_per_line_header(run: list[Line]) -> tuple[int, int] | None:
+    """(index of the first header line, header width) of a one-cell-per-line table in the run."""
+    conf = load_dictionary("text_layout")["cell_per_line"]
+    words = {re.sub(r"\s+", "", unicodedata.normalize("NFKC", w)) for w in conf["headers"]}
+    streak = 0
+    for i, (_, text) in enumerate(run):
+        if re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)) in words:
+            streak += 1
+            continue
+        if streak >= conf["min_header_cells"]:
+            return i - streak, streak
+        streak = 0
+    return None
+
+
+def _space_cells(text: str) -> list[str]:
+    """Cells of a line whose cells are separated by spaces or tabs, with split brackets and a lone
+    operator token rejoined (`开发数量( ≥**个 )`, `≥ 95%`)."""
+    tokens = [t for t in (_SPACES.split(text.strip()) if "\t" not in text.strip() else
+                          re.split(r"\t+", text.strip())) if t]
+    return list(_rejoined(tokens))
+
+
+def _rejoined(tokens: list[str]) -> Iterator[str]:
+    cell = ""
+    depth = 0
+    for token in tokens:
+        opens = sum(token.count(ch) for ch in _OPENERS) - sum(token.count(ch) for ch in _CLOSERS)
+        joins = cell and (depth > 0 or (token[0] in _OPENERS and len(token) <= 8 and opens <= 0)
+                          or _OPERATOR_TOKEN.match(cell.split(" ")[-1]) is not None)
+        if joins:
+            cell = f"{cell} {token}"
+            depth = max(depth + opens, 0)
+            continue
+        if cell:
+            yield cell
+        cell, depth = token, max(opens, 0)
+    if cell:
+        yield cell
