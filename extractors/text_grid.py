@@ -93,7 +93,7 @@ def _fit(a: str | None, b: str | None) -> int:
     if a is None or b is None or a == "empty" or b == "empty":
         return 0
     if a in _LEVEL_KINDS and b in _LEVEL_KINDS:
-        return 2 if a == b or "level" in (a, b) else 0
+        return 1 if a == b or "level" in (a, b) else 0
     if a in _LEVEL_KINDS or b in _LEVEL_KINDS:
         return 0
     return 1 if a == b else 0
@@ -176,8 +176,8 @@ def build_table(rows: list[RawRow], limits: Limits) -> Table:
         if 0 < r and k < width:
             offsets = [s for s in range(width - k + 1) if s == 0 or grid.extendable(r, s)]
             offset, score = _best_offset(kinds, grid.profile, offsets)
-            if k == 1 and score < 2:  # a lone cell moves only under a column of its own 一级/二级 kind
-                offset = 0
+            if k == 1 and (score < 1 or kinds[0] not in _LEVEL_KINDS):  # a lone cell moves only under
+                offset = 0  # a column of its own 一级/二级 kind
             if offset > 0:
                 grid.extend(r, offset)
         if offset == 0 and 1 < k < width and (r + 1) in full_kinds and _LEVEL_KINDS & set(kinds):

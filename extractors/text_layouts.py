@@ -33,7 +33,10 @@ _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _OPENERS, _CLOSERS = "(（[【", ")）]】"
 _OPERATOR_TOKEN = re.compile(r"^(≥|≤|>=|<=|＞=|＜=|>|<|＞|＜|=|＝)$")
-_MIN_SPACE_ROWS = 3  # lines with two or more cells before a run of lines is read as a table
+_NUMBERING_TOKEN = re.compile(r"^(([一二三四五六七八九十]+|\d{1,2})[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）][、.．]?)$")
+# A run of lines is a space-separated table when this many lines have two or more cells and two of
+# them have three or more (prose with a stray space does not).
+_MIN_SPACE_ROWS = 3
 
 
 @cache
@@ -131,13 +134,16 @@ def _trim(cells: list[str]) -> list[str]:
 def _row_pipes(block: list[Line]) -> int | None:
     """The pipe count of every row of a one-cell-per-line block: the smallest count at least as large as
     any line's that the running count reaches exactly at line ends, row after row (the last row may be
-    cut off). None when no count fits."""
+    cut off), each row starting with a `|` line when the first does. None when no count fits."""
     counts = [t.count("|") for _, t in block]
+    opened = [t.strip().startswith("|") for _, t in block]
     longest = max(counts)
     for total in range(max(longest, 2), longest + 65):
         acc = 0
-        for c in counts:
-            acc += c
+        for count, opens in zip(counts, opened):
+            if acc == 0 and opened[0] and not opens:  # rows opened by a lone `|` all start that way
+                break
+            acc += count
             if acc == total:
                 acc = 0
             elif acc > total:
@@ -213,7 +219,7 @@ def _plain_run(run: list[Line], limits: Limits) -> list[Paragraph | Table]:
         return _paragraphs(run[:start]) + [build_table(rows, limits)]
     split = [(n, t, _space_cells(t)) for n, t in run]
     multi = [i for i, (_, _, cells) in enumerate(split) if len(cells) >= 2]
-    if len(multi) < _MIN_SPACE_ROWS or not any(len(split[i][2]) >= 3 for i in multi):
+    if len(multi) < _MIN_SPACE_ROWS or sum(len(split[i][2]) >= 3 for i in multi) < 2:
         return _paragraphs(run)
     first, last = multi[0], multi[-1]
     rows = [RawRow(cells, n) for n, _, cells in split[first:last + 1]]
@@ -240,8 +246,8 @@ def _cell_per_line_header(run: list[Line]) -> tuple[int, int] | None:
 
 
 def _space_cells(text: str) -> list[str]:
-    """Cells of a line whose cells are separated by spaces or tabs, with split brackets and a lone
-    operator token rejoined (`开发数量( ≥**个 )`, `≥ 95%`)."""
+    """Cells of a line whose cells are separated by spaces or tabs, with split brackets, a lone
+    operator, a lone percent sign and a heading number rejoined (`开发数量( ≥**个 )`, `≥ 95 %`, `一、 总体`)."""
     tokens = [t for t in (_SPACES.split(text.strip()) if "\t" not in text.strip() else
                           re.split(r"\t+", text.strip())) if t]
     return list(_rejoined(tokens))
@@ -253,7 +259,9 @@ def _rejoined(tokens: list[str]) -> Iterator[str]:
     for token in tokens:
         opens = sum(token.count(ch) for ch in _OPENERS) - sum(token.count(ch) for ch in _CLOSERS)
         joins = cell and (depth > 0 or (token[0] in _OPENERS and len(token) <= 8 and opens <= 0)
-                          or _OPERATOR_TOKEN.match(cell.split(" ")[-1]) is not None)
+                          or _OPERATOR_TOKEN.match(cell.split(" ")[-1]) is not None
+                          or _NUMBERING_TOKEN.match(cell) is not None
+                          or (token in ("%", "％", "‰") and cell[-1].isdigit()))
         if joins:
             cell = f"{cell} {token}"
             depth = max(depth + opens, 0)
