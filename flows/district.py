@@ -27,6 +27,7 @@ from pydantic import SecretStr
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from jixiao.extractors import DEFAULT_MAX_BYTES
+from jixiao.flows.artifacts import publish_run
 from jixiao.flows.reading import read_submissions
 from jixiao.flows.dataset import RunSummary, build_dataset
 from jixiao.flows.extract import ExtractionCache
@@ -75,7 +76,8 @@ def district_flow(inbox: str, out: str = "output", max_bytes: int = DEFAULT_MAX_
         write_postgres_task(out, db)
     summary.n_read = len(todo)
     summary.seconds = time.perf_counter() - started
-    return summary
+    # Completed either way (a batch with failed documents did its job), with a message naming them.
+    return publish_run(summary, inbox, out)
 
 
 @flow(name="read-documents", log_prints=False, validate_parameters=False)

@@ -37,13 +37,14 @@ class ManifestEntry:
     township: str | None
     unit_code: str | None
     year: int | None
+    line: int = 0  # in manifest.csv, for messages
 
 
 def discover_inbox(inbox: Path) -> list[InboxFile]:
     """Every submission file under `inbox`, sorted by relative path."""
     if not inbox.is_dir():
         raise InboxError(f"inbox folder {inbox} does not exist or is not a folder")
-    manifest = read_manifest(inbox / MANIFEST_NAME)
+    manifest = checked_manifest(inbox)
     files = []
     for path in sorted(inbox.rglob("*")):
         rel = path.relative_to(inbox)
@@ -56,6 +57,17 @@ def discover_inbox(inbox: Path) -> list[InboxFile]:
                                doc_id=file_sha256(path), size_bytes=path.stat().st_size,
                                unit_code=entry.unit_code, year=entry.year))
     return files
+
+
+def checked_manifest(inbox: Path) -> dict[str, ManifestEntry]:
+    """The manifest's rows, each naming a submission that is in the inbox (checked before any work)."""
+    manifest = read_manifest(inbox / MANIFEST_NAME)
+    for name, entry in manifest.items():
+        path = inbox / name
+        if not path.is_file() or _ignored(path.relative_to(inbox)):
+            raise InboxError(f"{inbox / MANIFEST_NAME} line {entry.line}: file '{name}' is not in the inbox — "
+                             "correct the path (relative to the inbox, e.g. 镇名/目标.docx) or remove the row")
+    return manifest
 
 
 def primary_copies(files: list[InboxFile]) -> dict[str, InboxFile]:
@@ -112,5 +124,5 @@ def read_manifest(path: Path) -> dict[str, ManifestEntry]:
             raise InboxError(f"{path} line {line}: year '{year}' is not a number")
         entries[file] = ManifestEntry(township=(row.get("township") or "").strip() or None,
                                       unit_code=(row.get("unit_code") or "").strip() or None,
-                                      year=int(year) if year else None)
+                                      year=int(year) if year else None, line=line)
     return entries

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prefect import task
+from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from jixiao.flows.extract import ExtractionCache, extract_file
@@ -29,9 +29,11 @@ def _retry_on_os_error(task, task_run, state) -> bool:
 def read_submissions(paths: list[str], doc_ids: list[str], out: str, max_bytes: int) -> list[str]:
     """Read + parse a batch of files into the extraction cache; returns their statuses."""
     cache = ExtractionCache(Path(out))
+    logger = get_run_logger()  # one line per document, shown with `jixiao run -v` and in the Prefect UI
     statuses = []
     for path, doc_id in zip(paths, doc_ids):
         extraction = extract_file(Path(path), doc_id, max_bytes=max_bytes)
         cache.put(extraction)
         statuses.append(extraction.status)
+        logger.info("%s: %s%s", path, extraction.status, f" — {extraction.error}" if extraction.error else "")
     return statuses

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -30,19 +31,70 @@ RunnerOption = Annotated[Runner, typer.Option(help="local: processes on this mac
 
 
 def _quiet_prefect(verbose: bool) -> None:
-    """Prefect logs every run at INFO; a clerk only needs our summary. Must run before importing prefect."""
-    level = "INFO" if verbose else "ERROR"
-    for name in ("PREFECT_LOGGING_LEVEL", "PREFECT_SERVER_LOGGING_LEVEL", "PREFECT_LOGGING_ROOT_LEVEL"):
-        os.environ.setdefault(name, level)
+    """Prefect logs every run at INFO and HTTP traffic at DEBUG; a clerk needs our own lines, and -v the
+    per-document ones (jixiao's logger), not httpx/uvicorn. Must run before importing prefect."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "ERROR")
+    for name in ("PREFECT_SERVER_LOGGING_LEVEL", "PREFECT_LOGGING_ROOT_LEVEL"):
+        os.environ.setdefault(name, "WARNING" if verbose else "ERROR")
+    # No usage data leaves the bureau's machine, and no notice about it is printed.
+    os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", level.lower())  # --runner dask: the cluster's own logs
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning" if verbose else "error")
     # The local API server starts in a subprocess; on a loaded machine 20 s (the default) is too short.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}")
+def _fail(message: str, hint: str | None = None, code: int = 2) -> typer.Exit:
+    """One line saying what is wrong (and one saying what to do); no traceback. Markup is escaped: a
+    hint such as pip install 'jixiao[postgres]' must keep its brackets."""
+    err.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
+    if hint:
+        err.print(f"[bold]hint:[/] {escape(hint)}", soft_wrap=True)
     return typer.Exit(code)
+
+
+def _say(message: str) -> None:
+    console.print(escape(message), style="dim", soft_wrap=True, highlight=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"jixiao {_installed_version()}", highlight=False)
+        raise typer.Exit()
+
+
+def _installed_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("jixiao")
+    except PackageNotFoundError:
+        return "unknown (not installed: pip install -e .)"
+
+
+@app.callback()
+def main(_: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                         help="Print jixiao's version and exit.")] = False) -> None:
+    """Read township 绩效目标 submissions into one district dataset (DuckDB + Parquet)."""
+
+
+def _require(module: str, extra: str, option: str) -> None:
+    """An optional dependency checked before any work, not after the whole run."""
+    from importlib.util import find_spec
+
+    if find_spec(module) is None:
+        raise _fail(f"{option} needs the optional package {module}, which is not installed",
+                    hint=f"pip install 'jixiao[{extra}]' (in a source checkout: pip install -e '.[{extra}]')")
+
+
+def _check_out(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise _fail(f"--out {out} is a file; it must be a folder (the dataset, cache and reports go in it)",
+                    hint=f"choose a folder, e.g. --out {out.with_suffix('')}-output")
+    existing = next(p for p in [out, *out.absolute().parents] if p.exists())
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        raise _fail(f"cannot create or write the output folder {out} ({existing} is not a writable folder)",
+                    hint="choose a folder you can write")
 
 
 @app.command()
@@ -51,7 +103,7 @@ def run(
     out: OutOption = Path("output"),
     workers: Annotated[int, typer.Option(min=0, help="Documents read in parallel (0 = one per CPU core).")] = 0,
     max_mb: Annotated[int, typer.Option(min=1, help="Reject files larger than this many MB.")] = 50,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each document and Prefect's run logs.")] = False,
     runner: RunnerOption = Runner.local,
     address: Annotated[str | None, typer.Option(help="Dask scheduler to run on, e.g. tcp://10.0.0.5:8786 "
                                                      "(--out must be a folder every worker sees).")] = None,
@@ -61,15 +113,50 @@ def run(
     """Read every submission in INBOX and (re)build the dataset in --out."""
     started = time.perf_counter()
     if not inbox.is_dir():
-        raise _fail(f"inbox folder {inbox} does not exist or is not a folder")
+        raise _fail(f"inbox folder {inbox} does not exist or is not a folder",
+                    hint="give the folder that holds one sub-folder per township")
     if address and runner is not Runner.dask:
-        raise _fail("--address is the Dask scheduler's address: add --runner dask")
-    _quiet_prefect(verbose)
-    from jixiao.flows.district import RunnerError, run_district
-    from jixiao.flows.inbox import InboxError
-    from jixiao.store.postgres import DatabaseError
-    from jixiao.store.local import StoreError
+        raise _fail("--address is the Dask scheduler's address", hint="add --runner dask")
+    if runner is Runner.dask:
+        _require("prefect_dask", "dask", "--runner dask")
+    if db:
+        _require("psycopg", "postgres", "--db")
+    _check_out(out)
+    from jixiao.flows.inbox import InboxError, checked_manifest, discover_inbox
 
+    try:
+        checked_manifest(inbox)
+    except InboxError as exc:
+        raise _fail(str(exc)) from exc
+    _quiet_prefect(verbose)
+    from jixiao.flows.startup import ApiError, read_while_starting, start_api
+
+    _say(f"jixiao {_installed_version()}: {inbox} → {out}")
+    api = start_api(verbose)
+    _say(f"Prefect: starting a local API server in the background (PREFECT_API_URL reuses a running one)"
+         if api.private else f"Prefect: reporting to {api.url}")
+    try:
+        files = discover_inbox(inbox)
+    except InboxError as exc:
+        raise _fail(str(exc)) from exc
+    _say(f"found {len(files)} files from {len({f.township for f in files})} townships")
+    from jixiao.flows.district import RunnerError, run_district
+    from jixiao.store.local import StoreError
+    from jixiao.store.postgres import DatabaseError
+
+    def log_document(file, extraction) -> None:  # what the reading task logs, for documents read before it
+        if verbose:
+            _say(f"{file.source_path}: {extraction.status}" + (f" — {extraction.error}" if extraction.error else ""))
+
+    n_early = read_while_starting(api, files, out, max_mb * 1024 * 1024, log_document) if api.private else 0
+    if n_early:
+        _say(f"read {n_early} documents while Prefect started")
+    try:
+        waited = api.wait(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
+    except ApiError as exc:
+        raise _fail(str(exc), code=1) from exc
+    _say(f"Prefect API ready ({waited:.1f} s); running flow jixiao-district" if api.private
+         else "running flow jixiao-district")
     try:
         summary = run_district(inbox, out, workers=workers or os.cpu_count() or 1,
                                max_bytes=max_mb * 1024 * 1024, progress=console.is_terminal,
@@ -78,38 +165,73 @@ def run(
         raise _fail(str(exc)) from exc
     except DatabaseError as exc:
         raise _fail(str(exc), code=1) from exc
-    table = Table(title=f"jixiao run: {inbox} → {out}", show_header=False)
+    _print_summary(summary, inbox, out, n_early, time.perf_counter() - started)
+    if db:
+        console.print("postgresql: the same tables written")
+
+
+def _print_summary(summary, inbox: Path, out: Path, n_early: int, seconds: float) -> None:
+    table = Table(title=f"jixiao run: {escape(str(inbox))} → {escape(str(out))}", show_header=False)
+    n_read = summary.n_read + n_early
     table.add_row("documents", f"{summary.n_documents} (ok {summary.n_ok}, partial {summary.n_partial}, "
-                               f"failed {summary.n_failed}; read now {summary.n_read}, cached "
-                               f"{summary.n_documents - summary.n_read})")
+                               f"failed {summary.n_failed}; read now {n_read}, cached {summary.n_documents - n_read})")
     table.add_row("projects", str(summary.n_projects))
-    table.add_row("indicators", f"{summary.n_indicators} ({summary.n_review} to review in {out / 'review.csv'})")
+    table.add_row("indicators", f"{summary.n_indicators} ({summary.n_review} to review in "
+                                f"{escape(str(out / 'review.csv'))})")
     table.add_row("goals", str(summary.n_goals))
     table.add_row("duplicate groups", str(summary.n_duplicate_groups))
-    table.add_row("time", f"{time.perf_counter() - started:.1f} s (flow {summary.seconds:.1f} s; the rest is start-up: "
-                          "imports and Prefect's local API server)")
-    if db:
-        table.add_row("postgresql", "the same tables written")
+    table.add_row("time", f"{seconds:.1f} s (flow {summary.seconds:.1f} s; the rest is start-up: imports and "
+                          "Prefect's API server)")
     console.print(table)
     if summary.n_failed:
-        console.print(f"failed documents: jixiao query \"select source_path, error from documents "
-                      f"where status <> 'ok'\" --out {out}")
+        console.print(escape(f"failed documents: jixiao query \"select source_path, error from documents "
+                             f"where status <> 'ok'\" --out {out}"), soft_wrap=True)
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    markdown = "markdown"
 
 
 @app.command()
 def query(
     sql: Annotated[str, typer.Argument(help="SQL over documents, goals, projects, indicators, duplicates.")],
     out: OutOption = Path("output"),
-    limit: Annotated[int, typer.Option(help="Rows to print at most.")] = 200,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="table (for people; one block per record when "
+                                        "rows are wider than the terminal), csv, json or markdown.")] = Format.table,
+    output: Annotated[Path | None, typer.Option("--output", help="Write csv/json/markdown to this file "
+                                                "instead of the terminal.")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Rows to show at most (default: 200 in a table, "
+                                              "all in csv/json/markdown).")] = None,
 ) -> None:
-    """Run SQL over the consolidated dataset and print the result as a table."""
+    """Run SQL over the consolidated dataset; print a table or write CSV, JSON or Markdown."""
+    if not sql.strip():
+        raise _fail("the SQL is empty", hint='e.g. jixiao query "select township, status from documents"')
+    if output is not None and fmt is Format.table:
+        raise _fail("--output writes csv, json or markdown", hint="add --format csv (or json, markdown)")
     from jixiao.store.local import StoreError, run_query
 
     try:
         columns, rows = run_query(out, sql)
     except StoreError as exc:
         raise _fail(str(exc), code=1) from exc
-    print_rows(columns, rows, limit)
+    from jixiao import terminal
+
+    if fmt is Format.table:
+        terminal.print_table(console, columns, rows, limit or 200)
+        return
+    rows = rows[:limit] if limit else rows
+    text = terminal.render(fmt.value, columns, rows)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8", newline="")
+    except OSError as exc:
+        raise _fail(f"cannot write {output}: {exc.strerror}", code=1) from exc
+    err.print(escape(f"wrote {len(rows)} rows to {output}"))
 
 
 vocab_app = typer.Typer(no_args_is_help=True, help="Grow the controlled indicator vocabulary.")
@@ -208,6 +330,9 @@ def export(
     out: OutOption = Path("output"),
 ) -> None:
     """Write the dataset to one Excel workbook: a sheet per table, Chinese headers."""
+    if xlsx.suffix.lower() != ".xlsx":
+        raise _fail(f"--xlsx {xlsx}: the workbook is an Excel .xlsx file, not {xlsx.suffix or 'a file without suffix'}",
+                    hint=f"name it {xlsx.with_suffix('.xlsx')}")
     from jixiao.dictionaries import DictionaryError
     from jixiao.analysis.export import ExportError, export_xlsx
 
@@ -229,16 +354,6 @@ def report(out: OutOption = Path("output")) -> None:
     except StoreError as exc:
         raise _fail(str(exc), code=1) from exc
     console.print(f"wrote {path}")
-
-
-def print_rows(columns: list[str], rows: list[tuple], limit: int) -> None:
-    table = Table(*columns, show_lines=False)
-    for row in rows[:limit]:
-        table.add_row(*("" if v is None else str(v) for v in row))
-    console.print(table)
-    if len(rows) > limit:
-        console.print(f"… {len(rows) - limit} more rows (raise --limit)")
-    console.print(f"{len(rows)} rows")
 
 
 if __name__ == "__main__":
