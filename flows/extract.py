@@ -18,10 +18,11 @@ from pydantic import BaseModel
 
 from jixiao.extractors import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, read_document
 from jixiao.model.errors import ReadError
+from jixiao.parsing.names import document_names
 from jixiao.parsing.structure import ParsedDocument, parse_document
 
 # Bump when a reader or the structure parser changes what it produces: cached results are then re-read.
-EXTRACTION_VERSION = "3"
+EXTRACTION_VERSION = "4"
 
 Status = Literal["ok", "partial", "failed"]
 
@@ -46,6 +47,7 @@ def extract_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
     try:
         document = read_document(path, dataclasses.replace(DEFAULT_LIMITS, max_bytes=max_bytes))
         parsed = parse_document(document)
+        parsed.names = document_names(document)
     except ReadError as exc:
         return Extraction(doc_id=doc_id, format=fmt, status="failed", error=str(exc), error_code=exc.code)
     except Exception as exc:  # a reader bug must not stop the batch; keep the file for a retry

@@ -74,6 +74,7 @@ class ParsedDocument(BaseModel):
     projects: list[Project] = Field(default_factory=list)
     indicators: list[TableIndicator] = Field(default_factory=list)
     problems: list[str] = Field(default_factory=list)  # why a document is only partially parsed
+    names: list[str] = Field(default_factory=list)  # title lines and unit names (parsing/names.py)
 
 
 # ---------------------------------------------------------------------------- text helpers
