@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from jixiao.flows.extract import Extraction, ExtractionCache, format_by_name
 from jixiao.flows.inbox import InboxFile, primary_copies
+from jixiao.flows.review import current_rows, review_checks, settle_resubmissions
 from jixiao.flows.rows import batch_rows, document_row
 from jixiao.store.local import DatasetWriter, output_lock
 from jixiao.analysis.duplicates import find_duplicates
@@ -36,17 +37,20 @@ class RunSummary(BaseModel):
     n_duplicate_groups: int = 0
     n_review: int = 0
     n_read: int = 0  # documents read this run (the rest came from the cache)
+    superseded: list[str] = []  # "old path → new path (why)" for each older version of a submission
+    n_checks: dict[str, int] = {}  # checks per severity
     seconds: float = 0.0
 
 
-def build_dataset(files: list[InboxFile], out: Path) -> RunSummary:
-    """Publish all tables for `files` (read results must already be in the cache)."""
+def build_dataset(files: list[InboxFile], out: Path, year: int | None = None) -> RunSummary:
+    """Publish all tables for `files` (read results must already be in the cache); `year` is the
+    district's year the checks compare documents with (default: most documents' year)."""
     with output_lock(out):
         writer = DatasetWriter(out)
         cache = ExtractionCache(out)
         cache.discard_partial_writes()  # reading is over: a .tmp left now is from a killed run
         try:
-            summary = _write_tables(files, cache, writer)
+            summary = _write_tables(files, cache, writer, year)
             writer.publish()
         except BaseException:
             writer.abandon()
@@ -54,7 +58,8 @@ def build_dataset(files: list[InboxFile], out: Path) -> RunSummary:
     return summary
 
 
-def _write_tables(files: list[InboxFile], cache: ExtractionCache, writer: DatasetWriter) -> RunSummary:
+def _write_tables(files: list[InboxFile], cache: ExtractionCache, writer: DatasetWriter,
+                  year: int | None = None) -> RunSummary:
     vocabulary = IndicatorVocabulary.load()
     documents: list[dict] = []
     review: list[dict] = []
@@ -71,11 +76,17 @@ def _write_tables(files: list[InboxFile], cache: ExtractionCache, writer: Datase
             writer.append(table, rows.tables[table])
         documents.extend(rows.tables["documents"])
         review.extend(rows.review)
-    duplicates = find_duplicates(writer.read_staged("indicators"), writer.read_staged("goals"),
-                                 projects=writer.read_staged("projects"))
+    staged = {t: writer.read_staged(t) for t in ("goals", "projects", "indicators")}
+    superseded = settle_resubmissions(unique, documents, staged)
+    current = {t: current_rows(table, superseded) for t, table in staged.items()}
+    duplicates = find_duplicates(current["indicators"], current["goals"], projects=current["projects"])
     writer.append("duplicates", duplicates.rows)
+    checks = review_checks(unique, documents, cache, staged, superseded, year)
+    writer.append("checks", checks)
     for row in documents:
         row["boilerplate_share"] = duplicates.boilerplate_share.get(row["doc_id"])
+        if row["doc_id"] in superseded and row["status"] != "failed":
+            row["superseded_by"] = superseded[row["doc_id"]].newer
     documents.sort(key=lambda r: r["source_path"])
     writer.append("documents", documents)
     _write_review(writer.staged_file("review.csv"), review)
@@ -83,7 +94,10 @@ def _write_tables(files: list[InboxFile], cache: ExtractionCache, writer: Datase
     return RunSummary(n_documents=len(documents), n_ok=status["ok"], n_partial=status["partial"],
                       n_failed=status["failed"], n_projects=writer.counts["projects"],
                       n_indicators=writer.counts["indicators"], n_goals=writer.counts["goals"],
-                      n_duplicate_groups=len({r["group_id"] for r in duplicates.rows}), n_review=len(review))
+                      n_duplicate_groups=len({r["group_id"] for r in duplicates.rows}), n_review=len(review),
+                      superseded=[f"{r['source_path']} → {superseded[r['doc_id']].newer_path} "
+                                  f"({superseded[r['doc_id']].reason})" for r in documents if r.get("superseded_by")],
+                      n_checks=dict(Counter(c["severity"] for c in checks)))
 
 
 def _identical_copy_row(file: InboxFile, original: str, read: Extraction | None) -> dict:

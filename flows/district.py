@@ -41,8 +41,8 @@ class RunnerError(Exception):
 
 
 @task(name="build-dataset", cache_policy=NO_CACHE)
-def build_dataset_task(files: list[InboxFile], out: str) -> RunSummary:
-    return build_dataset(files, Path(out))
+def build_dataset_task(files: list[InboxFile], out: str, year: int | None = None) -> RunSummary:
+    return build_dataset(files, Path(out), year=year)
 
 
 @task(name="write-postgres", cache_policy=NO_CACHE)
@@ -55,7 +55,7 @@ def write_postgres_task(out: str, db: SecretStr) -> dict[str, int]:
 @flow(name="jixiao-district", log_prints=False, validate_parameters=False)
 def district_flow(inbox: str, out: str = "output", max_bytes: int = DEFAULT_MAX_BYTES, progress: bool = False,
                   db: SecretStr | None = None, runner: str = "local", workers: int = 1,
-                  address: str | None = None) -> RunSummary:
+                  address: str | None = None, year: int | None = None) -> RunSummary:
     """Discover → read what is new → build the dataset (→ PostgreSQL).
 
     `db` is a SecretStr so Prefect records the run's parameters without the database password.
@@ -71,7 +71,7 @@ def district_flow(inbox: str, out: str = "output", max_bytes: int = DEFAULT_MAX_
         reader = read_documents.with_options(task_runner=_task_runner(runner, workers, address, len(todo)))
         reader([[str(f.path) for f in b] for b in batches], [[f.doc_id for f in b] for b in batches],
                out, max_bytes, progress)
-    summary = build_dataset_task(files, out)
+    summary = build_dataset_task(files, out, year)
     if db is not None:
         write_postgres_task(out, db)
     summary.n_read = len(todo)
@@ -119,17 +119,18 @@ PROCESS_POOL_MIN_FILES = 50
 
 def run_district(inbox: Path, out: Path, workers: int, max_bytes: int = DEFAULT_MAX_BYTES,
                  progress: bool = False, runner: str = "local", address: str | None = None,
-                 db: str | None = None) -> RunSummary:
+                 db: str | None = None, year: int | None = None) -> RunSummary:
     """Run the flow, reading documents in `workers` local processes when there are enough to read,
     or on Dask (`runner="dask"`): the cluster at `address`, else a local one of `workers` processes.
-    `db`, a PostgreSQL URL, also gets the tables."""
+    `db`, a PostgreSQL URL, also gets the tables; `year` is the district's year for the checks."""
     if runner == "dask":
         _check_dask(address)
     local_workers = (runner == "dask" and not address) or (runner == "local" and workers > 1)
     with _shared_prefect_api() if local_workers else nullcontext():
         # Absolute paths: Dask workers do not share this process's working directory.
         return district_flow(str(inbox.resolve()), str(out.resolve()), max_bytes=max_bytes, progress=progress,
-                             db=SecretStr(db) if db else None, runner=runner, workers=workers, address=address)
+                             db=SecretStr(db) if db else None, runner=runner, workers=workers, address=address,
+                             year=year)
 
 
 def _task_runner(runner: str, workers: int, address: str | None, n_documents: int) -> TaskRunner:

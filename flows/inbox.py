@@ -1,8 +1,9 @@
 """Find the submissions in an inbox folder and what we know about each before reading it.
 
 Layout: `inbox/<township>/<file>`, optionally `inbox/manifest.csv` with columns
-file,township,unit_code,year. Township comes from the manifest, else the first folder
-under the inbox, else the file name's stem.
+file,township,unit_code,year and, optionally, current (yes/no) and supersedes (the path of the
+file this one replaces) to settle which version of a resubmitted file counts. Township comes
+from the manifest, else the first folder under the inbox, else the file name's stem.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ class InboxFile:
     size_bytes: int
     unit_code: str | None = None  # from the manifest
     year: int | None = None  # from the manifest
+    mtime: float = 0.0  # which of two versions is newer, when nothing else says
+    current: bool | None = None  # from the manifest: this version counts (True) or not (False)
+    supersedes: str | None = None  # from the manifest: source_path of the file this one replaces
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,11 @@ class ManifestEntry:
     unit_code: str | None
     year: int | None
     line: int = 0  # in manifest.csv, for messages
+    current: bool | None = None
+    supersedes: str | None = None
+
+
+_YES, _NO = {"yes", "y", "true", "1", "是", "当前", "有效"}, {"no", "n", "false", "0", "否", "作废", "旧"}
 
 
 def discover_inbox(inbox: Path) -> list[InboxFile]:
@@ -53,9 +62,11 @@ def discover_inbox(inbox: Path) -> list[InboxFile]:
         source_path = rel.as_posix()
         entry = manifest.get(source_path, ManifestEntry(None, None, None))
         township = entry.township or (rel.parts[0] if len(rel.parts) > 1 else path.stem)
+        stat = path.stat()
         files.append(InboxFile(path=path, source_path=source_path, township=township,
-                               doc_id=file_sha256(path), size_bytes=path.stat().st_size,
-                               unit_code=entry.unit_code, year=entry.year))
+                               doc_id=file_sha256(path), size_bytes=stat.st_size,
+                               unit_code=entry.unit_code, year=entry.year, mtime=stat.st_mtime,
+                               current=entry.current, supersedes=entry.supersedes))
     return files
 
 
@@ -124,5 +135,16 @@ def read_manifest(path: Path) -> dict[str, ManifestEntry]:
             raise InboxError(f"{path} line {line}: year '{year}' is not a number")
         entries[file] = ManifestEntry(township=(row.get("township") or "").strip() or None,
                                       unit_code=(row.get("unit_code") or "").strip() or None,
-                                      year=int(year) if year else None, line=line)
+                                      year=int(year) if year else None, line=line,
+                                      current=_yes_no(path, line, row.get("current")),
+                                      supersedes=(row.get("supersedes") or "").strip().replace("\\", "/") or None)
     return entries
+
+
+def _yes_no(path: Path, line: int, text: str | None) -> bool | None:
+    word = (text or "").strip().lower()
+    if not word:
+        return None
+    if word in _YES or word in _NO:
+        return word in _YES
+    raise InboxError(f"{path} line {line}: current '{text}' is not yes or no (是/否)")

@@ -109,6 +109,8 @@ def run(
                                                      "(--out must be a folder every worker sees).")] = None,
     db: Annotated[str | None, typer.Option(help="Also write the tables to this PostgreSQL database, "
                                                 "e.g. postgresql://user@host/dbname.")] = None,
+    year: Annotated[int | None, typer.Option(min=2000, max=2100, help="The budget year documents must be for "
+                                                                      "(default: the year most documents give).")] = None,
 ) -> None:
     """Read every submission in INBOX and (re)build the dataset in --out."""
     started = time.perf_counter()
@@ -160,7 +162,7 @@ def run(
     try:
         summary = run_district(inbox, out, workers=workers or os.cpu_count() or 1,
                                max_bytes=max_mb * 1024 * 1024, progress=console.is_terminal,
-                               runner=runner.value, address=address, db=db)
+                               runner=runner.value, address=address, db=db, year=year)
     except (InboxError, StoreError, RunnerError) as exc:
         raise _fail(str(exc)) from exc
     except DatabaseError as exc:
@@ -182,6 +184,11 @@ def _print_summary(summary, inbox: Path, out: Path, n_early: int, seconds: float
     table.add_row("duplicate groups", str(summary.n_duplicate_groups))
     table.add_row("time", f"{seconds:.1f} s (flow {summary.seconds:.1f} s; the rest is start-up: imports and "
                           "Prefect's API server)")
+    if summary.n_checks:
+        table.add_row("checks", ", ".join(f"{n} {s}" for s, n in sorted(summary.n_checks.items())) +
+                      escape(f" (jixiao checks --out {out})"))
+    for line in summary.superseded:
+        table.add_row("superseded", escape(line))
     console.print(table)
     if summary.n_failed:
         console.print(escape(f"failed documents: jixiao query \"select source_path, error from documents "

@@ -62,6 +62,15 @@ TABLES: dict[str, pa.Schema] = {
     "checks": CHECKS,
 }
 
+# Views over the tables: a resubmitted township's older file keeps its rows (marked by
+# documents.superseded_by), and these views — what totals and reports use — leave them out.
+_CURRENT_DOCS = "select doc_id from documents where superseded_by is null"
+VIEWS: dict[str, str] = {
+    "current_documents": "select * from documents where superseded_by is null",
+    **{f"current_{t}": f"select * from {t} where doc_id in ({_CURRENT_DOCS})"
+       for t in ("goals", "projects", "indicators", "duplicates")},
+}
+
 
 def to_arrow(table: str, rows: list[dict]) -> pa.Table:
     """Rows (dicts keyed by column name; missing keys are null) as an Arrow table of the contract schema."""

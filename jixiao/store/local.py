@@ -19,7 +19,7 @@ import filelock
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from jixiao.model.schema import TABLES, to_arrow
+from jixiao.model.schema import TABLES, VIEWS, to_arrow
 
 DB_NAME = "district.duckdb"
 # The storage format district.duckdb is written in: v1.0.0 opens in every DuckDB from 1.0 on (the CLI,
@@ -97,6 +97,8 @@ class DatasetWriter:
         with duckdb.connect(str(staged_db), config={"storage_compatibility_version": STORAGE_VERSION}) as con:
             for table in TABLES:  # table names are the schema's identifiers; paths are bound parameters
                 con.execute(f'CREATE TABLE "{table}" AS SELECT * FROM read_parquet(?)', [str(self.parquet_path(table))])
+            for view, sql in VIEWS.items():  # current_*: what totals count (no superseded versions)
+                con.execute(f'CREATE VIEW "{view}" AS {sql}')
         final_parquet = self.out / "parquet"
         final_parquet.mkdir(exist_ok=True)
         for table in TABLES:

@@ -1,0 +1,79 @@
+"""The build-time half of 审核: settle resubmissions, then run the check rules over what was staged.
+
+Runs inside the dataset build, after every document's rows are staged and before duplicates are
+found (a township's old and new version must not count as targets copied between documents).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from jixiao.analysis.checks import CheckInputs, DocumentFacts, run_checks
+from jixiao.analysis.resubmissions import Submission, Supersession, find_resubmissions
+from jixiao.flows.extract import ExtractionCache
+from jixiao.flows.inbox import InboxFile
+from jixiao.normalizers.text import compact
+
+INDICATOR_COLUMNS = ["doc_id", "source", "table_no", "project_code", "level1", "level2", "name_raw", "indicator",
+                     "value_raw", "value", "value_max", "base_unit", "value_kind", "due_date", "sentence"]
+
+
+def settle_resubmissions(files: list[InboxFile], documents: list[dict], staged: dict[str, pa.Table]) -> dict[str, Supersession]:
+    """Which read documents are older versions of another file of their township."""
+    read = {d["doc_id"] for d in documents if d["status"] in ("ok", "partial")}
+    codes: dict[str, set[str]] = defaultdict(set)
+    texts: dict[str, set[str]] = defaultdict(set)
+    rows: dict[str, int] = defaultdict(int)
+    for row in staged["projects"].select(["doc_id", "project_code"]).to_pylist():
+        rows[row["doc_id"]] += 1
+        if row["project_code"]:
+            codes[row["doc_id"]].add(row["project_code"])
+    for row in staged["indicators"].select(["doc_id", "name_raw", "value_raw"]).to_pylist():
+        rows[row["doc_id"]] += 1
+        texts[row["doc_id"]].add(compact(f"{row['name_raw'] or ''}|{row['value_raw'] or ''}"))
+    for row in staged["goals"].select(["doc_id", "goal_text"]).to_pylist():
+        rows[row["doc_id"]] += 1
+        if row["goal_text"]:
+            texts[row["doc_id"]].add(compact(row["goal_text"])[:200])
+    fmt = {d["doc_id"]: d.get("format") for d in documents}
+    seen: set[str] = set()
+    submissions = []
+    for f in files:
+        if f.doc_id in read and f.doc_id not in seen:
+            seen.add(f.doc_id)
+            submissions.append(Submission(doc_id=f.doc_id, township=f.township, source_path=f.source_path,
+                                          format=fmt.get(f.doc_id), mtime=f.mtime, n_rows=rows[f.doc_id],
+                                          codes=frozenset(codes[f.doc_id]), texts=frozenset(texts[f.doc_id]),
+                                          current=f.current, supersedes=f.supersedes))
+    return find_resubmissions(submissions)
+
+
+def current_rows(table: pa.Table, superseded: dict[str, Supersession]) -> pa.Table:
+    """The rows of documents that count (not superseded)."""
+    if not superseded:
+        return table
+    return table.filter(pc.invert(pc.is_in(table["doc_id"], value_set=pa.array(list(superseded)))))
+
+
+def review_checks(files: list[InboxFile], documents: list[dict], cache: ExtractionCache, staged: dict[str, pa.Table],
+                  superseded: dict[str, Supersession], year: int | None) -> list[dict]:
+    """The checks table: every rule over the read documents."""
+    read = {d["doc_id"] for d in documents if d["status"] in ("ok", "partial")}
+    facts, seen = [], set()
+    for f in files:
+        if f.doc_id not in read or f.doc_id in seen:
+            continue
+        seen.add(f.doc_id)
+        extraction = cache.get(f.doc_id)
+        parsed = extraction.parsed if extraction else None
+        older = superseded.get(f.doc_id)
+        facts.append(DocumentFacts(doc_id=f.doc_id, township=f.township, source_path=f.source_path,
+                                   text_year=parsed.year if parsed else None, manifest_year=f.year,
+                                   names=tuple(parsed.names) if parsed else (),
+                                   superseded_by=older.newer_path if older else None,
+                                   superseded_reason=older.reason if older else None))
+    return run_checks(CheckInputs(documents=facts, projects=staged["projects"].to_pylist(),
+                                  indicators=staged["indicators"].select(INDICATOR_COLUMNS).to_pylist(), year=year))

@@ -1,0 +1,226 @@
+"""审核: the `checks` table — what a reviewer must look at before a township's budget is approved.
+
+Rules are data plus one small pure function each. `dictionaries/checks.yaml` gives every rule its
+severity, its Chinese message template (what the township must fix) and its thresholds; the
+functions (here for documents, in `project_checks.py` for projects and indicators) return
+`Finding`s — the values they compared — and `run_checks` turns those into rows.
+
+Only current documents are checked (a superseded file gets its `superseded` row and nothing else:
+the township fixes the new version, not the old one).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from jixiao.dictionaries import DictionaryError, load_dictionary
+from jixiao.normalizers.text import compact
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One fault a rule found: the values it compared (they fill the message and the evidence)."""
+
+    values: Mapping[str, Any]
+    project: Mapping[str, Any] | None = None  # the projects row, for project-level rules
+    name_raw: str | None = None  # the indicator, for indicator-level rules
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    """What the document-level rules know about one read file."""
+
+    doc_id: str
+    township: str
+    source_path: str
+    text_year: int | None = None  # the year the document's own text gives
+    manifest_year: int | None = None
+    names: tuple[str, ...] = ()  # title lines and unit names (parsing/names.py)
+    superseded_by: str | None = None  # source_path of the newer version
+    superseded_reason: str | None = None
+
+
+@dataclass
+class CheckInputs:
+    """Everything `run_checks` reads; rows are dicts keyed by the contract's column names."""
+
+    documents: list[DocumentFacts]
+    projects: list[dict] = field(default_factory=list)
+    indicators: list[dict] = field(default_factory=list)
+    year: int | None = None  # the district year from --year; else the documents' majority
+
+
+@cache
+def settings() -> dict[str, Any]:
+    """dictionaries/checks.yaml, checked once: every rule needs a known severity and a message."""
+    data = load_dictionary("checks") or {}
+    for rule, spec in (data.get("rules") or {}).items():
+        if (spec or {}).get("severity") not in SEVERITIES or not (spec or {}).get("message"):
+            raise DictionaryError(f"checks.yaml: rule {rule!r} needs a severity ({'/'.join(SEVERITIES)}) "
+                                  "and a message")
+    return data
+
+
+def rule_settings(rule: str) -> dict[str, Any]:
+    try:
+        return settings()["rules"][rule]
+    except KeyError as exc:
+        raise DictionaryError(f"checks.yaml: no settings for rule {rule!r}") from exc
+
+
+def number(value: float | None) -> str:
+    """12.5 → '12.5', 3.0 → '3', None → '空'; how amounts appear in messages and evidence."""
+    if value is None:
+        return "空"
+    return f"{round(value, 4):,.4f}".rstrip("0").rstrip(".")
+
+
+def _message(template: str, values: Mapping[str, Any]) -> str:
+    shown = {k: number(v) if isinstance(v, float) or v is None else v for k, v in values.items()}
+    try:
+        return template.format(**shown)
+    except (KeyError, IndexError) as exc:
+        raise DictionaryError(f"checks.yaml: message {template!r} uses {exc}, which the rule does not give") from exc
+
+
+def _evidence(values: Mapping[str, Any]) -> str:
+    return "; ".join(f"{k}={number(v) if isinstance(v, float) or v is None else v}" for k, v in values.items())
+
+
+def check_row(rule: str, facts: DocumentFacts, finding: Finding) -> dict:
+    spec = rule_settings(rule)
+    project = finding.project or {}
+    return {"doc_id": facts.doc_id, "township": facts.township, "source_path": facts.source_path,
+            "project_code": project.get("project_code"), "project_name": project.get("project_name"),
+            "table_no": project.get("table_no"), "name_raw": finding.name_raw, "rule": rule,
+            "severity": spec["severity"], "message": _message(spec["message"], finding.values),
+            "evidence": _evidence(finding.values)}
+
+
+# ----------------------------------------------------------------------------- document rules
+
+
+def district_year(documents: Iterable[DocumentFacts], forced: int | None = None) -> int | None:
+    """--year, else the year most current documents give when at least the configured share does."""
+    if forced is not None:
+        return forced
+    years = Counter(d.text_year for d in documents if d.text_year is not None)
+    if not years:
+        return None
+    (year, n), total = years.most_common(1)[0], sum(years.values())
+    return year if n / total >= float(settings().get("district_year_min_share", 0.5)) else None
+
+
+def year_mismatch(facts: DocumentFacts, district: int | None) -> list[Finding]:
+    """The year the document's text gives differs from the manifest's year for it, else the district's."""
+    expected = facts.manifest_year or district
+    if facts.text_year is None or expected is None or facts.text_year == expected:
+        return []
+    return [Finding({"doc_year": facts.text_year, "expected_year": expected,
+                     "source": "manifest.csv" if facts.manifest_year else "本次汇总多数文档"})]
+
+
+def _place_pattern() -> re.Pattern[str]:
+    suffixes = "|".join(sorted(settings().get("place_suffixes") or ["镇", "乡"], key=len, reverse=True))
+    return re.compile(rf"([\u4e00-\u9fff]{{2,4}}?)(?:{suffixes})")
+
+
+def township_core(township: str) -> str:
+    """丰登坞镇(扫描件) → 丰登坞: the name without a bracketed note, 人民政府 or the 镇/乡/街道 suffix."""
+    name = re.sub(r"[（(【\[].*?[)）】\]]", "", compact(township))
+    for noise in settings().get("township_noise") or []:
+        name = name.replace(noise, "")
+    for suffix in sorted(settings().get("place_suffixes") or [], key=len, reverse=True):
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
+    return name
+
+
+def named_places(line: str) -> list[str]:
+    """Township-like names in a line (丰登坞镇, 张庄寨镇); 乡镇/城镇/本镇 are words, not names."""
+    found = []
+    for match in _place_pattern().finditer(line):
+        core = match.group(1)
+        if core[-1] in "城乡本全各该我村" or "乡镇" in match.group(0):
+            continue
+        found.append(match.group(0))
+    return found
+
+
+def township_mismatch(facts: DocumentFacts, townships: Iterable[str]) -> list[Finding]:
+    """The document's title or unit name names a township, and it is not the folder's (or manifest's).
+
+    Another township of this run named in full is the surest sign (a file put in the wrong folder);
+    any other 镇/乡/街道 name counts only when the document nowhere names its own township.
+    """
+    own = township_core(facts.township)
+    text = "\n".join(facts.names)
+    if len(own) < 2 or not text or own in text:
+        return []
+    others = [t for t in townships if (core := township_core(t)) != own and len(core) >= 2 and core in text]
+    named = others[0] if others else next((p for line in facts.names for p in named_places(line)), None)
+    if named is None:
+        return []
+    line = next((line for line in facts.names if township_core(named) in line), facts.names[0])
+    return [Finding({"named": named, "township": facts.township, "line": line})]
+
+
+def superseded(facts: DocumentFacts) -> list[Finding]:
+    if not facts.superseded_by:
+        return []
+    return [Finding({"newer": facts.superseded_by, "reason": facts.superseded_reason or ""})]
+
+
+def duplicate_project_codes(projects: list[dict], township_of: Mapping[str, str]) -> list[tuple[str, Finding]]:
+    """A 项目编码 used twice in one document, or in current documents of two townships."""
+    where: dict[str, list[dict]] = defaultdict(list)
+    for project in projects:
+        code = (project.get("project_code") or "").strip()
+        if code:
+            where[code].append(project)
+    found = []
+    for code, rows in where.items():
+        per_doc = Counter(r["doc_id"] for r in rows)
+        townships = {township_of.get(r["doc_id"]) for r in rows}
+        if max(per_doc.values()) < 2 and len(townships) < 2:
+            continue
+        for row in rows:
+            if per_doc[row["doc_id"]] > 1:
+                place = f"本文档中出现{per_doc[row['doc_id']]}次（表{'、'.join(str(r.get('table_no')) for r in rows if r['doc_id'] == row['doc_id'])}）"
+            else:
+                others = sorted({township_of.get(r["doc_id"]) or "" for r in rows} - {township_of.get(row["doc_id"])})
+                place = f"{'、'.join(others)}的文档也使用了该编码"
+            found.append((row["doc_id"], Finding({"code": code, "where": place}, project=row)))
+    return found
+
+
+def run_checks(inputs: CheckInputs) -> list[dict]:
+    """Every rule over the current documents, plus `superseded` on the old ones; sorted for reading."""
+    from jixiao.analysis.project_checks import project_findings
+
+    facts_of = {d.doc_id: d for d in inputs.documents}
+    current = [d for d in inputs.documents if not d.superseded_by]
+    rows = [check_row("superseded", d, f) for d in inputs.documents for f in superseded(d)]
+    district = district_year(current, inputs.year)
+    townships = sorted({d.township for d in current})
+    for facts in current:
+        rows += [check_row("year_mismatch", facts, f) for f in year_mismatch(facts, district)]
+        rows += [check_row("township_mismatch", facts, f) for f in township_mismatch(facts, townships)]
+    projects = [p for p in inputs.projects if p["doc_id"] in facts_of and not facts_of[p["doc_id"]].superseded_by]
+    township_of = {d.doc_id: d.township for d in current}
+    rows += [check_row("duplicate_project_code", facts_of[doc], f)
+             for doc, f in duplicate_project_codes(projects, township_of)]
+    indicators = [i for i in inputs.indicators if i["doc_id"] in township_of]
+    for doc_id, rule, finding in project_findings(projects, indicators):
+        rows.append(check_row(rule, facts_of[doc_id], finding))
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    rows.sort(key=lambda r: (r["township"] or "", r["source_path"], order[r["severity"]],
+                             r["table_no"] or 0, r["rule"], r["name_raw"] or ""))
+    return rows

@@ -1,0 +1,216 @@
+"""The project and indicator rules of 审核 (see checks.py for how findings become rows).
+
+Forms are written in many ways, and a rule that misreads one cries wolf on every clean copy:
+- the spending plan (资金支出计划) is cumulative, as amounts in the table's 单位 (元 or 万元, or with
+  its own unit) or as percentages (25/50/75/100, with or without %); a plan whose steps add up to
+  the budget is per-period, not cumulative, and is read that way;
+- satisfaction targets are filed under 效益指标 in some forms: the name decides then;
+- a project whose indicator levels could not be read at all is not said to lack them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from jixiao.analysis.checks import Finding, number, rule_settings, settings
+from jixiao.normalizers.units import normalize_unit
+from jixiao.normalizers.values import parse_indicator_value
+
+PLAN_FIELDS = (("plan_mar", "3月底"), ("plan_jun", "6月底"), ("plan_oct", "10月底"), ("plan_dec", "12月底"))
+MEASURABLE_KINDS = ("number", "percent")
+
+
+# ----------------------------------------------------------------------------- money
+
+
+def budget_sum_mismatch(project: dict) -> list[Finding]:
+    """预算数 = 财政资金 + 其他资金 (a blank 其他资金 is 0)."""
+    budget, fiscal, other = project.get("budget_wan"), project.get("fiscal_wan"), project.get("other_wan")
+    if budget is None or fiscal is None:
+        return []
+    spec = rule_settings("budget_sum_mismatch")
+    diff = budget - fiscal - (other or 0.0)
+    if abs(diff) <= max(float(spec["tolerance_wan"]), float(spec["tolerance_share"]) * abs(budget)):
+        return []
+    return [Finding({"budget": budget, "fiscal": fiscal, "other": other or 0.0, "diff": round(diff, 6)},
+                    project=project)]
+
+
+def table_scale_wan(unit_line: str | None) -> float:
+    """万元 per unit of the table's amounts: 单位：元 → 0.0001; no or unknown 单位 → 1 (万元)."""
+    if unit_line:
+        unit = unit_line.replace("：", ":").rsplit(":", 1)[-1].strip()
+        info = normalize_unit(unit, money=True)
+        if info is not None and info.base_unit == "元" and info.factor is not None:
+            return float(info.factor) / 10000
+    return 1.0
+
+
+def plan_points(project: dict) -> tuple[str, list[tuple[str, float]]]:
+    """The written plan as ('percent' | 'amount', [(month, value)]); amounts in 万元, blanks skipped.
+
+    Bare numbers are percentages when a sibling carries % or the last one is exactly 100 while the
+    budget is not 100 (in the table's unit); else amounts in the table's unit.
+    """
+    scale = table_scale_wan(project.get("unit_line"))
+    parsed = []
+    for field, label in PLAN_FIELDS:
+        value = parse_indicator_value(project.get(field), money=True)
+        if value.value is not None and value.value_kind in ("number", "percent"):
+            parsed.append((label, value))
+    if not parsed:
+        return "amount", []
+    budget = project.get("budget_wan")
+    bare = [v.value for _, v in parsed if v.unit is None]
+    percent = any(v.value_kind == "percent" for _, v in parsed) or (
+        bare and abs(parsed[-1][1].value - 100) < 1e-9 and parsed[-1][1].unit is None
+        and all(0 <= b <= 100 for b in bare)
+        and (budget is None or abs(budget / scale - 100) > 1e-6))
+    points = []
+    for label, value in parsed:
+        if percent:
+            points.append((label, value.value))
+        elif value.base_unit == "元" and value.value_base is not None:
+            points.append((label, value.value_base / 10000))
+        elif value.unit is None:
+            points.append((label, value.value * scale))
+    return ("percent" if percent else "amount"), points
+
+
+def _per_period(kind: str, points: list[tuple[str, float]], budget: float | None, tolerance: float) -> bool:
+    """The steps add up to the whole (the budget, or 100%): each cell is that period's spending."""
+    whole = 100.0 if kind == "percent" else budget
+    if whole is None or len(points) < 2:
+        return False
+    return abs(sum(v for _, v in points) - whole) <= tolerance * abs(whole) + 1e-9
+
+
+def _shown(kind: str, value: float) -> str:
+    return f"{number(value)}%" if kind == "percent" else f"{number(value)}万元"
+
+
+def plan_exceeds_budget(project: dict) -> list[Finding]:
+    """A planned (cumulative) spending above the budget, or above 100% when written as percentages."""
+    kind, points = plan_points(project)
+    budget = project.get("budget_wan")
+    whole = 100.0 if kind == "percent" else budget
+    if not points or whole is None:
+        return []
+    tolerance = float(rule_settings("plan_exceeds_budget")["tolerance_share"])
+    month, value = max(points, key=lambda p: p[1])
+    if value <= whole * (1 + tolerance) + 0.005:
+        return []
+    return [Finding({"month": month, "plan": _shown(kind, value), "budget": _shown(kind, whole),
+                     "written": project.get(dict((lbl, f) for f, lbl in PLAN_FIELDS)[month])}, project=project)]
+
+
+def plan_not_monotonic(project: dict) -> list[Finding]:
+    """A cumulative plan that goes down from one date to a later one."""
+    kind, points = plan_points(project)
+    tolerance = float(rule_settings("plan_not_monotonic")["tolerance_share"])
+    if len(points) < 2 or _per_period(kind, points, project.get("budget_wan"), tolerance):
+        return []
+    for (earlier, a), (later, b) in zip(points, points[1:]):
+        if b < a - max(tolerance * abs(a), 1e-9):
+            return [Finding({"earlier": earlier, "earlier_value": _shown(kind, a), "later": later,
+                             "later_value": _shown(kind, b)}, project=project)]
+    return []
+
+
+# ----------------------------------------------------------------------------- indicator coverage
+
+
+def _levels() -> dict[str, set[str]]:
+    return {k: set(v) for k, v in (settings().get("levels") or {}).items()}
+
+
+def _has(rows: list[dict], kind: str) -> bool:
+    levels = _levels()
+    words = levels.get(f"{kind}_words", set())
+    return any(r.get("level1") in levels.get(f"{kind}_level1", set())
+               or r.get("level2") in levels.get(f"{kind}_level2", set())
+               or any(w in (r.get("name_raw") or "") for w in words) for r in rows)
+
+
+def _levels_read(rows: list[dict]) -> bool:
+    """At least one row's 一级 or 二级 was recognised: else the levels were not read, not missing."""
+    return any(r.get("level1") or r.get("level2") for r in rows)
+
+
+def _missing(kind: str, project: dict, rows: list[dict]) -> list[Finding]:
+    if not rows or not _levels_read(rows) or _has(rows, kind):
+        return []
+    present = sorted({r.get("level2") or r.get("level1") or "" for r in rows} - {""})
+    return [Finding({"n": len(rows), "present": "、".join(present)}, project=project)]
+
+
+def missing_output_indicator(project: dict, rows: list[dict]) -> list[Finding]:
+    return _missing("output", project, rows)
+
+
+def missing_satisfaction_indicator(project: dict, rows: list[dict]) -> list[Finding]:
+    return _missing("satisfaction", project, rows)
+
+
+def missing_cost_indicator(project: dict, rows: list[dict]) -> list[Finding]:
+    return _missing("cost", project, rows)
+
+
+def not_measurable(project: dict, rows: list[dict]) -> list[Finding]:
+    """Not one target with a number, a rate or a deadline (all 优/良/有效/逐步提升)."""
+    written = [r for r in rows if r.get("value_raw")]
+    if not written or any(r.get("value_kind") in MEASURABLE_KINDS or r.get("due_date") for r in written):
+        return []
+    examples = "、".join(dict.fromkeys(r["value_raw"] for r in written))
+    return [Finding({"n": len(written), "values": examples[:120]}, project=project)]
+
+
+# ----------------------------------------------------------------------------- indicator values
+
+
+def percent_out_of_range(row: dict) -> list[Finding]:
+    """A rate of a whole outside 0–100% (满意度 ≥150%); growth and decrease rates are exempt."""
+    if row.get("base_unit") != "%" or row.get("value") is None:
+        return []
+    spec = rule_settings("percent_out_of_range")
+    low, high = float(spec["low"]), float(spec["high"])
+    values = [v for v in (row.get("value"), row.get("value_max")) if v is not None]
+    if all(low <= v <= high for v in values):
+        return []
+    label = f"{row.get('name_raw') or ''}{row.get('sentence') or ''}"
+    if any(word in label for word in settings().get("percent_exempt_words") or []):
+        return []
+    return [Finding({"name": row.get("name_raw") or row.get("indicator") or "", "value_raw": row.get("value_raw"),
+                     "value": max(values, key=lambda v: abs(v - 50))}, name_raw=row.get("name_raw"))]
+
+
+# ----------------------------------------------------------------------------- all of them
+
+PROJECT_RULES = {"budget_sum_mismatch": budget_sum_mismatch, "plan_exceeds_budget": plan_exceeds_budget,
+                 "plan_not_monotonic": plan_not_monotonic}
+COVERAGE_RULES = {"missing_output_indicator": missing_output_indicator,
+                  "missing_satisfaction_indicator": missing_satisfaction_indicator,
+                  "missing_cost_indicator": missing_cost_indicator, "not_measurable": not_measurable}
+
+
+def project_findings(projects: list[dict], indicators: list[dict]) -> Iterator[tuple[str, str, Finding]]:
+    """(doc_id, rule, finding) for every project rule over `projects` and indicator rule over `indicators`."""
+    by_table: dict[tuple[str, int | None], list[dict]] = defaultdict(list)
+    for row in indicators:
+        if row.get("source") == "table":
+            by_table[(row["doc_id"], row.get("table_no"))].append(row)
+    for project in projects:
+        for rule, check in PROJECT_RULES.items():
+            for finding in check(project):
+                yield project["doc_id"], rule, finding
+        rows = by_table.get((project["doc_id"], project.get("table_no")), [])
+        for rule, check in COVERAGE_RULES.items():
+            for finding in check(project, rows):
+                yield project["doc_id"], rule, finding
+    projects_of = {(p["doc_id"], p.get("table_no")): p for p in projects}
+    for row in indicators:
+        for finding in percent_out_of_range(row):
+            project = projects_of.get((row["doc_id"], row.get("table_no"))) if row.get("source") == "table" else None
+            yield row["doc_id"], "percent_out_of_range", Finding(finding.values, project=project,
+                                                                  name_raw=finding.name_raw)
