@@ -154,6 +154,9 @@ def missing_satisfaction_indicator(project: dict, rows: list[dict]) -> list[Find
 
 
 def missing_cost_indicator(project: dict, rows: list[dict]) -> list[Finding]:
+    """成本 is a 二级 of 产出: a project without any 产出指标 is told that once (missing_output_indicator)."""
+    if not _has(rows, "output"):
+        return []
     return _missing("cost", project, rows)
 
 

@@ -1,0 +1,90 @@
+"""The review rules end to end: generated documents carrying exactly one fault each, clean controls,
+and a resubmitted file in the shared township sample."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from fixtures.faults import RULES, build_fault_inbox, build_without_flow
+
+
+def published(out: Path, table: str) -> list[dict]:
+    return pq.read_table(out / "parquet" / f"{table}.parquet").to_pylist()
+
+
+@pytest.fixture(scope="module")
+def fault_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, set[str]], list[dict]]:
+    root = tmp_path_factory.mktemp("faults")
+    expected = build_fault_inbox(root / "inbox", per_rule=1, n_clean=4, seed=3)
+    out = build_without_flow(root / "inbox", root / "out")
+    return expected, published(out, "checks")
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_each_fault_is_flagged_on_its_file_and_nowhere_else(fault_run, rule):
+    expected, checks = fault_run
+    flagged = {c["source_path"] for c in checks if c["rule"] == rule}
+    assert flagged == expected[rule]
+
+
+def test_clean_documents_get_no_checks(fault_run):
+    expected, checks = fault_run
+    faulty = set().union(*expected.values())
+    assert [c for c in checks if c["source_path"] not in faulty] == []
+
+
+def test_checks_say_what_to_fix_with_the_values_compared(fault_run):
+    _, checks = fault_run
+    for check in checks:
+        assert check["severity"] in ("error", "warning", "info")
+        assert check["message"] and check["evidence"] and check["township"] and check["doc_id"]
+    budget = next(c for c in checks if c["rule"] == "budget_sum_mismatch")
+    assert "财政资金" in budget["message"] and budget["project_code"] and "budget=" in budget["evidence"]
+    percent = next(c for c in checks if c["rule"] == "percent_out_of_range")
+    assert percent["name_raw"] and "%" in percent["message"]
+
+
+def test_a_resubmitted_sample_file_leaves_the_district_totals_unchanged(shared: Path, tmp_path: Path):
+    inbox = tmp_path / "inbox"
+    shutil.copytree(shared / "samples" / "inbox", inbox)
+    before = build_without_flow(inbox, tmp_path / "before")
+    original = inbox / "银城铺镇" / "目标.txt"
+    text = original.read_text(encoding="utf-8")
+    revised = text.replace("≥95%", "≥96%", 1)
+    assert revised != text
+    (inbox / "银城铺镇" / "目标（修订稿）.txt").write_text(revised, encoding="utf-8")
+    after = build_without_flow(inbox, tmp_path / "after")
+
+    totals = "select count(*), round(sum(budget_wan), 2) from current_projects"
+    with duckdb.connect(str(before / "district.duckdb"), read_only=True) as con:
+        want = con.execute(totals).fetchone()
+    with duckdb.connect(str(after / "district.duckdb"), read_only=True) as con:
+        assert con.execute(totals).fetchone() == want
+        n_all = con.execute("select count(*) from projects").fetchone()[0]
+        assert n_all > want[0]  # the older file's rows stay in the table, marked
+        assert con.execute("select count(*) from current_indicators where doc_id in "
+                           "(select doc_id from documents where superseded_by is not null)").fetchone()[0] == 0
+    documents = {d["source_path"]: d for d in published(after, "documents")}
+    old, new = documents["银城铺镇/目标.txt"], documents["银城铺镇/目标（修订稿）.txt"]
+    assert old["superseded_by"] == new["doc_id"] and new["superseded_by"] is None
+    assert [c["rule"] for c in published(after, "checks") if c["source_path"] == "银城铺镇/目标.txt"] == ["superseded"]
+    copied = {d["doc_id"] for d in published(after, "duplicates")}
+    assert old["doc_id"] not in copied  # an old version is not a copy of its own revision
+
+
+def test_manifest_keeps_the_older_file_current(shared: Path, tmp_path: Path):
+    inbox = tmp_path / "inbox"
+    (inbox / "银城铺镇").mkdir(parents=True)
+    text = (shared / "samples" / "inbox" / "银城铺镇" / "目标.txt").read_text(encoding="utf-8")
+    (inbox / "银城铺镇" / "目标.txt").write_text(text, encoding="utf-8")
+    (inbox / "银城铺镇" / "目标（修改）.txt").write_text(text.replace("≥95%", "≥96%", 1), encoding="utf-8")
+    (inbox / "manifest.csv").write_text("file,township,unit_code,year,current\n银城铺镇/目标（修改）.txt,,,,否\n",
+                                        encoding="utf-8")
+    out = build_without_flow(inbox, tmp_path / "out")
+    superseded = {d["source_path"]: d["superseded_by"] for d in published(out, "documents")}
+    assert superseded["银城铺镇/目标.txt"] is None and superseded["银城铺镇/目标（修改）.txt"]
