@@ -17,9 +17,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
 
-from jixiao.dictionaries import load_dictionary
+from jixiao.dictionaries import dictionary_cache, load_dictionary
 from jixiao.extractors.base import Limits
 from jixiao.model.document import Cell, Provenance, Table
 from jixiao.model.errors import ReadError
@@ -46,7 +45,7 @@ def _key(text: str) -> str:
     return _LEVEL_TAIL.sub("", key)
 
 
-@cache
+@dictionary_cache
 def _level_words() -> tuple[frozenset[str], frozenset[str]]:
     levels = load_dictionary("levels")
     hints = load_dictionary("text_layout")["header_kinds"]
@@ -59,7 +58,7 @@ def _level_words() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(level1), frozenset(level2)
 
 
-@cache
+@dictionary_cache
 def _value_headers() -> frozenset[str]:
     return frozenset(_key(w) for w in load_dictionary("text_layout")["header_kinds"]["value"])
 

@@ -18,9 +18,8 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterator
-from functools import cache
 
-from jixiao.dictionaries import load_dictionary
+from jixiao.dictionaries import dictionary_cache, load_dictionary
 from jixiao.extractors.base import Limits
 from jixiao.extractors.text_grid import RawRow, build_table
 from jixiao.model.document import Paragraph, Provenance, Table
@@ -39,7 +38,7 @@ _NUMBERING_TOKEN = re.compile(r"^(([一二三四五六七八九十]+|\d{1,2})[�
 _MIN_SPACE_ROWS = 3
 
 
-@cache
+@dictionary_cache
 def _chrome() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p) for p in load_dictionary("text_layout")["chrome"])
 

@@ -17,6 +17,7 @@ from jixiao.parsing.structure import ParsedDocument
 from jixiao.normalizers.levels import canonical_basis, canonical_level1, canonical_level2, parent_level1
 from jixiao.analysis.review import review_rows
 from jixiao.normalizers.sentences import iter_paragraph_targets
+from jixiao.normalizers.value_checks import value_flag
 from jixiao.normalizers.values import money_context, parse_indicator_value
 from jixiao.normalizers.vocabulary import IndicatorVocabulary
 
@@ -79,6 +80,8 @@ def _normalize(rows: list[dict], years: Sequence[int | None], vocabulary: Indica
         row.update(operator=value.operator, value=value.value, unit_raw=value.unit_raw, unit=value.unit,
                    value_base=value.value_base, base_unit=value.base_unit, value_kind=value.value_kind,
                    grade=value.grade, value_max=value.value_max, value_note=value.reason,
+                   value_flag=value_flag(row.get("value_raw"), value.value, value.value_max, value.unit,
+                                         value.value_kind, row.get("name_raw")),
                    due_date=date.fromisoformat(value.due_date) if value.due_date else None)
     matches = vocabulary.match_indicators([r.get("name_raw") or "" for r in rows],
                                           [r.get("description") or r.get("sentence") for r in rows],

@@ -1,10 +1,10 @@
 """Parse a 指标值 cell ("≥95%", "不少于45个", "≤1.5万元", "2024年底完成", "优") into fields.
 
-One pure function, `parse_indicator_value`, tries three readings in order: a deadline, a grade,
-then a comparator + number + unit. Whatever none of them reads completely stays `text` with a
-`reason` for the review report: a cell is never half-read or guessed. Vocabulary (comparator
-words, grades, deadline words, units) lives in dictionaries/operators.yaml, value_words.yaml
-and units.yaml.
+One pure function, `parse_indicator_value`, tries three readings in order: a deadline (or a period
+such as 全年), a grade, then a comparator + number + unit. A template placeholder ("……", "≥**%") is
+no value; whatever no reading takes completely stays `text` with a `reason` for the review report:
+a cell is never half-read or guessed. Vocabulary lives in dictionaries/operators.yaml,
+value_words.yaml, units.yaml and value_checks.yaml.
 
 The comparator tables (`operator_words`, `suffix_operator_words`) are public so sentence-level
 extraction finds targets inside 绩效指标 paragraphs with the same vocabulary. Dictionaries are read
@@ -25,6 +25,7 @@ import cn2an
 from jixiao.dictionaries import dictionary_cache, load_dictionary, spelling_table
 from jixiao.normalizers.text import compact, fold_with_offsets, original_span
 from jixiao.normalizers.units import UNKNOWN, SCALE, UnitInfo, normalize_unit
+from jixiao.normalizers.value_checks import is_placeholder, money_context, unit_said_twice  # noqa: F401
 
 ValueKind = Literal["number", "percent", "grade", "date", "text"]
 Operator = Literal[">=", "<=", "=", ">", "<"]
@@ -57,7 +58,7 @@ NUMBER_PATTERN = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
 CN_NUMBER_PATTERN = rf"[{_CN_DIGITS}]+(?:[万亿][{_CN_DIGITS}]+)*(?:点[零〇一二三四五六七八九]+)?"
 """A Chinese numeral (十二, 一百零五, 三点五); a trailing 万/亿 is read as part of the unit."""
-_NUMBER_RE = re.compile(rf"(?P<percent>百分之)?(?:(?P<arabic>{NUMBER_PATTERN})|(?P<cn>{CN_NUMBER_PATTERN}))")
+_NUMBER_RE = re.compile(rf"(?P<percent>百分之)?(?:(?P<arabic>-?(?:{NUMBER_PATTERN}))|(?P<cn>{CN_NUMBER_PATTERN}))")
 _RANGE_SEPARATOR = r"-|~|〜|至|到|—|–"  # after folding: ～ is ~, － is -
 _RANGE_RE = re.compile(rf"(?P<unit>\D{{0,4}}?)(?:{_RANGE_SEPARATOR})")
 _DATE_SEPARATOR = re.compile(_RANGE_SEPARATOR)
@@ -86,7 +87,6 @@ class _Vocabulary:
     deadline_prefix_re: re.Pattern[str]
     deadline_tail_re: re.Pattern[str]
     on_time_words: frozenset[str]
-    money_re: re.Pattern[str]
 
 
 @dictionary_cache
@@ -125,7 +125,6 @@ def _vocabulary() -> _Vocabulary:
         deadline_tail_re=re.compile(rf"(?:{deadline_suffixes})?(?:{_alternation(words['deadline_verbs'])})?"
                                     rf"(?:{deadline_suffixes})?"),
         on_time_words=frozenset(compact(str(w)) for w in words["on_time_words"]),
-        money_re=re.compile(_alternation(compact(str(w)) for w in words["money_words"])),
     )
 
 
@@ -321,6 +320,8 @@ def _parse_number(text: str, folded: str, offsets: list[int], money: bool) -> In
         pos = second.end
     unit_end, suffix_operator, remarks = _strip_tail(folded, pos)
     unit_folded = folded[pos:unit_end]
+    if (once := unit_said_twice(unit_folded)) is not None:  # "95%%": a unit column added to "95%"
+        unit_end, unit_folded = pos + len(once), once
     unit_raw = original_span(text, offsets, pos, unit_end) or None
     if first.percent_word:
         if unit_folded or range_unit:
@@ -375,11 +376,6 @@ def _number_value(
     )
 
 
-def money_context(*labels: str | None) -> bool:
-    """Whether a row's labels (二级指标, 三级指标, 描述) say its value is money: the `money` flag."""
-    return any(_vocabulary().money_re.search(compact(label)) for label in labels if label)
-
-
 @dictionary_cache(maxsize=65536)
 def parse_indicator_value(text: str | None, year: int | None = None, *, money: bool = False) -> IndicatorValue:
     """Operator, number, unit, base value, grade or deadline of one 指标值 cell.
@@ -396,5 +392,6 @@ def parse_indicator_value(text: str | None, year: int | None = None, *, money: b
     return (
         _parse_deadline(folded, year)
         or _parse_grade(folded)
+        or (_text(f"placeholder, not a value: {text.strip()!r}") if is_placeholder(text) else None)
         or _parse_number(text, folded, offsets, money)
     )
