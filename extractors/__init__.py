@@ -8,7 +8,7 @@ mislabelled file gets an error that says what it really is.
 from __future__ import annotations
 
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -22,11 +22,10 @@ _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")  # the stream Office
 
 @dataclass
 class Sniff:
-    """The start of a file, and its zip directory when a reader asks for it."""
+    """The start of a file, and its zip or compound-file directory when a reader asks for it."""
 
     path: Path
     head: bytes
-    _names: frozenset[str] | None = field(default=None, repr=False)
 
     @cached_property
     def _zip_names(self) -> frozenset[str]:
@@ -39,16 +38,60 @@ class Sniff:
     def zip_names(self) -> frozenset[str]:
         return self._zip_names
 
+    def zip_text(self, member: str, limit: int = 256) -> str:
+        if member not in self.zip_names():
+            return ""
+        try:
+            with zipfile.ZipFile(self.path) as package, package.open(member) as fh:
+                return fh.read(limit).decode("ascii", "replace")
+        except (zipfile.BadZipFile, OSError, RuntimeError):
+            return ""
+
+    @cached_property
+    def _cfb_streams(self) -> frozenset[str]:
+        if not self.head.startswith(_CFB_MAGIC):
+            return frozenset()
+        import olefile
+
+        try:
+            with olefile.OleFileIO(str(self.path)) as ole:
+                return frozenset(entry[0] for entry in ole.listdir(streams=True, storages=True))
+        except Exception:  # olefile raises many kinds on a damaged directory: then it is no known format
+            return frozenset()
+
+    def cfb_streams(self) -> frozenset[str]:
+        return self._cfb_streams
+
 
 def _is_zip_with(member: str):
     return lambda sniff: sniff.head.startswith(b"PK\x03\x04") and member in sniff.zip_names()
 
 
+def _is_odf(mimetype: str):
+    return lambda sniff: sniff.head.startswith(b"PK\x03\x04") and sniff.zip_text("mimetype").strip() == mimetype
+
+
+def _is_cfb_with(*streams: str):
+    """An OLE compound file holding one of these streams (WordDocument: Word/WPS; Workbook/Book: Excel/WPS)."""
+    return lambda sniff: sniff.head.startswith(_CFB_MAGIC) and bool(sniff.cfb_streams() & set(streams))
+
+
+_EXCEL_BINARY = _is_cfb_with("Workbook", "Book")
+_EXCEL_ZIP = _is_zip_with("xl/workbook.xml")
+
 READERS: tuple[Reader, ...] = (
     Reader("docx", (".docx",), "docx", _is_zip_with("word/document.xml")),
     Reader("pdf", (".pdf",), "pdf", lambda sniff: sniff.head.startswith(b"%PDF")),
+    Reader("xlsx", (".xlsx", ".xlsm"), "xlsx", _EXCEL_ZIP),
+    Reader("xls", (".xls",), "xls", _EXCEL_BINARY),
+    Reader("et", (".et",), "xls", lambda sniff: _EXCEL_BINARY(sniff) or _EXCEL_ZIP(sniff)),  # WPS saves either
+    Reader("ods", (".ods",), "xls", _is_odf("application/vnd.oasis.opendocument.spreadsheet")),
+    Reader("doc", (".doc",), "legacy", _is_cfb_with("WordDocument")),
+    Reader("wps", (".wps",), "legacy", _is_cfb_with("WordDocument", "CONTENTS")),  # WPS Office, or MS Works
+    Reader("rtf", (".rtf",), "legacy", lambda sniff: sniff.head.startswith(b"{\\rtf")),
     Reader("txt", (".txt",), "text", lambda sniff: False, signed=False),  # no signature: chosen by name
 )
+LEGACY_SUFFIXES = frozenset(s for r in READERS if r.module == "legacy" for s in r.suffixes)
 
 DEFAULT_LIMITS = Limits()
 DEFAULT_MAX_BYTES = DEFAULT_LIMITS.max_bytes
@@ -57,13 +100,7 @@ SUPPORTED_SUFFIXES: dict[str, str] = {suffix: r.format for r in READERS for suff
 _TO_DOCX = "open it in Word or WPS and save it as .docx (Word 文档), then submit that"
 # Formats no reader takes: what the file is, and what to convert it to.
 _OTHER_FORMATS = {
-    ".doc": ("a legacy Word .doc file", _TO_DOCX),
-    ".wps": ("a WPS document", _TO_DOCX),
-    ".rtf": ("an RTF document", _TO_DOCX),
     ".odt": ("an OpenDocument text", _TO_DOCX),
-    ".xls": ("an Excel .xls workbook", "save it as .xlsx, or export it as PDF, then submit that"),
-    ".xlsx": ("an Excel workbook", "export it as PDF (or copy its tables into the .docx), then submit that"),
-    ".et": ("a WPS spreadsheet", "save it as .xlsx, or export it as PDF, then submit that"),
     ".ofd": ("an OFD document", "export it as PDF, then submit that"),
 }
 _ANY_HINT = "save it as .docx or PDF (or export it as UTF-8 text), then submit that"
@@ -77,22 +114,20 @@ def reader_for(path: Path, head: bytes) -> Reader:
     suffix = path.suffix.lower()
     sniff = Sniff(path, head)
     by_name = next((r for r in READERS if suffix in r.suffixes), None)
-    by_bytes = next((r for r in READERS if r.accepts(sniff)), None)
     if head.startswith(_CFB_MAGIC) and _ENCRYPTED_PACKAGE in head:
         raise ReadError("encrypted", f"password-protected Office file (encrypted, named {suffix}) — remove the "
                         "password (Word: 文件 → 信息 → 保护文档 → 用密码进行加密, clear it), save and submit again")
+    if by_name is not None and by_name.accepts(sniff):
+        return by_name
+    by_bytes = next((r for r in READERS if r.accepts(sniff)), None)
     if by_bytes is not None:
-        if by_name is by_bytes:
-            return by_bytes
         raise _wrong_extension(by_bytes, suffix)
     if by_name is None:
         what, hint = _OTHER_FORMATS.get(suffix, (f"a '{suffix or 'no extension'}' file", _ANY_HINT))
         raise ReadError("unsupported_format", f"unsupported format: {what} — {hint}")
     if head.startswith(_CFB_MAGIC):
-        raise ReadError("wrong_extension",
-                        f"this {suffix} file is really a legacy Office file (.doc/.xls/.wps) — {_TO_DOCX}")
-    if head.startswith(b"{\\rtf"):
-        raise ReadError("wrong_extension", f"this {suffix} file is really an RTF document — {_TO_DOCX}")
+        raise ReadError("unsupported_format", f"this {suffix} file is an Office file of another kind (not a Word "
+                        f"document or Excel workbook: PowerPoint, Outlook, …) — {_ANY_HINT}")
     if by_name.signed:
         raise ReadError("truncated", f"not a {by_name.format.upper()} file: the content does not start like one "
                         "(corrupt, truncated or mislabelled) — ask the township to resend it")

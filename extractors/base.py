@@ -27,6 +27,7 @@ class Limits:
     max_pages: int = 500  # PDF pages, or page images of one document
     max_cells: int = 50_000  # cells of one table
     max_span: int = 63  # columns a merged cell may span (Word allows 63 columns)
+    max_convert_seconds: float = 120.0  # LibreOffice converting one legacy .doc/.wps/.rtf
 
 
 class Sniffed(Protocol):
@@ -36,6 +37,10 @@ class Sniffed(Protocol):
     head: bytes  # the first bytes (the whole file for a small OLE compound file)
 
     def zip_names(self) -> frozenset[str]: ...
+
+    def zip_text(self, member: str, limit: int = 256) -> str: ...  # the start of one zip member ('' if none)
+
+    def cfb_streams(self) -> frozenset[str]: ...  # top-level stream names of an OLE compound file
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,9 @@ from jixiao.parsing.names import document_names
 from jixiao.parsing.structure import ParsedDocument, parse_document
 
 # Bump when a reader or the structure parser changes what it produces: cached results are then re-read.
-EXTRACTION_VERSION = "4"
+EXTRACTION_VERSION = "5"
+# Failures that installing something fixes: never cached, so the next run tries the file again.
+_RETRY_CODES = {"needs_libreoffice", "scanned_no_ocr", "timeout"}
 
 Status = Literal["ok", "partial", "failed"]
 
@@ -38,6 +40,7 @@ class Extraction(BaseModel):
     error: str | None = None
     error_code: str | None = None
     cacheable: bool = True  # False for unexpected errors, so the next run tries again
+    notes: list[str] = []  # what the reader skipped (hidden or empty sheets, formulas without a result)
     parsed: ParsedDocument | None = None
 
 
@@ -49,7 +52,8 @@ def extract_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
         parsed = parse_document(document)
         parsed.names = document_names(document)
     except ReadError as exc:
-        return Extraction(doc_id=doc_id, format=fmt, status="failed", error=str(exc), error_code=exc.code)
+        return Extraction(doc_id=doc_id, format=fmt, status="failed", error=str(exc), error_code=exc.code,
+                          cacheable=exc.code not in _RETRY_CODES)
     except Exception as exc:  # a reader bug must not stop the batch; keep the file for a retry
         return Extraction(doc_id=doc_id, format=fmt, status="failed", cacheable=False, error_code="internal",
                           error=f"could not be processed ({type(exc).__name__}: {exc}) — "
@@ -57,11 +61,11 @@ def extract_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
     status, code, error = judge(parsed)
     return Extraction(doc_id=doc_id, format=document.format, encoding=document.encoding,
                       read_method=document.read_method, n_pages=document.n_pages, status=status,
-                      error=error, error_code=code, parsed=parsed)
+                      error=error, error_code=code, notes=document.notes, parsed=parsed)
 
 
 def format_by_name(path: Path) -> str:
-    """The `format` of a file that could not be read: its extension (docx|pdf|txt, or e.g. 'doc')."""
+    """The `format` of a file that could not be read: its extension's format (docx|pdf|xls|…, or e.g. 'odt')."""
     suffix = path.suffix.lower()
     return SUPPORTED_SUFFIXES.get(suffix, suffix.lstrip(".") or "unknown")
 

@@ -35,6 +35,7 @@ from fixtures.content import TownshipDocument, bank, make_indicator_row, make_to
 from fixtures.docx_writer import write_docx
 from fixtures.pdf_writer import FONT, write_pdf
 from fixtures.txt_writer import render_txt, write_txt
+from jixiao.extractors.legacy import find_soffice
 from jixiao.flows.dataset import build_dataset
 from jixiao.flows.extract import ExtractionCache, extract_file
 from jixiao.flows.inbox import discover_inbox
@@ -137,6 +138,10 @@ def _write_rtf(doc: TownshipDocument, path: Path) -> None:
                      + doc.unit_code.encode() + b"}")
 
 
+# Without LibreOffice every legacy file must say what to install (CI installs it, so both paths are run).
+_LEGACY_SAYS = () if find_soffice() else ("needs LibreOffice", "apt-get install")
+
+
 def _legacy_wps(doc: TownshipDocument, path: Path) -> None:
     """A compound file like the .doc one, with other bytes (identical files are a case of their own)."""
     write_legacy_doc(doc, path)
@@ -147,11 +152,12 @@ def _legacy_wps(doc: TownshipDocument, path: Path) -> None:
 WRITERS: dict[str, Writer] = {"docx": write_docx, "pdf": write_pdf, "txt": write_txt}
 CASES: list[Case] = [
     Case("重复/副本 - 2024年部门整体绩效目标.docx", _copy_of(GOOD), ("failed",), ("identical", GOOD)),
-    Case("格式/绩效目标.doc", write_legacy_doc, ("failed",), ("unsupported", ".docx")),
-    Case("格式/绩效目标.wps", _legacy_wps, ("failed",), ("unsupported", ".docx")),
-    Case("格式/绩效目标.rtf", _write_rtf, ("failed",), ("unsupported", ".docx")),
-    Case("格式/绩效目标表.xls", write_legacy_xls, ("failed",), ("unsupported", "PDF")),
-    Case("格式/导出.txt", _write_rtf, ("failed",), ("RTF", ".docx")),
+    Case("格式/绩效目标.doc", write_legacy_doc, ("failed",), _LEGACY_SAYS or ("could not convert", ".docx")),
+    Case("格式/绩效目标.wps", _legacy_wps, ("failed",), _LEGACY_SAYS or ("could not convert", ".docx")),
+    Case("格式/绩效目标.rtf", _write_rtf, ("failed",), _LEGACY_SAYS or ("structure",)),  # converted: a bare number
+    Case("格式/绩效目标表.xls", write_legacy_xls, ("failed",), ("damaged workbook", "no sheets")),
+    Case("格式/导出.txt", _write_rtf, ("failed",), ("wrong extension", "rename it to .rtf")),
+    Case("格式/绩效目标.odt", write_junk, ("failed",), ("unsupported", "OpenDocument text")),
     Case("加密/绩效目标（加密）.pdf", write_encrypted_pdf, ("failed",), ("encrypted",)),
     Case("加密/绩效目标（加密）.docx", write_encrypted_docx, ("failed",), ("password",)),
     Case("改名/绩效目标表.docx", write_pdf, ("failed",), ("wrong extension", "rename it to .pdf")),

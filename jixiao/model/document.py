@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 # What a document was read from (`documents.format`).
-Format = Literal["docx", "pdf", "txt", "xlsx", "xls", "image", "doc", "wps", "rtf"]
+Format = Literal["docx", "pdf", "txt", "xlsx", "xls", "et", "ods", "image", "doc", "wps", "rtf"]
 # How its text was obtained (`documents.read_method`).
 ReadMethod = Literal["native", "text_layer", "ocr", "mixed", "converted"]
 
@@ -23,7 +23,8 @@ class Provenance(BaseModel):
 
     page: int | None = None  # 1-based page (PDF only)
     bbox: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom in PDF points
-    line: int | None = None  # 1-based line in a text file
+    line: int | None = None  # 1-based line in a text file, or row in a sheet
+    sheet: str | None = None  # spreadsheets: the sheet's name
 
 
 class Paragraph(BaseModel):
@@ -90,6 +91,7 @@ class Document(BaseModel):
     encoding: str | None = None  # text files only: the detected encoding
     n_pages: int | None = None  # PDF only
     blocks: list[Block] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)  # what the reader skipped or could not read, for a person
 
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]

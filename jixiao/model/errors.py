@@ -20,6 +20,7 @@ ErrorCode = Literal[
     "timeout",             # the read took longer than the per-document time limit
     "scanned_no_ocr",      # image pages and no OCR engine to read them
     "needs_libreoffice",   # a legacy .doc/.wps/.rtf and no LibreOffice to convert it
+    "conversion_failed",   # LibreOffice could not convert a legacy .doc/.wps/.rtf (damaged, protected)
     "unreadable_text",     # a text layer whose characters do not decode (broken font maps)
     "no_structure",        # read, but no targets, indicators or projects found
     "incomplete",          # partial: something expected is missing (the error names it)

@@ -16,7 +16,7 @@ DOCUMENTS = pa.schema([
     ("format", _S), ("encoding", _S), ("status", _S), ("error", _S),
     ("n_goals", _I), ("n_projects", _I), ("n_indicators", _I),
     ("n_pages", _I), ("size_bytes", pa.int64()), ("boilerplate_share", _F),
-    ("error_code", _S), ("form_kind", _S), ("read_method", _S), ("superseded_by", _S),
+    ("error_code", _S), ("form_kind", _S), ("read_method", _S), ("superseded_by", _S), ("notes", _S),
 ])
 
 GOALS = pa.schema([
