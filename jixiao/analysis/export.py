@@ -1,13 +1,18 @@
-"""The dataset as one Excel workbook for readers who do not write SQL: a sheet per table.
+"""The dataset as one Excel workbook for readers who do not write SQL: a 汇总 sheet per township,
+then a sheet per table, made to be sorted, filtered and printed.
 
-Headers are Chinese (dictionaries/columns.yaml; the SQL name is the header cell's comment),
-the header row is frozen and filtered, and columns are sized to their content. Rows stream
+Headers are Chinese (dictionaries/columns.yaml; the SQL name is the header cell's comment), coded
+values show their Chinese labels, money and shares have number formats and spending plans are
+numbers with a flag (dictionaries/export.yaml); the header row is frozen, filtered and repeated on
+every printed page, which is A4 landscape, one page wide. Columns are sized to their content and
+long text wraps. Rows stream
 from the published Parquet files into a write-only workbook, so a district's tables never sit
 in memory at once.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import unicodedata
 from pathlib import Path
@@ -17,12 +22,15 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from jixiao.dictionaries import DictionaryError, load_dictionary
+from jixiao.analysis.sheets import PLAN_COLUMNS, export_settings, spending_plan, township_summary
 from jixiao.model.schema import TABLES
 from jixiao.normalizers.text import formula_like
 
@@ -30,6 +38,8 @@ BATCH_ROWS = 2048
 WIDTH_SAMPLE_ROWS = 500  # column widths are sized on the first rows of each table
 MIN_WIDTH, MAX_WIDTH = 6, 60  # in Excel character units; long texts wrap in the formula bar instead
 EXCEL_CELL_CHARS = 32767  # Excel refuses longer cells
+LINE_HEIGHT = 15.0  # points per line of wrapped text (11-point type)
+MAX_ROW_LINES = 27  # 409 points, Excel's tallest row
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 
@@ -39,8 +49,12 @@ class ExportError(Exception):
 
 
 def sheet_layout() -> dict[str, tuple[str, dict[str, str]]]:
-    """Per table: its sheet name and the Chinese header of every contract column."""
+    """Per table: its sheet name and the Chinese header of every column, in the workbook's order
+    (identifiers such as doc_id last; projects get the spending-plan flag after plan_dec)."""
     tables = (load_dictionary("columns") or {}).get("tables") or {}
+    settings = export_settings()
+    last = list(settings.get("last_columns") or [])
+    plan = settings.get("spending_plan") or {}
     layout = {}
     for table, schema in TABLES.items():
         entry = tables.get(table) or {}
@@ -49,12 +63,19 @@ def sheet_layout() -> dict[str, tuple[str, dict[str, str]]]:
         if not entry.get("sheet") or missing:
             raise DictionaryError(f"columns.yaml: table {table!r} needs a sheet name and a header for "
                                   f"every column; missing: {', '.join(missing) or 'sheet'}")
-        layout[table] = (str(entry["sheet"]), {name: str(headers[name]) for name in schema.names})
+        order = [n for n in schema.names if n not in last] + [n for n in last if n in schema.names]
+        columns = {name: str(headers[name]) for name in order}
+        if table == "projects" and plan.get("column"):
+            at = order.index(PLAN_COLUMNS[-1]) + 1
+            items = list(columns.items())
+            columns = dict(items[:at] + [(plan["column"], str(plan.get("header", plan["column"])))] + items[at:])
+        layout[table] = (str(entry["sheet"]), columns)
     return layout
 
 
 def export_xlsx(out: Path, xlsx: Path) -> dict[str, int]:
-    """Write the dataset in `out` to `xlsx` (replaced atomically); returns the rows written per sheet."""
+    """Write the dataset in `out` to `xlsx` (replaced atomically); returns the rows written per sheet.
+    The first sheet sums up each township; then a sheet per table."""
     parquet = out / "parquet"
     missing = [t for t in TABLES if not (parquet / f"{t}.parquet").exists()]
     if missing:
@@ -62,10 +83,19 @@ def export_xlsx(out: Path, xlsx: Path) -> dict[str, int]:
                           "first")
     xlsx.parent.mkdir(parents=True, exist_ok=True)
     workbook = Workbook(write_only=True)
+    styles = _Styles(export_settings())
+    summary = export_settings().get("summary") or {}
+    summary_rows = township_summary(out)
+    summary_headers = {k: str(v) for k, v in (summary.get("headers") or {}).items()}
     counts = {}
+    sheet_name = str(summary.get("sheet", "summary"))
+    counts[sheet_name] = _write_sheet(workbook.create_sheet(sheet_name), summary_headers, len(summary_rows),
+                                      iter([{c: [r.get(c) for r in summary_rows] for c in summary_headers}]), styles)
     for table, (sheet, headers) in sheet_layout().items():
-        counts[sheet] = _write_sheet(workbook.create_sheet(sheet), pq.ParquetFile(parquet / f"{table}.parquet"),
-                                     headers)
+        source = pq.ParquetFile(parquet / f"{table}.parquet")
+        columns = [c for c in headers if c in TABLES[table].names]
+        batches = (_derived(table, b.to_pydict()) for b in source.iter_batches(batch_size=BATCH_ROWS, columns=columns))
+        counts[sheet] = _write_sheet(workbook.create_sheet(sheet), headers, source.metadata.num_rows, batches, styles)
     tmp = xlsx.with_name(f".{xlsx.name}.{os.getpid()}.tmp")  # not mkstemp: colleagues must be able to open it
     try:
         workbook.save(tmp)
@@ -76,24 +106,75 @@ def export_xlsx(out: Path, xlsx: Path) -> dict[str, int]:
     return counts
 
 
-def _write_sheet(sheet: WriteOnlyWorksheet, source: pq.ParquetFile, headers: dict[str, str]) -> int:
-    """Header, widths, frozen row and filter first (write-only sheets need them before any row)."""
+def _derived(table: str, batch: dict[str, list]) -> dict[str, list]:
+    """Projects: spending plans as numbers (fractions when written in percent) and the flag column."""
+    if table != "projects":
+        return batch
+    flag_column = (export_settings().get("spending_plan") or {}).get("column")
+    plans = [spending_plan(budget, list(written))
+             for budget, *written in zip(batch["budget_wan"], *(batch[c] for c in PLAN_COLUMNS))]
+    for i, column in enumerate(PLAN_COLUMNS):
+        batch[column] = [plan.values[i] for plan in plans]
+    batch["_plan_percent"] = [plan.percent for plan in plans]
+    if flag_column:
+        batch[flag_column] = [plan.flag for plan in plans]
+    return batch
+
+
+class _Styles:
+    """Per column: the code → Chinese label map, the number format, whether long text wraps."""
+
+    def __init__(self, settings: dict):
+        self.labels = {column: {str(k): str(v) for k, v in values.items()}
+                       for column, values in (settings.get("labels") or {}).items()}
+        self.formats = {column: fmt for fmt, columns in (settings.get("number_formats") or {}).items()
+                        for column in columns}
+        self.wrap_width = int(settings.get("wrap_width", MAX_WIDTH))
+        self.a4_width = int(settings.get("a4_width", 200))
+        self.last = set(settings.get("last_columns") or [])
+        self.wrap = Alignment(wrap_text=True, vertical="top")
+        self.top = Alignment(vertical="top")
+
+
+def _write_sheet(sheet: WriteOnlyWorksheet, headers: dict[str, str], n_rows: int, batches, styles: _Styles) -> int:
+    """Page setup, widths, frozen row and filter first (write-only sheets need them before any row)."""
     columns = list(headers)
-    n_rows = source.metadata.num_rows
-    batches = source.iter_batches(batch_size=BATCH_ROWS, columns=columns)
     first = next(batches, None)
-    sample = first.slice(0, WIDTH_SAMPLE_ROWS).to_pydict() if first is not None else {c: [] for c in columns}
+    sample = {c: (first.get(c) or [])[:WIDTH_SAMPLE_ROWS] for c in columns} if first else {c: [] for c in columns}
+    wrapped, widths = set(), []
     for index, column in enumerate(columns, start=1):
-        width = max([display_width(headers[column])] + [display_width(v) for v in sample[column]])
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
+        width = max([display_width(headers[column])] + [display_width(_shown(styles, column, v)) for v in sample[column]])
+        if width > styles.wrap_width and column not in styles.last:
+            wrapped.add(column)
+        widths.append(min(max(width + 2, MIN_WIDTH), styles.wrap_width + 2))
+        sheet.column_dimensions[get_column_letter(index)].width = widths[-1]
+    # Identifiers at the end (doc_id) stay in the sheet for sorting and lookups but are not printed.
+    printed = len(columns) - sum(1 for c in reversed(columns) if c in styles.last) or len(columns)
+    sheet.print_area = f"A1:{get_column_letter(printed)}{n_rows + 1}"
+    _page_setup(sheet, a3=sum(widths[:printed]) > styles.a4_width)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{n_rows + 1}"
     sheet.append([_header_cell(sheet, headers[column], column) for column in columns])
+    wrap_widths = {c: w for c, w in zip(columns, widths) if c in wrapped}
+    row_no = 2
     for batch in ([first] if first is not None else []):
-        _append_batch(sheet, batch.to_pydict(), columns)
+        row_no = _append_batch(sheet, batch, columns, styles, wrap_widths, row_no)
     for batch in batches:
-        _append_batch(sheet, batch.to_pydict(), columns)
+        row_no = _append_batch(sheet, batch, columns, styles, wrap_widths, row_no)
     return n_rows
+
+
+def _page_setup(sheet: WriteOnlyWorksheet, a3: bool) -> None:
+    """Printed: landscape, every column on one page width, the header row on every page; A3 for
+    sheets too wide to stay legible on A4."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = "8" if a3 else "9"  # Excel's codes for A3 and A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = "1:1"
+    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    sheet.oddFooter.center.text = "&A　第 &P 页，共 &N 页"
+    sheet.print_options.gridLines = True
 
 
 def _header_cell(sheet: WriteOnlyWorksheet, header: str, column: str) -> WriteOnlyCell:
@@ -103,10 +184,54 @@ def _header_cell(sheet: WriteOnlyWorksheet, header: str, column: str) -> WriteOn
     return cell
 
 
-def _append_batch(sheet: WriteOnlyWorksheet, batch: dict[str, list], columns: list[str]) -> None:
-    for row in zip(*(batch[c] for c in columns)):
-        sheet.append([_text_cell(sheet, v) if isinstance(v := excel_value(value), str) and formula_like(v) else v
-                      for value in row])
+def _append_batch(sheet: WriteOnlyWorksheet, batch: dict[str, list], columns: list[str], styles: _Styles,
+                  wrapped: dict[str, float], row_no: int) -> int:
+    """Append the batch's rows from sheet row `row_no`; returns the next row's number. A row with wrapped
+    text gets the height of its longest cell (LibreOffice does not grow rows of a file by itself)."""
+    percent_rows = batch.get("_plan_percent")
+    for index, row in enumerate(zip(*(batch[c] for c in columns))):
+        lines = max([_lines(batch[c][index], width) for c, width in wrapped.items()] or [1])
+        if lines > 1:
+            sheet.row_dimensions[row_no].height = min(lines, MAX_ROW_LINES) * LINE_HEIGHT
+        row_no += 1
+        cells = []
+        for column, value in zip(columns, row):
+            value = excel_value(_shown(styles, column, value))
+            if isinstance(value, str) and formula_like(value):
+                cells.append(_text_cell(sheet, value))
+            elif isinstance(value, (int, float)) and column in styles.formats:
+                cell = WriteOnlyCell(sheet, value=value)
+                percent = percent_rows is not None and percent_rows[index] and column in PLAN_COLUMNS
+                cell.number_format = "0%" if percent else styles.formats[column]
+                if lines > 1:
+                    cell.alignment = styles.top
+                cells.append(cell)
+            elif column in wrapped and isinstance(value, str):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.alignment = styles.wrap
+                cells.append(cell)
+            elif lines > 1 and value is not None:  # a tall row: every cell at its top, beside the wrapped text
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.alignment = styles.top
+                cells.append(cell)
+            else:
+                cells.append(value)
+        sheet.append(cells)
+    return row_no
+
+
+def _lines(value: object, width: float) -> int:
+    """Lines a wrapped text takes in a column `width` characters wide."""
+    if not isinstance(value, str):
+        return 1
+    usable = max(width - 2, 1)
+    return sum(max(1, math.ceil(display_width(line) / usable)) for line in value.splitlines() or [""])
+
+
+def _shown(styles: _Styles, column: str, value: object) -> object:
+    """The value as the workbook shows it: a coded value by its Chinese label."""
+    labels = styles.labels.get(column)
+    return labels.get(value, value) if labels and isinstance(value, str) else value
 
 
 def _text_cell(sheet: WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
