@@ -39,6 +39,7 @@ class Extraction(BaseModel):
     status: Status
     error: str | None = None
     error_code: str | None = None
+    form_kind: str | None = None  # department | project | region | self_evaluation
     cacheable: bool = True  # False for unexpected errors, so the next run tries again
     notes: list[str] = []  # what the reader skipped (hidden or empty sheets, formulas without a result)
     parsed: ParsedDocument | None = None
@@ -61,7 +62,8 @@ def extract_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
     status, code, error = judge(parsed)
     return Extraction(doc_id=doc_id, format=document.format, encoding=document.encoding,
                       read_method=document.read_method, n_pages=document.n_pages, status=status,
-                      error=error, error_code=code, notes=document.notes, parsed=parsed)
+                      error=error, error_code=code, notes=document.notes, form_kind=parsed.form_kind,
+                      parsed=parsed)
 
 
 def format_by_name(path: Path) -> str:
@@ -72,10 +74,13 @@ def format_by_name(path: Path) -> str:
 
 def judge(parsed: ParsedDocument) -> tuple[Status, str | None, str | None]:
     """ok, partial (something recognizable but incomplete) or failed (nothing recognizable),
-    with the error code and message."""
-    if not parsed.goals and not parsed.projects:
-        return "failed", "no_structure", ("no performance-target structure found (no 总体/分项绩效目标 headings "
-                                          "and no 项目绩效目标表) — check this is the 绩效目标 document")
+    with the error code and message. A document with no project and no indicator is never ok."""
+    targets = any(g.kind == "item" and g.indicator_text for g in parsed.goals)
+    if not parsed.indicators and not parsed.projects and not targets:
+        return "failed", "no_structure", (
+            "no performance-target structure found: no indicator table (一级/二级/三级指标 … 指标值 header), no "
+            "project fields (项目名称, 预算数 …) and no 分项绩效目标 with 绩效指标 — check this is a 绩效目标 "
+            "document; if it is, add its header spellings to dictionaries/headers.yaml or forms.yaml")
     if parsed.problems:
         return "partial", "incomplete", "; ".join(parsed.problems)
     return "ok", None, None

@@ -132,7 +132,9 @@ def test_vertical_merges_fill_down_and_split_tables_continue():
         ("产出指标", "时效指标", "完成时间", 3),
     ]
     assert parsed.projects[0].project_code == "110101P00000001"
-    assert parsed.problems == ["no 部门整体绩效目标 part (总体/分项绩效目标) found"]
+    # a project form: no 部门整体 part is expected, a budget is
+    assert parsed.form_kind == "project"
+    assert parsed.problems == ["测试项目: no 预算数/资金总额 (budget) found"]
 
 
 def test_numbering_styles_and_heading_spacing():

@@ -28,7 +28,7 @@ PROJECTS = pa.schema([
     ("doc_id", _S), ("township", _S), ("table_no", _I), ("project_code", _S), ("project_name", _S),
     ("year", _I), ("budget_wan", _F), ("fiscal_wan", _F), ("other_wan", _F), ("purpose", _S),
     ("plan_mar", _S), ("plan_jun", _S), ("plan_oct", _S), ("plan_dec", _S),
-    ("title", _S), ("unit_line", _S), ("page", _I),
+    ("title", _S), ("unit_line", _S), ("page", _I), ("department", _S), ("implementing_unit", _S),
 ])
 
 INDICATORS = pa.schema([
@@ -40,6 +40,7 @@ INDICATORS = pa.schema([
     ("due_date", _D), ("basis_raw", _S), ("basis", _S), ("page", _I), ("table_no", _I), ("row_no", _I),
     ("value_max", _F), ("value_note", _S), ("item_seq", _I), ("sentence", _S),
     ("weight", _F), ("direction", _S), ("actual", _S), ("score", _F), ("value_flag", _S), ("confidence", _F),
+    ("explanation", _S),
 ])
 
 DUPLICATES = pa.schema([

@@ -1,0 +1,85 @@
+"""A table as the parser walks it: rows of cells plus which cell covers every grid slot.
+
+Merged cells stay explicit in the document model; here each row learns, for every column,
+the cell that covers it (its own, or one merged down from above or across from the left),
+so a label can find its value to the right of it or below it whatever the merges.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from jixiao.model.document import Cell, Table
+from jixiao.parsing.records import clean
+from jixiao.parsing.vocabulary import is_heading
+
+Slots = dict[tuple[int, int], Cell]
+
+
+@dataclass
+class Row:
+    """One table row: the cells that start in it, and the table's slot owners."""
+
+    cells: list[Cell]
+    slots: Slots
+    index: int
+    n_cols: int
+    page: int | None
+    last: bool = False  # the last row of its table
+
+    def texts(self) -> list[str]:
+        return [c.text for c in self.cells]
+
+    def owner(self, col: int) -> Cell | None:
+        return self.slots.get((self.index, col))
+
+    def own_text(self, col: int) -> str | None:
+        """Text of the cell covering `col` unless it is a wider cell that starts further left."""
+        cell = self.owner(col)
+        if cell is None or (cell.row == self.index and cell.col != col):
+            return None
+        return clean(cell.text)
+
+    def starts_here(self, col: int) -> bool:
+        """True when the cell covering `col` starts in this row (not merged down from above)."""
+        cell = self.owner(col)
+        return cell is not None and cell.row == self.index
+
+    def value_of(self, label: Cell) -> tuple[bool, str | None]:
+        """(found, text) for a label cell: the cell to its right; when that is itself a heading,
+        the cell below the heading; with nothing to its right, the cell below the label."""
+        right = self.slots.get((label.row, label.col + label.col_span))
+        if right is not None and right is not label:
+            if not is_heading(right.text):
+                return True, clean(right.text)
+            below = self.slots.get((right.row + right.row_span, right.col))
+            if below is not None and not is_heading(below.text):
+                return True, clean(below.text)
+            return False, None
+        below = self.slots.get((label.row + label.row_span, label.col))
+        if below is not None and below.col == label.col and not is_heading(below.text):
+            return True, clean(below.text)
+        return False, None
+
+    def left_texts(self, col: int) -> list[str]:
+        """Texts of the cells covering the slots left of `col` in this row (merged groups included)."""
+        seen, texts = set(), []
+        for c in range(col):
+            cell = self.owner(c)
+            if cell is not None and id(cell) not in seen:
+                seen.add(id(cell))
+                texts.append(cell.text)
+        return texts
+
+
+def table_rows(table: Table) -> Iterator[Row]:
+    slots: Slots = {}
+    for cell in table.cells:
+        for r in range(cell.row, cell.row + cell.row_span):
+            for c in range(cell.col, cell.col + cell.col_span):
+                slots[(r, c)] = cell
+    rows = table.rows()
+    for index, cells in enumerate(rows):
+        yield Row(cells=cells, slots=slots, index=index, n_cols=table.n_cols, page=table.page_of_row(index),
+                  last=index == len(rows) - 1)

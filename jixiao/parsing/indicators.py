@@ -1,0 +1,156 @@
+"""Indicator tables read by their header row: every column gets a role from dictionaries/headers.yaml.
+
+A header row is found wherever it sits (its own table, inside a project table, after a label
+column such as 绩效指标). Body rows are read by role, so a form with 指标性质 | 指标值 | 度量单位,
+one with 指标值及单位, and a self-evaluation form with 年度指标值 | 全年实际值 | 得分 all give the same
+record. Columns holding project fields (单位名称 | 项目名称 | 预算数 | 年度目标, merged down over each
+project's rows) are reported separately so the project state can start one project per group.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from jixiao.dictionaries import dictionary_cache, load_dictionary
+from jixiao.normalizers.levels import canonical_level1, canonical_level2
+from jixiao.normalizers.text import compact
+from jixiao.parsing.grid import Row
+from jixiao.parsing.records import meaningful
+from jixiao.parsing.vocabulary import indicator_role, min_header_roles, money_unit, project_column_role
+
+_VALUE_ROLES = ("value_with_unit", "value", "target")
+_NAME_ROLES = ("level1", "level2", "level3", "description")
+# roles read into TableIndicator fields of the same meaning
+_TEXT_FIELDS = {"level1": "level1_raw", "level2": "level2_raw", "level3": "name_raw",
+                "description": "description", "basis": "basis_raw", "actual": "actual",
+                "explanation": "explanation"}
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_NON_OPERATORS = ("定性", "定量", "正向", "反向", "无")
+
+
+@dataclass
+class IndicatorHeader:
+    roles: dict[str, int]  # indicator role -> grid column
+    project_columns: dict[str, int] = field(default_factory=dict)  # project role -> grid column
+    money_units: dict[str, str] = field(default_factory=dict)  # project role -> unit named in its header
+
+    @property
+    def value_role(self) -> str:
+        return next(r for r in _VALUE_ROLES if r in self.roles)
+
+    def body_columns(self) -> set[int]:
+        """Columns of the indicator proper (levels, names, values), where a wide cell means a footer."""
+        keep = (*_NAME_ROLES, *_VALUE_ROLES)
+        return {col for role, col in self.roles.items() if role in keep}
+
+
+def header_of(row: Row) -> IndicatorHeader | None:
+    """The header of an indicator table when this row is one, else None."""
+    roles: dict[str, int] = {}
+    others: dict[str, tuple[int, str]] = {}
+    for cell in row.cells:
+        role = indicator_role(cell.text)
+        if role and role not in roles:
+            roles[role] = cell.col
+        elif role is None and (project_role := project_column_role(cell.text)):
+            others.setdefault(project_role, (cell.col, cell.text))
+    if (len(roles) < min_header_roles() or not any(r in roles for r in _VALUE_ROLES)
+            or not any(r in roles for r in _NAME_ROLES)):
+        return None
+    units = {role: unit for role, (_, text) in others.items() if (unit := money_unit(text))}
+    return IndicatorHeader(roles=roles, project_columns={r: c for r, (c, _) in others.items()}, money_units=units)
+
+
+def is_footer(row: Row, header: IndicatorHeader) -> bool:
+    """A cell starting in the indicator columns and spanning two of them: a note or approval row
+    (财政部门审核意见 | （盖章）), not an indicator — the table has ended."""
+    body = header.body_columns()
+    for cell in row.cells:
+        covered = set(range(cell.col, cell.col + cell.col_span)) & body
+        if cell.col in body and len(covered) >= 2:
+            return True
+    return False
+
+
+def read_row(row: Row, header: IndicatorHeader) -> dict[str, str | float | None]:
+    """The row's fields by role (raw text; levels as written, blank where the cell is blank)."""
+    roles = header.roles
+    text = {role: row.own_text(col) for role, col in roles.items()}
+    values: dict[str, str | float | None] = {}
+    for role, name in _TEXT_FIELDS.items():
+        if role in roles:
+            values[name] = text[role] if meaningful(text[role]) else None
+    value = text.get(header.value_role)
+    operator, direction = text.get("operator"), text.get("direction")
+    if operator is None and direction and _is_operator(direction):  # "指标方向" holding ≥ / ≤
+        operator, direction = direction, None
+    values["value_raw"] = compose_value(value if meaningful(value) else None, operator, text.get("unit"))
+    values["direction"] = direction_of(direction) or direction_of(operator) or (
+        direction if meaningful(direction) else None)
+    # a weight or score merged down over a group of rows belongs to the row where it starts
+    for role in ("weight", "score"):
+        if role in roles and row.starts_here(roles[role]):
+            values[role] = _number(text[role])
+    return values
+
+
+def compose_value(value: str | None, operator: str | None, unit: str | None) -> str | None:
+    """指标性质 + 指标值 + 度量单位 as one value ("≥" "95" "%" → "≥95%"), never doubling what the
+    value cell already says: the operator only before a bare number, the unit only after one."""
+    if value is None:
+        return None
+    composed = value
+    if operator and _is_operator(operator) and re.match(r"^[-+.]?\d", compact(value)):
+        composed = f"{operator.strip()}{composed}"
+    if unit and meaningful_unit(unit) and re.search(r"\d$", compact(value)):
+        composed = f"{composed}{unit.strip()}"
+    return composed
+
+
+def meaningful_unit(unit: str) -> bool:
+    folded = compact(unit)
+    return bool(folded) and folded not in ("-", "—", "/", "无", "…", "……") and not folded.isdigit()
+
+
+@dictionary_cache
+def _operator_words() -> frozenset[str]:
+    prefixes = load_dictionary("operators")["prefix"]
+    return frozenset(compact(w) for words in prefixes.values() for w in words)
+
+
+def _is_operator(text: str) -> bool:
+    folded = compact(text)
+    return bool(folded) and not any(w in folded for w in _NON_OPERATORS) and folded in _operator_words()
+
+
+def direction_of(text: str | None) -> str | None:
+    """正向 / 反向 from a 指标方向性 or 指标性质 cell ("正向指标" → 正向), else None."""
+    folded = compact(text)
+    if not folded:
+        return None
+    for word in ("正向", "反向"):
+        if word in folded:
+            return word
+    return None
+
+
+def _number(text: str | None) -> float | None:
+    match = _NUMBER.search(compact(text))
+    return float(match.group(0)) if match else None
+
+
+@dictionary_cache
+def _level_names() -> frozenset[str]:
+    levels = load_dictionary("levels")
+    names = set(levels["level1"]) | set(levels["level2"])
+    names |= {s for spellings in levels["level1"].values() for s in spellings or []}
+    names |= {s for entry in levels["level2"].values() for s in entry.get("spellings", [])}
+    return frozenset(compact(n) for n in names)
+
+
+def is_level_fragment(text: str | None) -> bool:
+    """The first characters of a level name and no more ("时" of 时效指标): a row cut off mid-cell."""
+    bare = compact(text)
+    return (meaningful(bare) and canonical_level1(bare) is None and canonical_level2(bare) is None
+            and any(name.startswith(bare) and name != bare for name in _level_names()))

@@ -1,0 +1,313 @@
+"""Projects and their indicator rows, from table rows (and the few lines PDFs print outside tables).
+
+Tables are read as a stream of rows, so a table split in two (across pages, or by the clerk)
+parses the same as one. A project starts at a labelled identity (项目编码, 项目名称, 资金名称 …),
+at a title followed by a new table, or — in a table listing several projects — at each new
+cell of its 项目名称 column. Field values are found by label (grid.Row.value_of), indicator
+rows by the table's header roles (indicators.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from jixiao.model.document import Cell
+from jixiao.normalizers.text import compact
+from jixiao.parsing.grid import Row
+from jixiao.parsing.indicators import IndicatorHeader, header_of, is_footer, is_level_fragment, read_row
+from jixiao.parsing.records import Goal, Project, TableIndicator, clean, meaningful
+from jixiao.parsing.vocabulary import (UNIT_SCALE_TO_WAN, Label, field_label, is_form_title, money_unit,
+                                       title_kind, title_subject, unit_line)
+
+_PROJECT_CODE = re.compile(r"(?<![0-9A-Za-z])\d{6,}[A-Z][0-9A-Z]{6,}(?![0-9A-Za-z])")
+_MONTH_LABEL = re.compile(r"^(\d{1,2})月(?:底|末|份)?(?:前)?$")
+_AMOUNT = re.compile(r"(-?\d+(?:,\d{3})*(?:\.\d+)?)(亿元|百万元|万元|千元|万|元)?")
+# "1.目标内容1：…" / "（1）…" / "目标2：…" at the start of the cell or after a sentence end
+_TARGET_ITEM = re.compile(
+    r"(?:^|(?<=[。；;！!\n]))\s*(?:[（(]?\d+\s*[.、．)）](?!\d)\s*(?:(?:目标内容|目标)\s*\d+\s*[:：]\s*)?"
+    r"|(?:目标内容|目标)\s*\d+\s*[:：]\s*)"
+)
+# "项目编码 XXX 项目名称 YYY" printed as a line of text (a table row the PDF lost its rules for)
+_CODE_LINE = re.compile(r"^项目(?:编码|代码|编号)[:：]?(?P<code>[0-9A-Z]{8,})(?:项目名称[:：]?(?P<name>.+))?$")
+_PLAN_MONTHS = {3: "plan_mar", 6: "plan_jun", 10: "plan_oct", 12: "plan_dec"}
+_IDENTITY = ("project_code", "project_name")
+_MONEY = {"budget": "budget_wan", "fiscal": "fiscal_wan", "other": "other_wan"}
+_TEXT_FIELDS = ("project_name", "department", "implementing_unit", "purpose")
+_STARTS_PROJECT = {"project_code", "project_name", "budget", "fiscal", "department", "implementing_unit"}
+
+
+@dataclass
+class ProjectState:
+    projects: list[Project] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
+    indicators: list[TableIndicator] = field(default_factory=list)
+    title_kinds: list[str] = field(default_factory=list)  # form kinds named by the titles seen
+    pending_title: str | None = None
+    pending_no: int | None = None
+    unit_line: str | None = None
+    header: IndicatorHeader | None = None  # while in an indicator table
+    plan_columns: dict[int, str] | None = None  # grid column -> plan field, for the row after the plan header
+    last_levels: tuple[str | None, str | None] = (None, None)
+    rows_per_table: Counter[int] = field(default_factory=Counter)  # indicator rows read per project
+    incomplete: str | None = None  # the last indicator row read, when it stops mid-row
+    unread_titles: list[str] = field(default_factory=list)  # numbered project titles no table followed
+
+    @property
+    def current(self) -> Project | None:
+        return self.projects[-1] if self.projects else None
+
+    # ------------------------------------------------------------------ titles, unit lines
+
+    def title(self, text: str) -> None:
+        """A form or project title; a generic one ("绩效目标申报表") keeps a specific one before it."""
+        if kind := title_kind(text):
+            self.title_kinds.append(kind)
+        self.header = None
+        if self.pending_title and title_subject(self.pending_title) and not title_subject(text):
+            return
+        if self.pending_no is not None:
+            self.unread_titles.append(self.pending_title)
+        match = re.match(r"^\s*(\d+)\s*[、.．]\s*(.+)$", text.strip())
+        self.pending_title = (match.group(2) if match else text).strip()
+        self.pending_no = int(match.group(1)) if match else None
+
+    def unit(self, text: str) -> bool:
+        if len(compact(text)) > 40 or unit_line(text) is None:
+            return False
+        self.unit_line = text.strip()
+        if self.current is not None and self.current.unit_line is None and self.current.budget_wan is None:
+            self.current.unit_line = self.unit_line
+        return True
+
+    def start_project(self, page: int | None) -> Project:
+        table_no = self.pending_no or len(self.projects) + 1
+        project = Project(table_no=table_no, title=self.pending_title, unit_line=self.unit_line, page=page)
+        self.projects.append(project)
+        self.pending_title = self.pending_no = None
+        self.header = None
+        self.last_levels = (None, None)
+        return project
+
+    # ------------------------------------------------------------------ rows
+
+    def row(self, row: Row) -> None:
+        if not any(t.strip() for t in row.texts()):
+            return
+        if len(row.cells) == 1 and (self.unit(row.cells[0].text) or self._title_cell(row.cells[0].text)):
+            return
+        header = header_of(row)
+        if header is not None:
+            self._indicator_header(header, row)
+            return
+        labels = {label.key: (cell, label) for cell in row.cells if (label := field_label(cell.text))}
+        if self.header is not None:
+            if not any(key in labels and row.value_of(labels[key][0])[1] for key in _IDENTITY):
+                if is_footer(row, self.header):
+                    self.header = None
+                else:
+                    self._indicator_row(row)
+                return
+            self.header = None
+        if labels or self.plan_columns is not None:
+            self._key_values(row, labels)
+
+    def _title_cell(self, text: str) -> bool:
+        if is_form_title(text):
+            self.title(text)
+            return True
+        return False
+
+    def _indicator_header(self, header: IndicatorHeader, row: Row) -> None:
+        if self.header is None:  # a repeated header (page break) keeps the running row numbers
+            if self.current is None or self.rows_per_table[self.current.table_no]:
+                self.start_project(row.page)
+            self.last_levels = (None, None)
+        self.header = header
+        self.plan_columns = None
+
+    def _key_values(self, row: Row, labels: dict[str, tuple[Cell, Label]]) -> None:
+        project = self.current
+        clash = project is not None and any(key in labels and getattr(project, key) for key in _IDENTITY)
+        fresh = project is not None and self.pending_title is not None and self.rows_per_table[project.table_no]
+        if (project is None and labels.keys() & _STARTS_PROJECT) or clash or fresh:
+            project = self.start_project(row.page)
+        if project is None:
+            return
+        if self._plan(row, project, bool(labels)):
+            return
+        for key, (cell, label) in labels.items():
+            if key == "plan":
+                continue
+            found, value = row.value_of(cell)
+            if found:
+                self._set(project, key, value, label.unit, row, cell)
+        if project.project_code is None:
+            project.project_code = next((m.group(0) for t in row.texts() if (m := _PROJECT_CODE.search(compact(t)))),
+                                        None)
+
+    def _set(self, project: Project, key: str, value: str | None, unit: str | None, row: Row, cell: Cell) -> None:
+        if key == "project_code":
+            code = _PROJECT_CODE.search(compact(value or ""))
+            project.project_code = project.project_code or (code.group(0) if code else value)
+        elif key in _MONEY:
+            if getattr(project, _MONEY[key]) is None:
+                unit = unit or next((u for t in row.left_texts(cell.col) if (u := money_unit(t))), None)
+                setattr(project, _MONEY[key], self.amount(value, unit))
+        elif key == "goal":
+            self._project_goals(project, value)
+        elif key in _TEXT_FIELDS and getattr(project, key) is None and meaningful(value):
+            setattr(project, key, value)
+
+    def amount(self, text: str | None, unit: str | None = None) -> float | None:
+        """An amount in 万元: the unit written after the number, else the label's, else the 单位 line's."""
+        match = _AMOUNT.search(compact(text or ""))
+        if not match:
+            return None
+        table_unit = unit_line(self.current.unit_line if self.current and self.current.unit_line else self.unit_line)
+        scale = UNIT_SCALE_TO_WAN[match.group(2) or unit or table_unit or "万元"]
+        return round(float(match.group(1).replace(",", "")) * scale, 6)
+
+    def _plan(self, row: Row, project: Project, labelled: bool) -> bool:
+        """The 资金支出计划 months (3月底 …) and the amounts under them; True when the row was that."""
+        if self.plan_columns is not None:
+            columns, self.plan_columns = self.plan_columns, None
+            if not labelled:
+                for col, field_name in columns.items():
+                    setattr(project, field_name, row.own_text(col) if row.starts_here(col) else None)
+                return True
+        months = {c.col: (int(m.group(1)), c.text.strip().split("\n", 1)[1:])
+                  for c in row.cells if (m := _MONTH_LABEL.match(compact(c.text.strip().split("\n", 1)[0])))}
+        if len(months) < 2:
+            return False
+        plan = {col: (_PLAN_MONTHS[m], rest) for col, (m, rest) in months.items() if m in _PLAN_MONTHS}
+        if any(rest for _, rest in plan.values()):  # the amounts were printed inside the month cells
+            for field_name, rest in plan.values():
+                setattr(project, field_name, clean(rest[0]) if rest else None)
+        else:
+            self.plan_columns = {col: field_name for col, (field_name, _) in plan.items()}
+        return True
+
+    # ------------------------------------------------------------------ indicator rows
+
+    def _indicator_row(self, row: Row) -> None:
+        header = self.header
+        if header.project_columns and not self._project_columns(row, header):
+            return
+        values = read_row(row, header)
+        own_levels = [row.own_text(header.roles[r]) for r in ("level1", "level2")
+                      if r in header.roles and row.starts_here(header.roles[r])]
+        level1, level2 = self.last_levels
+        guessed = not values.get("level1_raw") and level1 is not None
+        if values.get("level1_raw") and values["level1_raw"] != level1 and not values.get("level2_raw"):
+            level2 = None  # a new 一级 block does not inherit the last block's 二级
+        values["level1_raw"] = values.get("level1_raw") or level1
+        values["level2_raw"] = values.get("level2_raw") or level2
+        self.last_levels = (values["level1_raw"], values["level2_raw"])
+        if not any(values.get(k) for k in ("name_raw", "description", "value_raw")):
+            fragment = next((t for t in own_levels if is_level_fragment(t)), None)
+            self.incomplete = f"'{fragment}'" if fragment and row.last else None
+            return
+        self.incomplete = (f"'{values.get('name_raw')}' has no 指标值" if row.last and not values.get("value_raw")
+                           else None)
+        project = self.current
+        self.rows_per_table[project.table_no] += 1
+        self.indicators.append(TableIndicator(table_no=project.table_no, row_no=self.rows_per_table[project.table_no],
+                                              page=row.page, project_code=project.project_code,
+                                              project_name=project.project_name, level1_guessed=guessed, **values))
+
+    def _project_columns(self, row: Row, header: IndicatorHeader) -> bool:
+        """Project fields of a multi-project table; False for a row that is no project's (a total row)."""
+        columns = header.project_columns
+        key = next((k for k in ("project_name", "project_code") if k in columns), None)
+        if key is None:
+            return True
+        col = columns[key]
+        owner = row.owner(col)
+        if owner is not None and owner.row == row.index and owner.col != col:
+            return False  # a wider cell from the left (820-马踏镇部门 | total): not a project row
+        text = row.own_text(col)
+        if not (row.starts_here(col) and meaningful(text) and re.search(r"[^\d.,%\s-]", text)):
+            return True  # blank or merged from above: the same project continues
+        project = self.current
+        if project is None or (getattr(project, key) != text
+                               and (getattr(project, key) is not None or self.rows_per_table[project.table_no])):
+            project = self.start_project(row.page)
+            self.header = header
+        if getattr(project, key) == text:
+            return True
+        for role, field_col in columns.items():
+            value = row.own_text(field_col) if row.starts_here(field_col) else None
+            if role == "budget":
+                project.budget_wan = self.amount(value, header.money_units.get("budget"))
+            elif role == "goal":
+                self._project_goals(project, value)
+            elif role == "unit_name":
+                project.implementing_unit = project.implementing_unit or value
+            elif role == "project_code":
+                code = _PROJECT_CODE.search(compact(value or ""))
+                project.project_code = code.group(0) if code else value
+            else:
+                setattr(project, role, value)
+        return True
+
+    # ------------------------------------------------------------------ lines outside tables
+
+    def code_line(self, text: str, page: int | None) -> bool:
+        """A 项目编码/项目名称 line outside a table starts a project like the table row would."""
+        match = _CODE_LINE.match(compact(text))
+        if not match:
+            return False
+        project = self.current
+        if project is None or project.project_code or self.header is not None:
+            project = self.start_project(page)
+        project.project_code = match.group("code")
+        if match.group("name"):
+            project.project_name = clean(re.split(r"项目名称\s*[:：]?", text, maxsplit=1)[-1])
+        return True
+
+    def label_line(self, text: str, page: int | None) -> bool:
+        """"项目名称：X" / "预算数：10万元" written as a line of text."""
+        head, sep, value = re.sub(r"\s+", "", text).partition("：" if "：" in text else ":")
+        label = field_label(head) if sep else None
+        if label is None or label.key not in _STARTS_PROJECT or not value:
+            return False
+        project = self.current
+        if project is None or (label.key in _IDENTITY and getattr(project, label.key)) or self.header is not None:
+            project = self.start_project(page)
+        self._set(project, label.key, clean(value), label.unit, Row([], {}, 0, 0, page), Cell(row=0, col=0, text=head))
+        return True
+
+    def goal_paragraph(self, text: str) -> None:
+        self._project_goals(self.current, re.sub(r"^\s*(?:绩效|年度)?目标\s*[:：]?\s*(?=\d|目标内容)", "", text))
+
+    def _project_goals(self, project: Project, text: str | None) -> None:
+        if not meaningful(text):
+            return
+        raw = text.strip()
+        starts = list(_TARGET_ITEM.finditer(raw))
+        pieces = [raw[m.end(): (starts[i + 1].start() if i + 1 < len(starts) else len(raw))]
+                  for i, m in enumerate(starts)] if starts else [raw]
+        own = [g for g in self.goals if g.project_code == project.project_code and g.title.startswith("目标内容")]
+        known = {g.goal_text for g in own}
+        for piece in (clean(p) for p in pieces):
+            if piece and piece not in known:
+                known.add(piece)
+                seq = len(own) + 1
+                own.append(Goal(kind="project", seq=seq, title=f"目标内容{seq}", goal_text=piece,
+                                project_code=project.project_code))
+                self.goals.append(own[-1])
+
+    def finish(self) -> None:
+        """Carry codes/names learned late (e.g. code row after the indicators) onto rows and goals."""
+        if self.pending_no is not None:
+            self.unread_titles.append(self.pending_title)
+        for project in self.projects:
+            if project.project_name is None and project.title:
+                project.project_name = title_subject(project.title)
+        by_table = {p.table_no: p for p in self.projects}
+        for ind in self.indicators:
+            project = by_table[ind.table_no]
+            ind.project_code = ind.project_code or project.project_code
+            ind.project_name = ind.project_name or project.project_name

@@ -1,0 +1,167 @@
+"""The form vocabulary (dictionaries/headers.yaml, forms.yaml) as lookups the parser asks.
+
+Everything a person extends when a new province's form arrives lives in those two files:
+header spellings of indicator and project columns, field labels, headings, title words.
+This module only folds text the same way for every lookup.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from jixiao.dictionaries import dictionary_cache, load_dictionary
+from jixiao.normalizers.text import compact
+
+_BRACKETED = re.compile(r"[(\[【][^()\[\]【】]*[)\]】]")
+_LEADING_QIZHONG = re.compile(r"^其中[:：]?")
+_MONEY_UNIT = re.compile(r"(亿元|百万元|万元|千元|元)")
+_UNIT_LINE = re.compile(r"(?:金额)?单位[:：]\s*(亿元|百万元|万元|千元|元)")
+UNIT_SCALE_TO_WAN = {"万元": 1.0, "万": 1.0, "元": 1e-4, "千元": 0.1, "百万元": 100.0, "亿元": 1e4}
+
+
+def fold(text: str | None) -> str:
+    """Width-folded, whitespace-free, trailing colon dropped: the form all lookups compare."""
+    return compact(text).rstrip(":：")
+
+
+def _unbracketed(folded: str) -> str:
+    return _BRACKETED.sub("", folded).rstrip(":：")
+
+
+def money_unit(text: str | None) -> str | None:
+    """The money unit a label or header names in brackets ("年度金额（万元）" → 万元)."""
+    for note in re.findall(r"[(\[【]([^()\[\]【】]*)[)\]】]", compact(text)):
+        match = _MONEY_UNIT.search(note)
+        if match:
+            return match.group(1)
+    return None
+
+
+def unit_line(text: str | None) -> str | None:
+    """The unit a "单位：万元" / "金额单位：元" line states, wherever it sits in the text."""
+    match = _UNIT_LINE.search(compact(text))
+    return match.group(1) if match else None
+
+
+# ---------------------------------------------------------------------------- table headers
+
+
+@dictionary_cache
+def _headers() -> dict:
+    return load_dictionary("headers")
+
+
+@dictionary_cache
+def _spelling_table(section: str, name: str) -> dict[str, str]:
+    data = (_headers() if name == "headers" else _forms())[section]
+    return {fold(spelling): role for role, spellings in data.items() for spelling in spellings}
+
+
+def _lookup(text: str | None, table: dict[str, str]) -> str | None:
+    folded = fold(text)
+    if not folded or len(folded) > 24:
+        return None
+    return table.get(folded) or table.get(_unbracketed(folded))
+
+
+def indicator_role(text: str | None) -> str | None:
+    """The role of an indicator-table header cell (level1, value, unit, actual …), or None."""
+    return _lookup(text, _spelling_table("indicator_columns", "headers"))
+
+
+def project_column_role(text: str | None) -> str | None:
+    """The role of a project column in a multi-project table (project_name, budget …), or None."""
+    return _lookup(text, _spelling_table("project_columns", "headers"))
+
+
+def min_header_roles() -> int:
+    return int(_headers().get("min_roles", 3))
+
+
+# ---------------------------------------------------------------------------- field labels
+
+
+@dictionary_cache
+def _forms() -> dict:
+    return load_dictionary("forms")
+
+
+@dataclass(frozen=True)
+class Label:
+    key: str  # project_name, budget, fiscal …
+    unit: str | None  # money unit named in the label's brackets
+
+
+def field_label(text: str | None) -> Label | None:
+    """The field a label cell names ("年度本级预算金额" → budget), or None for any other text."""
+    folded = fold(text)
+    if not folded or len(folded) > _forms().get("label_max_chars", 16):
+        return None
+    table = _spelling_table("fields", "forms")
+    bare = _LEADING_QIZHONG.sub("", _unbracketed(folded))
+    if folded in _headings() or bare in _headings():
+        return None
+    for candidate in (folded, _LEADING_QIZHONG.sub("", folded), bare):
+        if candidate in table:
+            return Label(table[candidate], money_unit(text))
+    slack = _forms().get("label_prefix_max", 4)
+    for spelling, key in sorted(table.items(), key=lambda kv: -len(kv[0])):
+        if len(spelling) >= 3 and bare.endswith(spelling) and len(bare) - len(spelling) <= slack:
+            return Label(key, money_unit(text))
+    return None
+
+
+@dictionary_cache
+def _headings() -> frozenset[str]:
+    return frozenset(fold(h) for h in _forms().get("headings", []))
+
+
+def is_heading(text: str | None) -> bool:
+    """A label, a column heading or an indicator header: text that is never a field's value."""
+    folded = fold(text)
+    return bool(folded) and (folded in _headings() or _unbracketed(folded) in _headings()
+                             or field_label(text) is not None or indicator_role(text) is not None
+                             or project_column_role(text) is not None)
+
+
+# ---------------------------------------------------------------------------- titles and kinds
+
+
+def is_form_title(text: str | None) -> bool:
+    """"…绩效目标申报表（基础设施建设类）", "…自评表", "区域绩效目标表": a form's title, by its words."""
+    titles = _forms()["titles"]
+    folded = compact(text)
+    if not folded or len(folded) > titles.get("max_chars", 60):
+        return False
+    core = re.sub(r"(?:[(\[【][^()\[\]【】]*[)\]】])+$", "", folded)
+    return (any(word in core for word in titles["must_contain"])
+            and any(core.endswith(ending) for ending in titles["endings"]))
+
+
+def title_kind(text: str | None) -> str | None:
+    """The form kind a title names (self_evaluation, region, department, project), else None."""
+    folded = compact(text)
+    for kind, words in _forms()["kinds"].items():
+        if any(word in folded for word in words):
+            return kind
+    return None
+
+
+def title_subject(text: str | None) -> str | None:
+    """What a title is about once the form words are cut: "X项目绩效目标申报表" → "X项目"."""
+    folded = re.sub(r"^\s*\d+\s*[、.．]\s*", "", (text or "").strip())
+    folded = re.sub(r"(?:[(（\[【][^()（）\[\]【】]*[)）\]】])+\s*$", "", folded).strip()
+    for ending in ("项目支出绩效目标", "支出绩效目标", "绩效目标", "绩效自评", "绩效"):
+        index = folded.find(ending)
+        if index >= 0 and _ends_with_form_word(folded[index:]):
+            return folded[:index].strip() or None
+    return None
+
+
+def _ends_with_form_word(tail: str) -> bool:
+    return any(compact(tail).endswith(e) for e in _forms()["titles"]["endings"])
+
+
+def department_markers() -> list[str]:
+    return list(_forms().get("department_markers", []))
