@@ -22,7 +22,7 @@ from jixiao.parsing.names import document_names
 from jixiao.parsing.structure import ParsedDocument, parse_document
 
 # Bump when a reader or the structure parser changes what it produces: cached results are then re-read.
-EXTRACTION_VERSION = "5"
+EXTRACTION_VERSION = "6"
 # Failures that installing something fixes: never cached, so the next run tries the file again.
 _RETRY_CODES = {"needs_libreoffice", "scanned_no_ocr", "timeout"}
 
