@@ -17,7 +17,7 @@ from jixiao.normalizers.levels import canonical_level1, canonical_level2
 from jixiao.normalizers.text import compact
 from jixiao.parsing.grid import Row
 from jixiao.parsing.records import meaningful
-from jixiao.parsing.vocabulary import indicator_role, min_header_roles, money_unit, project_column_role
+from jixiao.parsing.vocabulary import indicator_role, is_footer_text, min_header_roles, money_unit, project_column_role
 
 _VALUE_ROLES = ("value_with_unit", "value", "target")
 _NAME_ROLES = ("level1", "level2", "level3", "description")
@@ -63,9 +63,12 @@ def header_of(row: Row) -> IndicatorHeader | None:
 
 
 def is_footer(row: Row, header: IndicatorHeader) -> bool:
-    """A cell starting in the indicator columns and spanning two of them: a note or approval row
-    (财政部门审核意见 | （盖章）), not an indicator — the table has ended."""
+    """A note or approval row (注：…, 财政部门审核意见 | （盖章）), or a cell starting in the indicator
+    columns and spanning two of them: not an indicator — the table has ended."""
     body = header.body_columns()
+    first = next((c for c in row.cells if c.text.strip()), None)
+    if first is not None and is_footer_text(first.text):
+        return True
     for cell in row.cells:
         covered = set(range(cell.col, cell.col + cell.col_span)) & body
         if cell.col in body and len(covered) >= 2:

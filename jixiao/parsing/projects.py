@@ -53,6 +53,7 @@ class ProjectState:
     rows_per_table: Counter[int] = field(default_factory=Counter)  # indicator rows read per project
     incomplete: str | None = None  # the last indicator row read, when it stops mid-row
     unread_titles: list[str] = field(default_factory=list)  # numbered project titles no table followed
+    column_project: Project | None = None  # the project the last 项目名称 cell of a multi-project table started
 
     @property
     def current(self) -> Project | None:
@@ -233,10 +234,13 @@ class ProjectState:
         project = self.current
         if project is None or (getattr(project, key) != text
                                and (getattr(project, key) is not None or self.rows_per_table[project.table_no])):
+            if project is self.column_project and not self.rows_per_table[project.table_no]:
+                self.projects.pop()  # a group total (820-马踏镇部门 | 8,827,620.53) with no rows of its own
             project = self.start_project(row.page)
             self.header = header
         if getattr(project, key) == text:
             return True
+        self.column_project = project
         for role, field_col in columns.items():
             value = row.own_text(field_col) if row.starts_here(field_col) else None
             if role == "budget":

@@ -125,6 +125,13 @@ def is_heading(text: str | None) -> bool:
                              or project_column_role(text) is not None)
 
 
+def is_footer_text(text: str | None) -> bool:
+    """"注：…", "财政部门审核意见", "填表人：…": text that ends an indicator table."""
+    folded = compact(text)
+    return any(folded == word or folded.startswith((f"{word}:", f"{word}：")) or
+               (len(word) >= 4 and folded.startswith(word)) for word in _forms().get("footers", []))
+
+
 # ---------------------------------------------------------------------------- titles and kinds
 
 
