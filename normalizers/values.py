@@ -143,7 +143,10 @@ def _text(reason: str) -> IndicatorValue:
 
 
 def _cn_number(text: str) -> Fraction:
-    return Fraction(str(cn2an.cn2an(text, "smart")))
+    try:
+        return Fraction(str(cn2an.cn2an(text, "smart")))
+    except (KeyError, IndexError, TypeError) as exc:  # cn2an's KeyError for a malformed "十十二"
+        raise ValueError(f"not a Chinese numeral: {text!r}") from exc
 
 
 def _small_int(text: str) -> int:

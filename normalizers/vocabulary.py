@@ -10,7 +10,9 @@ across townships however each table wrote it. Matching runs in order:
    unknown name gets the same id in every township and every run, and goes to review.
 
 Normalization (both sides): NFKC width folding, no whitespace, punctuation or leading
-enumeration (`normalizers.text.match_key`), and a trailing 指标 dropped ("工作完成质量指标").
+enumeration (`normalizers.text.match_key`), a trailing 指标 dropped ("工作完成质量指标"), and a
+template's hints removed ("游客满意度(≥**%)", "指标1:…"). Spellings that are 一级/二级 names
+(经济成本, 经济效益) match exactly only: fuzzy matching never puts a 三级 name into a category.
 
 Why this similarity. rapidfuzz does not segment Chinese: its token scorers split on
 whitespace, so a Chinese name is a single token. Instead each name is represented as two
@@ -44,6 +46,7 @@ from rapidfuzz.distance import LCSseq
 
 from jixiao.dictionaries import DictionaryError, dictionary_cache, load_dictionary
 from jixiao.normalizers.text import match_key
+from jixiao.normalizers.value_checks import strip_template_hints
 
 MatchMethod = Literal["exact", "synonym", "fuzzy", "new"]
 UNIT_FAMILIES = frozenset({"percent", "count", "money", "date", "grade", "text"})
@@ -54,8 +57,9 @@ _N_CANDIDATES = 3
 
 
 def normalize_name(raw: str | None) -> str:
-    """The form names are compared in: "（1）工作完成质量 指标" → "工作完成质量"."""
-    key = match_key(raw)
+    """The form names are compared in: "（1）工作完成质量 指标" → "工作完成质量", and without a template's
+    hints and numbering: "指标1:游客满意度(≥**%)" → "游客满意度"."""
+    key = match_key(strip_template_hints(raw))
     if key.endswith(_TRAILING_SUFFIX) and len(key) > len(_TRAILING_SUFFIX):
         key = key[: -len(_TRAILING_SUFFIX)]
     return key
@@ -117,6 +121,7 @@ class MatchSettings:
     level2_agree_bonus: float
     level2_clash_penalty: float
     description_bonus: float
+    category_exceptions: frozenset[str] = frozenset()  # category spellings fuzzy matching may still use
 
 
 class IndicatorVocabulary:
@@ -145,6 +150,10 @@ class IndicatorVocabulary:
                 if key not in spellings[offsets[-1] :]:
                     spellings.append(key)
         self._spellings = spellings
+        # a spelling that is a 一级/二级 name (经济成本, 经济效益, 可持续影响) is matched exactly, never
+        # fuzzily: a 三级 name resembling a category (促进村集体经济发展 ~ 经济效益) is not that category
+        categories = _level_concepts() - settings.category_exceptions
+        self._fuzzy_ok = np.array([key not in categories for key in spellings], dtype=bool)
         self._offsets = np.array(offsets, dtype=np.intp)
         self._spelling_lengths = np.array([len(bigram_set(s)) for s in spellings], dtype=np.float32)
         level2_keys = [{normalize_name(l2) for l2 in ind.level2} for ind in self.indicators]
@@ -166,6 +175,7 @@ class IndicatorVocabulary:
                 level2_agree_bonus=float(data["level2_agree_bonus"]),
                 level2_clash_penalty=float(data["level2_clash_penalty"]),
                 description_bonus=float(data["description_bonus"]),
+                category_exceptions=frozenset(normalize_name(str(w)) for w in data.get("category_exceptions") or ()),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise DictionaryError(f"{name}.yaml: a matching setting is missing or not a number: {exc}") from exc
@@ -224,8 +234,9 @@ class IndicatorVocabulary:
         return IndicatorMatch(ind.id, ind.name, 100.0, method, [(ind.id, ind.name, 100.0)])
 
     def _entry_scores(self, names: Sequence[str]) -> np.ndarray:
-        """Best-spelling score per entry (rows x entries)."""
-        return np.maximum.reduceat(name_similarity(names, self._spellings), self._offsets, axis=1)
+        """Best-spelling score per entry (rows x entries), over the spellings fuzzy matching may use."""
+        similarity = name_similarity(names, self._spellings) * self._fuzzy_ok
+        return np.maximum.reduceat(similarity, self._offsets, axis=1)
 
     def _fuzzy(self, keys: Sequence[tuple[str, str, str]]) -> list[IndicatorMatch]:
         settings = self.settings
@@ -266,7 +277,7 @@ class IndicatorVocabulary:
         if distinct:
             shared = process.cdist([bigram_set(d) for d in distinct], [bigram_set(s) for s in self._spellings],
                                    scorer=LCSseq.similarity, dtype=np.int32, workers=-1)
-            contained = shared >= self._spelling_lengths  # LCS of sorted unique lists = size of the intersection
+            contained = (shared >= self._spelling_lengths) & self._fuzzy_ok  # LCS of sorted sets = intersection
             per_entry = np.logical_or.reduceat(contained, self._offsets, axis=1)
             table[:-1] = per_entry * np.float32(self.settings.description_bonus)
         row_of = {d: i for i, d in enumerate(distinct)}
@@ -294,6 +305,16 @@ def _indicator_from_yaml(entry: Any, source: str) -> Indicator:
         level2=tuple(str(l2) for l2 in level2),
         unit=str(entry["unit"]),
     )
+
+
+@dictionary_cache
+def _level_concepts() -> frozenset[str]:
+    """Every 一级/二级 name and spelling of levels.yaml, in the form names are compared in."""
+    levels = load_dictionary("levels")
+    names = [*levels["level1"], *levels["level2"]]
+    names += [s for spellings in levels["level1"].values() for s in spellings or ()]
+    names += [s for entry in levels["level2"].values() for s in entry.get("spellings", ())]
+    return frozenset(normalize_name(n) for n in names)
 
 
 @dictionary_cache

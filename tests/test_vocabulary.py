@@ -94,12 +94,12 @@ def test_normalization_folds_width_spacing_punctuation_and_trailing_zhibiao(voca
 
 
 def test_unknown_names_get_the_same_new_id_in_every_run_and_spelling_form(vocabulary):
-    names = ["路灯安装数量", "路灯 安装数量", "路灯安装数量指标", "疫苗接种率"]
+    names = ["桥梁检测数量", "桥梁 检测数量", "桥梁检测数量指标", "疫苗接种率"]
     first = vocabulary.match_indicators(names)
     again = IndicatorVocabulary.load().match_indicators(list(reversed(names)))[::-1]
     assert [m.indicator_id for m in first] == [m.indicator_id for m in again]
     assert {m.method for m in first} == {"new"}
-    assert first[0].indicator_id == first[1].indicator_id == first[2].indicator_id == new_indicator_id("路灯安装数量")
+    assert first[0].indicator_id == first[1].indicator_id == first[2].indicator_id == new_indicator_id("桥梁检测数量")
     assert first[3].indicator_id != first[0].indicator_id
     assert all(m.indicator_id.startswith("NEW-") for m in first)
 
@@ -145,23 +145,47 @@ def test_a_spelling_listed_under_two_entries_is_refused(vocabulary):
 
 
 def test_review_rows_keep_new_and_weak_matches_with_candidates(vocabulary):
-    names = ["采购次数", "路灯安装数量", "开展巡查工作次数"]
+    names = ["采购次数", "桥梁检测数量", "开展巡查工作次数"]
     rows = [{"doc_id": "d", "name_raw": n} for n in names]
     weak = IndicatorVocabulary(vocabulary.indicators, dataclasses.replace(vocabulary.settings, review_below=100))
     queue = review_rows(rows, weak.match_indicators(names), weak)
-    assert [r["name_raw"] for r in queue] == ["路灯安装数量", "开展巡查工作次数"]
+    assert [r["name_raw"] for r in queue] == ["桥梁检测数量", "开展巡查工作次数"]
     assert [r["match_method"] for r in queue] == ["new", "fuzzy"]
     assert all(r["doc_id"] == "d" and r["candidates"].count("IND-") == 3 for r in queue)
 
 
 def test_suggested_vocabulary_groups_spellings_and_loads_as_entries(vocabulary):
-    names = ["路灯安装数量", "安装路灯数量", "路灯安装数量", "疫苗接种率", "新冠疫苗接种率"]
+    names = ["桥梁检测数量", "检测桥梁数量", "桥梁检测数量", "疫苗接种率", "新冠疫苗接种率"]
     text = suggest_vocabulary(names, ["数量指标"] * 3 + ["质量指标"] * 2, vocabulary)
     entries = yaml.safe_load(text)
-    assert [e["name"] for e in entries] == ["路灯安装数量", "疫苗接种率"]
-    assert entries[0]["synonyms"] == ["安装路灯数量"] and entries[0]["level2"] == ["数量指标"]
+    assert [e["name"] for e in entries] == ["桥梁检测数量", "疫苗接种率"]
+    assert entries[0]["synonyms"] == ["检测桥梁数量"] and entries[0]["level2"] == ["数量指标"]
     known_ids = {ind.id for ind in vocabulary.indicators}
     assert not known_ids & {e["id"] for e in entries}
     grown = IndicatorVocabulary([*vocabulary.indicators, *(Indicator(e["id"], e["name"], tuple(e["synonyms"]),
                                  e["level1"], tuple(e["level2"]), e["unit"]) for e in entries)], vocabulary.settings)
-    assert grown.match_indicators(["安装路灯数量"])[0].indicator_id == entries[0]["id"]
+    assert grown.match_indicators(["检测桥梁数量"])[0].indicator_id == entries[0]["id"]
+
+
+def test_category_spellings_match_exactly_but_never_fuzzily(vocabulary):
+    category = Indicator("IND-T1", "经济效益", ("经济效益指标",), "效益指标", ("经济效益指标",), "text")
+    other = Indicator("IND-T2", "采购次数", (), "产出指标", ("数量指标",), "count")
+    strict = IndicatorVocabulary([category, other], vocabulary.settings)
+    exact, resembling = strict.match_indicators(["经济效益", "促进经济效益"], None, ["经济效益指标"] * 2)
+    assert (exact.indicator_id, exact.method) == ("IND-T1", "exact")
+    assert resembling.method == "new" and resembling.indicator_id != "IND-T1"
+    allowed = dataclasses.replace(vocabulary.settings, category_exceptions=frozenset({"经济效益"}))
+    loose = IndicatorVocabulary([category, other], allowed).match_indicators(["促进经济效益"], None, ["经济效益指标"])
+    assert loose[0].indicator_id == "IND-T1" and loose[0].method == "fuzzy"
+
+
+def test_real_names_keep_their_meaning_without_template_hints(vocabulary):
+    names = ["游客满意度(≥**%)", "指标1:小区居民满意度(≥**%)", "促进村集体经济发展", "推动村级集体经济发展",
+             "人民群众满意度", "行政村数量"]
+    by_name = dict(zip(names, vocabulary.match_indicators(names)))
+    assert by_name["游客满意度(≥**%)"].indicator == "游客满意度"
+    assert by_name["指标1:小区居民满意度(≥**%)"].indicator == "居民满意度"
+    assert by_name["促进村集体经济发展"].indicator == by_name["推动村级集体经济发展"].indicator == "村集体经济发展"
+    assert by_name["人民群众满意度"].indicator == "服务对象满意度"
+    assert by_name["行政村数量"].method == "exact"
+    assert normalize_name("游客满意度(≥**%)") == normalize_name("游客满意度")
