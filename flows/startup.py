@@ -152,3 +152,11 @@ def read_while_starting(api: PrefectApi, files: list[InboxFile], out: Path, max_
         if on_read is not None:
             on_read(file, extraction)
     return n_read
+
+
+def warm_up(api: PrefectApi) -> None:
+    """While the API is still starting: build what the dataset build needs first (spaCy's pipeline)."""
+    if not api.ready():
+        from jixiao.normalizers.sentences import prepare
+
+        prepare()

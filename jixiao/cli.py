@@ -131,7 +131,7 @@ def run(
     except InboxError as exc:
         raise _fail(str(exc)) from exc
     _quiet_prefect(verbose)
-    from jixiao.flows.startup import ApiError, read_while_starting, start_api
+    from jixiao.flows.startup import ApiError, read_while_starting, start_api, warm_up
 
     _say(f"jixiao {_installed_version()}: {inbox} → {out}")
     api = start_api(verbose)
@@ -153,6 +153,8 @@ def run(
     n_early = read_while_starting(api, files, out, max_mb * 1024 * 1024, log_document) if api.private else 0
     if n_early:
         _say(f"read {n_early} documents while Prefect started")
+    if api.private:
+        warm_up(api)
     try:
         waited = api.wait(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
     except ApiError as exc:

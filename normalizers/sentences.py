@@ -22,12 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.language import Language
-from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
+if TYPE_CHECKING:  # spaCy itself is imported on first use: a run without paragraph targets never pays for it
+    from spacy.language import Language
+    from spacy.matcher import Matcher
+    from spacy.tokens import Doc, Span
 
 from jixiao.dictionaries import dictionary_cache, load_dictionary
 from jixiao.normalizers.text import fold_with_offsets, original_span
@@ -90,6 +90,9 @@ def _target_patterns() -> dict[str, list[list[dict]]]:
 @dictionary_cache
 def _pipeline() -> tuple[Language, Matcher]:
     """Built once per process: blank Chinese, character tokens, sentences, labelled words."""
+    import spacy
+    from spacy.matcher import Matcher
+
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
     nlp.add_pipe("sentencizer", config={"punct_chars": SENTENCE_ENDS})
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
@@ -103,6 +106,9 @@ def _pipeline() -> tuple[Language, Matcher]:
 
 def _value_spans(doc: Doc, matcher: Matcher) -> list[Span]:
     """Longest non-overlapping target values, in reading order."""
+    from spacy.tokens import Span
+    from spacy.util import filter_spans
+
     spans = [Span(doc, start, end) for _, start, end in matcher(doc)]
     return sorted(filter_spans(spans), key=lambda s: s.start)
 
@@ -159,3 +165,9 @@ def iter_paragraph_targets(texts: Iterable[str]) -> Iterator[list[ParagraphTarge
 def extract_paragraph_targets(text: str) -> list[ParagraphTarget]:
     """Targets of one 绩效指标 paragraph (see the module docstring for what counts as one)."""
     return next(iter_paragraph_targets([text]))
+
+
+def prepare() -> None:
+    """Build the spaCy pipeline now (it is built on first use otherwise): lets a run do it while it
+    waits for something else, e.g. Prefect's API server."""
+    _pipeline()
