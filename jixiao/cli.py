@@ -257,16 +257,21 @@ def vocab_suggest(
     from jixiao.store.local import StoreError, run_query
     from jixiao.analysis.review import suggest_vocabulary
 
-    sources = ["table", "paragraph"] if include_paragraphs else ["table"]
     try:
-        _, rows = run_query(out, "select name_raw, level2 from indicators where match_method = 'new' "
-                                 "and list_contains(?, source) order by name_raw", [sources])
+        _, found = run_query(out, "select name_raw, level2, source from indicators where match_method = 'new' "
+                                  "order by name_raw")
     except StoreError as exc:
         raise _fail(str(exc), code=1) from exc
-    if not rows:
+    rows = [r for r in found if include_paragraphs or r[2] != "paragraph"]
+    left_out = len(found) - len(rows)
+    if rows:
+        print(suggest_vocabulary([r[0] for r in rows], [r[1] for r in rows]))
+    elif not left_out:
         console.print("every indicator name matched the vocabulary; nothing to suggest")
-        return
-    print(suggest_vocabulary([r[0] for r in rows], [r[1] for r in rows]))
+    if left_out:  # on stderr: stdout stays YAML to paste
+        err.print(f"{'' if rows else 'every table indicator matched the vocabulary; '}{left_out} new names come "
+                  "from 绩效指标 sentences (paragraph rows): add --include-paragraphs to cluster them too",
+                  soft_wrap=True, highlight=False)
 
 
 @app.command()

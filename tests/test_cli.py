@@ -149,3 +149,15 @@ def test_wide_rows_on_a_narrow_terminal_print_one_block_per_record(example_datas
     first_value = str(rows[0][columns.index("name_raw")])
     assert any(line.startswith("name_raw") and first_value in line for line in result.stdout.splitlines())
     assert result.stdout.rstrip().endswith("2 rows")
+
+
+def test_vocab_suggest_names_the_paragraph_rows_it_leaves_out(example_dataset: Path) -> None:
+    _, rows = _table(example_dataset, "select count(*) from indicators where match_method = 'new' "
+                                      "and source = 'paragraph'")
+    assert rows[0][0] > 0, "examples/inbox has new names in 绩效指标 sentences"
+    result = invoke(["vocab", "suggest", "--out", str(example_dataset)])
+    assert result.exit_code == 0
+    assert f"{rows[0][0]} new names come from 绩效指标 sentences" in result.output
+    assert "--include-paragraphs" in result.output
+    with_paragraphs = invoke(["vocab", "suggest", "--out", str(example_dataset), "--include-paragraphs"])
+    assert with_paragraphs.output.count("- id: IND-") > result.output.count("- id: IND-")
