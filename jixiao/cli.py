@@ -13,6 +13,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from jixiao.cli_checks import checks as checks_command
+
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Read township 绩效目标 submissions into one district dataset (DuckDB + Parquet).")
 console = Console()
@@ -368,6 +370,9 @@ def report(out: OutOption = Path("output")) -> None:
     except StoreError as exc:
         raise _fail(str(exc), code=1) from exc
     console.print(f"wrote {path}")
+
+
+app.command("checks")(checks_command)
 
 
 if __name__ == "__main__":

@@ -15,8 +15,11 @@ from __future__ import annotations
 import math
 import os
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -30,7 +33,8 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from jixiao.dictionaries import DictionaryError, load_dictionary
-from jixiao.analysis.sheets import PLAN_COLUMNS, export_settings, spending_plan, township_summary
+from jixiao.analysis.sheets import (CURRENT_ONLY, PLAN_COLUMNS, export_settings, spending_plan,
+                                   superseded_documents, township_summary)
 from jixiao.model.schema import TABLES
 from jixiao.normalizers.text import formula_like
 
@@ -91,11 +95,13 @@ def export_xlsx(out: Path, xlsx: Path) -> dict[str, int]:
     sheet_name = str(summary.get("sheet", "summary"))
     counts[sheet_name] = _write_sheet(workbook.create_sheet(sheet_name), summary_headers, len(summary_rows),
                                       iter([{c: [r.get(c) for r in summary_rows] for c in summary_headers}]), styles)
+    superseded = superseded_documents(parquet)
     for table, (sheet, headers) in sheet_layout().items():
-        source = pq.ParquetFile(parquet / f"{table}.parquet")
         columns = [c for c in headers if c in TABLES[table].names]
-        batches = (_derived(table, b.to_pydict()) for b in source.iter_batches(batch_size=BATCH_ROWS, columns=columns))
-        counts[sheet] = _write_sheet(workbook.create_sheet(sheet), headers, source.metadata.num_rows, batches, styles)
+        skip = superseded if table in CURRENT_ONLY else set()
+        n_rows, batches = _current_batches(parquet / f"{table}.parquet", columns, skip)
+        counts[sheet] = _write_sheet(workbook.create_sheet(sheet), headers, n_rows,
+                                     (_derived(table, b) for b in batches), styles)
     tmp = xlsx.with_name(f".{xlsx.name}.{os.getpid()}.tmp")  # not mkstemp: colleagues must be able to open it
     try:
         workbook.save(tmp)
@@ -104,6 +110,21 @@ def export_xlsx(out: Path, xlsx: Path) -> dict[str, int]:
         tmp.unlink(missing_ok=True)
         raise ExportError(f"cannot write {xlsx}: {exc.strerror} (is it open in Excel?)") from exc
     return counts
+
+
+def _current_batches(path: Path, columns: list[str], skip: set[str]) -> tuple[int, Iterator[dict[str, list]]]:
+    """A table's rows as column batches, without those of superseded documents (an older version of a
+    resubmitted file), so sums in Excel count each submission once."""
+    source = pq.ParquetFile(path)
+    n_rows = source.metadata.num_rows
+    if not skip:
+        return n_rows, (b.to_pydict() for b in source.iter_batches(batch_size=BATCH_ROWS, columns=columns))
+    value_set = pa.array(sorted(skip), pa.string())
+    keep = pc.invert(pc.is_in(pq.read_table(path, columns=["doc_id"])["doc_id"], value_set=value_set))
+    n_rows = pc.sum(pc.cast(keep, pa.int64())).as_py() or 0
+    batches = source.iter_batches(batch_size=BATCH_ROWS, columns=list(dict.fromkeys([*columns, "doc_id"])))
+    return n_rows, ({c: v for c, v in b.filter(pc.invert(pc.is_in(b.column("doc_id"), value_set=value_set)))
+                     .to_pydict().items() if c in columns} for b in batches)
 
 
 def _derived(table: str, batch: dict[str, list]) -> dict[str, list]:
@@ -259,3 +280,26 @@ def display_width(value: object) -> int:
     text = value if isinstance(value, str) else str(value)
     line = max(text.splitlines() or [""], key=len)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+CLERK_COLUMNS = ["township", "source_path", "table_no", "project_code", "project_name", "name_raw", "severity",
+                 "message", "evidence", "rule"]
+
+
+def write_checks_xlsx(rows: list[dict], xlsx: Path) -> int:
+    """The checks as a workbook a township clerk can be sent (`jixiao checks --xlsx`): file, project and
+    what to fix first; Chinese headers (columns.yaml) and labels (export.yaml) as in the export."""
+    sheet, all_headers = sheet_layout()["checks"]
+    headers = {c: all_headers[c] for c in CLERK_COLUMNS}
+    workbook = Workbook(write_only=True)
+    _write_sheet(workbook.create_sheet(sheet), headers, len(rows), iter([{c: [r.get(c) for r in rows] for c in headers}]),
+                 _Styles(export_settings()))
+    tmp = xlsx.with_name(f".{xlsx.name}.{os.getpid()}.tmp")
+    try:
+        xlsx.parent.mkdir(parents=True, exist_ok=True)
+        workbook.save(tmp)
+        os.replace(tmp, xlsx)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"cannot write {xlsx}: {exc.strerror} (is it open in Excel?)") from exc
+    return len(rows)

@@ -17,8 +17,16 @@ PLAN_COLUMNS = ("plan_mar", "plan_jun", "plan_oct", "plan_dec")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _PERCENT_SIGNS = ("%", "％")
 _UNIT_WORDS = ("万元", "万")
-_SUMMARY_COUNTS = ["documents", "ok", "partial", "failed", "projects", "budget_total_wan", "indicators", "review",
-                   "plan_flags"]
+_SUMMARY_COUNTS = ["documents", "ok", "partial", "failed", "superseded", "projects", "budget_total_wan", "indicators",
+                   "review", "plan_flags", "checks_error", "checks_warning"]
+# Sheets that count each submission once: a superseded version's rows are left out (documents lists every file).
+CURRENT_ONLY = ("goals", "projects", "indicators", "duplicates")
+
+
+def superseded_documents(parquet: Path) -> set[str]:
+    """doc_ids of files a newer version of the same submission replaced (documents.superseded_by)."""
+    rows = pq.read_table(parquet / "documents.parquet", columns=["doc_id", "superseded_by"]).to_pylist()
+    return {r["doc_id"] for r in rows if r["superseded_by"]}
 
 
 def export_settings() -> dict:
@@ -77,16 +85,23 @@ def township_summary(out: Path) -> list[dict]:
     boilerplate share, plans to check), then a total row."""
     parquet = out / "parquet"
     documents = pq.read_table(parquet / "documents.parquet",
-                              columns=["township", "status", "boilerplate_share"]).to_pylist()
-    projects = pq.read_table(parquet / "projects.parquet",
-                             columns=["township", "budget_wan", *PLAN_COLUMNS]).to_pylist()
-    indicators = pq.read_table(parquet / "indicators.parquet", columns=["township"]).column(0).to_pylist()
+                              columns=["township", "status", "boilerplate_share", "superseded_by"]).to_pylist()
+    old = superseded_documents(parquet)
+    projects = [p for p in pq.read_table(parquet / "projects.parquet",
+                                         columns=["doc_id", "township", "budget_wan", *PLAN_COLUMNS]).to_pylist()
+                if p["doc_id"] not in old]
+    indicators = [i["township"] for i in pq.read_table(parquet / "indicators.parquet",
+                                                        columns=["doc_id", "township"]).to_pylist()
+                  if i["doc_id"] not in old]
+    checks = pq.read_table(parquet / "checks.parquet", columns=["township", "severity"]).to_pylist()
     rows: dict[str, dict] = defaultdict(lambda: dict.fromkeys(_SUMMARY_COUNTS, 0))
     shares: dict[str, list[float]] = defaultdict(list)
     for doc in documents:
         row = rows[doc["township"] or ""]
         row["documents"] += 1
-        if doc["status"] in row:
+        if doc["superseded_by"]:
+            row["superseded"] += 1
+        elif doc["status"] in row:
             row[doc["status"]] += 1
         if doc["boilerplate_share"] is not None:
             shares[doc["township"] or ""].append(doc["boilerplate_share"])
@@ -98,6 +113,9 @@ def township_summary(out: Path) -> list[dict]:
             row["plan_flags"] += 1
     for township in indicators:
         rows[township or ""]["indicators"] += 1
+    for check in checks:
+        if f"checks_{check['severity']}" in _SUMMARY_COUNTS:
+            rows[check["township"] or ""][f"checks_{check['severity']}"] += 1
     for township, n in _review_counts(out / "review.csv").items():
         rows[township]["review"] += n
     result = []
