@@ -9,8 +9,12 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
 
 from fixtures.faults import RULES, build_fault_inbox, build_without_flow
+from jixiao.analysis.report import write_report
+from jixiao.cli import app
 
 
 def published(out: Path, table: str) -> list[dict]:
@@ -18,10 +22,15 @@ def published(out: Path, table: str) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def fault_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, set[str]], list[dict]]:
+def fault_out(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, set[str]], Path]:
     root = tmp_path_factory.mktemp("faults")
     expected = build_fault_inbox(root / "inbox", per_rule=1, n_clean=4, seed=3)
-    out = build_without_flow(root / "inbox", root / "out")
+    return expected, build_without_flow(root / "inbox", root / "out")
+
+
+@pytest.fixture(scope="module")
+def fault_run(fault_out) -> tuple[dict[str, set[str]], list[dict]]:
+    expected, out = fault_out
     return expected, published(out, "checks")
 
 
@@ -88,3 +97,40 @@ def test_manifest_keeps_the_older_file_current(shared: Path, tmp_path: Path):
     out = build_without_flow(inbox, tmp_path / "out")
     superseded = {d["source_path"]: d["superseded_by"] for d in published(out, "documents")}
     assert superseded["银城铺镇/目标.txt"] is None and superseded["银城铺镇/目标（修改）.txt"]
+
+
+def test_checks_command_filters_and_writes_a_township_clerks_list(fault_out, tmp_path: Path):
+    expected, out = fault_out
+    path = next(iter(expected["budget_sum_mismatch"]))
+    township = path.split("/")[0]
+    xlsx = tmp_path / "clerk.xlsx"
+    result = CliRunner().invoke(app, ["checks", "--out", str(out), "--township", township, "--xlsx", str(xlsx)],
+                                env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "预算数" in result.output and "1 checks: 1 error" in result.output
+    sheet = load_workbook(xlsx).active
+    header = [c.value for c in sheet[1]]
+    assert header[0] == "乡镇" and sheet.max_row == 2 and sheet.cell(2, 1).value == township
+    errors = CliRunner().invoke(app, ["checks", "--out", str(out), "--severity", "error"], env={"COLUMNS": "200"})
+    assert errors.exit_code == 0 and "warning" not in errors.output.split("checks:")[0]
+    unknown = CliRunner().invoke(app, ["checks", "--out", str(out), "--rule", "no_such_rule"])
+    assert unknown.exit_code == 2 and "budget_sum_mismatch" in unknown.output
+
+
+def test_report_has_a_budget_chart_and_a_section_per_township(fault_out):
+    expected, out = fault_out
+    html = write_report(out).read_text(encoding="utf-8")
+    assert 'id="budget-chart"' in html and html.count('class="township"') == len(
+        {p.split("/")[0] for paths in expected.values() for p in paths} | {d["township"] for d in published(out, "documents")})
+    assert "文档写的是" in html and "不计入" in html  # a township check and a superseded file
+
+
+def test_export_starts_with_a_township_summary(fault_out, tmp_path: Path):
+    expected, out = fault_out
+    xlsx = tmp_path / "district.xlsx"
+    assert CliRunner().invoke(app, ["export", "--xlsx", str(xlsx), "--out", str(out)]).exit_code == 0
+    workbook = load_workbook(xlsx, read_only=True)
+    summary = list(workbook[workbook.sheetnames[0]].iter_rows(values_only=True))
+    assert summary[0][0] == "乡镇" and len(summary) - 1 == len({d["township"] for d in published(out, "documents")})
+    errors = sum(1 for c in published(out, "checks") if c["severity"] == "error")
+    assert sum(row[summary[0].index("审核错误")] for row in summary[1:]) == errors

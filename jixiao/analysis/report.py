@@ -16,6 +16,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from jixiao.analysis.townships import TownshipReview, township_reviews
 from jixiao.analysis.views import ReportData, UnitComparison, report_data
 
 REPORT_NAME = "report.html"
@@ -28,7 +29,7 @@ LOG_SCALE_SPREAD = 50  # max/min beyond this is drawn on a log axis (money: 元 
 
 def write_report(out: Path) -> Path:
     """Render the report of the dataset in `out` to `out/report.html` (replaced atomically)."""
-    html = render_report(report_data(out), out)
+    html = render_report(report_data(out), out, township_reviews(out))
     path = out / REPORT_NAME
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # not mkstemp: the page must be readable by all
     tmp.write_text(html, encoding="utf-8")
@@ -36,7 +37,7 @@ def write_report(out: Path) -> Path:
     return path
 
 
-def render_report(data: ReportData, out: Path) -> str:
+def render_report(data: ReportData, out: Path, reviews: list[TownshipReview] | None = None) -> str:
     env = Environment(loader=PackageLoader("jixiao.analysis", "templates"), autoescape=select_autoescape(["html", "j2"]),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["num"] = format_number
@@ -45,7 +46,8 @@ def render_report(data: ReportData, out: Path) -> str:
                          key=lambda item: (-(item[1] if item[1] is not None else -1), item[0]))
     return env.get_template("report.html.j2").render(
         data=data, out=str(out), boilerplate_chart=share_bars(boilerplate),
-        dot_plot=dot_plot,
+        dot_plot=dot_plot, reviews=reviews or [],
+        budget_chart=amount_bars([(r.township, r.budget_wan) for r in reviews or []], "万元"),
     )
 
 
@@ -89,6 +91,34 @@ def share_bars(items: list[tuple[str, float | None]]) -> Markup:
         parts.append(f'<rect class="bar" x="{LABEL_WIDTH}" y="{y + 4}" width="{width:.1f}" height="{row_height - 8}">'
                      f'<title>{escape(label)}: {share:.1%}</title></rect>'
                      f'<text class="value" x="{LABEL_WIDTH + width + 6:.1f}" y="{y + 16}">{share:.0%}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def amount_bars(items: list[tuple[str, float | None]], unit: str) -> Markup:
+    """Horizontal bars of amounts (the district overview: budget per township), largest first."""
+    items = sorted(items, key=lambda item: (-(item[1] or 0), item[0]))
+    row_height, bar_width = 24, CHART_WIDTH - LABEL_WIDTH - 110
+    height = row_height * len(items) + 24
+    top = max([v for _, v in items if v] or [1.0])
+    axis_top = nice_step(top / 4) * 4
+    parts = [f'<svg class="chart" id="budget-chart" width="{CHART_WIDTH}" height="{height}" '
+             f'viewBox="0 0 {CHART_WIDTH} {height}" role="img" aria-label="各乡镇预算（{unit}）">']
+    for tick in range(5):
+        value = axis_top * tick / 4
+        x = LABEL_WIDTH + value / axis_top * bar_width
+        parts.append(f'<line class="grid" x1="{x:.1f}" x2="{x:.1f}" y1="0" y2="{height - 18}"/>'
+                     f'<text class="tick" x="{x:.1f}" y="{height - 4}" text-anchor="middle">{format_number(value)}</text>')
+    for index, (label, value) in enumerate(items):
+        y = index * row_height
+        parts.append(f'<text class="label" x="{LABEL_WIDTH - 8}" y="{y + 16}" text-anchor="end">{escape(label)}</text>')
+        if value is None:
+            parts.append(f'<text class="none" x="{LABEL_WIDTH + 4}" y="{y + 16}">无预算数</text>')
+            continue
+        width = max(value / axis_top * bar_width, 1.0)
+        parts.append(f'<rect class="bar" x="{LABEL_WIDTH}" y="{y + 4}" width="{width:.1f}" height="{row_height - 8}">'
+                     f'<title>{escape(label)}: {format_wan(value)} {unit}</title></rect>'
+                     f'<text class="value" x="{LABEL_WIDTH + width + 6:.1f}" y="{y + 16}">{format_wan(value)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 

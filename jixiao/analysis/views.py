@@ -223,7 +223,7 @@ def compare_indicator(out: Path, text: str, vocabulary: IndicatorVocabulary | No
     """One indicator's targets across townships, grouped by base unit, outliers flagged."""
     resolved = resolve_indicator(out, text, vocabulary)
     rows = _dicts(out, "select township, doc_id, project_code, name_raw, value_raw, operator, value_base, "
-                       "base_unit from indicators where indicator_id = ? order by township, project_code, row_no",
+                       "base_unit from current_indicators where indicator_id = ? order by township, project_code, row_no",
                   [resolved.indicator_id])
     by_unit: dict[str, list[dict]] = defaultdict(list)
     unquantified: list[IndicatorValue] = []
@@ -291,13 +291,13 @@ class ReportData:
 def report_data(out: Path, *, n_copied: int = 10, n_indicators: int = 6) -> ReportData:
     """Everything the HTML report shows, computed from the published dataset."""
     documents = _dicts(out, "select township, format, status, error, source_path, n_indicators, "
-                            "boilerplate_share from documents order by township, source_path")
+                            "boilerplate_share, superseded_by from documents order by township, source_path")
     formats = dict(sorted(Counter(d["format"] or "?" for d in documents).items()))
     totals = dict(zip(("documents", "ok", "partial", "failed"),
                       (len(documents), *(sum(d["status"] == s for d in documents)
                                          for s in ("ok", "partial", "failed")))))
-    for table in ("projects", "indicators", "goals"):
-        totals[table] = run_query(out, f'select count(*) from "{table}"')[1][0][0]
+    for table in ("projects", "indicators", "goals"):  # a superseded version's rows are not counted
+        totals[table] = run_query(out, f'select count(*) from "current_{table}"')[1][0][0]
     totals["duplicate groups"] = run_query(out, "select count(distinct group_id) from duplicates")[1][0][0]
     failed = [FailedDocument(d["township"], d["source_path"], d["format"], d["status"], d["error"])
               for d in documents if d["status"] != "ok"]
@@ -309,7 +309,7 @@ def report_data(out: Path, *, n_copied: int = 10, n_indicators: int = 6) -> Repo
 
 def _township_summaries(out: Path, documents: list[dict]) -> list[TownshipSummary]:
     projects = {t: (n, budget) for t, n, budget in run_query(
-        out, "select township, count(*), sum(budget_wan) from projects group by township")[1]}
+        out, "select township, count(*), sum(budget_wan) from current_projects group by township")[1]}
     by_township: dict[str, list[dict]] = defaultdict(list)
     for doc in documents:
         by_township[doc["township"] or ""].append(doc)
@@ -321,7 +321,7 @@ def _township_summaries(out: Path, documents: list[dict]) -> list[TownshipSummar
             formats=dict(Counter(d["format"] or "?" for d in docs)),
             n_failed=sum(d["status"] == "failed" for d in docs),
             n_projects=n_projects,
-            n_indicators=sum(d["n_indicators"] or 0 for d in docs),
+            n_indicators=sum(d["n_indicators"] or 0 for d in docs if not d.get("superseded_by")),
             budget_wan=budget,
             boilerplate_share=_weighted_share(docs),
         ))
@@ -338,7 +338,7 @@ def _weighted_share(docs: list[dict]) -> float | None:
 
 def top_indicator_distributions(out: Path, limit: int) -> list[IndicatorComparison]:
     """The vocabulary indicators with the most numeric targets, compared across townships."""
-    _, rows = run_query(out, "select indicator_id from indicators where value_base is not null and indicator_id "
+    _, rows = run_query(out, "select indicator_id from current_indicators where value_base is not null and indicator_id "
                              "is not null and not starts_with(indicator_id, ?) group by indicator_id "
                              "order by count(distinct township) desc, count(*) desc, indicator_id limit ?",
                         [NEW_ID_PREFIX, int(limit)])
