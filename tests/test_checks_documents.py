@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from fixtures.faults import RULES, build_fault_inbox, build_without_flow
+from jixiao.analysis.export import sheet_layout
 from jixiao.analysis.report import write_report
 from jixiao.cli import app
 
@@ -125,12 +126,20 @@ def test_report_has_a_budget_chart_and_a_section_per_township(fault_out):
     assert "文档写的是" in html and "不计入" in html  # a township check and a superseded file
 
 
-def test_export_starts_with_a_township_summary(fault_out, tmp_path: Path):
+def test_export_starts_with_a_township_summary_of_current_documents(fault_out, tmp_path: Path):
     expected, out = fault_out
     xlsx = tmp_path / "district.xlsx"
     assert CliRunner().invoke(app, ["export", "--xlsx", str(xlsx), "--out", str(out)]).exit_code == 0
     workbook = load_workbook(xlsx, read_only=True)
-    summary = list(workbook[workbook.sheetnames[0]].iter_rows(values_only=True))
-    assert summary[0][0] == "乡镇" and len(summary) - 1 == len({d["township"] for d in published(out, "documents")})
+    header, *townships, total = list(workbook[workbook.sheetnames[0]].iter_rows(values_only=True))
+    assert len(townships) == len({d["township"] for d in published(out, "documents")})
     errors = sum(1 for c in published(out, "checks") if c["severity"] == "error")
-    assert sum(row[summary[0].index("审核错误")] for row in summary[1:]) == errors
+    assert total[header.index("审核错误")] == errors
+    assert total[header.index("已被新版本取代（不计入）")] == len(expected["superseded"])
+    with duckdb.connect(str(out / "district.duckdb"), read_only=True) as con:
+        budget, n_projects = con.execute("select sum(budget_wan), count(*) from current_projects").fetchone()
+    assert total[header.index("项目数")] == n_projects
+    assert total[header.index("预算合计（万元）")] == pytest.approx(budget)
+    sheet, _ = sheet_layout()["projects"]
+    rows = list(workbook[sheet].iter_rows(values_only=True))
+    assert len(rows) - 1 == n_projects  # the superseded version's projects are not in the sheet
