@@ -47,20 +47,26 @@ class Row:
         return cell is not None and cell.row == self.index
 
     def value_of(self, label: Cell) -> tuple[bool, str | None]:
-        """(found, text) for a label cell: the cell to its right; when that is itself a heading,
-        the cell below the heading; with nothing to its right, the cell below the label."""
+        """(found, text) for a label cell: the cell to its right; when that is itself a heading, the
+        cell below the label (a row of labels over a row of values), else — for a group label spanning
+        more rows, or a blank below it — the cell below that heading (预算规模及资金用途 | 预算数 / text)."""
         right = self.slots.get((label.row, label.col + label.col_span))
-        if right is not None and right is not label:
-            if not is_heading(right.text):
-                return True, clean(right.text)
-            below = self.slots.get((right.row + right.row_span, right.col))
-            if below is not None and not is_heading(below.text):
-                return True, clean(below.text)
-            return False, None
-        below = self.slots.get((label.row + label.row_span, label.col))
-        if below is not None and below.col == label.col and not is_heading(below.text):
-            return True, clean(below.text)
-        return False, None
+        under_label = self._below(label)
+        if right is None or right is label:
+            return (True, clean(under_label.text)) if under_label is not None else (False, None)
+        if not is_heading(right.text):
+            return True, clean(right.text)
+        if under_label is not None and label.row_span <= right.row_span and clean(under_label.text):
+            return True, clean(under_label.text)
+        under_right = self._below(right)
+        return (True, clean(under_right.text)) if under_right is not None else (False, None)
+
+    def _below(self, cell: Cell) -> Cell | None:
+        """The cell starting right under `cell` in its column, unless it is a heading."""
+        below = self.slots.get((cell.row + cell.row_span, cell.col))
+        if below is None or below.col != cell.col or is_heading(below.text):
+            return None
+        return below
 
     def left_texts(self, col: int) -> list[str]:
         """Texts of the cells covering the slots left of `col` in this row (merged groups included)."""
