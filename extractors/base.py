@@ -25,7 +25,7 @@ class Limits:
     max_unzipped_bytes: int = 200 * 1024 * 1024  # a docx/xlsx package, all members inflated
     max_members: int = 2_000  # members of a docx/xlsx package
     max_pages: int = 500  # PDF pages, or page images of one document
-    max_cells: int = 50_000  # cells of one table
+    max_cells: int = 1_000_000  # grid cells (rows × columns) of one table: 10,000+ row tables are real
     max_span: int = 63  # columns a merged cell may span (Word allows 63 columns)
     max_convert_seconds: float = 120.0  # LibreOffice converting one legacy .doc/.wps/.rtf
 

@@ -32,9 +32,10 @@ _SKIPPED = {qn("w:pPr"), qn("w:rPr"), qn("w:del"), qn("w:moveFrom"), qn("w:drawi
             qn("w:object"), qn("w:txbxContent"), _ALTERNATE_CONTENT}
 
 
-def read_docx(path: Path) -> Document:
-    """Every body paragraph and table of a .docx, in reading order."""
+def read_docx(path: Path, limits: Limits = Limits()) -> Document:
+    """Every body paragraph and table of a .docx, in reading order, within `limits`."""
     try:
+        _check_package(path, limits)
         source = docx.Document(str(path))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError) as exc:
         raise ReadError(
@@ -46,7 +47,26 @@ def read_docx(path: Path) -> Document:
     except ValueError as exc:  # python-docx: "file '…' is not a Word file, content type is …"
         raise ReadError("unsupported_format", f"not a Word document although named .docx ({exc}) — save the 绩效目标 document "
                         "as .docx in Word or WPS and submit that") from exc
-    return Document(format="docx", blocks=list(_blocks(source.element.body)))
+    return Document(format="docx", blocks=list(_blocks(source.element.body, limits)))
+
+
+def _check_package(path: Path, limits: Limits) -> None:
+    """Refuse a package before inflating it: too many members, too many bytes once inflated (a zip
+    bomb), or members encrypted (a zip password, AES) that python-docx would fail on obscurely.
+    zipfile never inflates a member past its declared size, so the declared sizes bound the work."""
+    with zipfile.ZipFile(path) as package:
+        members = package.infolist()
+    if any(m.flag_bits & 0x1 or m.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for m in members):
+        raise ReadError("encrypted", "the .docx was zipped with a password (or AES) — open it in Word or WPS, "
+                        "save it as .docx without a password, and submit that")
+    if len(members) > limits.max_members:
+        raise ReadError("too_large", f"the .docx holds {len(members):,} parts (limit {limits.max_members:,}) — "
+                        "open it in Word, save it again and check it is the 绩效目标 document")
+    inflated = sum(m.file_size for m in members)
+    if inflated > limits.max_unzipped_bytes:
+        raise ReadError("too_large", f"the .docx inflates to {inflated / 2**20:,.0f} MB (limit "
+                        f"{limits.max_unzipped_bytes / 2**20:,.0f} MB) — remove large pictures, or check it "
+                        "is the right file")
 
 
 def _xml_error_message(exc: etree.XMLSyntaxError) -> str:
@@ -57,18 +77,18 @@ def _xml_error_message(exc: etree.XMLSyntaxError) -> str:
             "or ask the township to resend it")
 
 
-def _blocks(container: etree._Element) -> Iterator[Paragraph | Table]:
+def _blocks(container: etree._Element, limits: Limits) -> Iterator[Paragraph | Table]:
     for child in container.iterchildren():
         if child.tag == _P:
             text = _paragraph_text(child)
             if text.strip():
                 yield Paragraph(text=text, prov=Provenance())
         elif child.tag == _TBL:
-            yield _table(child)
+            yield _table(child, limits)
         elif child.tag == _SDT:  # a content control (template field): its content is ordinary body
             content = child.find(_SDT_CONTENT)
             if content is not None:
-                yield from _blocks(content)
+                yield from _blocks(content, limits)
 
 
 def _paragraph_text(p: etree._Element) -> str:
@@ -91,39 +111,45 @@ def _run_text(element: etree._Element) -> Iterator[str]:
             yield from _run_text(child)  # runs, hyperlinks, insertions, fields, smart tags
 
 
-def _table(tbl: etree._Element) -> Table:
-    """The table's real cells with their spans, in one pass over its rows."""
+def _table(tbl: etree._Element, limits: Limits) -> Table:
+    """The table's real cells with their spans, in one pass over its rows.
+
+    gridBefore and gridSpan are clamped to Word's 63 columns (a hostile 2,000,000,000 would otherwise
+    build a grid that never ends), and a table whose grid passes `max_cells` is refused."""
     cells: list[Cell] = []
     above: dict[int, Cell] = {}  # grid column -> the cell that last started there (for vMerge="continue")
     n_rows = n_cols = 0
     for r, tr in enumerate(tbl.tr_lst):
         n_rows = r + 1
         starts: dict[int, Cell] = {}
-        col = tr.grid_before
+        col = min(max(tr.grid_before, 0), limits.max_span)
         for tc in tr.tc_lst:
-            span = max(tc.grid_span, 1)
+            span = min(max(tc.grid_span, 1), limits.max_span)
             merged_into = above.get(col)
             if tc.vMerge == "continue" and merged_into is not None and merged_into.col_span == span:
                 merged_into.row_span += 1
                 starts[col] = merged_into
             else:
-                cell = Cell(row=r, col=col, text=_cell_text(tc), col_span=span)
+                cell = Cell(row=r, col=col, text=_cell_text(tc, limits), col_span=span)
                 cells.append(cell)
                 starts[col] = cell
             col += span
         above = starts
         n_cols = max(n_cols, col)
+        if n_rows * n_cols > limits.max_cells:
+            raise ReadError("too_large", f"a table of more than {limits.max_cells:,} cells ({n_rows:,} rows so far, "
+                            f"{n_cols} columns) — split it into several documents, or check it is the right file")
     return Table(n_rows=n_rows, n_cols=n_cols, cells=cells, prov=Provenance())
 
 
-def _cell_text(tc: etree._Element) -> str:
+def _cell_text(tc: etree._Element, limits: Limits) -> str:
     """Paragraphs joined by newlines; a nested table becomes tab-separated lines in place."""
     parts: list[str] = []
     for child in tc.iterchildren():
         if child.tag == _P:
             parts.append(_paragraph_text(child))
         elif child.tag == _TBL:
-            nested = _table(child)
+            nested = _table(child, limits)
             parts.extend("\t".join(cell.text for cell in row) for row in nested.rows())
         elif child.tag == _SDT:
             content = child.find(_SDT_CONTENT)
@@ -134,4 +160,4 @@ def _cell_text(tc: etree._Element) -> str:
 
 def read(path: Path, limits: Limits) -> Document:
     """The reader contract's entry point (see jixiao.extractors.base)."""
-    return read_docx(path)
+    return read_docx(path, limits)

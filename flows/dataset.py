@@ -70,7 +70,7 @@ def _write_tables(files: list[InboxFile], cache: ExtractionCache, writer: Datase
             original = primary[file.doc_id]
             documents.append(_identical_copy_row(file, original.source_path, cache.get(file.doc_id)))
     for start in range(0, len(unique), BATCH_DOCUMENTS):
-        batch = [(f, cache.get(f.doc_id)) for f in unique[start:start + BATCH_DOCUMENTS]]
+        batch = [(f, _extraction(f, cache)) for f in unique[start:start + BATCH_DOCUMENTS]]
         rows = batch_rows(batch, vocabulary)
         for table in ("goals", "projects", "indicators"):
             writer.append(table, rows.tables[table])
@@ -98,6 +98,15 @@ def _write_tables(files: list[InboxFile], cache: ExtractionCache, writer: Datase
                       superseded=[f"{r['source_path']} → {superseded[r['doc_id']].newer_path} "
                                   f"({superseded[r['doc_id']].reason})" for r in documents if r.get("superseded_by")],
                       n_checks=dict(Counter(c["severity"] for c in checks)))
+
+
+def _extraction(file: InboxFile, cache: ExtractionCache) -> Extraction | None:
+    """The cached read, or for a file discovery could not open (a link out of the inbox, no permission)
+    a failed one saying why; that one is not cached, so the next run looks again."""
+    if file.unreadable is None:
+        return cache.get(file.doc_id)
+    return Extraction(doc_id=file.doc_id, format=format_by_name(Path(file.source_path)), status="failed",
+                      error=file.unreadable, error_code="unreadable_file", cacheable=False)
 
 
 def _identical_copy_row(file: InboxFile, original: str, read: Extraction | None) -> dict:

@@ -61,9 +61,9 @@ def district_flow(inbox: str, out: str = "output", max_bytes: int = DEFAULT_MAX_
     `db` is a SecretStr so Prefect records the run's parameters without the database password.
     """
     started = time.perf_counter()
-    files = discover_inbox(Path(inbox))
+    files = discover_inbox(Path(inbox), exclude=Path(out))
     cache = ExtractionCache(Path(out))
-    todo = [f for f in primary_copies(files).values() if not cache.reusable(f.doc_id)]
+    todo = [f for f in primary_copies(files).values() if not f.unreadable and not cache.reusable(f.doc_id)]
     todo.sort(key=lambda f: -f.size_bytes)  # big files first: better load balance across workers
     if todo:
         # Dask keeps one task per document (its scheduler balances them); locally, batches (see _batches).

@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from jixiao.extractors import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, read_document
+from jixiao.flows.inbox import file_sha256
 from jixiao.model.errors import ReadError
 from jixiao.parsing.names import document_names
 from jixiao.parsing.structure import ParsedDocument, parse_document
@@ -46,24 +47,51 @@ class Extraction(BaseModel):
 
 
 def extract_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Extraction:
-    """Read + parse one file; every failure becomes a `failed` Extraction, never an exception."""
-    fmt = format_by_name(path)
+    """Read + parse one file; every failure becomes a `failed` Extraction, never an exception.
+
+    A file whose bytes are no longer those hashed at discovery (`doc_id`) changed while it was read:
+    its result is not cached under that hash, or a half-copied file would poison the cache for good.
+    """
+    extraction = _extract(path, doc_id, max_bytes)
+    try:
+        changed = file_sha256(path) != doc_id
+    except OSError:
+        changed = True
+    if changed:
+        return _failed(doc_id, path, "unreadable_file", cacheable=False,
+                       error="the file changed, moved or vanished while it was read (still being copied?) — "
+                             "run again once the file is complete and in place")
+    return extraction
+
+
+def _extract(path: Path, doc_id: str, max_bytes: int) -> Extraction:
     try:
         document = read_document(path, dataclasses.replace(DEFAULT_LIMITS, max_bytes=max_bytes))
         parsed = parse_document(document)
         parsed.names = document_names(document)
     except ReadError as exc:
-        return Extraction(doc_id=doc_id, format=fmt, status="failed", error=str(exc), error_code=exc.code,
-                          cacheable=exc.code not in _RETRY_CODES)
+        return _failed(doc_id, path, exc.code, str(exc), cacheable=exc.code not in _RETRY_CODES)
+    except OSError as exc:  # vanished, locked or no permission since discovery
+        return _failed(doc_id, path, "unreadable_file", cacheable=False,
+                       error=f"could not be opened ({exc.strerror or type(exc).__name__}) — check the file is in "
+                             "place and readable by the account running jixiao, then run again")
+    except MemoryError:
+        return _failed(doc_id, path, "too_large", "needs more memory than a document may use — check it is the "
+                       "right file, or split it into smaller files")
     except Exception as exc:  # a reader bug must not stop the batch; keep the file for a retry
-        return Extraction(doc_id=doc_id, format=fmt, status="failed", cacheable=False, error_code="internal",
-                          error=f"could not be processed ({type(exc).__name__}: {exc}) — "
-                                "report this file to the jixiao maintainers")
+        return _failed(doc_id, path, "internal", cacheable=False,
+                       error=f"could not be processed ({type(exc).__name__}: {exc}) — "
+                             "report this file to the jixiao maintainers")
     status, code, error = judge(parsed)
     return Extraction(doc_id=doc_id, format=document.format, encoding=document.encoding,
                       read_method=document.read_method, n_pages=document.n_pages, status=status,
                       error=error, error_code=code, notes=document.notes, form_kind=parsed.form_kind,
                       parsed=parsed)
+
+
+def _failed(doc_id: str, path: Path, code: str, error: str, cacheable: bool = True) -> Extraction:
+    return Extraction(doc_id=doc_id, format=format_by_name(path), status="failed", error=error,
+                      error_code=code, cacheable=cacheable)
 
 
 def format_by_name(path: Path) -> str:

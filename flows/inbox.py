@@ -11,8 +11,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from jixiao.normalizers.text import clean_cell
 
 MANIFEST_NAME = "manifest.csv"
 _MANIFEST_COLUMNS = {"file", "township", "unit_code", "year"}
@@ -25,7 +29,7 @@ class InboxError(Exception):
 @dataclass(frozen=True)
 class InboxFile:
     path: Path
-    source_path: str  # relative to the inbox, with forward slashes
+    source_path: str  # relative to the inbox, with forward slashes, as readable text
     township: str
     doc_id: str  # sha256 of the bytes
     size_bytes: int
@@ -34,6 +38,8 @@ class InboxFile:
     mtime: float = 0.0  # which of two versions is newer, when nothing else says
     current: bool | None = None  # from the manifest: this version counts (True) or not (False)
     supersedes: str | None = None  # from the manifest: source_path of the file this one replaces
+    unreadable: str | None = None  # why the file cannot be read at all (then doc_id hashes the path)
+    path_note: str | None = None  # why source_path differs from the name on disk (e.g. a GBK name)
 
 
 @dataclass(frozen=True)
@@ -49,24 +55,36 @@ class ManifestEntry:
 _YES, _NO = {"yes", "y", "true", "1", "是", "当前", "有效"}, {"no", "n", "false", "0", "否", "作废", "旧"}
 
 
-def discover_inbox(inbox: Path) -> list[InboxFile]:
-    """Every submission file under `inbox`, sorted by relative path."""
+def discover_inbox(inbox: Path, exclude: Path | None = None) -> list[InboxFile]:
+    """Every submission file under `inbox`, sorted by relative path.
+
+    Links are followed only to files inside the inbox; a link out of it, a folder or file that
+    cannot be opened, or anything that is not a regular file becomes an `unreadable` entry (a
+    failed documents row), never silence. `exclude` (the output folder, when it lies inside the
+    inbox) is not searched.
+    """
     if not inbox.is_dir():
         raise InboxError(f"inbox folder {inbox} does not exist or is not a folder")
+    if not os.access(inbox, os.R_OK | os.X_OK):
+        raise InboxError(f"inbox folder {inbox} cannot be read — give the account running jixiao read access")
     manifest = checked_manifest(inbox)
+    skip = {os.path.realpath(exclude)} if exclude is not None else set()
     files = []
-    for path in sorted(inbox.rglob("*")):
+    for path, problem in sorted(_walk(inbox, os.path.realpath(inbox), skip), key=lambda f: str(f[0])):
         rel = path.relative_to(inbox)
-        if not path.is_file() or _ignored(rel):
+        if _ignored(rel):
             continue
-        source_path = rel.as_posix()
+        source_path, path_note = readable_name(rel.as_posix())
         entry = manifest.get(source_path, ManifestEntry(None, None, None))
-        township = entry.township or (rel.parts[0] if len(rel.parts) > 1 else path.stem)
-        stat = path.stat()
-        files.append(InboxFile(path=path, source_path=source_path, township=township,
-                               doc_id=file_sha256(path), size_bytes=stat.st_size,
-                               unit_code=entry.unit_code, year=entry.year, mtime=stat.st_mtime,
-                               current=entry.current, supersedes=entry.supersedes))
+        parts = source_path.split("/")
+        township = clean_cell(entry.township or (parts[0] if len(parts) > 1 else Path(parts[0]).stem))
+        doc_id, size = _identity(path, source_path, problem)
+        if problem is None and size < 0:
+            problem = _UNREADABLE
+        files.append(InboxFile(path=path, source_path=source_path, township=township, doc_id=doc_id,
+                               size_bytes=max(size, 0), unit_code=entry.unit_code, year=entry.year,
+                               mtime=_mtime(path), current=entry.current, supersedes=entry.supersedes,
+                               unreadable=problem, path_note=path_note))
     return files
 
 
@@ -79,6 +97,76 @@ def checked_manifest(inbox: Path) -> dict[str, ManifestEntry]:
             raise InboxError(f"{inbox / MANIFEST_NAME} line {entry.line}: file '{name}' is not in the inbox — "
                              "correct the path (relative to the inbox, e.g. 镇名/目标.docx) or remove the row")
     return manifest
+
+
+_UNREADABLE = ("cannot be opened: no permission to read it (or it vanished) — give the account running "
+               "jixiao read access (or put the file back) and run again")
+
+
+def _walk(folder: Path, root: str, skip: set[str]) -> Iterator[tuple[Path, str | None]]:
+    """(path, why it cannot be read or None) for every file below `folder`, links checked."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError as exc:
+        yield folder, (f"folder cannot be opened ({exc.strerror}) — give the account running jixiao read "
+                       "access to it and run again")
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        try:
+            if entry.is_symlink():
+                target = os.path.realpath(path)
+                if os.path.commonpath([target, root]) != root:
+                    yield path, ("a link to a place outside the inbox, not followed — copy the file itself "
+                                 "into the inbox")
+                elif os.path.isfile(target):
+                    yield path, None  # a link inside the inbox: read (it is an identical copy of its target)
+                elif os.path.isdir(target):
+                    yield path, "a link to another folder of the inbox, not followed — its files are read there"
+                else:
+                    yield path, "a broken link (its target does not exist) — copy the file itself into the inbox"
+            elif entry.is_dir(follow_symlinks=False):
+                if os.path.realpath(path) not in skip:
+                    yield from _walk(path, root, skip)
+            elif entry.is_file(follow_symlinks=False):
+                yield path, None
+            else:
+                yield path, "not a regular file (a pipe, socket or device) — remove it from the inbox"
+        except OSError as exc:
+            yield path, f"cannot be examined ({exc.strerror}) — check its permissions and run again"
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _identity(path: Path, source_path: str, problem: str | None) -> tuple[str, int]:
+    """(sha256 of the bytes, size); for a file that cannot be read, a hash of its path and size -1."""
+    if problem is None:
+        try:
+            return file_sha256(path), path.stat().st_size
+        except OSError:
+            pass
+    return hashlib.sha256(f"unreadable:{source_path}".encode()).hexdigest(), -1
+
+
+def readable_name(name: str) -> tuple[str, str | None]:
+    """A path as text every consumer can store (JSON, Parquet, PostgreSQL), and a note when it had to
+    be decoded: names unzipped from a Chinese Windows zip arrive as GBK bytes, which Python keeps as
+    lone surrogates. Their best decoding is kept (GB18030, else UTF-8 with replacement characters)."""
+    try:
+        name.encode("utf-8")
+        return name, None
+    except UnicodeEncodeError:
+        raw = os.fsencode(name)
+    try:
+        return raw.decode("gb18030"), "file name stored in GBK bytes (a zip from Chinese Windows?); shown decoded"
+    except UnicodeDecodeError:
+        return (raw.decode("utf-8", "replace"),
+                "file name in an unknown encoding; undecodable bytes shown as \ufffd — rename the file")
 
 
 def primary_copies(files: list[InboxFile]) -> dict[str, InboxFile]:

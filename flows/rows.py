@@ -44,7 +44,7 @@ def document_row(file: InboxFile, extraction: Extraction | None, n_indicators: i
         "error": extraction.error if extraction else "not processed (the run stopped before this file)",
         "error_code": extraction.error_code if extraction else "not_processed",
         "read_method": extraction.read_method if extraction else None,
-        "notes": "; ".join(extraction.notes) or None if extraction else None,
+        "notes": "; ".join([*(extraction.notes if extraction else []), *filter(None, [file.path_note])]) or None,
         "form_kind": extraction.form_kind if extraction else None,
         "n_goals": len(parsed.goals) if parsed else 0,
         "n_projects": len(parsed.projects) if parsed else 0,

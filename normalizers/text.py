@@ -17,13 +17,20 @@ _FORMULA_START = re.compile(r"^[\s\u3000\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20]|
 _ENUMERATION = re.compile(r"^(?:[(（]?[0-9一二三四五六七八九十]+[)）.、．]|[(（][0-9一二三四五六七八九十]+[)）])")
 
 
+# Marks that change how text is shown or joined but are not text: zero-width space/joiners, word
+# joiner, BOM, soft hyphen and the bidi controls (LRM/RLM, embeddings, overrides such as RLO, isolates).
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+
+
 def fold_width(text: str) -> str:
-    """NFKC: full-width letters, digits and signs become their ASCII twins (％→%, ＞→>)."""
-    return unicodedata.normalize("NFKC", text)
+    """NFKC: full-width letters, digits and signs become their ASCII twins (％→%, ＞→>); invisible
+    marks (zero-width, bidi controls) go, so `\u200f≤5个` reads as `≤5个`."""
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
 
 
 def clean_cell(text: str | None) -> str:
-    """A cell as one line: width-folded, whitespace runs squeezed to one space, ends stripped."""
+    """A cell (or a folder name) as one line: width-folded, invisible marks dropped, whitespace runs
+    (no-break, ideographic) squeezed to one space, ends stripped — names that print the same are equal."""
     if text is None:
         return ""
     return _SPACES.sub(" ", fold_width(text)).strip()

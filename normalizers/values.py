@@ -56,8 +56,9 @@ def _alternation(words: Iterable[str]) -> str:
 NUMBER_PATTERN = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 """An Arabic number as written after width folding: 12,600 / 4.85 / 95."""
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
-CN_NUMBER_PATTERN = rf"[{_CN_DIGITS}]+(?:[万亿][{_CN_DIGITS}]+)*(?:点[零〇一二三四五六七八九]+)?"
-"""A Chinese numeral (十二, 一百零五, 三点五); a trailing 万/亿 is read as part of the unit."""
+CN_NUMBER_PATTERN = (rf"[{_CN_DIGITS}]+(?:亿[{_CN_DIGITS}]+万(?![{_CN_DIGITS}万亿点])|(?:[万亿][{_CN_DIGITS}]+)*)"
+                     r"(?:点[零〇一二三四五六七八九]+)?")
+"""A Chinese numeral (十二, 一百零五, 三点五); a trailing 万/亿 is the unit's, but not a 万 closing a 亿 section."""
 _NUMBER_RE = re.compile(rf"(?P<percent>百分之)?(?:(?P<arabic>-?(?:{NUMBER_PATTERN}))|(?P<cn>{CN_NUMBER_PATTERN}))")
 _RANGE_SEPARATOR = r"-|~|〜|至|到|—|–"  # after folding: ～ is ~, － is -
 _RANGE_RE = re.compile(rf"(?P<unit>\D{{0,4}}?)(?:{_RANGE_SEPARATOR})")
@@ -392,9 +393,12 @@ def parse_indicator_value(text: str | None, year: int | None = None, *, money: b
     folded, offsets = fold_with_offsets(text)
     if not folded:
         return _text("empty cell")
-    return (
-        _parse_deadline(folded, year)
-        or _parse_grade(folded)
-        or (_text(f"placeholder, not a value: {text.strip()!r}") if is_placeholder(text) else None)
-        or _parse_number(text, folded, offsets, money)
-    )
+    try:
+        return (
+            _parse_deadline(folded, year)
+            or _parse_grade(folded)
+            or (_text(f"placeholder, not a value: {text.strip()!r}") if is_placeholder(text) else None)
+            or _parse_number(text, folded, offsets, money)
+        )
+    except (ArithmeticError, ValueError, LookupError) as exc:  # cn2an: KeyError on 零十五; one cell stays text
+        return _text(f"number too large or malformed ({type(exc).__name__}); kept as written")
