@@ -31,7 +31,7 @@ from jixiao.flows.artifacts import publish_run
 from jixiao.flows.reading import read_submissions
 from jixiao.flows.dataset import RunSummary, build_dataset
 from jixiao.flows.extract import ExtractionCache
-from jixiao.flows.inbox import InboxFile, discover_inbox, primary_copies
+from jixiao.flows.inbox import InboxFile, discover_inbox, portable_path, primary_copies
 from jixiao.store.postgres import write_postgres
 from jixiao.store.local import output_lock
 
@@ -69,7 +69,7 @@ def district_flow(inbox: str, out: str = "output", max_bytes: int = DEFAULT_MAX_
         # Dask keeps one task per document (its scheduler balances them); locally, batches (see _batches).
         batches = [[f] for f in todo] if runner == "dask" else _batches(todo)
         reader = read_documents.with_options(task_runner=_task_runner(runner, workers, address, len(todo)))
-        reader([[str(f.path) for f in b] for b in batches], [[f.doc_id for f in b] for b in batches],
+        reader([[portable_path(f.path) for f in b] for b in batches], [[f.doc_id for f in b] for b in batches],
                out, max_bytes, progress)
     summary = build_dataset_task(files, out, year)
     if db is not None:

@@ -153,6 +153,24 @@ def _identity(path: Path, source_path: str, problem: str | None) -> tuple[str, i
     return hashlib.sha256(f"unreadable:{source_path}".encode()).hexdigest(), -1
 
 
+_BYTES_PREFIX = "bytes:"
+
+
+def portable_path(path: Path) -> str:
+    """`path` as a string Prefect can put in JSON: as is when it is valid UTF-8, else its raw bytes
+    in hex (a GBK name on Linux), which `local_path` turns back into the same path."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return _BYTES_PREFIX + os.fsencode(text).hex()
+
+
+def local_path(text: str) -> Path:
+    return Path(os.fsdecode(bytes.fromhex(text[len(_BYTES_PREFIX):]))) if text.startswith(_BYTES_PREFIX) else Path(text)
+
+
 def readable_name(name: str) -> tuple[str, str | None]:
     """A path as text every consumer can store (JSON, Parquet, PostgreSQL), and a note when it had to
     be decoded: names unzipped from a Chinese Windows zip arrive as GBK bytes, which Python keeps as

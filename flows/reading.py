@@ -13,6 +13,7 @@ from prefect.cache_policies import NO_CACHE
 from jixiao.extractors import DEFAULT_LIMITS
 from jixiao.extractors.legacy import batch_conversions
 from jixiao.flows.extract import ExtractionCache, extract_file
+from jixiao.flows.inbox import local_path
 
 
 def _retry_on_os_error(task, task_run, state) -> bool:
@@ -33,10 +34,10 @@ def read_submissions(paths: list[str], doc_ids: list[str], out: str, max_bytes: 
     cache = ExtractionCache(Path(out))
     logger = get_run_logger()  # one line per document, shown with `jixiao run -v` and in the Prefect UI
     statuses = []
-    legacy = dict(zip(doc_ids, map(Path, paths)))  # .doc/.wps/.rtf among them: one LibreOffice run for all
+    legacy = dict(zip(doc_ids, map(local_path, paths)))  # .doc/.wps/.rtf among them: one LibreOffice run for all
     with batch_conversions(Path(out) / "cache" / "converted", legacy, DEFAULT_LIMITS):
         for path, doc_id in zip(paths, doc_ids):
-            extraction = extract_file(Path(path), doc_id, max_bytes=max_bytes)
+            extraction = extract_file(local_path(path), doc_id, max_bytes=max_bytes)
             cache.put(extraction)
             statuses.append(extraction.status)
             logger.info("%s: %s%s", path, extraction.status, f" — {extraction.error}" if extraction.error else "")

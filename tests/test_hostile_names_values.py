@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jixiao.flows.inbox import readable_name
+from jixiao.flows.inbox import local_path, portable_path, readable_name
 from jixiao.normalizers.text import clean_cell
 from jixiao.normalizers.values import parse_indicator_value
 
@@ -52,6 +52,10 @@ def test_any_byte_name_becomes_storable_text(raw: bytes):
     name.encode("utf-8")  # storable: JSON, Parquet, PostgreSQL
     assert "\0" not in name
     assert (note is None) == (os.fsdecode(raw) == name)
+    path = os.path.join("/inbox", os.fsdecode(raw))
+    portable = portable_path(path)
+    portable.encode("utf-8")  # Prefect sends task parameters as JSON
+    assert os.fsencode(local_path(portable)) == os.fsencode(path)
 
 
 def test_gbk_name_is_decoded_and_flagged():
