@@ -28,6 +28,8 @@ class Limits:
     max_cells: int = 1_000_000  # grid cells (rows × columns) of one table: 10,000+ row tables are real
     max_span: int = 63  # columns a merged cell may span (Word allows 63 columns)
     max_convert_seconds: float = 120.0  # LibreOffice converting one legacy .doc/.wps/.rtf
+    max_seconds: float = 120.0  # wall-clock time to read one document (the runner kills the read past it)
+    max_memory_bytes: int = 3 * 2**30  # heap of the process reading one document (the runner's reader child)
 
 
 class Sniffed(Protocol):

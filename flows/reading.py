@@ -12,7 +12,8 @@ from prefect.cache_policies import NO_CACHE
 
 from jixiao.extractors import DEFAULT_LIMITS
 from jixiao.extractors.legacy import batch_conversions
-from jixiao.flows.extract import ExtractionCache, extract_file
+from jixiao.flows.extract import ExtractionCache
+from jixiao.flows.guard import GuardedReader, watch_parent
 from jixiao.flows.inbox import local_path
 
 
@@ -30,14 +31,17 @@ def _retry_on_os_error(task, task_run, state) -> bool:
 @task(name="read-submissions", retries=2, retry_delay_seconds=1, retry_condition_fn=_retry_on_os_error,
       cache_policy=NO_CACHE)
 def read_submissions(paths: list[str], doc_ids: list[str], out: str, max_bytes: int) -> list[str]:
-    """Read + parse a batch of files into the extraction cache; returns their statuses."""
+    """Read + parse a batch of files into the extraction cache, each in a killable child process
+    (flows.guard); returns their statuses."""
+    watch_parent()  # a pool worker must not outlive the run that started it
     cache = ExtractionCache(Path(out))
     logger = get_run_logger()  # one line per document, shown with `jixiao run -v` and in the Prefect UI
     statuses = []
+    converted = Path(out) / "cache" / "converted"
     legacy = dict(zip(doc_ids, map(local_path, paths)))  # .doc/.wps/.rtf among them: one LibreOffice run for all
-    with batch_conversions(Path(out) / "cache" / "converted", legacy, DEFAULT_LIMITS):
+    with batch_conversions(converted, legacy, DEFAULT_LIMITS), GuardedReader(converted=converted) as reader:
         for path, doc_id in zip(paths, doc_ids):
-            extraction = extract_file(local_path(path), doc_id, max_bytes=max_bytes)
+            extraction = reader.read(local_path(path), doc_id, max_bytes)
             cache.put(extraction)
             statuses.append(extraction.status)
             logger.info("%s: %s%s", path, extraction.status, f" — {extraction.error}" if extraction.error else "")

@@ -1,0 +1,170 @@
+"""Each document is read in a child process the runner can kill (issue 11: bounded work per document).
+
+A reader that loops or inflates without end (a PDF ruled 600×600, a table grid past any limit) must
+cost one document, not the batch: the child gets `Limits.max_seconds` of wall-clock time per
+document and `Limits.max_memory_bytes` of memory; past either it is killed, the document is
+`failed` (`timeout` / `too_large`) and a fresh child reads the next one. Children die with their
+parent (Linux: a parent-death signal), so a killed run leaves no reader behind.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from contextlib import nullcontext
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from jixiao.extractors import DEFAULT_LIMITS
+from jixiao.extractors.legacy import batch_conversions
+from jixiao.flows.extract import Extraction, extract_file, format_by_name
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """Ask the kernel to SIGKILL this process when its parent dies (Linux; elsewhere a no-op: the
+    reader child also exits when its pipe to the parent closes)."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+
+
+_watching = False
+
+
+def watch_parent() -> None:
+    """In a pool worker: exit as soon as the process that started us is gone (a thread polling the
+    parent's pid; PR_SET_PDEATHSIG would fire when the parent's *thread* that spawned us ends)."""
+    global _watching
+    if _watching or multiprocessing.parent_process() is None:
+        return
+    _watching = True
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="jixiao-parent-watch", daemon=True).start()
+
+
+def _limit_memory(n_bytes: int) -> None:
+    """Cap the heap (RLIMIT_DATA: malloc'd and anonymous memory, not the shared libraries mapped)."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        cap = n_bytes if hard == resource.RLIM_INFINITY else min(n_bytes, hard)
+        resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
+    except (ImportError, ValueError, OSError):
+        pass  # Windows has no rlimits: the time limit still holds
+
+
+def _child(conn: Connection, memory_bytes: int) -> None:
+    die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops us
+    _limit_memory(memory_bytes)
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        if request is None:
+            return
+        path, doc_id, max_bytes, converted = request
+        with batch_conversions(converted, {}, DEFAULT_LIMITS) if converted else nullcontext():
+            extraction = extract_file(path, doc_id, max_bytes=max_bytes)
+        conn.send_bytes(extraction.model_dump_json().encode())
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """forkserver on Linux: a clean, pre-imported process to fork readers from (a fork of a
+    multi-threaded Prefect worker could inherit a held lock); spawn elsewhere."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["jixiao.flows.extract"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+class GuardedReader:
+    """Reads documents one at a time in a reusable child process, killed past the limits."""
+
+    def __init__(self, seconds: float = DEFAULT_LIMITS.max_seconds,
+                 memory_bytes: int = DEFAULT_LIMITS.max_memory_bytes, converted: Path | None = None):
+        """`converted`: where the batch's legacy files were converted to .docx (extractors.legacy)."""
+        self.seconds, self.memory_bytes, self.converted = seconds, memory_bytes, converted
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._conn: Connection | None = None
+
+    def __enter__(self) -> GuardedReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def read(self, path: Path, doc_id: str, max_bytes: int) -> Extraction:
+        conn = self._start()
+        try:
+            conn.send((path, doc_id, max_bytes, self.converted))
+            if conn.poll(self.seconds):
+                return Extraction.model_validate_json(conn.recv_bytes())
+        except (EOFError, OSError):
+            return self._died(path, doc_id)
+        self._kill()
+        return Extraction(doc_id=doc_id, format=format_by_name(path), status="failed", error_code="timeout",
+                          error=f"reading took longer than {self.seconds:g} s and was stopped — check it is the "
+                                "right file (a very large or unusual table?), or split it into smaller files")
+
+    def _died(self, path: Path, doc_id: str) -> Extraction:
+        """The child died mid-read: killed by the kernel for memory (SIGKILL), or crashed."""
+        code = self._process.exitcode if self._process is not None else None
+        self._kill()
+        if code == -signal.SIGKILL or code is None:
+            return Extraction(doc_id=doc_id, format=format_by_name(path), status="failed", error_code="too_large",
+                              error="reading needed more memory than a document may use and was stopped — check "
+                                    "it is the right file, or split it into smaller files")
+        return Extraction(doc_id=doc_id, format=format_by_name(path), status="failed", error_code="internal",
+                          cacheable=False, error=f"the reader crashed on this file (exit {code}) — send the file "
+                                                 "to the jixiao maintainers; the other documents are not affected")
+
+    def _start(self) -> Connection:
+        if self._process is None or not self._process.is_alive():
+            self._kill()
+            ours, theirs = multiprocessing.Pipe()
+            self._process = _context().Process(target=_child, args=(theirs, self.memory_bytes), daemon=True,
+                                               name="jixiao-reader")
+            self._process.start()
+            theirs.close()
+            self._conn = ours
+        assert self._conn is not None
+        return self._conn
+
+    def _kill(self) -> None:
+        if self._process is not None and self._process.is_alive():
+            self._process.kill()
+        if self._process is not None:
+            self._process.join(5)
+        if self._conn is not None:
+            self._conn.close()
+        self._process = self._conn = None
+
+    def close(self) -> None:
+        """Ask the child to finish (it is between documents), then make sure it is gone."""
+        if self._conn is not None and self._process is not None and self._process.is_alive():
+            try:
+                self._conn.send(None)
+                self._process.join(5)
+            except OSError:
+                pass
+        self._kill()
+
