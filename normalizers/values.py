@@ -394,11 +394,7 @@ def parse_indicator_value(text: str | None, year: int | None = None, *, money: b
     if not folded:
         return _text("empty cell")
     try:
-        return (
-            _parse_deadline(folded, year)
-            or _parse_grade(folded)
-            or (_text(f"placeholder, not a value: {text.strip()!r}") if is_placeholder(text) else None)
-            or _parse_number(text, folded, offsets, money)
-        )
+        placeholder = _text(f"placeholder, not a value: {text.strip()!r}") if is_placeholder(text) else None
+        return _parse_deadline(folded, year) or _parse_grade(folded) or placeholder or _parse_number(text, folded, offsets, money)
     except (ArithmeticError, ValueError, LookupError) as exc:  # cn2an: KeyError on 零十五; one cell stays text
         return _text(f"number too large or malformed ({type(exc).__name__}); kept as written")
