@@ -168,3 +168,15 @@ def test_flow_rows_carry_form_kind_and_self_evaluation_columns(tmp_path):
     export = [r for r in tables["indicators"] if r["doc_id"] == batch[1][0].doc_id]
     assert all(r["direction"] == "正向" and r["weight"] in (10.0, 20.0) for r in export)
     assert len({r["project_name"] for r in export}) == 2
+
+
+def test_parties_alone_start_no_project_and_labels_in_lines_count():
+    from jixiao.model.document import Document, Paragraph, Table
+    cover = Table.from_rows([["填报单位", "丰登坞镇人民政府", "联系电话", "123"]])
+    assert parse_document(Document(format="docx", blocks=[cover])).projects == []
+    lines = [Paragraph(text=t) for t in ("项目支出绩效目标表", "主管部门：县财政局", "项目名称：道路维修", "预算数：12万元")]
+    parsed = parse_document(Document(format="txt", blocks=[*lines, Table.from_rows(
+        [HEADER, ["产出指标", "数量指标", "维修道路", "≥3公里"]])]))
+    [project] = parsed.projects
+    assert (project.project_name, project.budget_wan, project.department) == ("道路维修", 12.0, "县财政局")
+    assert parsed.problems == [] and len(parsed.indicators) == 1

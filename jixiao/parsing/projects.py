@@ -35,7 +35,9 @@ _PLAN_MONTHS = {3: "plan_mar", 6: "plan_jun", 10: "plan_oct", 12: "plan_dec"}
 _IDENTITY = ("project_code", "project_name")
 _MONEY = {"budget": "budget_wan", "fiscal": "fiscal_wan", "other": "other_wan"}
 _TEXT_FIELDS = ("project_name", "department", "implementing_unit", "purpose")
-_STARTS_PROJECT = {"project_code", "project_name", "budget", "fiscal", "department", "implementing_unit"}
+_STARTS_PROJECT = {"project_code", "project_name", "budget", "fiscal"}
+# who is responsible: kept for the next project, but alone no project (a cover table's 填报单位)
+_PARTIES = ("department", "implementing_unit")
 
 
 @dataclass
@@ -53,6 +55,7 @@ class ProjectState:
     rows_per_table: Counter[int] = field(default_factory=Counter)  # indicator rows read per project
     incomplete: str | None = None  # the last indicator row read, when it stops mid-row
     unread_titles: list[str] = field(default_factory=list)  # numbered project titles no table followed
+    pending_parties: dict[str, str] = field(default_factory=dict)  # 主管部门/实施单位 read before any project
     column_project: Project | None = None  # the project the last 项目名称 cell of a multi-project table started
 
     @property
@@ -84,7 +87,9 @@ class ProjectState:
 
     def start_project(self, page: int | None) -> Project:
         table_no = self.pending_no or len(self.projects) + 1
-        project = Project(table_no=table_no, title=self.pending_title, unit_line=self.unit_line, page=page)
+        project = Project(table_no=table_no, title=self.pending_title, unit_line=self.unit_line, page=page,
+                          **self.pending_parties)
+        self.pending_parties = {}
         self.projects.append(project)
         self.pending_title = self.pending_no = None
         self.header = None
@@ -135,6 +140,9 @@ class ProjectState:
         if (project is None and labels.keys() & _STARTS_PROJECT) or clash or fresh:
             project = self.start_project(row.page)
         if project is None:
+            for key in _PARTIES:
+                if key in labels and (value := row.value_of(labels[key][0])[1]) and meaningful(value):
+                    self.pending_parties.setdefault(key, value)
             return
         if self._plan(row, project, bool(labels)):
             return
@@ -272,12 +280,15 @@ class ProjectState:
         return True
 
     def label_line(self, text: str, page: int | None) -> bool:
-        """"项目名称：X" / "预算数：10万元" written as a line of text."""
+        """"项目名称：X" / "预算数：10万元" / "主管部门：Y" written as a line of text."""
         head, sep, value = re.sub(r"\s+", "", text).partition("：" if "：" in text else ":")
         label = field_label(head) if sep else None
-        if label is None or label.key not in _STARTS_PROJECT or not value:
+        if label is None or label.key not in (*_STARTS_PROJECT, *_PARTIES) or not meaningful(value):
             return False
         project = self.current
+        if label.key in _PARTIES and (project is None or self.header is not None):
+            self.pending_parties.setdefault(label.key, clean(value))
+            return True
         if project is None or (label.key in _IDENTITY and getattr(project, label.key)) or self.header is not None:
             project = self.start_project(page)
         self._set(project, label.key, clean(value), label.unit, Row([], {}, 0, 0, page), Cell(row=0, col=0, text=head))
