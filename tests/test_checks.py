@@ -154,6 +154,7 @@ def test_district_year_is_the_majority_or_the_option():
     assert district_year(docs) == 2024
     assert district_year(docs, forced=2025) == 2025
     assert district_year([facts(text_year=y) for y in (2018, 2021, 2022, 2023)]) is None
+    assert district_year([facts(text_year=y) for y in (2023, 2023, 2022, 2022)]) is None  # a tie: no district year
 
 
 def test_year_mismatch_against_the_district_or_the_manifest():

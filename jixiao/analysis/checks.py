@@ -108,14 +108,14 @@ def check_row(rule: str, facts: DocumentFacts, finding: Finding) -> dict:
 
 
 def district_year(documents: Iterable[DocumentFacts], forced: int | None = None) -> int | None:
-    """--year, else the year most current documents give when at least the configured share does."""
+    """--year, else the year more than the configured share (half) of the current documents give."""
     if forced is not None:
         return forced
     years = Counter(d.text_year for d in documents if d.text_year is not None)
     if not years:
         return None
     (year, n), total = years.most_common(1)[0], sum(years.values())
-    return year if n / total >= float(settings().get("district_year_min_share", 0.5)) else None
+    return year if n / total > float(settings().get("district_year_min_share", 0.5)) else None
 
 
 def year_mismatch(facts: DocumentFacts, district: int | None) -> list[Finding]:

@@ -133,7 +133,9 @@ def newer(a: Submission, b: Submission, cfg: _Settings) -> tuple[Submission, str
     if _stem(a.source_path) == _stem(b.source_path):
         rank = {f: -i for i, f in enumerate(cfg.formats)}
         richer = max((a, b), key=lambda s: (s.n_rows, rank.get(s.format or "", -len(rank)), s.source_path))
-        return richer, "同一文件的另一种格式，读出的内容更完整"
+        if a.n_rows != b.n_rows:
+            return richer, "同一文件的另一种格式，读出的内容更完整"
+        return richer, f"同一文件的另一种格式，内容相同，保留{richer.format or '该'}格式的一份"
     if a.mtime != b.mtime:
         return (a, "文件修改时间更晚") if a.mtime > b.mtime else (b, "文件修改时间更晚")
     richer = max((a, b), key=lambda s: (s.n_rows, s.source_path))
