@@ -158,7 +158,8 @@ def run(
     if api.private:
         warm_up(api)
     try:
-        waited = api.wait(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
+        # A configured server is up or not: no reason to wait for it as long as for one starting now.
+        waited = api.wait(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]) if api.private else 15)
     except ApiError as exc:
         raise _fail(str(exc), code=1) from exc
     _say(f"Prefect API ready ({waited:.1f} s); running flow jixiao-district" if api.private

@@ -161,3 +161,19 @@ def test_vocab_suggest_names_the_paragraph_rows_it_leaves_out(example_dataset: P
     assert "--include-paragraphs" in result.output
     with_paragraphs = invoke(["vocab", "suggest", "--out", str(example_dataset), "--include-paragraphs"])
     assert with_paragraphs.output.count("- id: IND-") > result.output.count("- id: IND-")
+
+
+def test_a_configured_prefect_server_that_is_down_is_one_line(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**cli_env, "PREFECT_API_URL": f"http://127.0.0.1:{port}/api"}
+    result = subprocess.run([sys.executable, "-m", "jixiao.cli", "run", str(EXAMPLES), "--out", str(tmp_path / "out")],
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"127.0.0.1:{port}/api did not answer" in result.stderr and "prefect server start" in result.stderr

@@ -46,6 +46,8 @@ LINE_HEIGHT = 15.0  # points per line of wrapped text (11-point type)
 MAX_ROW_LINES = 27  # 409 points, Excel's tallest row
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
+_HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
+HEADER_WRAP_WIDTH = 8  # a header wider than this (4 Chinese characters) wraps onto a second line
 
 
 class ExportError(Exception):
@@ -164,7 +166,9 @@ def _write_sheet(sheet: WriteOnlyWorksheet, headers: dict[str, str], n_rows: int
     sample = {c: (first.get(c) or [])[:WIDTH_SAMPLE_ROWS] for c in columns} if first else {c: [] for c in columns}
     wrapped, widths = set(), []
     for index, column in enumerate(columns, start=1):
-        width = max([display_width(headers[column])] + [display_width(_shown(styles, column, v)) for v in sample[column]])
+        # A long header wraps (header row) rather than widening a column of short values.
+        header = min(display_width(headers[column]), HEADER_WRAP_WIDTH)
+        width = max([header] + [display_width(_shown(styles, column, v)) for v in sample[column]])
         if width > styles.wrap_width and column not in styles.last:
             wrapped.add(column)
         widths.append(min(max(width + 2, MIN_WIDTH), styles.wrap_width + 2))
@@ -175,6 +179,9 @@ def _write_sheet(sheet: WriteOnlyWorksheet, headers: dict[str, str], n_rows: int
     _page_setup(sheet, a3=sum(widths[:printed]) > styles.a4_width)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{n_rows + 1}"
+    header_lines = max(_lines(headers[c], w) for c, w in zip(columns, widths))
+    if header_lines > 1:
+        sheet.row_dimensions[1].height = min(header_lines, MAX_ROW_LINES) * LINE_HEIGHT
     sheet.append([_header_cell(sheet, headers[column], column) for column in columns])
     wrap_widths = {c: w for c, w in zip(columns, widths) if c in wrapped}
     row_no = 2
@@ -200,7 +207,7 @@ def _page_setup(sheet: WriteOnlyWorksheet, a3: bool) -> None:
 
 def _header_cell(sheet: WriteOnlyWorksheet, header: str, column: str) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=header)
-    cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+    cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _HEADER_ALIGNMENT
     cell.comment = Comment(f"SQL: {column}", "jixiao")
     return cell
 
