@@ -16,7 +16,7 @@ from jixiao.flows.extract import Extraction, ExtractionCache, format_by_name
 from jixiao.flows.inbox import InboxFile, primary_copies
 from jixiao.flows.review import current_rows, review_checks, settle_resubmissions
 from jixiao.flows.rows import batch_rows, document_row
-from jixiao.store.local import DatasetWriter, output_lock
+from jixiao.store.local import DatasetWriter, StoreError, check_free_space, output_lock
 from jixiao.analysis.duplicates import find_duplicates
 from jixiao.normalizers.text import inert_csv_cell
 from jixiao.normalizers.vocabulary import IndicatorVocabulary
@@ -45,6 +45,7 @@ class RunSummary(BaseModel):
 def build_dataset(files: list[InboxFile], out: Path, year: int | None = None) -> RunSummary:
     """Publish all tables for `files` (read results must already be in the cache); `year` is the
     district's year the checks compare documents with (default: most documents' year)."""
+    check_free_space(out)
     with output_lock(out):
         writer = DatasetWriter(out)
         cache = ExtractionCache(out)
@@ -52,6 +53,10 @@ def build_dataset(files: list[InboxFile], out: Path, year: int | None = None) ->
         try:
             summary = _write_tables(files, cache, writer, year)
             writer.publish()
+        except OSError as exc:  # disk full, read-only or removed output: one line, the old dataset stays
+            writer.abandon()
+            raise StoreError(f"cannot write the dataset in {out}: {exc.strerror or exc} — free disk space or make "
+                             "the folder writable, then run again; the previous dataset is kept") from exc
         except BaseException:
             writer.abandon()
             raise

@@ -140,21 +140,23 @@ def read_while_starting(api: PrefectApi, files: list[InboxFile], out: Path, max_
                         on_read: Callable[[InboxFile, Extraction], None] | None = None) -> int:
     """Read documents into the extraction cache until the API answers; the flow reads the rest (and
     finds these cached). Returns how many were read. A configured API that answers reads nothing here."""
-    from jixiao.flows.extract import ExtractionCache, extract_file
+    from jixiao.flows.extract import ExtractionCache
+    from jixiao.flows.guard import GuardedReader
     from jixiao.flows.inbox import primary_copies
 
     cache = ExtractionCache(out)
     n_read = 0
-    for file in sorted(primary_copies(files).values(), key=lambda f: f.size_bytes):
-        if api.ready():
-            break
-        if cache.reusable(file.doc_id):
-            continue
-        extraction = extract_file(file.path, file.doc_id, max_bytes=max_bytes)
-        cache.put(extraction)
-        n_read += 1
-        if on_read is not None:
-            on_read(file, extraction)
+    with GuardedReader(converted=out / "cache" / "converted") as reader:  # killable, as in the flow
+        for file in sorted(primary_copies(files).values(), key=lambda f: f.size_bytes):
+            if api.ready():
+                break
+            if file.unreadable or cache.reusable(file.doc_id):
+                continue
+            extraction = reader.read(file.path, file.doc_id, max_bytes)
+            cache.put(extraction)
+            n_read += 1
+            if on_read is not None:
+                on_read(file, extraction)
     return n_read
 
 

@@ -113,6 +113,8 @@ def run(
                                                 "e.g. postgresql://user@host/dbname.")] = None,
     year: Annotated[int | None, typer.Option(min=2000, max=2100, help="The budget year documents must be for "
                                                                       "(default: the year most documents give).")] = None,
+    allow_empty: Annotated[bool, typer.Option(help="Publish an empty dataset when INBOX holds no files "
+                                                   "(else the previous dataset is kept).")] = False,
 ) -> None:
     """Read every submission in INBOX and (re)build the dataset in --out."""
     started = time.perf_counter()
@@ -139,10 +141,16 @@ def run(
     api = start_api(verbose)
     _say(f"Prefect: starting a local API server in the background (PREFECT_API_URL reuses a running one)"
          if api.private else f"Prefect: reporting to {api.url}")
+    if out.resolve().is_relative_to(inbox.resolve()):
+        err.print(f"[yellow]warning:[/] the output folder {escape(str(out))} is inside the inbox; it is skipped, "
+                  "not read as submissions (better: --out outside the inbox)")
     try:
-        files = discover_inbox(inbox)
+        files = discover_inbox(inbox, exclude=out)
     except InboxError as exc:
         raise _fail(str(exc)) from exc
+    if not files and not allow_empty and (out / "district.duckdb").exists():
+        raise _fail(f"the inbox {inbox} holds no files: the previous dataset in {out} is kept",
+                    hint="put the submissions in the inbox, or pass --allow-empty to publish an empty dataset", code=1)
     _say(f"found {len(files)} files from {len({f.township for f in files})} townships")
     from jixiao.flows.district import RunnerError, run_district
     from jixiao.store.local import StoreError

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +23,8 @@ import pyarrow.parquet as pq
 from jixiao.model.schema import TABLES, VIEWS, to_arrow
 
 DB_NAME = "district.duckdb"
+VERSIONS, CURRENT = "versions", "current"  # OUT/versions/<id>/… ; OUT/current → the published one
+MIN_FREE_BYTES = 64 * 2**20
 # The storage format district.duckdb is written in: v1.0.0 opens in every DuckDB from 1.0 on (the CLI,
 # DBeaver, an analyst's older Python), where the writer's newest format opens only in its own version.
 STORAGE_VERSION = "v1.0.0"
@@ -94,25 +97,73 @@ class DatasetWriter:
         for table in TABLES:
             self._close(table)
         staged_db = self.staging / DB_NAME
-        with duckdb.connect(str(staged_db), config={"storage_compatibility_version": STORAGE_VERSION}) as con:
-            for table in TABLES:  # table names are the schema's identifiers; paths are bound parameters
-                con.execute(f'CREATE TABLE "{table}" AS SELECT * FROM read_parquet(?)', [str(self.parquet_path(table))])
-            for view, sql in VIEWS.items():  # current_*: what totals count (no superseded versions)
-                con.execute(f'CREATE VIEW "{view}" AS {sql}')
-        final_parquet = self.out / "parquet"
-        final_parquet.mkdir(exist_ok=True)
-        for table in TABLES:
-            os.replace(self.parquet_path(table), final_parquet / f"{table}.parquet")
-        os.replace(staged_db, self.out / DB_NAME)
-        for side_file in self.staging.iterdir():
-            if side_file.is_file():
-                os.replace(side_file, self.out / side_file.name)
-        shutil.rmtree(self.staging, ignore_errors=True)
+        try:
+            with duckdb.connect(str(staged_db), config={"storage_compatibility_version": STORAGE_VERSION}) as con:
+                for table in TABLES:  # table names are the schema's identifiers; paths are bound parameters
+                    con.execute(f'CREATE TABLE "{table}" AS SELECT * FROM read_parquet(?)', [str(self.parquet_path(table))])
+                for view, sql in VIEWS.items():  # current_*: what totals count (no superseded versions)
+                    con.execute(f'CREATE VIEW "{view}" AS {sql}')
+                con.execute("CHECKPOINT")  # everything into the file: a .wal is never published
+        except duckdb.IOException as exc:
+            raise StoreError(f"cannot write the database in {self.out} ({_first_line(exc)}) — free disk space there "
+                             "and run again; the previous dataset is kept") from exc
+        for side in self.staging.glob(f"{DB_NAME}.wal*"):
+            raise StoreError(f"the database could not be completed ({side.name} left; disk full?) — free disk space "
+                             f"on the drive of {self.out} and run again; the previous dataset is kept")
+        version = self.out / VERSIONS / f"{time.time_ns()}-{os.getpid()}"
+        version.parent.mkdir(exist_ok=True)
+        os.rename(self.staging, version)
+        _point_to(self.out, version, [DB_NAME, "parquet", *sorted(p.name for p in version.iterdir() if p.is_file()
+                                                                  and p.name != DB_NAME)])
 
     def abandon(self) -> None:
         for writer in self._writers.values():
             writer.close()
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def check_free_space(out: Path) -> None:
+    """Fail before any work when the disk cannot hold a second copy of the dataset (and the staging)."""
+    out.mkdir(parents=True, exist_ok=True)
+    current = out / CURRENT
+    size = sum(f.stat().st_size for f in current.rglob("*") if f.is_file()) if current.is_dir() else 0
+    need, free = max(MIN_FREE_BYTES, 2 * size), shutil.disk_usage(out).free
+    if free < need:
+        raise StoreError(f"only {free / 2**20:,.0f} MB free on the drive of {out}; a run needs about "
+                         f"{need / 2**20:,.0f} MB — free disk space there (old exports, other files) and run again")
+
+
+def _point_to(out: Path, version: Path, names: list[str]) -> None:
+    """Publish `version` with one atomic pointer swap: OUT/current → versions/<id>. OUT/district.duckdb,
+    OUT/parquet and the side files are fixed links through `current`, so every reader sees the old set
+    or the new one, never a mix. Older versions are removed (open files stay readable on POSIX)."""
+    try:
+        _replace_with_link(out / CURRENT, os.path.relpath(version, out))
+        for name in names:
+            link = out / name
+            if not (link.is_symlink() and os.readlink(link) == f"{CURRENT}/{name}"):
+                _replace_with_link(link, f"{CURRENT}/{name}")
+    except NotImplementedError:  # no symlinks (Windows without developer mode): move the files into place
+        for name in names:
+            if (out / name).is_dir():
+                shutil.rmtree(out / name)
+            os.replace(version / name, out / name)
+    for old in (out / VERSIONS).iterdir():
+        if old != version and not old.name.startswith("."):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _replace_with_link(path: Path, target: str) -> None:
+    """Atomically make `path` a symlink to `target` (a folder left by an older layout is moved aside first)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.link")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.symlink(target, tmp)
+    except (OSError, NotImplementedError) as exc:
+        raise NotImplementedError from exc
+    if path.is_dir() and not path.is_symlink():  # OUT/parquet as a folder (before versions): a one-time move
+        os.rename(path, path.parent / VERSIONS / f"legacy-{path.name}-{time.time_ns()}")
+    os.replace(tmp, path)
 
 
 # `jixiao query` runs whatever SQL a person types: the connection may touch the dataset's own file and

@@ -1,0 +1,110 @@
+"""Publishing is one pointer swap (issue 11, 6 and 8): readers of OUT/district.duckdb and
+OUT/parquet/*.parquet see the old dataset or the new one, never a mix; a crash before the swap, a
+full disk or a stray .wal never damages what is published."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+from collections import namedtuple
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+import jixiao.store.local as local
+from fixtures.content import make_township_document
+from fixtures.docx_writer import write_docx
+from jixiao.flows.dataset import build_dataset
+from jixiao.flows.extract import ExtractionCache, extract_file
+from jixiao.flows.inbox import discover_inbox
+from jixiao.store.local import StoreError, run_query
+
+
+def _run(inbox: Path, out: Path) -> None:
+    files = discover_inbox(inbox)
+    for file in files:
+        ExtractionCache(out).put(extract_file(file.path, file.doc_id))
+    build_dataset(files, out)
+
+
+def _add(inbox: Path, seed: int) -> None:
+    path = inbox / f"镇{seed}" / "目标.docx"
+    path.parent.mkdir(parents=True)
+    write_docx(make_township_document(random.Random(seed), f"镇{seed}", f"1302{seed:04d}", 2024, 1), path)
+
+
+def _n_documents(out: Path) -> tuple[int, int]:
+    return (run_query(out, "select count(*) from documents")[1][0][0],
+            pq.read_table(out / "parquet" / "documents.parquet").num_rows)
+
+
+def test_the_published_paths_are_links_through_one_pointer(tmp_path: Path):
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    _add(inbox, 1)
+    _run(inbox, out)
+    _add(inbox, 2)
+    _run(inbox, out)
+    assert _n_documents(out) == (2, 2)
+    for name in ("district.duckdb", "parquet", "review.csv"):
+        assert os.readlink(out / name) == f"current/{name}"
+    assert [p.name for p in (out / "versions").iterdir()] == [Path(os.readlink(out / "current")).name]
+    assert not list(out.rglob("*.wal")) and not list(out.glob(".staging-*"))
+
+
+def test_a_crash_before_the_swap_leaves_the_old_dataset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    _add(inbox, 1)
+    _run(inbox, out)
+    _add(inbox, 2)
+
+    def power_cut(*args):
+        raise KeyboardInterrupt  # the run dies between staging the new version and the swap
+
+    monkeypatch.setattr(local, "_point_to", power_cut)
+    with pytest.raises(KeyboardInterrupt):
+        _run(inbox, out)
+    assert _n_documents(out) == (1, 1), "readers still see the old set, whole"
+    monkeypatch.undo()
+    _run(inbox, out)
+    assert _n_documents(out) == (2, 2)
+    assert len(list((out / "versions").iterdir())) == 1, "the abandoned version is cleaned up"
+
+
+def test_an_older_layout_is_taken_over(tmp_path: Path):
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    _add(inbox, 1)
+    _run(inbox, out)
+    legacy = tmp_path / "legacy"  # what earlier versions published: plain files in OUT
+    shutil.copytree(out, legacy, symlinks=False, ignore=shutil.ignore_patterns(".lock", "versions", "current"))
+    _add(inbox, 2)
+    _run(inbox, legacy)
+    assert _n_documents(legacy) == (2, 2)
+
+
+def test_a_full_disk_is_one_line_before_any_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    _add(inbox, 1)
+    Usage = namedtuple("Usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: Usage(10**9, 10**9, 2**20))
+    with pytest.raises(StoreError) as full:
+        _run(inbox, out)
+    assert "free disk space" in str(full.value) and "\n" not in str(full.value)
+
+
+def test_a_read_only_output_is_one_line_and_keeps_the_dataset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    _add(inbox, 1)
+    _run(inbox, out)
+    _add(inbox, 2)
+
+    def read_only(*args, **kwargs):
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(local.os, "rename", read_only)
+    with pytest.raises(StoreError) as refused:
+        _run(inbox, out)
+    monkeypatch.undo()
+    assert "Read-only" in str(refused.value) and "previous dataset is kept" in str(refused.value)
+    assert _n_documents(out) == (1, 1)
