@@ -13,7 +13,7 @@ from jixiao.extractors import read_document
 from jixiao.normalizers.text import compact
 from jixiao.parsing.structure import ParsedDocument, parse_document
 
-SEEDS = (0, 1)
+SEEDS = (0, 1, 2)
 
 
 @pytest.fixture(scope="module")

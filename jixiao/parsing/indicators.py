@@ -49,7 +49,10 @@ def header_of(row: Row) -> IndicatorHeader | None:
     """The header of an indicator table when this row is one, else None."""
     roles: dict[str, int] = {}
     others: dict[str, tuple[int, str]] = {}
-    for cell in row.cells:
+    # a two-row header: 指标值 merged down beside 一级/二级/三级 under a 绩效指标 cell spanning them
+    above = [cell for col in range(row.n_cols) if (cell := row.owner(col)) is not None and cell.row < row.index
+             and cell.col == col and indicator_role(cell.text)]
+    for cell in sorted([*row.cells, *above], key=lambda c: c.col):
         role = indicator_role(cell.text)
         if role and role not in roles:
             roles[role] = cell.col
