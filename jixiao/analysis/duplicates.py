@@ -29,6 +29,7 @@ import pyarrow as pa
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
+from jixiao.analysis.union_find import UnionFind
 from jixiao.normalizers.text import match_key
 
 # Shorter keys (完成率, 满意度) are shared by design of the form, not copied; 6 characters is
@@ -224,27 +225,6 @@ class Measure:
     index_one_edit: bool  # also find short keys one edit apart through their one-deletion variants
 
 
-class _Components:
-    """Union-find over key indexes; a component's root is its smallest index (deterministic)."""
-
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def root(self, i: int) -> int:
-        parent = self.parent
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def join(self, i: int, j: int) -> None:
-        a, b = self.root(i), self.root(j)
-        self.parent[max(a, b)] = min(a, b)
-
-    def roots(self) -> list[int]:
-        return [self.root(i) for i in range(len(self.parent))]
-
-
 def cluster_keys(keys: Sequence[str], measure: Measure) -> list[int]:
     """For each key, its component's root: near pairs joined transitively.
 
@@ -254,7 +234,7 @@ def cluster_keys(keys: Sequence[str], measure: Measure) -> list[int]:
     different texts it resembles, not the number of copies. A leader's followers are still
     compared when the triangle inequality says one of them could be near.
     """
-    components = _Components(len(keys))
+    components = UnionFind(len(keys))
     radius = [measure.half_radius(k) for k in keys]
 
     def join_if_near(i: int, j: int) -> None:

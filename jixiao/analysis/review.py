@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from jixiao.analysis.union_find import UnionFind
 from jixiao.normalizers.vocabulary import IndicatorMatch, IndicatorVocabulary, name_similarity, normalize_name
 
 _ID_NUMBER = re.compile(r"^IND-(\d+)$")
@@ -49,24 +50,12 @@ def review_rows(rows: Sequence[Mapping[str, Any]], matches: Sequence[IndicatorMa
 
 def _clusters(keys: Sequence[str], link: float) -> list[list[int]]:
     """Single-link groups: names joined by any chain of pairs scoring at least `link`."""
-    parent = list(range(len(keys)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    components = UnionFind(len(keys))
     for start in range(0, len(keys), _SIMILARITY_ROWS):
         block = name_similarity(keys[start : start + _SIMILARITY_ROWS], keys)
         for i, j in np.argwhere(block >= link):
-            a, b = root(int(i) + start), root(int(j))
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(keys)):
-        groups[root(i)].append(i)
-    return list(groups.values())
+            components.join(int(i) + start, int(j))
+    return components.groups()
 
 
 def _next_id_number(vocabulary: IndicatorVocabulary) -> int:
