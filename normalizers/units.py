@@ -144,3 +144,12 @@ def normalize_unit(raw: str | None, money: bool = False) -> UnitInfo | None:
     if money and info.family == SCALE:
         return _simple_unit(info.unit + _table().money_unit)
     return info
+
+
+def money_factor(raw: str | None, unit: str) -> Fraction | None:
+    """How many `unit` one `raw` is (元 in 万元: 1/10000), from units.yaml; None unless both are money."""
+    source, target = normalize_unit(raw, money=True), normalize_unit(unit, money=True)
+    if source is None or target is None or source.family != "money" or target.family != "money":
+        return None
+    assert source.factor is not None and target.factor is not None  # money units always have a base
+    return source.factor / target.factor

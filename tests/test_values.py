@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 
 from jixiao.dictionaries import load_dictionary
 from jixiao.normalizers.text import clean_cell, compact, fold_with_offsets, match_key, original_span
-from jixiao.normalizers.units import normalize_unit, unit_spellings
+from jixiao.normalizers.units import money_factor, normalize_unit, unit_spellings
 from jixiao.normalizers.values import IndicatorValue, money_context, operator_words, parse_indicator_value
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -455,3 +456,13 @@ def test_written_dates_round_trip(day: dt.date, form: str, month_end: str, whole
         expected = day
     parsed = parse_indicator_value(raw, day.year)
     assert (parsed.value_kind, parsed.due_date, parsed.operator) == ("date", expected.isoformat(), "<="), raw
+
+
+def test_money_factor_converts_a_budget_unit_line_into_wan() -> None:
+    """The parser scales 预算数 by the table's 单位 line with this (units.yaml is the one source)."""
+    assert money_factor("元", "万元") == Fraction(1, 10000)
+    assert money_factor("千元", "万元") == Fraction(1, 10)
+    assert money_factor("億元", "万元") == 10000
+    assert money_factor("万", "万元") == 1  # a bare scale in a money context is 万元
+    assert money_factor("人", "万元") is None and money_factor("公里", "万元") is None
+    assert money_factor(None, "万元") is None
