@@ -16,6 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from jixiao.extractors import named_as_it_is
+from jixiao.extractors.text import decode_text
+from jixiao.model.errors import ReadError
 from jixiao.normalizers.text import clean_cell
 
 MANIFEST_NAME = "manifest.csv"
@@ -190,8 +193,6 @@ def readable_name(name: str) -> tuple[str, str | None]:
 def primary_copies(files: list[InboxFile]) -> dict[str, InboxFile]:
     """The one file read per doc_id. Among identical copies the first whose name matches its content
     wins, so a PDF misnamed .docx never hides the same PDF correctly named; else the first path."""
-    from jixiao.extractors import named_as_it_is
-
     primary: dict[str, InboxFile] = {}
     for file in files:
         current = primary.get(file.doc_id)
@@ -218,15 +219,12 @@ def read_manifest(path: Path) -> dict[str, ManifestEntry]:
     """Manifest rows keyed by file path relative to the inbox (empty when there is no manifest)."""
     if not path.exists():
         return {}
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise InboxError(f"{path}: not UTF-8 or GBK text — save the manifest as UTF-8 CSV")
+    try:
+        text, _ = decode_text(path.read_bytes())  # the readers' sniffer: UTF-8/16 (BOM or not), GBK/GB18030
+    except ReadError as exc:
+        what = "empty" if exc.code == "empty" else "not UTF-8 or GBK text"
+        raise InboxError(f"{path}: {what} — save the manifest as UTF-8 CSV with a header row "
+                         "(file, township, unit_code, year)") from exc
     reader = csv.DictReader(io.StringIO(text))
     missing = _MANIFEST_COLUMNS - set(reader.fieldnames or [])
     if "file" in missing:

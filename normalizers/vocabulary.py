@@ -315,18 +315,3 @@ def _level_concepts() -> frozenset[str]:
     names += [s for spellings in levels["level1"].values() for s in spellings or ()]
     names += [s for entry in levels["level2"].values() for s in entry.get("spellings", ())]
     return frozenset(normalize_name(n) for n in names)
-
-
-@dictionary_cache
-def default_vocabulary() -> IndicatorVocabulary:
-    """The shipped vocabulary, loaded once per process."""
-    return IndicatorVocabulary.load()
-
-
-def match_indicators(
-    names: Sequence[str | None],
-    descriptions: Sequence[str | None] | None = None,
-    level2s: Sequence[str | None] | None = None,
-) -> list[IndicatorMatch]:
-    """`IndicatorVocabulary.match_indicators` against the shipped vocabulary."""
-    return default_vocabulary().match_indicators(names, descriptions, level2s)

@@ -7,6 +7,7 @@ monkeypatch.setenv and `clear_dictionary_caches()`.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from jixiao.dictionaries import BUNDLED_DIR, DictionaryError, clear_dictionary_c
 from jixiao.normalizers.levels import canonical_level1
 from jixiao.normalizers.units import normalize_unit
 from jixiao.normalizers.values import money_context, operator_words, parse_indicator_value
-from jixiao.normalizers.vocabulary import default_vocabulary
+from jixiao.normalizers.vocabulary import IndicatorVocabulary
 
 
 @pytest.fixture
@@ -93,6 +94,10 @@ def test_importing_reads_no_dictionary(tmp_path: Path):
 
 
 def test_indicator_vocabulary_is_reloaded(own_dictionaries: Path):
-    first = default_vocabulary()
+    shipped = IndicatorVocabulary.load().settings.threshold
+    path = own_dictionaries / "indicators.yaml"
+    path.write_text(re.sub(r"(?m)^threshold: *[0-9.]+", f"threshold: {shipped + 5}", path.read_text(encoding="utf-8")),
+                    encoding="utf-8")
+    assert IndicatorVocabulary.load().settings.threshold == shipped  # cached until cleared
     clear_dictionary_caches()
-    assert default_vocabulary() is not first
+    assert IndicatorVocabulary.load().settings.threshold == shipped + 5

@@ -31,6 +31,22 @@ def test_bad_manifest_says_how_to_fix(tmp_path: Path):
         discover_inbox(tmp_path)
 
 
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig", "utf-16"])
+def test_manifest_in_the_encodings_excel_saves(tmp_path: Path, encoding: str):
+    """Excel on a Chinese Windows saves CSV as GBK, "CSV UTF-8" with a BOM, "Unicode text" as UTF-16."""
+    shutil.copy(FIXTURES / "township.docx", tmp_path / "x.docx")
+    manifest = "file,township,unit_code,year\nx.docx,丙镇,130299,2025\n"
+    (tmp_path / "manifest.csv").write_bytes(manifest.encode(encoding))
+    (file,) = discover_inbox(tmp_path)
+    assert (file.township, file.unit_code, file.year) == ("丙镇", "130299", 2025)
+
+
+def test_binary_manifest_says_what_to_save(tmp_path: Path):
+    (tmp_path / "manifest.csv").write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(InboxError, match="manifest.csv: not UTF-8 or GBK text — save the manifest as UTF-8 CSV"):
+        discover_inbox(tmp_path)
+
+
 def test_identical_copies_prefer_the_correctly_named_one(tmp_path: Path):
     (tmp_path / "镇").mkdir()
     shutil.copy(FIXTURES / "township_ruled.pdf", tmp_path / "镇" / "a_misnamed.docx")
