@@ -9,30 +9,64 @@ dictionary re-normalizes from here without re-reading.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import importlib
 import os
+import re
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from jixiao.extractors import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, read_document
+from jixiao.dictionaries import dictionary_cache, dictionary_dir
 from jixiao.flows.inbox import file_sha256
 from jixiao.model.errors import ReadError
 from jixiao.parsing.names import document_names
 from jixiao.parsing.structure import ParsedDocument, parse_document
 
-# Bump when a reader or the structure parser changes what it produces: cached results are then re-read.
-EXTRACTION_VERSION = "6"
+# What a cached result depends on: the source of the readers, the parser, the document model and the
+# normalizers they call, and every dictionary that source names (headers.yaml, forms.yaml, …). The
+# indicator vocabulary (indicators.yaml) only feeds normalization, which is never cached: growing it
+# re-reads nothing.
+VERSIONED_PACKAGES = ("jixiao.extractors", "jixiao.parsing", "jixiao.model", "jixiao.normalizers")
+_NAMED_DICTIONARY = re.compile(r"""load_dictionary\(\s*["'](\w+)["']\s*\)""")
 # Failures that installing something fixes: never cached, so the next run tries the file again.
 _RETRY_CODES = {"needs_libreoffice", "scanned_no_ocr", "timeout"}
+
+
+def source_digest(folders: Iterable[Path], dictionaries: Path | None = None) -> str:
+    """A short hash of every .py file under `folders` (path and content) and of each dictionary in
+    `dictionaries` those files load by name."""
+    digest = hashlib.sha256()
+    named: set[str] = set()
+    for folder in folders:
+        for path in sorted(folder.rglob("*.py")):
+            source = path.read_bytes()
+            digest.update(f"{folder.name}/{path.relative_to(folder).as_posix()}\0".encode())
+            digest.update(source)
+            named.update(_NAMED_DICTIONARY.findall(source.decode("utf-8")))
+    for name in sorted(named) if dictionaries is not None else ():
+        path = dictionaries / f"{name}.yaml"
+        digest.update(f"{name}\0".encode())
+        digest.update(path.read_bytes() if path.exists() else b"")
+    return digest.hexdigest()[:16]
+
+
+@dictionary_cache
+def extraction_version() -> str:
+    """The version cached results are stored under, derived from the code (computed once per process)."""
+    folders = [Path(importlib.import_module(name).__file__).parent for name in VERSIONED_PACKAGES]
+    return source_digest(folders, dictionary_dir())
 
 Status = Literal["ok", "partial", "failed"]
 
 
 class Extraction(BaseModel):
     doc_id: str
-    version: str = EXTRACTION_VERSION
+    version: str = Field(default_factory=extraction_version)
     format: str
     encoding: str | None = None
     n_pages: int | None = None
@@ -125,12 +159,12 @@ class ExtractionCache:
         return self.root / f"{doc_id}.json"
 
     def get(self, doc_id: str) -> Extraction | None:
-        """The stored result for doc_id, if any was stored by this reader version."""
+        """The stored result for doc_id, if any was stored by this version of the readers and parser."""
         try:
             extraction = Extraction.model_validate_json(self._path(doc_id).read_bytes())
         except (FileNotFoundError, ValueError):
             return None  # missing, or half-written by a killed run: read the file again
-        return extraction if extraction.version == EXTRACTION_VERSION else None
+        return extraction if extraction.version == extraction_version() else None
 
     def reusable(self, doc_id: str) -> bool:
         """True when the file need not be read again (unexpected errors are retried next run)."""
