@@ -18,7 +18,7 @@ from jixiao.normalizers.text import compact
 from jixiao.parsing.grid import Row
 from jixiao.parsing.indicators import IndicatorHeader, header_of, is_footer, is_level_fragment, read_row
 from jixiao.parsing.records import Goal, Project, TableIndicator, clean, meaningful
-from jixiao.parsing.vocabulary import (UNIT_SCALE_TO_WAN, Label, field_label, is_form_title, money_unit,
+from jixiao.parsing.vocabulary import (Label, field_label, is_form_title, money_unit, scale_to_wan,
                                        title_kind, title_subject, unit_line)
 
 _PROJECT_CODE = re.compile(r"(?<![0-9A-Za-z])\d{6,}[A-Z][0-9A-Z]{6,}(?![0-9A-Za-z])")
@@ -175,7 +175,7 @@ class ProjectState:
         if not match:
             return None
         table_unit = unit_line(self.current.unit_line if self.current and self.current.unit_line else self.unit_line)
-        scale = UNIT_SCALE_TO_WAN[match.group(2) or unit or table_unit or "万元"]
+        scale = scale_to_wan(match.group(2) or unit or table_unit or "万元")
         return round(float(match.group(1).replace(",", "")) * scale, 6)
 
     def _plan(self, row: Row, project: Project, labelled: bool) -> bool:

@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from jixiao.dictionaries import dictionary_cache, load_dictionary
+from jixiao.dictionaries import DictionaryError, dictionary_cache, load_dictionary
 from jixiao.normalizers.text import compact
+from jixiao.normalizers.units import money_factor
 
 _BRACKETED = re.compile(r"[(\[【][^()\[\]【】]*[)\]】]")
 _LEADING_QIZHONG = re.compile(r"^其中[:：]?")
 _MONEY_UNIT = re.compile(r"(亿元|百万元|万元|千元|元)")
 _UNIT_LINE = re.compile(r"(?:金额)?单位[:：]\s*(亿元|百万元|万元|千元|元)")
-UNIT_SCALE_TO_WAN = {"万元": 1.0, "万": 1.0, "元": 1e-4, "千元": 0.1, "百万元": 100.0, "亿元": 1e4}
 
 
 def fold(text: str | None) -> str:
@@ -36,6 +36,14 @@ def money_unit(text: str | None) -> str | None:
         if match:
             return match.group(1)
     return None
+
+
+def scale_to_wan(unit: str) -> float:
+    """How many 万元 one `unit` is (元 → 0.0001): units.yaml is the one source of unit factors."""
+    factor = money_factor(unit, "万元")
+    if factor is None:
+        raise DictionaryError(f"units.yaml has no money unit {unit!r} (family money, base 元)")
+    return float(factor)
 
 
 def unit_line(text: str | None) -> str | None:
