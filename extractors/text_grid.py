@@ -3,8 +3,8 @@
 A web page copied as text keeps each row's own cells but drops the cells merged down from the rows
 above (an HTML rowspan is written once), so a row of an indicator table may hold only 三级指标 and
 指标值 while the table is six columns wide. Where such a row's cells go is decided by comparing
-each cell's kind (a number, an operator, a 一级/二级 name, a short word, text) with the kind of the
-cells above it in each column: the best-fitting offset wins, ties stay left-aligned. The columns the
+each cell's kind (a number, an operator, a 一级/二级 name, a short word, text) with the kinds of the
+latest cells of each column: the best-fitting offset wins, ties stay left-aligned. The columns the
 row skipped are covered by extending the cells above them down (a row span, as the .docx of the
 same form has); a row that fits no better anywhere stays left-aligned with its missing slots empty.
 A row label that the copy repeated on every row it covers (预算规模及资金用途, 产出指标) becomes one
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import deque
 from dataclasses import dataclass
 
 from jixiao.dictionaries import dictionary_cache, load_dictionary
@@ -36,6 +37,8 @@ _NUMBER = re.compile(r"\d")
 _OPERATOR_ONLY = re.compile(r"^[≥≤<>=≠~～]{1,2}$")
 _SCORE_TAIL = re.compile(r"[(（][^()（）]*[)）]$")
 _LEVEL_TAIL = re.compile(r"(指标|目标)$")
+_UNIT_CHARS = 6  # words beside a number that still make it a value: "≤2000元/月", "2024年12月31日前完成"
+_HISTORY = 6  # cells per column that say what the column holds (the header's, then the rows')
 
 
 def _key(text: str) -> str:
@@ -79,7 +82,7 @@ def kind(text: str | None) -> str | None:
         return "number"
     if _OPERATOR_ONLY.match(folded):
         return "op"
-    if _NUMBER.search(folded) and len(re.sub(r"[\d.,，%‰/\-~～≥≤<>=+:：\s]", "", folded)) <= 4:
+    if _NUMBER.search(folded) and len(re.sub(r"[\d.,，%‰/\-~～≥≤<>=+:：\s]", "", folded)) <= _UNIT_CHARS:
         return "number"
     return "short" if len(folded) <= 3 else "text"
 
@@ -88,7 +91,7 @@ _LEVEL_KINDS = frozenset({"level1", "level2", "level"})
 
 
 def _fit(a: str | None, b: str | None) -> int:
-    """How well a cell of kind `a` sits in a column whose cells above are of kind `b`."""
+    """How well a cell of kind `a` sits in a column whose cell above is of kind `b`."""
     if a is None or b is None or a == "empty" or b == "empty":
         return 0
     if a in _LEVEL_KINDS and b in _LEVEL_KINDS:
@@ -98,22 +101,27 @@ def _fit(a: str | None, b: str | None) -> int:
     return 1 if a == b else 0
 
 
+def _share(a: str | None, column: deque[str | None]) -> float:
+    """How well a cell of kind `a` sits in a column: the share of its recent cells it fits."""
+    return sum(_fit(a, b) for b in column) / len(column) if column else 0.0
+
+
 class _Grid:
-    """Cells placed so far, who covers each slot, and the latest cell kind per column."""
+    """Cells placed so far, who covers each slot, and the kinds of the latest cells of each column."""
 
     def __init__(self, width: int):
         self.width = width
         self.cells: list[Cell] = []
         self.owner: dict[tuple[int, int], Cell] = {}
-        self.profile: list[str | None] = [None] * width
+        self.profile: list[deque[str | None]] = [deque(maxlen=_HISTORY) for _ in range(width)]
 
     def place(self, row: int, col: int, text: str, col_span: int = 1) -> None:
         cell = Cell(row=row, col=col, text=text, col_span=col_span)
         self.cells.append(cell)
         for c in range(col, col + col_span):
             self.owner[(row, c)] = cell
-        if col_span == 1 or col_span < self.width:
-            self.profile[col] = kind(text)
+        if col_span < self.width:  # a full-width title says nothing about the columns
+            self.profile[col].append(kind(text))
 
     def extendable(self, row: int, cols: int) -> bool:
         """Whether the slots left of `cols` in `row` can be covered from the row above.
@@ -149,11 +157,12 @@ class _Grid:
                 self.owner[(row, c)] = cell
 
 
-def _best_offset(kinds: list[str | None], profile: list[str | None], offsets: list[int]) -> tuple[int, int]:
+def _best_offset(kinds: list[str | None], profile: list[deque[str | None]],
+                 offsets: list[int]) -> tuple[int, float]:
     """(offset, score) of the best fit; ties go to the leftmost offset."""
-    best, best_score = 0, -1
+    best, best_score = 0, -1.0
     for s in offsets:
-        score = sum(_fit(k, profile[s + i]) for i, k in enumerate(kinds))
+        score = sum(_share(k, profile[s + i]) for i, k in enumerate(kinds))
         if score > best_score:
             best, best_score = s, score
     return best, best_score
@@ -175,13 +184,14 @@ def build_table(rows: list[RawRow], limits: Limits) -> Table:
         if 0 < r and k < width:
             offsets = [s for s in range(width - k + 1) if s == 0 or grid.extendable(r, s)]
             offset, score = _best_offset(kinds, grid.profile, offsets)
-            if k == 1 and (score < 1 or kinds[0] not in _LEVEL_KINDS):  # a lone cell moves only under
+            if k == 1 and (score <= 0 or kinds[0] not in _LEVEL_KINDS):  # a lone cell moves only under
                 offset = 0  # a column of its own 一级/二级 kind
             if offset > 0:
                 grid.extend(r, offset)
         if offset == 0 and 1 < k < width and (r + 1) in full_kinds and _LEVEL_KINDS & set(kinds):
             # a header row (一级指标 …) one cell short of the data rows below it: fit it to the next row
-            ahead, score = _best_offset(kinds, full_kinds[r + 1], list(range(width - k + 1)))
+            below = [deque([b]) for b in full_kinds[r + 1]]
+            ahead, score = _best_offset(kinds, below, list(range(width - k + 1)))
             left = sum(_fit(a, b) for a, b in zip(kinds, full_kinds[r + 1]))
             offset = ahead if score > left else 0
         if k == 1 and offset == 0:

@@ -106,15 +106,38 @@ def _pipe_block(block: list[Line], limits: Limits) -> list[Paragraph | Table]:
     body = [(n, t) for n, t in block if not _SEPARATOR.match(t.strip())]
     if not body:
         return []
-    if all(t.strip().startswith("|") and t.count("|") >= 2 for _, t in body if "|" in t):
-        rows: list[RawRow] = []
-        for n, t in body:
-            if "|" in t or not rows or not rows[-1].cells:
-                rows.append(RawRow(_markdown_cells(t), n))
-            else:  # a cell's text went on over a line break
-                rows[-1].cells[-1] = f"{rows[-1].cells[-1]}\n{t.strip()}"
-        return [build_table(rows, limits)]
+    first = body[0][1].strip()
+    if first.startswith("|") and first.count("|") >= 2:
+        return _markdown_rows(body, limits)
     return _counted_rows(body, limits)
+
+
+def _markdown_rows(body: list[Line], limits: Limits) -> list[Paragraph | Table]:
+    """One row per `| … |` line; a row not closed by `|` goes on over the next lines (a line break in a
+    cell) until a line opens a new row; a line outside any row is a paragraph between two tables."""
+    blocks: list[Paragraph | Table] = []
+    rows: list[RawRow] = []
+    open_row: tuple[int, str] | None = None  # (line, text) of the row being read
+    for number, text in body:
+        s = text.strip()
+        if open_row is not None and not open_row[1].endswith("|") and not s.startswith("|"):
+            open_row = (open_row[0], f"{open_row[1]}\n{s}")
+            continue
+        if open_row is not None:
+            rows.append(RawRow(_markdown_cells(open_row[1]), open_row[0]))
+            open_row = None
+        if s.startswith("|"):
+            open_row = (number, s)
+            continue
+        if rows:
+            blocks.append(build_table(rows, limits))
+            rows = []
+        blocks.append(Paragraph(text=s, prov=Provenance(line=number)))
+    if open_row is not None:
+        rows.append(RawRow(_markdown_cells(open_row[1]), open_row[0]))
+    if rows:
+        blocks.append(build_table(rows, limits))
+    return blocks
 
 
 def _markdown_cells(text: str) -> list[str]:
@@ -133,19 +156,21 @@ def _trim(cells: list[str]) -> list[str]:
 def _row_pipes(block: list[Line]) -> int | None:
     """The pipe count of every row of a one-cell-per-line block: the smallest count at least as large as
     any line's that the running count reaches exactly at line ends, row after row (the last row may be
-    cut off), each row starting with a `|` line when the first does. None when no count fits."""
+    cut off), each row starting with a `|` line when the first does and going on past a line only when
+    that line ends with `|`. None when no count fits."""
     counts = [t.count("|") for _, t in block]
     opened = [t.strip().startswith("|") for _, t in block]
+    closed = [t.strip().endswith("|") for _, t in block]
     longest = max(counts)
     for total in range(max(longest, 2), longest + 65):
         acc = 0
-        for count, opens in zip(counts, opened):
+        for count, opens, closes in zip(counts, opened, closed):
             if acc == 0 and opened[0] and not opens:  # rows opened by a lone `|` all start that way
                 break
             acc += count
             if acc == total:
                 acc = 0
-            elif acc > total:
+            elif acc > total or (count and not closes):  # a row goes on to the next line only after a `|`
                 break
         else:
             return total
@@ -247,9 +272,9 @@ def _cell_per_line_header(run: list[Line]) -> tuple[int, int] | None:
 def _space_cells(text: str) -> list[str]:
     """Cells of a line whose cells are separated by spaces or tabs, with split brackets, a lone
     operator, a lone percent sign and a heading number rejoined (`开发数量( ≥**个 )`, `≥ 95 %`, `一、 总体`)."""
-    tokens = [t for t in (_SPACES.split(text.strip()) if "\t" not in text.strip() else
-                          re.split(r"\t+", text.strip())) if t]
-    return list(_rejoined(tokens))
+    if "\t" in text.strip():  # tab-separated (a spreadsheet copy): every tab is a column, blanks kept
+        return _trim([cell.strip() for cell in text.rstrip().split("\t")])
+    return list(_rejoined([t for t in _SPACES.split(text.strip()) if t]))
 
 
 def _rejoined(tokens: list[str]) -> Iterator[str]:

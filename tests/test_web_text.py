@@ -90,7 +90,7 @@ def test_chrome_dropped_and_every_body_line_kept(tmp_path: Path, document, layou
     assert not any(line.strip() and line.strip() in paragraphs for line in CHROME_TAIL)
 
 
-@pytest.mark.parametrize("layout", ["pipe", "cells"])
+@pytest.mark.parametrize("layout", WEB_LAYOUTS)
 def test_published_text_parses_like_the_export(tmp_path: Path, document, layout: str):
     path = tmp_path / f"{layout}.txt"
     write_web(document, path, layout)
@@ -118,6 +118,12 @@ def test_pipe_rows_without_separator_br_and_padding(tmp_path: Path):
     assert table.rows()[0][0].col_span == 4  # a lone title cell spans the table
     assert _slots(table)[2] == ["产出指标", "数量指标", "行政村数量\n(个)", "11"]
     assert _slots(table)[3] == ["产出指标", "质量指标", "合格率", "≥95%"]  # 一级 merged down again
+
+
+def test_pipe_row_with_a_line_break_inside_a_cell(tmp_path: Path):
+    doc = _read(tmp_path, "| 项目名称 | 防汛经费 |\n| 绩效目标 | 1.目标内容1：巡查。\n2.目标内容2：抢险。 |\n| 预算数 | 81.11 |\n")
+    assert _slots(doc.tables()[0]) == [["项目名称", "防汛经费"], ["绩效目标", "1.目标内容1：巡查。\n2.目标内容2：抢险。"],
+                                       ["预算数", "81.11"]]
 
 
 def test_one_cell_per_line_with_pipes(tmp_path: Path):
@@ -159,12 +165,20 @@ def test_space_separated_rows_with_split_brackets_and_merged_cells(tmp_path: Pat
     assert "发布时间" not in doc.text()
 
 
-def test_tab_separated_rows(tmp_path: Path):
+def test_tab_separated_rows_keep_every_column(tmp_path: Path):
     doc = _read(tmp_path, "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t采购次数\t≥5次\n"
-                          "\t\t维稳次数\t≥12次\n满意度指标\t服务对象满意度指标\t满意度\t≥90%\n")
+                          "\t\t维稳次数\t≥12次\n满意度指标\t\t满意度\t≥90%\n")
+    slots = _slots(doc.tables()[0])
+    assert slots[2] == ["", "", "维稳次数", "≥12次"]  # blank = merged with the cell above, as in the export
+    assert slots[3] == ["满意度指标", "", "满意度", "≥90%"]
+
+
+def test_inline_pipes_without_outer_pipes_are_one_row_per_line(tmp_path: Path):
+    doc = _read(tmp_path, "一级指标 | 二级指标 | 三级指标 | 指标值\n产出指标 | 数量指标 | 采购次数 | ≥5次\n"
+                          "维稳次数 | ≥12次\n质量指标 | 合格率 | ≥95%\n")
     slots = _slots(doc.tables()[0])
     assert slots[2] == ["产出指标", "数量指标", "维稳次数", "≥12次"]
-    assert slots[3] == ["满意度指标", "服务对象满意度指标", "满意度", "≥90%"]
+    assert slots[3] == ["产出指标", "质量指标", "合格率", "≥95%"]
 
 
 def test_prose_with_spaces_stays_paragraphs(tmp_path: Path):
