@@ -129,6 +129,9 @@ def test_not_measurable_needs_every_target_qualitative():
                                              value_kind="date", due_date=date(2024, 12, 31), base_unit=None)]
     assert pc.not_measurable(project(), with_deadline) == []
     assert pc.not_measurable(project(), [{**r, "value_raw": None} for r in qualitative]) == []
+    on_time = qualitative + [indicator("产出指标", "时效指标", "完成时间", "按时完成", value=None, value_kind="date",
+                                       due_date=date(2024, 12, 31), base_unit=None)]
+    assert pc.not_measurable(project(), on_time)  # 按时 has no date: the year end is only assumed
 
 
 # ----------------------------------------------------------------------------- values
@@ -162,6 +165,10 @@ def test_year_mismatch_against_the_district_or_the_manifest():
     assert year_mismatch(facts(text_year=2024), 2024) == []
     assert year_mismatch(facts(text_year=2024, manifest_year=2024), 2023) == []
     assert year_mismatch(facts(text_year=None), 2024) == []
+    title_only = facts(text_year=2024, names=("丰登坞镇2023年部门整体绩效目标",))
+    assert year_mismatch(title_only, 2024)[0].values["doc_year"] == 2023
+    published = facts(text_year=2024, names=("发布时间:2023年12月20日来源:丰登坞镇人民政府",))
+    assert year_mismatch(published, 2024) == []
 
 
 def test_township_names_and_cores():
@@ -185,6 +192,11 @@ def test_duplicate_project_code_in_one_document_and_across_townships():
             project(doc_id="d3", project_code="X1"), project(doc_id="d4", project_code="Y1")]
     found = duplicate_project_codes(rows, {"d1": "甲镇", "d2": "乙镇", "d3": "丙镇", "d4": "乙镇"})
     assert sorted(doc for doc, _ in found) == ["d1", "d1", "d2", "d3"]
+    # 13020846…'s own document keeps the code; the township that copied it is told
+    own = [project(doc_id="a", project_code=f"13020846P00000{i}100231") for i in range(3)]
+    copier = [project(doc_id="b", project_code="13020899P000001100231"), project(doc_id="b", project_code=own[0]["project_code"])]
+    found = duplicate_project_codes(own + copier, {"a": "甲镇", "b": "乙镇"})
+    assert [doc for doc, _ in found] == ["b"] and "甲镇" in found[0][1].values["where"]
     same_township = duplicate_project_codes([project(doc_id="a", project_code="Z"), project(doc_id="b", project_code="Z")],
                                             {"a": "甲镇", "b": "甲镇"})
     assert same_township == []

@@ -118,12 +118,26 @@ def district_year(documents: Iterable[DocumentFacts], forced: int | None = None)
     return year if n / total > float(settings().get("district_year_min_share", 0.5)) else None
 
 
+_TITLE_YEAR = re.compile(r"(20\d\d)\s*年")
+_TITLE_WORDS = re.compile(r"绩效|预算|年度")
+
+
+def title_year(names: Iterable[str]) -> int | None:
+    """The year a title line states (丰登坞镇2024年部门整体绩效目标, (2023年度)); dates of publication are not titles."""
+    for line in names:
+        match = _TITLE_YEAR.search(line)
+        if match and _TITLE_WORDS.search(line):
+            return int(match.group(1))
+    return None
+
+
 def year_mismatch(facts: DocumentFacts, district: int | None) -> list[Finding]:
-    """The year the document's text gives differs from the manifest's year for it, else the district's."""
+    """The year the document's title or text gives differs from the manifest's year for it, else the district's."""
     expected = facts.manifest_year or district
-    if facts.text_year is None or expected is None or facts.text_year == expected:
+    wrong = [y for y in (title_year(facts.names), facts.text_year) if y is not None and y != expected]
+    if expected is None or not wrong:
         return []
-    return [Finding({"doc_year": facts.text_year, "expected_year": expected,
+    return [Finding({"doc_year": wrong[0], "expected_year": expected,
                      "source": "manifest.csv" if facts.manifest_year else "本次汇总多数文档"})]
 
 
@@ -178,26 +192,53 @@ def superseded(facts: DocumentFacts) -> list[Finding]:
     return [Finding({"newer": facts.superseded_by, "reason": facts.superseded_reason or ""})]
 
 
+_UNIT_PREFIX = re.compile(r"^\d{6,}")
+
+
+def _main_units(projects: list[dict]) -> dict[str, str | None]:
+    """Per document, the unit part (digits before 'P') most of its codes share — more than half — else None."""
+    prefixes: dict[str, Counter[str]] = defaultdict(Counter)
+    for project in projects:
+        match = _UNIT_PREFIX.match((project.get("project_code") or "").strip())
+        prefixes[project["doc_id"]][match.group(0) if match else ""] += 1
+    main = {}
+    for doc, counts in prefixes.items():
+        unit, n = counts.most_common(1)[0]
+        main[doc] = unit if unit and n > sum(counts.values()) / 2 else None
+    return main
+
+
 def duplicate_project_codes(projects: list[dict], township_of: Mapping[str, str]) -> list[tuple[str, Finding]]:
-    """A 项目编码 used twice in one document, or in current documents of two townships."""
+    """A 项目编码 used twice in one document, or in current documents of two townships.
+
+    Across townships the code's unit part tells whose it is: when some of the documents hold mostly
+    codes of that unit, only the others are told (they copied it); otherwise every one is.
+    """
     where: dict[str, list[dict]] = defaultdict(list)
     for project in projects:
         code = (project.get("project_code") or "").strip()
         if code:
             where[code].append(project)
+    main_unit = _main_units(projects)
     found = []
     for code, rows in where.items():
         per_doc = Counter(r["doc_id"] for r in rows)
         townships = {township_of.get(r["doc_id"]) for r in rows}
         if max(per_doc.values()) < 2 and len(townships) < 2:
             continue
+        prefix = _UNIT_PREFIX.match(code)
+        owners = {d for d in per_doc if prefix and main_unit.get(d) == prefix.group(0)} if len(townships) > 1 else set()
         for row in rows:
-            if per_doc[row["doc_id"]] > 1:
-                place = f"本文档中出现{per_doc[row['doc_id']]}次（表{'、'.join(str(r.get('table_no')) for r in rows if r['doc_id'] == row['doc_id'])}）"
+            doc = row["doc_id"]
+            if per_doc[doc] > 1:
+                tables = "、".join(str(r.get("table_no")) for r in rows if r["doc_id"] == doc)
+                place = f"本文档中出现{per_doc[doc]}次（表{tables}）"
+            elif doc in owners:
+                continue  # the unit's own document: the others copied its code
             else:
-                others = sorted({township_of.get(r["doc_id"]) or "" for r in rows} - {township_of.get(row["doc_id"])})
+                others = sorted({township_of.get(r["doc_id"]) or "" for r in rows} - {township_of.get(doc)})
                 place = f"{'、'.join(others)}的文档也使用了该编码"
-            found.append((row["doc_id"], Finding({"code": code, "where": place}, project=row)))
+            found.append((doc, Finding({"code": code, "where": place}, project=row)))
     return found
 
 

@@ -10,6 +10,7 @@ Forms are written in many ways, and a rule that misreads one cries wolf on every
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -160,10 +161,18 @@ def missing_cost_indicator(project: dict, rows: list[dict]) -> list[Finding]:
     return _missing("cost", project, rows)
 
 
+_WRITTEN_DATE = re.compile(r"\d|[一二三四五六七八九十]+月")
+
+
+def _deadline(row: dict) -> bool:
+    """A deadline the row writes (2024年底, 十二月底前); 按时/及时 get a year-end date by assumption only."""
+    return bool(row.get("due_date")) and bool(_WRITTEN_DATE.search(row.get("value_raw") or ""))
+
+
 def not_measurable(project: dict, rows: list[dict]) -> list[Finding]:
     """Not one target with a number, a rate or a deadline (all 优/良/有效/逐步提升)."""
     written = [r for r in rows if r.get("value_raw")]
-    if not written or any(r.get("value_kind") in MEASURABLE_KINDS or r.get("due_date") for r in written):
+    if not written or any(r.get("value_kind") in MEASURABLE_KINDS or _deadline(r) for r in written):
         return []
     examples = "、".join(dict.fromkeys(r["value_raw"] for r in written))
     return [Finding({"n": len(written), "values": examples[:120]}, project=project)]
