@@ -7,7 +7,7 @@ first, before jixiao imports Prefect, spaCy or Arrow and reads the inbox, and wa
 the flow starts. A server the operator keeps running (`prefect server start`, then PREFECT_API_URL,
 in the environment or the active Prefect profile) costs nothing and is used as it is.
 
-This module imports nothing of Prefect: it must run before Prefect reads its settings.
+Nothing of Prefect is imported here at import time: start_api must run before Prefect reads its settings.
 """
 
 from __future__ import annotations
@@ -137,27 +137,20 @@ def _free_port() -> int:
 
 
 def read_while_starting(api: PrefectApi, files: list[InboxFile], out: Path, max_bytes: int,
-                        on_read: Callable[[InboxFile, Extraction], None] | None = None) -> int:
-    """Read documents into the extraction cache until the API answers; the flow reads the rest (and
-    finds these cached). Returns how many were read. A configured API that answers reads nothing here."""
+                        on_read: Callable[[str, Extraction], None] | None = None) -> int:
+    """Read documents into the extraction cache (smallest first) until the API answers; the flow reads
+    the rest and finds these cached. Returns how many were read here."""
     from jixiao.flows.extract import ExtractionCache
-    from jixiao.flows.guard import GuardedReader
-    from jixiao.flows.inbox import primary_copies
+    from jixiao.flows.inbox import portable_path, primary_copies
+    from jixiao.flows.reading import read_into_cache
 
     cache = ExtractionCache(out)
-    n_read = 0
-    with GuardedReader(converted=out / "cache" / "converted") as reader:  # killable, as in the flow
-        for file in sorted(primary_copies(files).values(), key=lambda f: f.size_bytes):
-            if api.ready():
-                break
-            if file.unreadable or cache.reusable(file.doc_id):
-                continue
-            extraction = reader.read(file.path, file.doc_id, max_bytes)
-            cache.put(extraction)
-            n_read += 1
-            if on_read is not None:
-                on_read(file, extraction)
-    return n_read
+    todo = sorted((f for f in primary_copies(files).values() if not f.unreadable and not cache.reusable(f.doc_id)),
+                  key=lambda f: f.size_bytes)
+    if not todo or api.ready():
+        return 0
+    return read_into_cache([portable_path(f.path) for f in todo], [f.doc_id for f in todo], str(out), max_bytes,
+                           on_read, stop=api.ready)
 
 
 def warm_up(api: PrefectApi) -> None:

@@ -156,9 +156,9 @@ def run(
     from jixiao.store.local import StoreError
     from jixiao.store.postgres import DatabaseError
 
-    def log_document(file, extraction) -> None:  # what the reading task logs, for documents read before it
+    def log_document(path: str, extraction) -> None:  # what the reading task logs, for documents read before it
         if verbose:
-            _say(f"{file.source_path}: {extraction.status}" + (f" — {extraction.error}" if extraction.error else ""))
+            _say(f"{path}: {extraction.status}" + (f" — {extraction.error}" if extraction.error else ""))
 
     n_early = read_while_starting(api, files, out, max_mb * 1024 * 1024, log_document) if api.private else 0
     if n_early:
