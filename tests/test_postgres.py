@@ -103,6 +103,8 @@ def test_postgres_holds_the_duckdb_tables(prefect_harness, database: str, inbox:
         for table, rows in published.items():
             assert in_postgres[table] == rows, f"{table} differs from DuckDB"
     assert in_postgres["indicators"]
+    with psycopg.connect(database) as con:  # the current_* views too (no file is superseded here)
+        assert con.execute("SELECT count(*) FROM current_projects").fetchone()[0] == len(in_postgres["projects"])
 
 
 def test_failed_write_keeps_the_previous_tables(prefect_harness, database: str, inbox: Path, tmp_path: Path):

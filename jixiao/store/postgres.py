@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from jixiao.model.schema import TABLES
+from jixiao.model.schema import TABLES, VIEWS
 
 if TYPE_CHECKING:
     import psycopg
@@ -56,12 +56,22 @@ def write_postgres(parquet_dir: Path, url: str) -> dict[str, int]:
     try:
         with psycopg.connect(url, application_name="jixiao") as con, con.transaction():
             con.execute("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK_KEY,))
-            return {name: _replace_table(con, name, schema, parquet_dir / f"{name}.parquet")
-                    for name, schema in TABLES.items()}
+            counts = {name: _replace_table(con, name, schema, parquet_dir / f"{name}.parquet")
+                      for name, schema in TABLES.items()}
+            _create_views(con)
+            return counts
     except psycopg.Error as exc:
         raise DatabaseError(f"could not write the tables to PostgreSQL ({exc}). The DuckDB/Parquet dataset "
                             "was written and PostgreSQL still holds its previous tables; fix the database "
                             "and run again (documents already read are not read again).") from exc
+
+
+def _create_views(con: psycopg.Connection) -> None:
+    """The same current_* views as in DuckDB (totals without superseded versions)."""
+    from psycopg import sql
+
+    for view, query in VIEWS.items():
+        con.execute(sql.SQL("CREATE OR REPLACE VIEW {} AS ").format(sql.Identifier(view)) + sql.SQL(query))
 
 
 def _replace_table(con: psycopg.Connection, name: str, schema: pa.Schema, parquet: Path) -> int:
