@@ -16,6 +16,7 @@ from jixiao.analysis.resubmissions import Submission, Supersession, find_resubmi
 from jixiao.flows.extract import ExtractionCache
 from jixiao.flows.inbox import InboxFile
 from jixiao.normalizers.text import compact
+from jixiao.parsing.structure import ParsedDocument
 
 INDICATOR_COLUMNS = ["doc_id", "source", "table_no", "project_code", "level1", "level2", "name_raw", "indicator",
                      "value_raw", "value", "value_max", "base_unit", "value_kind", "due_date", "sentence"]
@@ -72,8 +73,20 @@ def review_checks(files: list[InboxFile], documents: list[dict], cache: Extracti
         older = superseded.get(f.doc_id)
         facts.append(DocumentFacts(doc_id=f.doc_id, township=f.township, source_path=f.source_path,
                                    text_year=parsed.year if parsed else None, manifest_year=f.year,
-                                   names=tuple(parsed.names) if parsed else (),
+                                   names=tuple(parsed.names) if parsed else (), body=_body(parsed),
+                                   unit_code=parsed.unit_code if parsed else None, manifest_unit=f.unit_code,
                                    superseded_by=older.newer_path if older else None,
                                    superseded_reason=older.reason if older else None))
     return run_checks(CheckInputs(documents=facts, projects=staged["projects"].to_pylist(),
                                   indicators=staged["indicators"].select(INDICATOR_COLUMNS).to_pylist(), year=year))
+
+
+BODY_CHARS = 20000
+
+
+def _body(parsed: ParsedDocument | None) -> str:
+    """Goal texts and project titles and names, where a document may name its township."""
+    if parsed is None:
+        return ""
+    parts = [g.goal_text for g in parsed.goals] + [p.title or p.project_name or "" for p in parsed.projects]
+    return "\n".join(p for p in parts if p)[:BODY_CHARS]

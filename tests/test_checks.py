@@ -142,6 +142,8 @@ def test_percent_out_of_range_on_rates_but_not_on_growth():
     assert pc.percent_out_of_range(indicator("产出指标", None, "验收合格率", "-5%", value=-5.0))
     assert pc.percent_out_of_range(indicator("产出指标", None, "完成率", "≥100%", value=100.0)) == []
     assert pc.percent_out_of_range(indicator("效益指标", None, "村集体收入增长", "≥150%", value=150.0)) == []
+    clause = indicator(None, None, "提高为民服务水平，群众满意度达到", "150%", value=150.0, source="paragraph")
+    assert pc.percent_out_of_range(clause)  # 提高 belongs to an earlier clause of the sentence
     assert pc.percent_out_of_range(indicator("产出指标", None, "覆盖村数", "≥150个", value=150.0, base_unit="个")) == []
 
 
@@ -187,6 +189,15 @@ def test_township_mismatch_when_the_title_names_another_township():
     assert township_mismatch(facts(names=("实施单位", "丰登坞镇人民政府")), []) == []
 
 
+def test_township_mismatch_from_the_body_or_the_manifests_unit_code():
+    body = "石各庄镇党委、政府全面落实乡村振兴战略"
+    assert township_mismatch(facts(names=("第一部分",), body=body), ["丰登坞镇", "石各庄镇"])
+    assert township_mismatch(facts(names=("第一部分",), body=body + "，丰登坞镇配合"), ["丰登坞镇", "石各庄镇"]) == []
+    assert township_mismatch(facts(names=("第一部分",), body=body), ["丰登坞镇"]) == []  # not a township of the run
+    assert township_mismatch(facts(unit_code="13020899", manifest_unit="13020824"), [])
+    assert township_mismatch(facts(unit_code="13020824", manifest_unit="13020824"), []) == []
+
+
 def test_duplicate_project_code_in_one_document_and_across_townships():
     rows = [project(table_no=1), project(table_no=2), project(doc_id="d2", project_code="X1"),
             project(doc_id="d3", project_code="X1"), project(doc_id="d4", project_code="Y1")]
@@ -200,6 +211,8 @@ def test_duplicate_project_code_in_one_document_and_across_townships():
     same_township = duplicate_project_codes([project(doc_id="a", project_code="Z"), project(doc_id="b", project_code="Z")],
                                             {"a": "甲镇", "b": "甲镇"})
     assert same_township == []
+    one_unit = [project(doc_id="a", project_code="13020824P1"), project(doc_id="b", project_code="13020824P1")]
+    assert len(duplicate_project_codes(one_unit, {"a": "甲镇", "b": "乙镇"})) == 2  # whose it is cannot be told
 
 
 def test_run_checks_checks_current_documents_only_and_marks_the_superseded():

@@ -43,6 +43,9 @@ class DocumentFacts:
     text_year: int | None = None  # the year the document's own text gives
     manifest_year: int | None = None
     names: tuple[str, ...] = ()  # title lines and unit names (parsing/names.py)
+    body: str = ""  # goal texts and project names, where a township may name itself
+    unit_code: str | None = None  # from the project codes
+    manifest_unit: str | None = None
     superseded_by: str | None = None  # source_path of the newer version
     superseded_reason: str | None = None
 
@@ -169,21 +172,36 @@ def named_places(line: str) -> list[str]:
 
 
 def township_mismatch(facts: DocumentFacts, townships: Iterable[str]) -> list[Finding]:
-    """The document's title or unit name names a township, and it is not the folder's (or manifest's).
+    """The document names another township than its folder's (or manifest's), or its project codes
+    belong to another unit than the manifest gives for it.
 
-    Another township of this run named in full is the surest sign (a file put in the wrong folder);
-    any other 镇/乡/街道 name counts only when the document nowhere names its own township.
+    Its title and unit-name lines decide: another township of this run named there is the surest sign
+    of a file put in the wrong folder, and any other 镇/乡/街道 name counts when those lines do not name
+    the document's own township. Without such lines, another township of this run named in full in
+    its goals or project names counts when the own township is named nowhere.
     """
+    if facts.manifest_unit and facts.unit_code and facts.manifest_unit != facts.unit_code:
+        return [Finding({"named": f"单位编码{facts.unit_code}", "township": facts.township,
+                         "line": f"manifest.csv: unit_code={facts.manifest_unit}"})]
     own = township_core(facts.township)
-    text = "\n".join(facts.names)
-    if len(own) < 2 or not text or own in text:
+    if len(own) < 2:
         return []
-    others = [t for t in townships if (core := township_core(t)) != own and len(core) >= 2 and core in text]
+    heading = "\n".join(facts.names)
+    cores = {t: township_core(t) for t in townships}
+    others = [t for t, core in cores.items() if core != own and len(core) >= 2 and core in heading]
     named = others[0] if others else next((p for line in facts.names for p in named_places(line)), None)
+    if own in heading:
+        return []
+    if named is not None:
+        line = next((line for line in facts.names if township_core(named) in line), facts.names[0])
+        return [Finding({"named": named, "township": facts.township, "line": line})]
+    if own in facts.body:
+        return []
+    named = next((t for t, core in cores.items() if core != own and t != core and t in facts.body), None)
     if named is None:
         return []
-    line = next((line for line in facts.names if township_core(named) in line), facts.names[0])
-    return [Finding({"named": named, "township": facts.township, "line": line})]
+    at = facts.body.index(named)
+    return [Finding({"named": named, "township": facts.township, "line": facts.body[max(0, at - 20): at + 30]})]
 
 
 def superseded(facts: DocumentFacts) -> list[Finding]:
@@ -228,6 +246,8 @@ def duplicate_project_codes(projects: list[dict], township_of: Mapping[str, str]
             continue
         prefix = _UNIT_PREFIX.match(code)
         owners = {d for d in per_doc if prefix and main_unit.get(d) == prefix.group(0)} if len(townships) > 1 else set()
+        if owners == set(per_doc):
+            owners = set()  # all of one unit (one document in two folders?): everyone is told
         for row in rows:
             doc = row["doc_id"]
             if per_doc[doc] > 1:

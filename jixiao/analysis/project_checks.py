@@ -20,6 +20,7 @@ from jixiao.normalizers.values import parse_indicator_value
 
 PLAN_FIELDS = (("plan_mar", "3月底"), ("plan_jun", "6月底"), ("plan_oct", "10月底"), ("plan_dec", "12月底"))
 MEASURABLE_KINDS = ("number", "percent")
+EXEMPT_TAIL = 10  # characters of an indicator's name searched for growth words (增长, 提高 …)
 
 
 # ----------------------------------------------------------------------------- money
@@ -190,7 +191,8 @@ def percent_out_of_range(row: dict) -> list[Finding]:
     values = [v for v in (row.get("value"), row.get("value_max")) if v is not None]
     if all(low <= v <= high for v in values):
         return []
-    label = f"{row.get('name_raw') or ''}{row.get('sentence') or ''}"
+    # the words right before the value say what it is: a 绩效指标 sentence's clause ends with them
+    label = (row.get("name_raw") or "")[-EXEMPT_TAIL:]
     if any(word in label for word in settings().get("percent_exempt_words") or []):
         return []
     return [Finding({"name": row.get("name_raw") or row.get("indicator") or "", "value_raw": row.get("value_raw"),
