@@ -9,13 +9,9 @@ parent (Linux: a parent-death signal), so a killed run leaves no reader behind.
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
-import os
 import signal
-import sys
 import threading
-import time
 from contextlib import nullcontext
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -23,38 +19,23 @@ from pathlib import Path
 from jixiao.extractors import DEFAULT_LIMITS
 from jixiao.extractors.legacy import batch_conversions
 from jixiao.flows.extract import Extraction, extract_file, format_by_name
+from jixiao.flows.lifeline import die_with_parent
 
-_PR_SET_PDEATHSIG = 1
-
-
-def die_with_parent() -> None:
-    """Ask the kernel to SIGKILL this process when its parent dies (Linux; elsewhere a no-op: the
-    reader child also exits when its pipe to the parent closes)."""
-    if sys.platform.startswith("linux"):
-        try:
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-        except (OSError, AttributeError):
-            pass
+class ReadingStopped(Exception):
+    """The run is stopping (Ctrl-C, SIGTERM): no further document is read."""
 
 
-_watching = False
+_STOPPING = threading.Event()
+_LIVE: set[GuardedReader] = set()
 
 
-def watch_parent() -> None:
-    """In a pool worker: exit as soon as the process that started us is gone (a thread polling the
-    parent's pid; PR_SET_PDEATHSIG would fire when the parent's *thread* that spawned us ends)."""
-    global _watching
-    if _watching or multiprocessing.parent_process() is None:
-        return
-    _watching = True
-    parent = os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="jixiao-parent-watch", daemon=True).start()
+def stop_all_readers() -> None:
+    """Kill every reader child of this process now and refuse further reads (called from a signal handler)."""
+    _STOPPING.set()
+    for reader in list(_LIVE):
+        process = reader._process
+        if process is not None and process.is_alive():
+            process.kill()
 
 
 def _limit_memory(n_bytes: int) -> None:
@@ -83,7 +64,10 @@ def _child(conn: Connection, memory_bytes: int) -> None:
         path, doc_id, max_bytes, converted = request
         with batch_conversions(converted, {}, DEFAULT_LIMITS) if converted else nullcontext():
             extraction = extract_file(path, doc_id, max_bytes=max_bytes)
-        conn.send_bytes(extraction.model_dump_json().encode())
+        try:
+            conn.send_bytes(extraction.model_dump_json().encode())
+        except OSError:  # the parent is gone (killed): nothing to report to
+            return
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -113,12 +97,17 @@ class GuardedReader:
         self.close()
 
     def read(self, path: Path, doc_id: str, max_bytes: int) -> Extraction:
+        if _STOPPING.is_set():
+            raise ReadingStopped
         conn = self._start()
         try:
             conn.send((path, doc_id, max_bytes, self.converted))
             if conn.poll(self.seconds):
                 return Extraction.model_validate_json(conn.recv_bytes())
         except (EOFError, OSError):
+            if _STOPPING.is_set():
+                self._kill()
+                raise ReadingStopped from None
             return self._died(path, doc_id)
         self._kill()
         return Extraction(doc_id=doc_id, format=format_by_name(path), status="failed", error_code="timeout",
@@ -144,6 +133,7 @@ class GuardedReader:
             self._process = _context().Process(target=_child, args=(theirs, self.memory_bytes), daemon=True,
                                                name="jixiao-reader")
             self._process.start()
+            _LIVE.add(self)
             theirs.close()
             self._conn = ours
         assert self._conn is not None
@@ -157,6 +147,7 @@ class GuardedReader:
         if self._conn is not None:
             self._conn.close()
         self._process = self._conn = None
+        _LIVE.discard(self)
 
     def close(self) -> None:
         """Ask the child to finish (it is between documents), then make sure it is gone."""

@@ -14,7 +14,8 @@ from prefect.cache_policies import NO_CACHE
 from jixiao.extractors import DEFAULT_LIMITS
 from jixiao.extractors.legacy import batch_conversions
 from jixiao.flows.extract import Extraction, ExtractionCache
-from jixiao.flows.guard import GuardedReader, watch_parent
+from jixiao.flows.guard import GuardedReader
+from jixiao.flows.lifeline import watch_parent
 from jixiao.flows.inbox import local_path
 
 

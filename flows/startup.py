@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jixiao.flows.lifeline import die_with_parent
+
 if TYPE_CHECKING:
     from jixiao.flows.extract import Extraction
     from jixiao.flows.inbox import InboxFile
@@ -111,7 +113,7 @@ def start_api(verbose: bool = False) -> PrefectApi:
         [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect_dir.parent), "--factory",
          "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
          "--log-level", "error", "--lifespan", "on"],
-        env=env, stdout=quiet, stderr=quiet)
+        env=env, stdout=quiet, stderr=quiet, preexec_fn=die_with_parent if os.name == "posix" else None)
     api = PrefectApi(url=f"http://127.0.0.1:{port}/api", process=process)
     atexit.register(api.stop)
     os.environ["PREFECT_API_URL"] = api.url
