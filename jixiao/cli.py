@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import os
-import signal
-import sys
 import time
-from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -18,6 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from jixiao.cli_checks import checks as checks_command
+from jixiao.cli_stop import stops_cleanly
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Read township 绩效目标 submissions into one district dataset (DuckDB + Parquet).")
@@ -103,39 +100,8 @@ def _check_out(out: Path) -> None:
                     hint="choose a folder you can write")
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    """Ctrl-C or SIGTERM: kill the readers and pool workers now (they would finish their batches), then
-    unwind the run like Ctrl-C does, so staging is removed and the published dataset stays as it was."""
-    import logging
-    import multiprocessing
-
-    logging.disable(logging.ERROR)  # Prefect would report the stop as crashed runs: our one line says it
-    if "jixiao.flows.guard" in sys.modules:
-        sys.modules["jixiao.flows.guard"].stop_all_readers()
-    for child in multiprocessing.active_children():
-        child.kill()
-    raise KeyboardInterrupt
-
-
-def _stops_cleanly(command: Callable[..., None]) -> Callable[..., None]:
-    """Run `command` with Ctrl-C and SIGTERM stopping it promptly and in one line (exit 130)."""
-    @functools.wraps(command)
-    def stoppable(*args: object, **kwargs: object) -> None:
-        previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
-        try:
-            command(*args, **kwargs)
-        except KeyboardInterrupt:
-            err.print(f"stopped: the dataset in {escape(str(kwargs.get('out')))} is unchanged; documents read so "
-                      "far are kept and not read again by the next run", soft_wrap=True)
-            raise typer.Exit(130) from None
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
-    return stoppable
-
-
 @app.command()
-@_stops_cleanly
+@stops_cleanly
 def run(
     inbox: Annotated[Path, typer.Argument(help="Folder of submissions: INBOX/<township>/<file>.")],
     out: OutOption = Path("output"),
