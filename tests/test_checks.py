@@ -262,3 +262,12 @@ def test_manifest_current_and_supersedes_force_the_choice():
     assert {k: v.newer for k, v in forced.items()} == {"目标（修改）.txt": "目标.txt"}
     named = find_resubmissions([sub("新.txt", supersedes="丰登坞镇/旧.txt", codes=frozenset({"Q"})), sub("旧.txt")])
     assert {k: v.newer for k, v in named.items()} == {"旧.txt": "新.txt"}
+
+
+def test_a_scan_of_the_word_file_is_the_same_submission_not_a_newer_one():
+    texts = frozenset({"群众满意度|≥95%", "巡查次数|≥12次", "预算执行率|≥95%"})
+    result = find_resubmissions([sub("扫描全能王 2024-01-16 09.31.pdf", texts=texts, n_rows=20, format="pdf", mtime=9.0),
+                                 sub("绩效目标.docx", texts=texts, n_rows=20, format="docx", mtime=1.0)])
+    assert {k: v.newer for k, v in result.items()} == {"扫描全能王 2024-01-16 09.31.pdf": "绩效目标.docx"}
+    dated = find_resubmissions([sub("目标20240110.docx", mtime=9.0), sub("目标20240120.docx", mtime=1.0)])
+    assert {k: v.newer for k, v in dated.items()} == {"目标20240110.docx": "目标20240120.docx"}

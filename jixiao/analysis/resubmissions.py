@@ -4,8 +4,9 @@ A township that sends `目标（修改）.txt` beside `目标.txt` sends one sub
 doubles its budget. Two read files of one township are versions of one submission when they share
 most project codes or most indicator and goal texts (a name that marks a revision — 修订稿, 更正,
 v2 — lowers the bar). The newer one is decided, in this order, by: the manifest (`current`,
-`supersedes`), the revision word in the name, a version number, a date in the name, then — for the
-same file in two formats (real_01.docx / real_01.pdf) — the richer read, else the later mtime.
+`supersedes`), the revision word in the name, a version number, dates in both names, then — for the
+same content twice (real_01.docx / real_01.pdf, a scan of the Word file) — the richer read, else the
+later mtime.
 The older file keeps its rows, marked by `documents.superseded_by`; views and totals skip it.
 Words and thresholds: `resubmission` in dictionaries/checks.yaml.
 """
@@ -55,6 +56,7 @@ class _Settings:
     min_text: float
     min_code_revision: float
     min_text_revision: float
+    same_content: float = 0.9
     formats: list[str] = field(default_factory=list)
 
 
@@ -65,6 +67,7 @@ def _settings() -> _Settings:
                      min_code=float(spec.get("min_code_overlap", 0.5)), min_text=float(spec.get("min_text_overlap", 0.6)),
                      min_code_revision=float(spec.get("min_code_overlap_revision", 0.2)),
                      min_text_revision=float(spec.get("min_text_overlap_revision", 0.3)),
+                     same_content=float(spec.get("same_content_overlap", 0.9)),
                      formats=list(spec.get("format_preference") or []))
 
 
@@ -126,20 +129,23 @@ def newer(a: Submission, b: Submission, cfg: _Settings) -> tuple[Submission, str
     if b.supersedes == a.source_path or a.current is False and b.current is not False:
         return b, "manifest.csv指定"
     for key, reason in ((lambda s: revision_rank(s.source_path, cfg.words), "文件名标明为修改版"),
-                        (lambda s: version_number(s.source_path, cfg.versions), "文件名的版本号更高"),
-                        (lambda s: name_date(s.source_path) or date.min, "文件名中的日期更晚")):
+                        (lambda s: version_number(s.source_path, cfg.versions), "文件名的版本号更高")):
         if key(a) != key(b):
             return (a, reason) if key(a) > key(b) else (b, reason)
-    if _stem(a.source_path) == _stem(b.source_path):
+    dates = name_date(a.source_path), name_date(b.source_path)
+    if None not in dates and dates[0] != dates[1]:  # one dated name alone (a scan app's) says nothing
+        return (a, "文件名中的日期更晚") if dates[0] > dates[1] else (b, "文件名中的日期更晚")
+    if _stem(a.source_path) == _stem(b.source_path) or overlap(a.texts, b.texts) >= cfg.same_content:
+        # the same submission twice (another format, a scan of the Word file): keep the better read
         rank = {f: -i for i, f in enumerate(cfg.formats)}
         richer = max((a, b), key=lambda s: (s.n_rows, rank.get(s.format or "", -len(rank)), s.source_path))
         if a.n_rows != b.n_rows:
-            return richer, "同一文件的另一种格式，读出的内容更完整"
-        return richer, f"同一文件的另一种格式，内容相同，保留{richer.format or '该'}格式的一份"
+            return richer, "同一份文件的另一种格式或副本，读出的内容更完整"
+        return richer, f"同一份文件的另一种格式或副本，内容相同，保留{richer.format or '该'}格式的一份"
     if a.mtime != b.mtime:
         return (a, "文件修改时间更晚") if a.mtime > b.mtime else (b, "文件修改时间更晚")
     richer = max((a, b), key=lambda s: (s.n_rows, s.source_path))
-    return richer, "内容相同，保留读出内容更多的一份"
+    return richer, "无法判断先后，保留读出内容更多的一份"
 
 
 def find_resubmissions(submissions: Iterable[Submission]) -> dict[str, Supersession]:
