@@ -23,6 +23,7 @@ from jixiao.extractors.text_layouts import is_pipe_line, free_blocks
 # Tried in order after UTF-8; gbk before gb18030 so the common name is recorded.
 _CHINESE_ENCODINGS = ("gbk", "gb18030")
 MIXED_ENCODING = "utf-8+gbk"
+_BIG5_SHARE = 0.1  # Han characters outside GB2312 above which a GBK reading is taken for Big5 mojibake
 # Word's text export leaves bookmark anchors in front of headings: formatting noise, not content.
 _BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
 
@@ -55,11 +56,32 @@ def decode_text(data: bytes) -> tuple[str, str]:
     by_line = _decode_by_line(body)
     if by_line is not None:
         return _checked(by_line[0], by_line[1]), by_line[1]
-    for name in _CHINESE_ENCODINGS:
-        text = _first_decoding(body, (name,))
-        if text is not None:
-            return _checked(text, name), name
+    if (legacy := _legacy_chinese(body)) is not None:
+        return _checked(*legacy), legacy[1]
     raise _undecodable()
+
+
+def _legacy_chinese(data: bytes) -> tuple[str, str] | None:
+    """GBK (or GB18030), else Big5 (Taiwan/Hong Kong exports) when the GBK reading is mojibake: simplified
+    GBK text is almost all GB2312 characters, while Big5 bytes read as GBK land far outside it."""
+    for name in _CHINESE_ENCODINGS:
+        if (text := _first_decoding(data, (name,))) is not None:
+            break
+    else:
+        return None
+    han = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+    outside = sum(1 for ch in han if not _in_gb2312(ch))
+    if han and outside > _BIG5_SHARE * len(han) and (big5 := _first_decoding(data, ("big5",))) is not None:
+        return big5, "big5"
+    return text, name
+
+
+def _in_gb2312(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        return False
 
 
 def _undecodable() -> ReadError:
@@ -93,14 +115,15 @@ def _decode_by_line(data: bytes) -> tuple[str, str] | None:
         text = _chinese_utf8(line)
         if text is not None:
             seen.add("utf-8")
-        elif (text := _first_decoding(line, ("gb18030",))) is not None:
-            seen.add("gbk" if not line.isascii() else "ascii")
+        elif (legacy := _legacy_chinese(line)) is not None:
+            text = legacy[0]
+            seen.add(legacy[1] if not line.isascii() else "ascii")
         else:  # UTF-8 but not Chinese, or a damaged line, or the seam where two parts meet mid-line
             text = _first_decoding(line, ("utf-8",)) or line.decode("gb18030", errors="replace")
         decoded.append(text)
     if "utf-8" not in seen:
         return None
-    return "".join(decoded), MIXED_ENCODING if "gbk" in seen else "utf-8"
+    return "".join(decoded), "utf-8+big5" if "big5" in seen else MIXED_ENCODING if "gbk" in seen else "utf-8"
 
 
 def _first_decoding(data: bytes, encodings: tuple[str, ...]) -> str | None:

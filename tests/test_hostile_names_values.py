@@ -64,3 +64,14 @@ def test_gbk_name_is_decoded_and_flagged():
     assert name == "绩效目标表.docx" and "GBK" in note
     assert readable_name("绩效目标表.docx") == ("绩效目标表.docx", None)
     assert unicodedata.is_normalized("NFC", name)
+
+
+def test_utf8_mixed_with_big5_is_not_read_as_gbk_mojibake():
+    from jixiao.extractors.text import decode_text
+
+    simplified = "一、部门整体绩效目标\n总体绩效目标：完成年度重点工作任务\n"
+    traditional = "績效目標：完成年度重點工作任務，提升群眾滿意度\n"
+    assert decode_text(simplified.encode() + traditional.encode("big5")) == (simplified + traditional, "utf-8+big5")
+    assert decode_text(traditional.encode("big5") * 3) == (traditional * 3, "big5")
+    assert decode_text(simplified.encode() + simplified.encode("gbk")) == (simplified * 2, "utf-8+gbk")
+    assert decode_text(simplified.encode("gbk") * 3) == (simplified * 3, "gbk")
