@@ -157,7 +157,7 @@ def _checked(text: str, encoding: str) -> str:
             "not_text", f"binary content in a .txt file (decoded as {encoding} but full of control bytes) — "
             "check the file is really the text export, or send the docx/PDF"
         )
-    return text.lstrip("\ufeff")
+    return text.lstrip("\ufeff").replace("\x00", "")  # a stray NUL past the sample: no store takes it (PostgreSQL)
 
 
 @dataclass

@@ -107,6 +107,20 @@ def test_postgres_holds_the_duckdb_tables(prefect_harness, database: str, inbox:
         assert con.execute("SELECT count(*) FROM current_projects").fetchone()[0] == len(in_postgres["projects"])
 
 
+def test_a_nul_byte_deep_in_a_text_file_does_not_break_the_database(prefect_harness, database: str, inbox: Path,
+                                                                   tmp_path: Path):
+    """PostgreSQL text cannot hold NUL: one past the first 20,000 characters used to fail every --db run."""
+    from jixiao.extractors.text import decode_text
+
+    source = next(inbox.rglob("*.txt"))
+    text = decode_text(source.read_bytes())[0]
+    padding = "\n" + "说明" * 12_000 + "\n"  # past the binary check's sample
+    source.write_text(text + padding + "备注：第二\x00稿\n", encoding="utf-8")
+    result = jixiao_run(inbox, tmp_path / "out", database)
+    assert result.exit_code == 0, result.output
+    assert postgres_tables(database) == published_tables(tmp_path / "out")
+
+
 def test_failed_write_keeps_the_previous_tables(prefect_harness, database: str, inbox: Path, tmp_path: Path):
     assert jixiao_run(inbox, tmp_path / "out", database).exit_code == 0
     before = postgres_tables(database)

@@ -90,7 +90,7 @@ def _replace_table(con: psycopg.Connection, name: str, schema: pa.Schema, parque
         for batch in pq.ParquetFile(parquet).iter_batches(batch_size=COPY_BATCH_ROWS, columns=schema.names):
             columns_data = [column.to_pylist() for column in batch.columns]
             for row in zip(*columns_data):
-                copy.write_row(row)
+                copy.write_row([v.replace("\x00", "") if isinstance(v, str) else v for v in row])  # PG text: no NUL
             n_rows += batch.num_rows
     return n_rows
 
