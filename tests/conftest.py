@@ -17,10 +17,19 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 
+def require_shared(*parts: str) -> Path:
+    """A path under ../shared, or a clear failure: those tests run in CI, where it is present, so a
+    missing folder is a broken checkout, not a reason to skip them silently."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.fail(f"{path} is missing: these tests read the shared samples in ../shared (beside the "
+                    "repository, as in CI); put them there, or deselect these tests", pytrace=False)
+    return path
+
+
 @pytest.fixture(scope="session")
 def shared() -> Path:
-    if not (SHARED / "samples").is_dir():
-        pytest.skip(f"shared samples not found at {SHARED}")
+    require_shared("samples")
     return SHARED
 
 

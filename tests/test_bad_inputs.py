@@ -14,6 +14,7 @@ import random
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import get_args
 from pathlib import Path
 
 import docx
@@ -39,6 +40,7 @@ from jixiao.extractors.legacy import find_soffice
 from jixiao.flows.dataset import build_dataset
 from jixiao.flows.extract import ExtractionCache, extract_file
 from jixiao.flows.inbox import discover_inbox
+from jixiao.model.errors import ErrorCode
 
 MAX_BYTES = 4 * 2**20  # the run's --max-mb: above the 10,000-row text file (about 1 MB)
 BIG_ROWS = {"docx": 10_000, "txt": 10_000, "pdf": 2_000}  # 10,000 PDF rows take a minute just to write
@@ -228,6 +230,7 @@ def test_hostile_file_gets_a_clear_status_and_error(case: Case, documents: dict[
     if row["status"] == "failed":
         assert "—" in row["error"], f"the error must say what to do: {row['error']}"
         assert "maintainers" not in row["error"], f"an expected hostile case hit a reader bug: {row['error']}"
+        assert row["error_code"] in get_args(ErrorCode), (row["error_code"], row["error"])
     for word in case.says:
         assert word.lower() in (row["error"] or "").lower(), (word, row["error"])
 

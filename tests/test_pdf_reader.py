@@ -11,6 +11,8 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
+from conftest import require_shared
+
 from jixiao.extractors.base import Limits
 from jixiao.extractors.pdf import read_pdf
 from jixiao.extractors.pdf.grid import grids
@@ -26,16 +28,14 @@ ENCRYPTED_SAMPLE = "黄各庄镇/2024年绩效目标（加密）.pdf"
 
 
 def _shared(relative: str) -> Path:
-    path = SHARED_SAMPLES / "inbox" / relative
-    if not path.is_file():
-        pytest.skip(f"shared sample not found at {path}")
-    return path
+    return require_shared("samples", "inbox", relative)
 
 
 def _fixture(relative: str) -> Path:
     path = FIXTURES / relative
     if not path.is_file():
-        pytest.skip(f"generated fixture not found at {path}")
+        pytest.fail(f"committed fixture {path} is missing — regenerate it: python -m fixtures.generate "
+                    "test-fixtures tests/fixtures", pytrace=False)
     return path
 
 

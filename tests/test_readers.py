@@ -97,22 +97,17 @@ def test_decode_text_rejects_binary_and_empty():
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in (FIXTURES / "bad").iterdir() if p.suffix != ".json"))
-def test_bad_files_fail_with_the_expected_reason(name: str):
+def test_bad_files_fail_with_the_expected_code(name: str):
+    """Each hostile file fails with exactly the code its truth names, and a message that says what to do."""
     truth = json.loads((FIXTURES / "bad" / f"{name}.json").read_text(encoding="utf-8"))
+    assert truth["status"] == "failed" and truth["error_code"]
     path = FIXTURES / "bad" / name
-    if truth["status"] != "failed":
-        pytest.skip(f"{name} is expected to read ({truth['status']})")
-    try:
+    if truth["error_code"] == "no_structure":  # read fine; the parser finds nothing
         parsed = parse_document(read_document(path))
-    except ReadError as exc:
-        message = str(exc)
-        assert "—" in message, "every reader error says what to do"
-        assert _reason_words(truth["error_reason"]) & _reason_words(message), (truth["error_reason"], message)
-    else:
         assert not parsed.goals and not parsed.projects, f"{name} should have no target structure"
-
-
-def _reason_words(text: str) -> set[str]:
-    words = {"empty", "truncated", "corrupt", "encrypted", "scanned", "OCR", "binary", "PDF", "legacy",
-             "Excel", "Word", "xls", "doc", "structure"}
-    return {w for w in words if w.lower() in text.lower()}
+        return
+    with pytest.raises(ReadError) as caught:
+        read_document(path)
+    assert caught.value.code == truth["error_code"], (name, caught.value.code, str(caught.value))
+    what, _, todo = str(caught.value).partition(" — ")
+    assert what and len(todo.split()) >= 3, f"{name}: the message says what is wrong — and what to do: {caught.value}"

@@ -12,7 +12,8 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
-from jixiao.analysis.views import duplicate_groups, report_data
+from jixiao.analysis.report import dot_plot
+from jixiao.analysis.views import IndicatorValue, UnitComparison, duplicate_groups, report_data
 from jixiao.cli import app
 from jixiao.store.local import run_query
 
@@ -118,7 +119,23 @@ def test_every_value_of_the_charted_indicators_is_a_dot(dataset: Path, html: str
     dots = len(re.findall(r"<circle ", html))
     hidden = sum(int(n) for n in re.findall(r'text-anchor="middle">\+(\d+)</text>', html))
     assert dots + hidden == sum(u.n for c in data.distributions for u in c.units) > 0
-    assert html.count('class="dot outlier"') <= sum(len(u.outliers) for c in data.distributions for u in c.units)
+    assert html.count('class="dot outlier"') == sum(len(u.outliers) for c in data.distributions for u in c.units)
+
+
+def test_outliers_are_red_dots_even_in_a_full_bin():
+    """Sixty equal targets fill one bin past what is drawn; the two outliers (one inside that bin) are
+    still drawn red, each with its township and reason, and the rest are counted in "+n"."""
+    values = [IndicatorValue(f"镇{i}", f"d{i}", None, "巡查次数", "≥12次", ">=", 12.0) for i in range(60)]
+    values.append(IndicatorValue("远镇", "far", None, "巡查次数", "≥12000次", ">=", 12000.0, "单位疑误"))
+    values.append(IndicatorValue("近镇", "near", None, "巡查次数", "≥12次", ">=", 12.0, "同值也可标"))
+    unit = UnitComparison("次", 12.0, 0.0, [], values)
+    svg = str(dot_plot(unit))
+    outliers = re.findall(r'<circle class="dot outlier"[^>]*><title>([^<]*)</title>', svg)
+    assert len(outliers) == 2
+    assert any("远镇" in t and "单位疑误" in t for t in outliers) and any("近镇" in t for t in outliers)
+    drawn = len(re.findall(r"<circle ", svg))
+    hidden = sum(int(n) for n in re.findall(r'text-anchor="middle">\+(\d+)</text>', svg))
+    assert hidden > 0 and drawn + hidden == len(values)
 
 
 def test_the_page_loads_nothing_from_anywhere(html: str):

@@ -12,10 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import require_shared
+
 from jixiao.dictionaries import load_dictionary
 from jixiao.normalizers.text import clean_cell, compact, fold_with_offsets, match_key, original_span
-from jixiao.normalizers.units import money_factor, normalize_unit, unit_spellings
-from jixiao.normalizers.values import IndicatorValue, money_context, operator_words, parse_indicator_value
+from jixiao.normalizers.units import money_factor, normalize_unit
+from jixiao.normalizers.values import money_context, operator_words, parse_indicator_value
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -233,11 +235,13 @@ def test_comparator_words_and_lead_words() -> None:
     assert operator_words()["大于等于"] == ">=" and operator_words()["大于"] == ">"
 
 
-def test_result_is_immutable() -> None:
-    parsed = parse_indicator_value("≥95%")
-    with pytest.raises(AttributeError):
-        parsed.value = 1.0  # type: ignore[misc]
-    assert isinstance(parsed, IndicatorValue)
+def test_the_memo_keeps_year_and_money_apart() -> None:
+    """Results are memoised per cell text; the year and the money flag are part of what is remembered."""
+    assert parse_indicator_value("12月底前", 2024).due_date == "2024-12-31"
+    assert parse_indicator_value("12月底前", 2025).due_date == "2025-12-31"
+    assert parse_indicator_value("≤250万", money=True).unit == "万元"
+    assert parse_indicator_value("≤250万", money=False).unit != "万元"
+    assert parse_indicator_value("≤250万", money=True).value_base == 2_500_000
 
 
 # ----------------------------------------------------------------------------- units
@@ -387,13 +391,14 @@ def truth_indicators() -> list[tuple[str, int | None, dict]]:
     return out
 
 
-TRUTH = truth_indicators() if SHARED.is_dir() else []
+TRUTH = truth_indicators() if SHARED.is_dir() else [("shared truth missing", None, None)]
 VALUE_FIELDS = ("operator", "value", "unit_raw", "unit", "value_base", "base_unit", "value_kind", "grade", "due_date")
 
 
-@pytest.mark.skipif(not TRUTH, reason=f"shared truth not found at {SHARED}")
 @pytest.mark.parametrize("where,year,indicator", TRUTH, ids=[t[0] for t in TRUTH])
-def test_truth_indicator_value(where: str, year: int | None, indicator: dict) -> None:
+def test_truth_indicator_value(where: str, year: int | None, indicator: dict | None) -> None:
+    if indicator is None:
+        require_shared("samples", "truth")
     parsed = parse_indicator_value(indicator["value_raw"], year)
     for name in VALUE_FIELDS:
         accepted = [indicator[name], *indicator.get("alt", {}).get(name, [])]
@@ -403,10 +408,16 @@ def test_truth_indicator_value(where: str, year: int | None, indicator: dict) ->
 # ----------------------------------------------------------------------------- properties
 
 _FULL_WIDTH = {chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)}
-_COMPARATORS = sorted(operator_words())
-_UNITS = [u for u in unit_spellings() if normalize_unit(u) and normalize_unit(u).family not in ("scale",)]  # type: ignore[union-attr]
-_PER_UNIT = st.tuples(st.sampled_from(["元", "万元", "次", "人次"]), st.sampled_from(["/", "／", "每"]),
-                      st.sampled_from(["人", "村", "户", "月", "季度", "年", "亩"])).map("".join)  # fmt: skip
+# The oracle is the YAML itself, read here, not the parser's tables built from it.
+_OPERATOR_OF = {compact(str(w)): str(op) for op, words in load_dictionary("operators")["prefix"].items() for w in words}
+_COMPARATORS = sorted(_OPERATOR_OF)
+_UNITS_YAML = load_dictionary("units")["units"]
+_SPELLINGS = sorted((str(s), str(unit)) for unit, entry in _UNITS_YAML.items() for s in [unit, *entry.get("spellings", [])])
+_SLASH = load_dictionary("units")["per_unit"]["canonical_slash"]
+_NUMERATORS, _DENOMINATORS = ["元", "万元", "次", "人次"], ["人", "村", "户", "月", "季度", "年", "亩"]
+assert set(_NUMERATORS + _DENOMINATORS) <= set(_UNITS_YAML)
+_PER_UNIT = st.tuples(st.sampled_from(_NUMERATORS), st.sampled_from(["/", "／", "每"]), st.sampled_from(_DENOMINATORS)
+                      ).map(lambda t: (t[0] + t[1] + t[2], t[0] + _SLASH + t[2]))  # fmt: skip
 
 
 def _widen(text: str, mask: list[bool]) -> str:
@@ -420,22 +431,23 @@ def _widen(text: str, mask: list[bool]) -> str:
     whole=st.integers(min_value=0, max_value=9_999_999),
     decimals=st.one_of(st.just(""), st.integers(min_value=0, max_value=999).map(lambda d: f".{d}")),
     grouped=st.booleans(),
-    unit=st.one_of(st.sampled_from(_UNITS), _PER_UNIT),
+    unit=st.one_of(st.sampled_from(_SPELLINGS), _PER_UNIT),
     wide=st.lists(st.booleans(), max_size=20),
 )
 def test_written_values_round_trip(
-    comparator: str, whole: int, decimals: str, grouped: bool, unit: str, wide: list[bool]
+    comparator: str, whole: int, decimals: str, grouped: bool, unit: tuple[str, str], wide: list[bool]
 ) -> None:
+    """Any comparator, number and unit spelling of the dictionaries reads back as the YAML says."""
+    spelling, canonical = unit
     number = (f"{whole:,}" if grouped else str(whole)) + decimals
-    raw = _widen(comparator + number + unit, wide)
+    raw = _widen(comparator + number + spelling, wide)
     parsed = parse_indicator_value(raw, 2024)
-    expected_unit = normalize_unit(unit)
-    assert expected_unit is not None
-    assert parsed.operator == operator_words()[comparator], raw
+    assert parsed.operator == _OPERATOR_OF[comparator], raw
     assert parsed.value == float(number.replace(",", "")), raw
-    assert parsed.unit == expected_unit.unit, raw
-    assert compact(parsed.unit_raw) == compact(_widen(unit, wide[len(comparator + number) :])), raw
-    assert parsed.value_kind == ("percent" if expected_unit.family == "percent" else "number")
+    assert parsed.unit == canonical, raw
+    assert compact(parsed.unit_raw) == compact(_widen(spelling, wide[len(comparator + number) :])), raw
+    percent = canonical in _UNITS_YAML and _UNITS_YAML[canonical]["family"] == "percent"
+    assert parsed.value_kind == ("percent" if percent else "number"), raw
 
 
 @settings(max_examples=300, deadline=None)
