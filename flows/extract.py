@@ -1,9 +1,9 @@
 """Read and parse one submission, and remember the result by doc_id.
 
 The cache is what makes runs incremental and resumable: a document whose bytes
-(doc_id) and reader version are unchanged is never read again, and a run killed
-half-way keeps every document it finished. Normalization is not cached: a changed
-dictionary re-normalizes from here without re-reading.
+(doc_id) and reader/parser version are unchanged is never read again, and a run killed
+half-way keeps every document it finished. Normalization is not cached: a grown indicator
+vocabulary re-normalizes from here without re-reading.
 """
 
 from __future__ import annotations

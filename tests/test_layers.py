@@ -6,6 +6,7 @@ Parsed from the source with `ast`, so a violation fails here before it hides in 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -84,3 +85,33 @@ def test_old_top_level_packages_are_not_importable_names():
              for n in [node.module.split(".")[0]]
              if n in {"extractors", "normalizers", "flows", "dictionaries"}]
     assert not stray, stray
+
+
+def _layout_rows() -> list[list[str]]:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Repository layout"):]
+    section = section[:section.index("\n## ", 1)]
+    return [[c.strip() for c in line.strip("|").split("|")] for line in section.splitlines()
+            if line.startswith("| ") and not line.startswith("| layer")]
+
+
+def test_the_readme_layout_table_lists_the_layers_and_every_module():
+    """Layers in LAYERS' order with their packages, each folder where it is, and every module named."""
+    rows = _layout_rows()
+    listed = [(layer, package.strip("`")) for layer, package, _, _ in rows]
+    expected = [(layer, package) for layer, packages in LAYERS for package in packages
+                if package not in ("jixiao", "jixiao.__main__")]  # the cli layer's catch-alls
+    assert listed == expected
+    named: set[Path] = set()
+    for _, _, where, what in rows:
+        folder = REPO / where.strip("`")
+        assert folder.exists(), where
+        base = folder if folder.is_dir() else folder.parent
+        for name in re.findall(r"`([\w/]+(?:\.py|/))`", what):
+            assert (base / name).exists(), f"README names {base.relative_to(REPO) / name}, which is not there"
+            named.add((base / name).resolve())
+        if folder.is_file():
+            named.add(folder.resolve())
+    unnamed = [str(p.relative_to(REPO)) for p in modules().values()
+               if p.name != "__init__.py" and p.resolve() not in named and p.parent.resolve() not in named]
+    assert not unnamed, f"modules the README layout table does not name: {unnamed}"
