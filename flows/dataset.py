@@ -116,11 +116,11 @@ def _extraction(file: InboxFile, cache: ExtractionCache) -> Extraction | None:
 
 def _identical_copy_row(file: InboxFile, original: str, read: Extraction | None) -> dict:
     """A copy is counted once; the copy of a failed file (two empty files) also says why that one failed."""
-    error = f"identical to {original} (same bytes) — counted once; remove the copy"
-    if read is not None and read.status == "failed":
-        error = f"identical to {original} (same bytes), which failed: {read.error}"
+    error, code = f"identical to {original} (same bytes) — counted once; remove the copy", "duplicate_file"
+    if read is not None and read.status == "failed":  # it fails for the same reason as the file it copies
+        error, code = f"identical to {original} (same bytes), which failed: {read.error}", read.error_code
     extraction = Extraction(doc_id=file.doc_id, format=format_by_name(file.path), status="failed",
-                            error=error)
+                            error=error, error_code=code)
     return document_row(file, extraction)
 
 

@@ -26,6 +26,7 @@ ErrorCode = Literal[
     "incomplete",          # partial: something expected is missing (the error names it)
     "not_processed",       # the run stopped before this file
     "unreadable_file",     # the file could not be opened (permissions, vanished, link out of the inbox)
+    "duplicate_file",      # the same bytes as another file of the inbox, which is the one counted
     "internal",            # a bug in jixiao: the file is retried on the next run
 ]
 
