@@ -177,17 +177,23 @@ def local_path(text: str) -> Path:
 def readable_name(name: str) -> tuple[str, str | None]:
     """A path as text every consumer can store (JSON, Parquet, PostgreSQL), and a note when it had to
     be decoded: names unzipped from a Chinese Windows zip arrive as GBK bytes, which Python keeps as
-    lone surrogates. Their best decoding is kept (GB18030, else UTF-8 with replacement characters)."""
-    try:
-        name.encode("utf-8")
-        return name, None
-    except UnicodeEncodeError:
-        raw = os.fsencode(name)
-    try:
-        return raw.decode("gb18030"), "file name stored in GBK bytes (a zip from Chinese Windows?); shown decoded"
-    except UnicodeDecodeError:
-        return (raw.decode("utf-8", "replace"),
-                "file name in an unknown encoding; undecodable bytes shown as \ufffd — rename the file")
+    lone surrogates. Each part is decoded on its own (a GBK file in a UTF-8 folder): GB18030, else
+    UTF-8 with replacement characters."""
+    parts, notes = [], set()
+    for part in name.split("/"):
+        try:
+            part.encode("utf-8")
+            parts.append(part)
+            continue
+        except UnicodeEncodeError:
+            raw = os.fsencode(part)
+        try:
+            parts.append(raw.decode("gb18030"))
+            notes.add("file name stored in GBK bytes (a zip from Chinese Windows?); shown decoded")
+        except UnicodeDecodeError:
+            parts.append(raw.decode("utf-8", "replace"))
+            notes.add("file name in an unknown encoding; undecodable bytes shown as \ufffd — rename the file")
+    return "/".join(parts), "; ".join(sorted(notes)) or None
 
 
 def primary_copies(files: list[InboxFile]) -> dict[str, InboxFile]:

@@ -63,6 +63,8 @@ def test_gbk_name_is_decoded_and_flagged():
     name, note = readable_name(os.fsdecode("绩效目标表.docx".encode("gbk")))
     assert name == "绩效目标表.docx" and "GBK" in note
     assert readable_name("绩效目标表.docx") == ("绩效目标表.docx", None)
+    mixed = "石各庄镇/" + os.fsdecode("绩效目标表.docx".encode("gbk"))  # a GBK file in a UTF-8 folder
+    assert readable_name(mixed)[0] == "石各庄镇/绩效目标表.docx"
     assert unicodedata.is_normalized("NFC", name)
 
 
