@@ -125,19 +125,15 @@ _TITLE_YEAR = re.compile(r"(20\d\d)\s*年")
 _TITLE_WORDS = re.compile(r"绩效|预算|年度")
 
 
-def title_year(names: Iterable[str]) -> int | None:
-    """The year a title line states (丰登坞镇2024年部门整体绩效目标, (2023年度)); dates of publication are not titles."""
-    for line in names:
-        match = _TITLE_YEAR.search(line)
-        if match and _TITLE_WORDS.search(line):
-            return int(match.group(1))
-    return None
+def title_years(names: Iterable[str]) -> list[int]:
+    """Years the title lines state (丰登坞镇2024年部门整体绩效目标, (2023年度)); a publication date is no title."""
+    return [int(m.group(1)) for line in names if _TITLE_WORDS.search(line) for m in _TITLE_YEAR.finditer(line)]
 
 
 def year_mismatch(facts: DocumentFacts, district: int | None) -> list[Finding]:
-    """The year the document's title or text gives differs from the manifest's year for it, else the district's."""
+    """A year the document's title or text gives differs from the manifest's year for it, else the district's."""
     expected = facts.manifest_year or district
-    wrong = [y for y in (title_year(facts.names), facts.text_year) if y is not None and y != expected]
+    wrong = [y for y in (*title_years(facts.names), facts.text_year) if y is not None and y != expected]
     if expected is None or not wrong:
         return []
     return [Finding({"doc_year": wrong[0], "expected_year": expected,
