@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from jixiao.flows.extract import Extraction, ExtractionCache, format_by_name
 from jixiao.flows.inbox import InboxFile, primary_copies
-from jixiao.flows.review import current_rows, review_checks, settle_resubmissions
+from jixiao.flows.review import OlderCopy, current_rows, resubmitted_copies, review_checks, settle_resubmissions
 from jixiao.flows.rows import batch_rows, document_row
 from jixiao.store.local import DatasetWriter, StoreError, check_free_space, output_lock
 from jixiao.analysis.duplicates import find_duplicates
@@ -68,10 +68,11 @@ def _write_tables(files: list[InboxFile], cache: ExtractionCache, writer: Datase
     vocabulary = IndicatorVocabulary.load()
     documents: list[dict] = []
     review: list[dict] = []
-    primary = primary_copies(files)
+    primary, older_copies = resubmitted_copies(files, primary_copies(files))
     unique = [f for f in files if primary[f.doc_id] is f]
+    copied_versions = {c.file.source_path for c in older_copies}
     for file in files:
-        if primary[file.doc_id] is not file:
+        if primary[file.doc_id] is not file and file.source_path not in copied_versions:
             original = primary[file.doc_id]
             documents.append(_identical_copy_row(file, original.source_path, cache.get(file.doc_id)))
     for start in range(0, len(unique), BATCH_DOCUMENTS):
@@ -86,12 +87,15 @@ def _write_tables(files: list[InboxFile], cache: ExtractionCache, writer: Datase
     current = {t: current_rows(table, superseded) for t, table in staged.items()}
     duplicates = find_duplicates(current["indicators"], current["goals"], projects=current["projects"])
     writer.append("duplicates", duplicates.rows)
-    checks = review_checks(unique, documents, cache, staged, superseded, year)
+    checks = review_checks(unique, documents, cache, staged, superseded, year, older_copies)
     writer.append("checks", checks)
+    why = {c.file.source_path: (c.newer.source_path, c.reason) for c in older_copies}  # old path → (new path, why)
     for row in documents:
         row["boilerplate_share"] = duplicates.boilerplate_share.get(row["doc_id"])
         if row["doc_id"] in superseded and row["status"] != "failed":
             row["superseded_by"] = superseded[row["doc_id"]].newer
+            why[row["source_path"]] = (superseded[row["doc_id"]].newer_path, superseded[row["doc_id"]].reason)
+    documents += _older_copy_rows(older_copies, documents)
     documents.sort(key=lambda r: r["source_path"])
     writer.append("documents", documents)
     _write_review(writer.staged_file("review.csv"), review)
@@ -100,8 +104,7 @@ def _write_tables(files: list[InboxFile], cache: ExtractionCache, writer: Datase
                       n_failed=status["failed"], n_projects=writer.counts["projects"],
                       n_indicators=writer.counts["indicators"], n_goals=writer.counts["goals"],
                       n_duplicate_groups=len({r["group_id"] for r in duplicates.rows}), n_review=len(review),
-                      superseded=[f"{r['source_path']} → {superseded[r['doc_id']].newer_path} "
-                                  f"({superseded[r['doc_id']].reason})" for r in documents if r.get("superseded_by")],
+                      superseded=[f"{path} → {newer} ({reason})" for path, (newer, reason) in sorted(why.items())],
                       n_checks=dict(Counter(c["severity"] for c in checks)))
 
 
@@ -112,6 +115,13 @@ def _extraction(file: InboxFile, cache: ExtractionCache) -> Extraction | None:
         return cache.get(file.doc_id)
     return Extraction(doc_id=file.doc_id, format=format_by_name(Path(file.source_path)), status="failed",
                       error=file.unreadable, error_code="unreadable_file", cacheable=False)
+
+
+def _older_copy_rows(copies: list[OlderCopy], documents: list[dict]) -> list[dict]:
+    """An identical older version: the current file's row under its own path, marked superseded."""
+    current = {r["source_path"]: r for r in documents}
+    return [{**current[c.newer.source_path], "source_path": c.file.source_path, "township": c.file.township,
+             "size_bytes": c.file.size_bytes, "superseded_by": c.file.doc_id} for c in copies]
 
 
 def _identical_copy_row(file: InboxFile, original: str, read: Extraction | None) -> dict:

@@ -7,12 +7,13 @@ found (a township's old and new version must not count as targets copied between
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from jixiao.analysis.checks import CheckInputs, DocumentFacts, run_checks
-from jixiao.analysis.resubmissions import Submission, Supersession, find_resubmissions
+from jixiao.analysis.resubmissions import Submission, Supersession, find_resubmissions, newer_by_name
 from jixiao.flows.extract import ExtractionCache
 from jixiao.flows.inbox import InboxFile
 from jixiao.normalizers.text import compact
@@ -52,6 +53,45 @@ def settle_resubmissions(files: list[InboxFile], documents: list[dict], staged: 
     return find_resubmissions(submissions)
 
 
+@dataclass(frozen=True)
+class OlderCopy:
+    """A file byte-identical to a later version of itself (目标.docx resent as 目标（修订稿）.docx)."""
+
+    file: InboxFile
+    newer: InboxFile
+    reason: str
+
+
+def resubmitted_copies(files: list[InboxFile], primary: dict[str, InboxFile]) -> tuple[dict[str, InboxFile], list[OlderCopy]]:
+    """Among identical files of one township, the one whose name marks the newest version is the one
+    counted and the others are its older versions; without such a name they stay plain copies."""
+    groups: dict[str, list[InboxFile]] = defaultdict(list)
+    for f in files:
+        groups[f.doc_id].append(f)
+    primary, older = dict(primary), []
+    for doc_id, copies in groups.items():
+        first = primary[doc_id]
+        versions = [f for f in copies if f.township == first.township]
+        if len(versions) < 2:
+            continue
+        subs = {f.source_path: Submission(doc_id, f.township, f.source_path) for f in versions}
+        newest, reasons = subs[first.source_path], {}
+        for other in (subs[f.source_path] for f in versions if f is not first):
+            decided = newer_by_name(newest, other)
+            if decided is None:
+                continue
+            winner, reason = decided
+            reasons[(other if winner is newest else newest).source_path] = reason
+            newest = winner
+        if not reasons:
+            continue
+        by_path = {f.source_path: f for f in versions}
+        primary[doc_id] = by_path[newest.source_path]
+        older += [OlderCopy(by_path[path], primary[doc_id], reason) for path, reason in reasons.items()
+                  if path != newest.source_path]
+    return primary, older
+
+
 def current_rows(table: pa.Table, superseded: dict[str, Supersession]) -> pa.Table:
     """The rows of documents that count (not superseded)."""
     if not superseded:
@@ -60,8 +100,8 @@ def current_rows(table: pa.Table, superseded: dict[str, Supersession]) -> pa.Tab
 
 
 def review_checks(files: list[InboxFile], documents: list[dict], cache: ExtractionCache, staged: dict[str, pa.Table],
-                  superseded: dict[str, Supersession], year: int | None) -> list[dict]:
-    """The checks table: every rule over the read documents."""
+                  superseded: dict[str, Supersession], year: int | None, copies: list[OlderCopy] = ()) -> list[dict]:
+    """The checks table: every rule over the read documents (and `superseded` on older identical copies)."""
     read = {d["doc_id"] for d in documents if d["status"] in ("ok", "partial")}
     facts, seen = [], set()
     for f in files:
@@ -77,6 +117,9 @@ def review_checks(files: list[InboxFile], documents: list[dict], cache: Extracti
                                    unit_code=parsed.unit_code if parsed else None, manifest_unit=f.unit_code,
                                    superseded_by=older.newer_path if older else None,
                                    superseded_reason=older.reason if older else None))
+    facts += [DocumentFacts(doc_id=c.file.doc_id, township=c.file.township, source_path=c.file.source_path,
+                            superseded_by=c.newer.source_path, superseded_reason=f"内容相同，{c.reason}")
+              for c in copies]
     return run_checks(CheckInputs(documents=facts, projects=staged["projects"].to_pylist(),
                                   indicators=staged["indicators"].select(INDICATOR_COLUMNS).to_pylist(), year=year))
 

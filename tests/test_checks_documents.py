@@ -87,6 +87,28 @@ def test_a_resubmitted_sample_file_leaves_the_district_totals_unchanged(shared: 
     assert old["doc_id"] not in copied  # an old version is not a copy of its own revision
 
 
+def test_a_byte_identical_copy_named_as_a_revision_supersedes_the_first(shared: Path, tmp_path: Path):
+    inbox = tmp_path / "inbox"
+    shutil.copytree(shared / "samples" / "inbox", inbox)
+    before = build_without_flow(inbox, tmp_path / "before")
+    shutil.copy(inbox / "黄各庄镇" / "绩效目标.txt", inbox / "黄各庄镇" / "绩效目标（修订稿）.txt")
+    after = build_without_flow(inbox, tmp_path / "after")
+    totals = "select count(*), round(sum(budget_wan), 2) from current_projects"
+    with duckdb.connect(str(before / "district.duckdb"), read_only=True) as con:
+        want = con.execute(totals).fetchone()
+    with duckdb.connect(str(after / "district.duckdb"), read_only=True) as con:
+        assert con.execute(totals).fetchone() == want
+    documents = {d["source_path"]: d for d in published(after, "documents")}
+    old, new = documents["黄各庄镇/绩效目标.txt"], documents["黄各庄镇/绩效目标（修订稿）.txt"]
+    assert new["status"] == "ok" and new["superseded_by"] is None
+    assert old["superseded_by"] == new["doc_id"] and old["status"] == "ok"
+    assert [c["rule"] for c in published(after, "checks") if c["source_path"] == "黄各庄镇/绩效目标.txt"] == ["superseded"]
+    xlsx = tmp_path / "district.xlsx"
+    assert CliRunner().invoke(app, ["export", "--xlsx", str(xlsx), "--out", str(after)]).exit_code == 0
+    rows = list(load_workbook(xlsx, read_only=True)[sheet_layout()["projects"][0]].iter_rows(values_only=True))
+    assert len(rows) - 1 == want[0]  # the current file's projects are in the sheet once
+
+
 def test_manifest_keeps_the_older_file_current(shared: Path, tmp_path: Path):
     inbox = tmp_path / "inbox"
     (inbox / "银城铺镇").mkdir(parents=True)

@@ -262,8 +262,9 @@ def run_checks(inputs: CheckInputs) -> list[dict]:
     """Every rule over the current documents, plus `superseded` on the old ones; sorted for reading."""
     from jixiao.analysis.project_checks import project_findings
 
-    facts_of = {d.doc_id: d for d in inputs.documents}
     current = [d for d in inputs.documents if not d.superseded_by]
+    # an identical older copy shares its doc_id with the current file: the current one is the doc_id's
+    facts_of = {d.doc_id: d for d in inputs.documents if d.superseded_by} | {d.doc_id: d for d in current}
     rows = [check_row("superseded", d, f) for d in inputs.documents for f in superseded(d)]
     district = district_year(current, inputs.year)
     townships = sorted({d.township for d in current})

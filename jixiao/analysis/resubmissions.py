@@ -122,12 +122,9 @@ def same_submission(a: Submission, b: Submission, cfg: _Settings) -> bool:
     return overlap(a.codes, b.codes) >= min_code or overlap(a.texts, b.texts) >= min_text
 
 
-def newer(a: Submission, b: Submission, cfg: _Settings) -> tuple[Submission, str]:
-    """The newer of two versions of one submission, and why (Chinese, for the check's message)."""
-    if a.supersedes == b.source_path or b.current is False and a.current is not False:
-        return a, "manifest.csv指定"
-    if b.supersedes == a.source_path or a.current is False and b.current is not False:
-        return b, "manifest.csv指定"
+def newer_by_name(a: Submission, b: Submission, cfg: _Settings | None = None) -> tuple[Submission, str] | None:
+    """The newer of two files by their names alone (revision word, version, dates in both), else None."""
+    cfg = cfg or _settings()
     for key, reason in ((lambda s: revision_rank(s.source_path, cfg.words), "文件名标明为修改版"),
                         (lambda s: version_number(s.source_path, cfg.versions), "文件名的版本号更高")):
         if key(a) != key(b):
@@ -135,6 +132,18 @@ def newer(a: Submission, b: Submission, cfg: _Settings) -> tuple[Submission, str
     dates = name_date(a.source_path), name_date(b.source_path)
     if None not in dates and dates[0] != dates[1]:  # one dated name alone (a scan app's) says nothing
         return (a, "文件名中的日期更晚") if dates[0] > dates[1] else (b, "文件名中的日期更晚")
+    return None
+
+
+def newer(a: Submission, b: Submission, cfg: _Settings) -> tuple[Submission, str]:
+    """The newer of two versions of one submission, and why (Chinese, for the check's message)."""
+    if a.supersedes == b.source_path or b.current is False and a.current is not False:
+        return a, "manifest.csv指定"
+    if b.supersedes == a.source_path or a.current is False and b.current is not False:
+        return b, "manifest.csv指定"
+    by_name = newer_by_name(a, b, cfg)
+    if by_name is not None:
+        return by_name
     if _stem(a.source_path) == _stem(b.source_path) or overlap(a.texts, b.texts) >= cfg.same_content:
         # the same submission twice (another format, a scan of the Word file): keep the better read
         rank = {f: -i for i, f in enumerate(cfg.formats)}

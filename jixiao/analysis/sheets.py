@@ -26,7 +26,8 @@ CURRENT_ONLY = ("goals", "projects", "indicators", "duplicates")
 def superseded_documents(parquet: Path) -> set[str]:
     """doc_ids of files a newer version of the same submission replaced (documents.superseded_by)."""
     rows = pq.read_table(parquet / "documents.parquet", columns=["doc_id", "superseded_by"]).to_pylist()
-    return {r["doc_id"] for r in rows if r["superseded_by"]}
+    # a byte-identical older copy shares its doc_id with the current file, whose rows do count
+    return {r["doc_id"] for r in rows if r["superseded_by"]} - {r["doc_id"] for r in rows if not r["superseded_by"]}
 
 
 def export_settings() -> dict:

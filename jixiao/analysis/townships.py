@@ -89,7 +89,8 @@ def township_reviews(out: Path, n_copied: int = 5) -> list[TownshipReview]:
 
     documents = _dicts(out, "select d.township, d.source_path, d.format, d.status, d.error, d.n_projects, "
                             "d.n_indicators, d.doc_id, n.source_path as superseded_by from documents d left join "
-                            "(select doc_id, min(source_path) as source_path from documents group by doc_id) n "
+                            "(select doc_id, min(source_path) as source_path from documents where superseded_by is null "
+                            "group by doc_id) n "
                             "on n.doc_id = d.superseded_by order by d.township, d.source_path")
     for doc in documents:
         review(doc["township"]).documents.append(doc)
