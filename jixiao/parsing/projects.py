@@ -107,9 +107,9 @@ class ProjectState:
         if header is not None:
             self._indicator_header(header, row)
             return
-        labels = {label.key: (cell, label) for cell in row.cells if (label := field_label(cell.text))}
+        labels = [(cell, label) for cell in row.cells if (label := field_label(cell.text))]
         if self.header is not None:
-            if not any(key in labels and row.value_of(labels[key][0])[1] for key in _IDENTITY):
+            if not any(label.key in _IDENTITY and row.value_of(cell)[1] for cell, label in labels):
                 if is_footer(row, self.header):
                     self.header = None
                 else:
@@ -133,25 +133,23 @@ class ProjectState:
         self.header = header
         self.plan_columns = None
 
-    def _key_values(self, row: Row, labels: dict[str, tuple[Cell, Label]]) -> None:
+    def _key_values(self, row: Row, labels: list[tuple[Cell, Label]]) -> None:
         project = self.current
-        clash = project is not None and any(key in labels and getattr(project, key) for key in _IDENTITY)
+        keys = {label.key for _, label in labels}
+        clash = project is not None and any(getattr(project, key) for key in keys & set(_IDENTITY))
         fresh = project is not None and self.pending_title is not None and self.rows_per_table[project.table_no]
-        if (project is None and labels.keys() & _STARTS_PROJECT) or clash or fresh:
+        if (project is None and keys & _STARTS_PROJECT) or clash or fresh:
             project = self.start_project(row.page)
         if project is None:
-            for key in _PARTIES:
-                if key in labels and (value := row.value_of(labels[key][0])[1]) and meaningful(value):
-                    self.pending_parties.setdefault(key, value)
+            for cell, label in labels:
+                if label.key in _PARTIES and (value := row.value_of(cell)[1]) and meaningful(value):
+                    self.pending_parties.setdefault(label.key, value)
             return
         if self._plan(row, project, bool(labels)):
             return
-        for key, (cell, label) in labels.items():
-            if key == "plan":
-                continue
-            found, value = row.value_of(cell)
-            if found:
-                self._set(project, key, value, label.unit, row, cell)
+        for cell, label in labels:  # left to right; a money field keeps the first amount found
+            if label.key != "plan" and (found_value := row.value_of(cell))[0]:
+                self._set(project, label.key, found_value[1], label.unit, row, cell)
         if project.project_code is None:
             project.project_code = next((m.group(0) for t in row.texts() if (m := _PROJECT_CODE.search(compact(t)))),
                                         None)
