@@ -254,16 +254,22 @@ def _paragraphs(lines: list[Line]) -> list[Paragraph | Table]:
     return [Paragraph(text=t.strip(), prov=Provenance(line=n)) for n, t in lines]
 
 
+@dictionary_cache
+def _header_words() -> tuple[frozenset[str], int]:
+    conf = load_dictionary("text_layout")["cell_per_line"]
+    words = frozenset(re.sub(r"\s+", "", unicodedata.normalize("NFKC", w)) for w in conf["headers"])
+    return words, int(conf["min_header_cells"])
+
+
 def _cell_per_line_header(run: list[Line]) -> tuple[int, int] | None:
     """(index of the first header line, header width) of a one-cell-per-line table in the run."""
-    conf = load_dictionary("text_layout")["cell_per_line"]
-    words = {re.sub(r"\s+", "", unicodedata.normalize("NFKC", w)) for w in conf["headers"]}
+    words, min_cells = _header_words()
     streak = 0
     for i, (_, text) in enumerate(run):
         if re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)) in words:
             streak += 1
             continue
-        if streak >= conf["min_header_cells"]:
+        if streak >= min_cells:
             return i - streak, streak
         streak = 0
     return None
