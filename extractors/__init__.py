@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 
 from jixiao.extractors.base import Limits, Reader
+from jixiao.extractors.image import is_image
 from jixiao.model.document import Document
 from jixiao.model.errors import ReadError
 
@@ -90,6 +91,7 @@ READERS: tuple[Reader, ...] = (
     Reader("wps", (".wps",), "legacy", _is_cfb_with("WordDocument", "CONTENTS")),  # WPS Office, or MS Works
     Reader("rtf", (".rtf",), "legacy", lambda sniff: sniff.head.startswith(b"{\\rtf")),
     Reader("txt", (".txt",), "text", lambda sniff: False, signed=False),  # no signature: chosen by name
+    Reader("image", (".jpg", ".jpeg", ".png", ".tif", ".tiff"), "image", lambda sniff: is_image(sniff.head)),
 )
 LEGACY_SUFFIXES = frozenset(s for r in READERS if r.module == "legacy" for s in r.suffixes)
 

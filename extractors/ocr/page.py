@@ -19,7 +19,7 @@ import numpy as np
 from jixiao.dictionaries import dictionary_cache, load_dictionary
 from jixiao.extractors.ocr.clean import CleanSettings, ink_level, ink_mask, remove_red, rotate, skew_angle
 from jixiao.extractors.ocr.engine import Timings, recognize
-from jixiao.extractors.ocr.grid import find_rules
+from jixiao.extractors.ocr.rules import find_rules
 
 _POINTS_PER_INCH = 72.0
 _GLYPH_SHARE = 0.75  # a detected line box is about a third taller than the font size

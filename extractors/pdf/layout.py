@@ -9,7 +9,7 @@ import statistics
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from jixiao.extractors.pdf.lines import PARAGRAPH_START, Line, join_lines, text_lines
+from jixiao.extractors.pdf.lines import PARAGRAPH_START, Line, confidence_of, join_lines, text_lines
 from jixiao.extractors.pdf.pdfium import DrawnPage
 from jixiao.extractors.pdf.tables import RawTable, append_continuation, continues, finish, inside, ruled_tables
 from jixiao.extractors.pdf.unruled import unruled_tables
@@ -123,4 +123,12 @@ def _paragraph(lines: list[Line], margins: Margins) -> Paragraph:
         first_page[-1].bottom,
     )
     text = join_lines(lines, margins.right)
-    return Paragraph(text=text, prov=Provenance(page=lines[0].page, bbox=bbox))
+    confidence = confidence_of(c for line in lines for c in line.chars)
+    return Paragraph(text=text, prov=Provenance(page=lines[0].page, bbox=bbox), confidence=confidence)
+
+
+def document_blocks(drawn: list[DrawnPage]) -> list[Paragraph | Table]:
+    """Every paragraph and table of a document's pages (read from a text layer or by OCR), in reading order."""
+    pages = [read_page(page) for page in drawn]
+    margins = Margins.of(pages)
+    return list(blocks([item for page in pages for item in page.items], margins))

@@ -79,6 +79,11 @@ class Line:
         return [Line(chars, self.page) for chars in pieces]
 
 
+def confidence_of(chars: Iterable[dict]) -> float | None:
+    """The lowest recognition confidence of OCR'd characters; None for a text layer's own characters."""
+    return min((c["confidence"] for c in chars if "confidence" in c), default=None)
+
+
 def _chars_text(chars: list[dict]) -> str:
     out: list[str] = []
     for prev, char in zip([None, *chars], chars):

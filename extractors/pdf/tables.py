@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from jixiao.extractors.pdf.grid import grids
-from jixiao.extractors.pdf.lines import join_lines, join_texts, text_lines
+from jixiao.extractors.pdf.lines import confidence_of, join_lines, join_texts, text_lines
 from jixiao.model.document import Cell, Provenance, Table
 
 SNAP = 3.0  # points: edges and cell borders closer than this are the same grid line
@@ -27,6 +27,7 @@ class RawCell:
     x1: float
     bottom: float
     text: str
+    confidence: float | None = None  # OCR'd cells only (see lines.confidence_of)
 
 
 @dataclass
@@ -115,6 +116,7 @@ def _fill_cells(cells: list[RawCell], chars: list[dict], page_number: int) -> No
             by_cell.setdefault(i, []).append(char)
     for i, cell_chars in by_cell.items():
         cells[i].text = join_lines(text_lines(cell_chars, page_number), cells[i].x1, keep_breaks=True)
+        cells[i].confidence = confidence_of(cell_chars)
 
 
 def inside(char: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
@@ -188,7 +190,8 @@ def finish(raw: RawTable) -> Table:
         col = grid_index(columns, c.x0)
         row_span = max(bisect.bisect_left(tops, c.bottom - SNAP) - row, 1)
         col_span = max(bisect.bisect_left(columns, c.x1 - SNAP) - col, 1)
-        cells.append(Cell(row=first_row[c.page] + row, col=col, text=c.text, row_span=row_span, col_span=col_span))
+        cells.append(Cell(row=first_row[c.page] + row, col=col, text=c.text, row_span=row_span, col_span=col_span,
+                          confidence=c.confidence))
     prov = Provenance(page=raw.page, bbox=raw.bbox)
     multi_page = len(pages) > 1
     return Table(

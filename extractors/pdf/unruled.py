@@ -10,7 +10,7 @@ import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from jixiao.extractors.pdf.lines import Line, join_lines
+from jixiao.extractors.pdf.lines import Line, confidence_of, join_lines
 from jixiao.extractors.pdf.tables import SNAP, RawCell, RawTable, cluster, grid_index
 
 def unruled_tables(lines: list[Line]) -> tuple[list[RawTable], list[Line]]:
@@ -122,11 +122,14 @@ def _columns_table(run: list[Line]) -> RawTable | None:
         top = rows[first][0]
         bottom = rows[last + 1][0] if last + 1 < len(rows) else rows[last][1]
         text = join_lines(block.pieces, edges[block.col + block.span], keep_breaks=True)
+        confidence = confidence_of(c for piece in block.pieces for c in piece.chars)
         cell = cells.get((first, block.col))
         if cell is None:
-            cells[first, block.col] = RawCell(page, edges[block.col], top, edges[block.col + block.span], bottom, text)
+            cells[first, block.col] = RawCell(page, edges[block.col], top, edges[block.col + block.span], bottom, text,
+                                              confidence)
         else:  # two stacks of text in one cell
             cell.text, cell.bottom = f"{cell.text}\n{text}", max(cell.bottom, bottom)
+            cell.confidence = min((v for v in (cell.confidence, confidence) if v is not None), default=None)
     bbox = (starts[0], rows[0][0], right, rows[-1][1])
     return RawTable(list(cells.values()), page, bbox)
 

@@ -31,6 +31,7 @@ class Paragraph(BaseModel):
     kind: Literal["paragraph"] = "paragraph"
     text: str
     prov: Provenance = Field(default_factory=Provenance)
+    confidence: float | None = None  # OCR'd text: the lowest recognition confidence of its lines (0–1)
 
 
 class Cell(BaseModel):
@@ -41,6 +42,7 @@ class Cell(BaseModel):
     text: str
     row_span: int = 1
     col_span: int = 1
+    confidence: float | None = None  # OCR'd text: the lowest recognition confidence of its lines (0–1)
 
 
 class Table(BaseModel):
