@@ -53,16 +53,16 @@ def _rules(ink: np.ndarray, min_length: int, orientation: Literal["h", "v"]) -> 
     gap = (_GAP, 1) if orientation == "h" else (1, _GAP)
     runs = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, along))
     runs = cv2.morphologyEx(runs, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, gap))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+    n, _, stats, centroids = cv2.connectedComponentsWithStats(runs, connectivity=8)
     out = []
-    for x, y, w, h, _area in stats[1:n]:
-        length, thickness = (w, h) if orientation == "h" else (h, w)
-        if length < min_length or thickness > _THICKNESS * min_length:
+    for (x, y, w, h, area), (cx, cy) in zip(stats[1:n], centroids[1:n]):
+        # mean thickness (area / length), not the box's: a seal's ring touching a rule, or a rule
+        # left a little off level, makes the box taller but hardly adds ink
+        length = w if orientation == "h" else h
+        if length < min_length or area / length > _THICKNESS * min_length:
             continue
         if orientation == "h":
-            middle = y + h / 2
-            out.append(Rule("h", float(x), middle, float(x + w), middle))
+            out.append(Rule("h", float(x), float(cy), float(x + w), float(cy)))
         else:
-            middle = x + w / 2
-            out.append(Rule("v", middle, float(y), middle, float(y + h)))
+            out.append(Rule("v", float(cx), float(y), float(cx), float(y + h)))
     return out
