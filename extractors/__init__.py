@@ -8,12 +8,13 @@ mislabelled file gets an error that says what it really is.
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from jixiao.extractors.base import Limits, Reader
-from jixiao.extractors.image import is_image
+from jixiao.extractors.image import is_image, read_pages
 from jixiao.model.document import Document
 from jixiao.model.errors import ReadError
 
@@ -152,8 +153,21 @@ def _wrong_extension(actual: Reader, suffix: str) -> ReadError:
                      f"{suffix or 'without an extension'} — rename it to .{actual.format} and submit again")
 
 
-def read_document(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
-    """Read any supported submission; raises ReadError with a code and an actionable message."""
+def read_document(path: Path, limits: Limits = DEFAULT_LIMITS, pages: Sequence[Path] = ()) -> Document:
+    """Read any supported submission; raises ReadError with a code and an actionable message.
+
+    `pages`: the page images of one document in order (discovery groups `1.jpg`, `2.jpg`, …), `path`
+    being the first; each is checked as a file of its own, then they are read as one document.
+    """
+    if len(pages) > 1:
+        for page in pages:
+            _check_file(page, limits)
+        return read_pages(pages, limits)
+    return _check_file(path, limits).read(path, limits)
+
+
+def _check_file(path: Path, limits: Limits) -> Reader:
+    """The reader for one file, after the checks every file gets (empty, too large, what it is)."""
     size = path.stat().st_size
     if size == 0:
         raise ReadError("empty", "empty file (0 bytes) — ask the township to resend it")
@@ -164,7 +178,7 @@ def read_document(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
         head = fh.read(8)
         if head.startswith(_CFB_MAGIC):
             head += fh.read()  # small compound files only get here: the size limit bounds it
-    return reader_for(path, head).read(path, limits)
+    return reader_for(path, head)
 
 
 def _size(n_bytes: int) -> str:

@@ -29,6 +29,7 @@ class Limits:
     max_span: int = 63  # columns a merged cell may span (Word allows 63 columns)
     max_convert_seconds: float = 120.0  # LibreOffice converting one legacy .doc/.wps/.rtf
     max_seconds: float = 120.0  # wall-clock time to read one document (the runner kills the read past it)
+    ocr_page_seconds: float = 60.0  # more time for each page OCR has read (a scan takes seconds a page)
     max_memory_bytes: int = 3 * 2**30  # heap of the process reading one document (the runner's reader child)
 
 

@@ -70,7 +70,7 @@ def district_flow(inbox: str, out: str = "output", max_bytes: int = DEFAULT_MAX_
         batches = [[f] for f in todo] if runner == "dask" else _batches(todo)
         reader = read_documents.with_options(task_runner=_task_runner(runner, workers, address, len(todo)))
         reader([[portable_path(f.path) for f in b] for b in batches], [[f.doc_id for f in b] for b in batches],
-               out, max_bytes, progress)
+               out, max_bytes, progress, [[[portable_path(p) for p in f.pages] for f in b] for b in batches])
     summary = build_dataset_task(files, out, year)
     if db is not None:
         write_postgres_task(out, db)
@@ -82,13 +82,14 @@ def district_flow(inbox: str, out: str = "output", max_bytes: int = DEFAULT_MAX_
 
 @flow(name="read-documents", log_prints=False, validate_parameters=False)
 def read_documents(paths: list[list[str]], doc_ids: list[list[str]], out: str, max_bytes: int,
-                   progress: bool) -> None:
+                   progress: bool, pages: list[list[list[str]]] | None = None) -> None:
     """Read batches of documents into the extraction cache on this subflow's task runner.
 
     A subflow of its own so its worker processes (or local Dask cluster) shut down when reading
     ends: their memory is free again before the dataset build, the other memory peak of a run.
     """
-    futures = read_submissions.map(paths, doc_ids, unmapped(out), unmapped(max_bytes))
+    pages = pages if pages is not None else [[[] for _ in batch] for batch in paths]
+    futures = read_submissions.map(paths, doc_ids, unmapped(out), unmapped(max_bytes), pages)
     with _progress(progress, sum(len(b) for b in paths)) as bar:
         task_id = bar.add_task("reading", total=sum(len(b) for b in paths))
         for future in as_completed(futures):

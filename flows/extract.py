@@ -14,7 +14,7 @@ import importlib
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 
 from jixiao.extractors import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, read_document
 from jixiao.dictionaries import dictionary_cache, dictionary_dir
-from jixiao.flows.inbox import file_sha256
+from jixiao.flows.inbox import file_sha256, pages_sha256
 from jixiao.model.errors import ReadError
 from jixiao.parsing.names import document_names
 from jixiao.parsing.structure import ParsedDocument, parse_document
@@ -80,15 +80,16 @@ class Extraction(BaseModel):
     parsed: ParsedDocument | None = None
 
 
-def extract_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Extraction:
-    """Read + parse one file; every failure becomes a `failed` Extraction, never an exception.
+def extract_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES, pages: Sequence[Path] = ()) -> Extraction:
+    """Read + parse one file (or the page images of one document, in order, `path` the first); every
+    failure becomes a `failed` Extraction, never an exception.
 
     A file whose bytes are no longer those hashed at discovery (`doc_id`) changed while it was read:
     its result is not cached under that hash, or a half-copied file would poison the cache for good.
     """
-    extraction = _extract(path, doc_id, max_bytes)
+    extraction = _extract(path, doc_id, max_bytes, pages)
     try:
-        changed = file_sha256(path) != doc_id
+        changed = (pages_sha256(pages) if len(pages) > 1 else file_sha256(path)) != doc_id
     except OSError:
         changed = True
     if changed:
@@ -98,9 +99,9 @@ def extract_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
     return extraction
 
 
-def _extract(path: Path, doc_id: str, max_bytes: int) -> Extraction:
+def _extract(path: Path, doc_id: str, max_bytes: int, pages: Sequence[Path]) -> Extraction:
     try:
-        document = read_document(path, dataclasses.replace(DEFAULT_LIMITS, max_bytes=max_bytes))
+        document = read_document(path, dataclasses.replace(DEFAULT_LIMITS, max_bytes=max_bytes), pages)
         parsed = parse_document(document)
         parsed.names = document_names(document)
     except ReadError as exc:

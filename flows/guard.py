@@ -2,7 +2,8 @@
 
 A reader that loops or inflates without end (a PDF ruled 600×600, a table grid past any limit) must
 cost one document, not the batch: the child gets `Limits.max_seconds` of wall-clock time per
-document and `Limits.max_memory_bytes` of memory; past either it is killed, the document is
+document, plus `Limits.ocr_page_seconds` for every page OCR reports done (a scan is slow but makes
+progress), and `Limits.max_memory_bytes` of memory; past either it is killed, the document is
 `failed` (`timeout` / `too_large`) and a fresh child reads the next one. Children die with their
 parent (Linux: a parent-death signal), so a killed run leaves no reader behind.
 """
@@ -12,17 +13,24 @@ from __future__ import annotations
 import multiprocessing
 import signal
 import threading
+import time
+from collections.abc import Sequence
 from contextlib import nullcontext
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 from jixiao.extractors import DEFAULT_LIMITS
+from jixiao.extractors.ocr import progress as ocr_progress
 from jixiao.extractors.legacy import batch_conversions
 from jixiao.flows.extract import Extraction, extract_file, format_by_name
 from jixiao.flows.lifeline import die_with_parent
 
+
 class ReadingStopped(Exception):
     """The run is stopping (Ctrl-C, SIGTERM): no further document is read."""
+
+
+_PAGE_DONE = b"page"  # the child's message after each page OCR read (an Extraction is JSON, never this)
 
 
 _STOPPING = threading.Event()
@@ -61,9 +69,10 @@ def _child(conn: Connection, memory_bytes: int) -> None:
             return
         if request is None:
             return
-        path, doc_id, max_bytes, converted = request
+        path, doc_id, max_bytes, converted, pages = request
+        ocr_progress.on_page(lambda: conn.send_bytes(_PAGE_DONE))
         with batch_conversions(converted, {}, DEFAULT_LIMITS) if converted else nullcontext():
-            extraction = extract_file(path, doc_id, max_bytes=max_bytes)
+            extraction = extract_file(path, doc_id, max_bytes=max_bytes, pages=pages)
         try:
             conn.send_bytes(extraction.model_dump_json().encode())
         except OSError:  # the parent is gone (killed): nothing to report to
@@ -87,6 +96,7 @@ class GuardedReader:
                  memory_bytes: int = DEFAULT_LIMITS.max_memory_bytes, converted: Path | None = None):
         """`converted`: where the batch's legacy files were converted to .docx (extractors.legacy)."""
         self.seconds, self.memory_bytes, self.converted = seconds, memory_bytes, converted
+        self.page_seconds = DEFAULT_LIMITS.ocr_page_seconds
         self._process: multiprocessing.process.BaseProcess | None = None
         self._conn: Connection | None = None
 
@@ -96,14 +106,19 @@ class GuardedReader:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def read(self, path: Path, doc_id: str, max_bytes: int) -> Extraction:
+    def read(self, path: Path, doc_id: str, max_bytes: int, pages: Sequence[Path] = ()) -> Extraction:
+        """`pages`: the page images of one document, in order (see flows.inbox.group_page_images)."""
         if _STOPPING.is_set():
             raise ReadingStopped
         conn = self._start()
         try:
-            conn.send((path, doc_id, max_bytes, self.converted))
-            if conn.poll(self.seconds):
-                return Extraction.model_validate_json(conn.recv_bytes())
+            conn.send((path, doc_id, max_bytes, self.converted, list(pages)))
+            deadline = time.monotonic() + self.seconds
+            while conn.poll(max(deadline - time.monotonic(), 0.0)):
+                message = conn.recv_bytes()
+                if message != _PAGE_DONE:
+                    return Extraction.model_validate_json(message)
+                deadline += self.page_seconds
         except (EOFError, OSError):
             if _STOPPING.is_set():
                 self._kill()

@@ -4,15 +4,20 @@ Layout: `inbox/<township>/<file>`, optionally `inbox/manifest.csv` with columns
 file,township,unit_code,year and, optionally, current (yes/no) and supersedes (the path of the
 file this one replaces) to settle which version of a resubmitted file counts. Township comes
 from the manifest, else the first folder under the inbox, else the file name's stem.
+Page images in one folder named as pages of one document (`1.jpg`, `2.jpg`; `第1页.png`;
+`扫描件-1.jpg`, `扫描件-2.jpg`) are one submission.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 import os
-from collections.abc import Iterator
+import re
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +48,7 @@ class InboxFile:
     supersedes: str | None = None  # from the manifest: source_path of the file this one replaces
     unreadable: str | None = None  # why the file cannot be read at all (then doc_id hashes the path)
     path_note: str | None = None  # why source_path differs from the name on disk (e.g. a GBK name)
+    pages: tuple[Path, ...] = ()  # page images of one document in page order (path is the first), else ()
 
 
 @dataclass(frozen=True)
@@ -88,7 +94,54 @@ def discover_inbox(inbox: Path, exclude: Path | None = None) -> list[InboxFile]:
                                size_bytes=max(size, 0), unit_code=entry.unit_code, year=entry.year,
                                mtime=_mtime(path), current=entry.current, supersedes=entry.supersedes,
                                unreadable=problem, path_note=path_note))
-    return files
+    return group_page_images(files)
+
+
+PAGE_IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff"})
+# "1", "第1页", "page 2", "p3", "扫描件-1", "扫描件（2）": a name stem, then the page number.
+_PAGE_NAME = re.compile(r"^(?P<stem>.*?)[\s_\-—.(（]*(?:第|page|p)?\s*(?<!\d)(?P<n>\d{1,3})\s*(?:页|[)）])?$", re.I)
+
+
+def group_page_images(files: list[InboxFile]) -> list[InboxFile]:
+    """Page images of one folder sharing a name stem and numbered as pages become one InboxFile.
+
+    Its path and source_path are the first page's; doc_id is the hash of all pages' bytes in page
+    order (a page added or changed makes a new document); size_bytes is their sum.
+    """
+    groups: dict[tuple[Path, str], list[tuple[int, InboxFile]]] = defaultdict(list)
+    for file in files:
+        page_image = file.unreadable is None and file.path.suffix.lower() in PAGE_IMAGE_SUFFIXES
+        match = _PAGE_NAME.match(file.path.stem) if page_image else None
+        if match:
+            groups[file.path.parent, match["stem"].strip().lower()].append((int(match["n"]), file))
+    grouped: dict[Path, InboxFile] = {}
+    for members in groups.values():
+        numbers = [n for n, _ in members]
+        if len(members) < 2 or len(set(numbers)) != len(numbers):
+            continue
+        pages = [file for _, file in sorted(members, key=lambda m: m[0])]
+        first = pages[0]
+        document = dataclasses.replace(first, doc_id=_joined_sha256([f.doc_id for f in pages]), size_bytes=sum(f.size_bytes for f in pages),
+                                       mtime=max(f.mtime for f in pages), pages=tuple(f.path for f in pages))
+        for page in pages:
+            grouped[page.path] = document
+    out: list[InboxFile] = []
+    for file in files:
+        document = grouped.get(file.path)
+        if document is None:
+            out.append(file)
+        elif document.path == file.path:
+            out.append(document)
+    return out
+
+
+def pages_sha256(pages: Sequence[Path]) -> str:
+    """The doc_id of a document made of page images: one hash over the pages' hashes, in page order."""
+    return _joined_sha256([file_sha256(page) for page in pages])
+
+
+def _joined_sha256(digests: list[str]) -> str:
+    return hashlib.sha256("".join(digests).encode()).hexdigest()
 
 
 def checked_manifest(inbox: Path) -> dict[str, ManifestEntry]:

@@ -32,8 +32,10 @@ def _retry_on_os_error(task, task_run, state) -> bool:
 
 @task(name="read-submissions", retries=2, retry_delay_seconds=1, retry_condition_fn=_retry_on_os_error,
       cache_policy=NO_CACHE)
-def read_submissions(paths: list[str], doc_ids: list[str], out: str, max_bytes: int) -> list[str]:
-    """Read + parse a batch of files into the extraction cache; returns their statuses."""
+def read_submissions(paths: list[str], doc_ids: list[str], out: str, max_bytes: int,
+                     pages: list[list[str]] | None = None) -> list[str]:
+    """Read + parse a batch of files into the extraction cache; returns their statuses. `pages`
+    (aligned with `paths`) lists the page images of a document discovery grouped, else []."""
     watch_parent()  # a pool worker must not outlive the run that started it
     logger = get_run_logger()  # one line per document, shown with `jixiao run -v` and in the Prefect UI
     statuses = []
@@ -42,13 +44,13 @@ def read_submissions(paths: list[str], doc_ids: list[str], out: str, max_bytes: 
         statuses.append(extraction.status)
         logger.info("%s: %s%s", path, extraction.status, f" — {extraction.error}" if extraction.error else "")
 
-    read_into_cache(paths, doc_ids, out, max_bytes, done)
+    read_into_cache(paths, doc_ids, out, max_bytes, done, pages=pages)
     return statuses
 
 
 def read_into_cache(paths: list[str], doc_ids: list[str], out: str, max_bytes: int,
                     done: Callable[[str, Extraction], None] | None = None,
-                    stop: Callable[[], bool] | None = None) -> int:
+                    stop: Callable[[], bool] | None = None, pages: list[list[str]] | None = None) -> int:
     """Read + parse files into the extraction cache, each in a killable child process (flows.guard),
     until `stop()` says so; returns how many were read. The read task and the read-ahead while
     Prefect starts (flows.startup) both read through here."""
@@ -57,10 +59,10 @@ def read_into_cache(paths: list[str], doc_ids: list[str], out: str, max_bytes: i
     legacy = dict(zip(doc_ids, map(local_path, paths)))  # .doc/.wps/.rtf among them: one LibreOffice run for all
     n_read = 0
     with batch_conversions(converted, legacy, DEFAULT_LIMITS), GuardedReader(converted=converted) as reader:
-        for path, doc_id in zip(paths, doc_ids):
+        for path, doc_id, page_paths in zip(paths, doc_ids, pages or [[] for _ in paths]):
             if stop is not None and stop():
                 break
-            extraction = reader.read(local_path(path), doc_id, max_bytes)
+            extraction = reader.read(local_path(path), doc_id, max_bytes, [local_path(p) for p in page_paths])
             cache.put(extraction)
             n_read += 1
             if done is not None:

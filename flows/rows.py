@@ -63,7 +63,7 @@ def _raw_indicators(file: InboxFile, parsed: ParsedDocument) -> list[dict]:
         for target in targets:
             rows.append({"doc_id": file.doc_id, "township": file.township, "source": "paragraph",
                          "name_raw": target.name_raw, "value_raw": target.value_raw,
-                         "sentence": target.sentence, "item_seq": item.seq})
+                         "sentence": target.sentence, "item_seq": item.seq, "confidence": item.confidence})
     return rows
 
 

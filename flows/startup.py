@@ -152,7 +152,7 @@ def read_while_starting(api: PrefectApi, files: list[InboxFile], out: Path, max_
     if not todo or api.ready():
         return 0
     return read_into_cache([portable_path(f.path) for f in todo], [f.doc_id for f in todo], str(out), max_bytes,
-                           on_read, stop=api.ready)
+                           on_read, stop=api.ready, pages=[[portable_path(p) for p in f.pages] for f in todo])
 
 
 def warm_up(api: PrefectApi) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from jixiao.extractors.ocr.progress import page_done
 from jixiao.extractors.ocr.page import OcrPage, OcrSettings, PageTimings, ocr_settings, read_page_image
 from jixiao.model.errors import ReadError
 
@@ -60,6 +61,7 @@ def ocr_pdf_pages(path: Path, numbers: list[int], timings: PageTimings | None = 
                 _check_pixels(w * h, f"an image on page {number}", settings)
             bitmap = page.render(scale=scale).to_numpy()[..., :3]  # BGR
             yield read_page_image(np.ascontiguousarray(bitmap), number, settings.dpi, settings, timings)
+            page_done()
     finally:
         pdf.close()
 
@@ -77,6 +79,7 @@ def ocr_image_files(paths: Iterable[Path], max_pages: int, timings: PageTimings 
                                 "the pages of one township's targets")
             deadline.check(number - 1, number)
             yield read_page_image(image, number, settings.dpi, settings, timings)
+            page_done()
 
 
 def _frames(path: Path, settings: OcrSettings) -> Iterator[tuple[np.ndarray, float]]:

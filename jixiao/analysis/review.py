@@ -17,6 +17,7 @@ import numpy as np
 import yaml
 
 from jixiao.analysis.union_find import UnionFind
+from jixiao.dictionaries import load_dictionary
 from jixiao.normalizers.vocabulary import IndicatorMatch, IndicatorVocabulary, name_similarity, normalize_name
 
 _ID_NUMBER = re.compile(r"^IND-(\d+)$")
@@ -30,18 +31,26 @@ def format_candidates(candidates: Sequence[tuple[str, str, float]]) -> str:
 
 def review_rows(rows: Sequence[Mapping[str, Any]], matches: Sequence[IndicatorMatch],
                 vocabulary: IndicatorVocabulary) -> list[dict[str, Any]]:
-    """Rows whose match needs a look (new, or fuzzy below review_below), with their candidates.
+    """Rows whose match needs a look (new, or fuzzy below review_below) or whose text OCR read with a
+    confidence below ocr.yaml's review_below, with their candidates.
 
     `rows` are the indicator rows the names came from (doc_id, township, name_raw, …): their
     fields are kept, and the match fields and a `reason` are added.
     """
     if len(rows) != len(matches):
         raise ValueError("rows and matches must have the same length")
+    ocr_review_below = float(load_dictionary("ocr")["review_below"])
     out: list[dict[str, Any]] = []
     for row, match in zip(rows, matches):
-        if not vocabulary.needs_review(match):
+        confidence = row.get("confidence")
+        unsure = confidence is not None and confidence < ocr_review_below
+        if not vocabulary.needs_review(match) and not unsure:
             continue
-        reason = "not in the vocabulary" if match.method == "new" else "weak fuzzy match"
+        reasons = ["not in the vocabulary" if match.method == "new" else "weak fuzzy match"] \
+            if vocabulary.needs_review(match) else []
+        if unsure:
+            reasons.append(f"low OCR confidence ({confidence:.2f}): check the text against the scan")
+        reason = "; ".join(reasons)
         out.append({**row, "indicator_id": match.indicator_id, "indicator": match.indicator,
                     "match_score": match.score, "match_method": match.method,
                     "candidates": format_candidates(match.candidates), "reason": reason})

@@ -44,7 +44,13 @@ class DepartmentState:
                 return section
         return None
 
-    def paragraph(self, text: str) -> None:
+    def paragraph(self, text: str, confidence: float | None = None) -> None:
+        self._paragraph(text)
+        if confidence is not None and self.goals:  # the goal this text went to is the last one
+            last = self.goals[-1]
+            last.confidence = confidence if last.confidence is None else min(last.confidence, confidence)
+
+    def _paragraph(self, text: str) -> None:
         section = self.heading(text)
         if section:
             self.section = section

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from jixiao.model.document import Cell
@@ -222,7 +223,8 @@ class ProjectState:
         self.rows_per_table[project.table_no] += 1
         self.indicators.append(TableIndicator(table_no=project.table_no, row_no=self.rows_per_table[project.table_no],
                                               page=row.page, project_code=project.project_code,
-                                              project_name=project.project_name, level1_guessed=guessed, **values))
+                                              project_name=project.project_name, level1_guessed=guessed,
+                                              confidence=_confidence(row, header.roles.values()), **values))
 
     def _project_columns(self, row: Row, header: IndicatorHeader) -> bool:
         """Project fields of a multi-project table; False for a row that is no project's (a total row)."""
@@ -324,3 +326,9 @@ class ProjectState:
             project = by_table[ind.table_no]
             ind.project_code = ind.project_code or project.project_code
             ind.project_name = ind.project_name or project.project_name
+
+
+def _confidence(row: Row, columns: Iterable[int]) -> float | None:
+    """The lowest OCR confidence of the cells a row's fields come from (None: not OCR'd)."""
+    values = [cell.confidence for col in columns if (cell := row.owner(col)) is not None and cell.confidence is not None]
+    return min(values, default=None)

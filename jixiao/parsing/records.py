@@ -14,6 +14,7 @@ class Goal(BaseModel):
     goal_text: str
     indicator_text: str | None = None
     project_code: str | None = None
+    confidence: float | None = None  # OCR'd: the lowest recognition confidence of its paragraphs
 
 
 class Project(BaseModel):
@@ -57,6 +58,7 @@ class TableIndicator(BaseModel):
     # 一级 taken from an earlier row because this row's cell was blank (not a merged cell): a
     # guess that loses to the row's own 二级 when they disagree (unruled PDFs centre the label)
     level1_guessed: bool = False
+    confidence: float | None = None  # OCR'd: the lowest recognition confidence of the row's cells
 
 
 class ParsedDocument(BaseModel):

@@ -51,7 +51,7 @@ def parse_document(document: Document) -> ParsedDocument:
         elif projects.current is not None and department.section is None and _PROJECT_GOAL_LINE.match(text):
             projects.goal_paragraph(text)
         elif department.section is not None or department.heading(text):
-            department.paragraph(text)
+            department.paragraph(text, block.confidence)
         else:
             projects.label_line(text, page)
     projects.finish()
