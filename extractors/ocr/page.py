@@ -49,7 +49,7 @@ def ocr_settings() -> OcrSettings:
 
 @dataclass
 class PageTimings(Timings):
-    """Seconds per step, summed over pages (the benchmark prints them)."""
+    """CPU seconds per step, summed over pages (the benchmark prints them)."""
 
     seal: float = 0.0
     deskew: float = 0.0
@@ -74,22 +74,22 @@ def read_page_image(image: np.ndarray, number: int, dpi: float, settings: OcrSet
                     timings: PageTimings | None = None) -> OcrPage:
     """OCR one page image (grey or BGR) scanned at `dpi`: seal out, deskewed, rules and text in points."""
     timings = timings if timings is not None else PageTimings()
-    started = time.perf_counter()
+    started = time.process_time()
     red = 0
     if image.ndim == 3:
         gray, red = remove_red(image, settings.clean)
     else:
         gray = image
-    timings.seal += time.perf_counter() - started
-    started = time.perf_counter()
+    timings.seal += time.process_time() - started
+    started = time.process_time()
     angle = skew_angle(gray, settings.clean)
     gray = rotate(gray, angle)
-    timings.deskew += time.perf_counter() - started
+    timings.deskew += time.process_time() - started
     lines = _text_lines(gray, recognize(gray, settings.detection_side, timings), settings)
-    started = time.perf_counter()
+    started = time.process_time()
     scale = _POINTS_PER_INCH / dpi
     rules = find_rules(ink_mask(gray), max(int(settings.min_rule_points / scale), 8), [line.box for line in lines])
-    timings.grid += time.perf_counter() - started
+    timings.grid += time.process_time() - started
     timings.pages += 1
     height, width = gray.shape
     page = OcrPage(number, width * scale, height * scale, skew=angle, red_pixels=red)

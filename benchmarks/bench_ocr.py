@@ -1,0 +1,86 @@
+"""OCR pages per second on one core for a 200-dpi A4 page, where the time goes, and the text-layer
+PDF reader's pages per second beside it.
+
+    python benchmarks/bench_ocr.py [--pages N] [--repeat R] [--pdf SCAN.pdf]
+
+The page is a generated township document's page with a table, rendered at 200 dpi, stamped with
+a red seal and turned 1.5° (fixtures/scan_writer.py), or the pages of a scanned PDF you name.
+onnxruntime runs one thread (the reader's default: documents are read in parallel processes), and
+OpenCV is held to one thread too, so the figure is per core. CPU seconds are process time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the fixture generator (not installed)
+
+import cv2  # noqa: E402
+import numpy as np  # noqa: E402
+import pypdfium2  # noqa: E402
+
+from fixtures import make_township_document, write_pdf  # noqa: E402
+from fixtures.scan_writer import RED, scan_pages  # noqa: E402
+from jixiao.extractors.ocr.page import PageTimings, ocr_settings, read_page_image  # noqa: E402
+from jixiao.extractors.pdf import read_pdf  # noqa: E402
+
+
+def _pages(pdf: Path | None, n: int, work: Path) -> tuple[list[np.ndarray], Path]:
+    """BGR page images at the OCR resolution, and the text PDF they were made from."""
+    text_pdf = work / "text.pdf"
+    doc = make_township_document(random.Random(11), "南山镇", "13020899", 2024, 4)
+    write_pdf(doc, text_pdf)
+    if pdf is not None:
+        document = pypdfium2.PdfDocument(pdf)
+        scale = ocr_settings().dpi / 72
+        images = [document[i].render(scale=scale).to_numpy()[..., :3].copy() for i in range(min(n, len(document)))]
+        return images, text_pdf
+    scans = scan_pages(text_pdf, [("南山镇人民政府", RED)] * n, [1.5] * n, dpi=ocr_settings().dpi)
+    images = [cv2.cvtColor(np.asarray(page.convert("RGB")), cv2.COLOR_RGB2BGR) for page in scans[1:n + 1]]
+    return images, text_pdf
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=2, help="pages to OCR (default 2)")
+    parser.add_argument("--repeat", type=int, default=1, help="passes over the pages (default 1)")
+    parser.add_argument("--pdf", type=Path, help="a scanned PDF to take the pages from instead")
+    args = parser.parse_args(argv)
+    cv2.setNumThreads(1)
+    settings = ocr_settings()
+    with tempfile.TemporaryDirectory() as tmp:
+        images, text_pdf = _pages(args.pdf, args.pages, Path(tmp))
+        read_page_image(images[0], 1, settings.dpi, settings)  # load the models outside the timing
+        timings = PageTimings()
+        cpu, wall = time.process_time(), time.perf_counter()
+        n_chars = 0
+        for _ in range(args.repeat):
+            for number, image in enumerate(images, 1):
+                n_chars += len(read_page_image(image, number, settings.dpi, settings, timings).chars)
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        pages = timings.pages
+        print(f"OCR: {pages} pages of {images[0].shape[1]}x{images[0].shape[0]} px ({settings.dpi} dpi), "
+              f"{n_chars / pages:.0f} characters a page, detection side {settings.detection_side}")
+        print(f"  {pages / cpu:.2f} pages/s per core ({cpu / pages:.2f} CPU s a page; wall {wall / pages:.2f} s)")
+        steps = {"seal removal": timings.seal, "deskew": timings.deskew, "rules (grid)": timings.grid,
+                 "detection": timings.detection, "recognition": timings.recognition}
+        total = sum(steps.values()) or 1.0
+        for name, seconds in steps.items():
+            print(f"  {name:<13} {seconds / pages:6.3f} CPU s a page  {100 * seconds / total:5.1f}%")
+        n_text = len(pypdfium2.PdfDocument(text_pdf))
+        cpu = time.process_time()
+        rounds = 5
+        for _ in range(rounds):
+            read_pdf(text_pdf)
+        cpu = time.process_time() - cpu
+        print(f"text-layer PDF reader: {rounds * n_text / cpu:.1f} pages/s per core ({n_text} pages, {rounds} reads)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
