@@ -34,7 +34,7 @@ def read_pages(paths: Sequence[Path], limits: Limits) -> Document:
              for p in ocr_image_files(paths, limits.max_pages)]
     if not any(page.chars for page in drawn):
         names = ", ".join(p.name for p in paths)
-        raise ReadError("scanned_no_ocr", f"OCR recognised no text in {names} (blank, too faint, blurred or not a "
+        raise ReadError("no_text", f"OCR recognised no text in {names} (blank, too faint, blurred or not a "
                         "document) — ask for a sharper scan (200–300 dpi) or the docx")
     return Document(format="image", read_method="ocr", n_pages=len(drawn), blocks=document_blocks(drawn))
 

@@ -184,4 +184,4 @@ def test_a_blank_scan_fails_with_a_clear_code(tmp_path: Path):
     cv2.imwrite(str(blank), np.full((400, 300), 250, np.uint8))
     with pytest.raises(ReadError) as error:
         read_document(blank)
-    assert error.value.code == "scanned_no_ocr" and "no text" in str(error.value)
+    assert error.value.code == "no_text" and "no text" in str(error.value)

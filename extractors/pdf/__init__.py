@@ -41,7 +41,7 @@ def _with_ocr(path: Path, drawn: list[DrawnPage], scanned: list[int]) -> list[Dr
     recognised = {p.number: DrawnPage(p.number, p.height, p.chars, p.edges, scanned=False)
                   for p in ocr_pdf_pages(path, scanned)}
     if not any(page.chars for page in recognised.values()) and not any(page.chars for page in drawn):
-        raise ReadError("scanned_no_ocr", "scanned PDF without text layer, and OCR recognised no text on it (blank, "
+        raise ReadError("no_text", "scanned PDF without text layer, and OCR recognised no text on it (blank, "
                         "too faint or blurred) — ask for a sharper scan (200–300 dpi), the born-digital PDF or the docx")
     return [recognised.get(page.number, page) for page in drawn]
 

@@ -19,6 +19,7 @@ ErrorCode = Literal[
     "too_large",           # beyond a size, page, member or cell limit
     "timeout",             # the read took longer than the per-document time limit
     "scanned_no_ocr",      # image pages and no OCR engine to read them
+    "no_text",             # scanned pages or photos on which OCR recognised no text (blank, faint, blurred)
     "needs_libreoffice",   # a legacy .doc/.wps/.rtf and no LibreOffice to convert it
     "conversion_failed",   # LibreOffice could not convert a legacy .doc/.wps/.rtf (damaged, protected)
     "unreadable_text",     # a text layer whose characters do not decode (broken font maps)
