@@ -61,6 +61,11 @@ class Row:
         under_right = self._below(right)
         return (True, clean(under_right.text)) if under_right is not None else (False, None)
 
+    def beside(self, label: Cell) -> bool:
+        """True when the label's value is the cell to its right (a key/value row, not a column heading)."""
+        right = self.slots.get((label.row, label.col + label.col_span))
+        return right is not None and right is not label and not is_heading(right.text)
+
     def _below(self, cell: Cell) -> Cell | None:
         """The cell starting right under `cell` in its column, unless it is a heading."""
         below = self.slots.get((cell.row + cell.row_span, cell.col))

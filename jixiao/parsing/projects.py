@@ -57,6 +57,7 @@ class ProjectState:
     incomplete: str | None = None  # the last indicator row read, when it stops mid-row
     unread_titles: list[str] = field(default_factory=list)  # numbered project titles no table followed
     pending_parties: dict[str, str] = field(default_factory=dict)  # 主管部门/实施单位 read before any project
+    money_below: set[tuple[int, str]] = field(default_factory=set)  # amounts read under a column heading
     column_project: Project | None = None  # the project the last 项目名称 cell of a multi-project table started
 
     @property
@@ -150,7 +151,11 @@ class ProjectState:
             return
         for cell, label in labels:  # left to right; a money field keeps the first amount found
             if label.key != "plan" and (found_value := row.value_of(cell))[0]:
+                if label.key in _MONEY and row.beside(cell) and (id(project), label.key) in self.money_below:
+                    setattr(project, _MONEY[label.key], None)  # 资金总额 | 30 beats a column heading's first row
                 self._set(project, label.key, found_value[1], label.unit, row, cell)
+                if label.key in _MONEY and not row.beside(cell) and getattr(project, _MONEY[label.key]) is not None:
+                    self.money_below.add((id(project), label.key))
         if project.project_code is None:
             project.project_code = next((m.group(0) for t in row.texts() if (m := _PROJECT_CODE.search(compact(t)))),
                                         None)

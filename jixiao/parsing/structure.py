@@ -81,9 +81,10 @@ def form_kind(parsed: ParsedDocument, title_kinds: list[str], department_marked:
 
 
 def _department_marked(document: Document) -> bool:
-    """The text announces a 部门整体绩效目标 part (a heading, not a table cell)."""
+    """The text announces a 部门整体绩效目标 part (a heading; not a table cell, not the title of a
+    部门整体支出绩效目标表, whose goals sit in the table)."""
     markers = department_markers()
-    return any(isinstance(b, Paragraph) and len(folded := compact(b.text)) <= 30
+    return any(isinstance(b, Paragraph) and len(folded := compact(b.text)) <= 30 and not is_form_title(b.text)
                and any(m in folded for m in markers) for b in document.blocks)
 
 
@@ -119,13 +120,14 @@ def _problems(parsed: ParsedDocument, department_marked: bool, incomplete: str |
     """What was expected and is missing, named so a clerk can check it in the file."""
     problems = []
     rows = Counter(i.table_no for i in parsed.indicators)
+    coded = any(p.project_code for p in parsed.projects)  # the form has a 项目编码 row: every project needs one
     for project in parsed.projects:
         label = project.project_name or clean(project.title) or f"project {project.table_no}"
         if not project.project_name:
             problems.append(f"{label}: no 项目名称 (project name) found")
         if project.budget_wan is None and project.fiscal_wan is None:
             problems.append(f"{label}: no 预算数/资金总额 (budget) found")
-        if parsed.form_kind == "department" and not project.project_code:
+        if coded and not project.project_code:
             problems.append(f"{label}: no 项目编码 found")
         if not rows[project.table_no]:
             problems.append(f"{label}: no indicator rows found")
