@@ -180,3 +180,10 @@ def test_parties_alone_start_no_project_and_labels_in_lines_count():
     [project] = parsed.projects
     assert (project.project_name, project.budget_wan, project.department) == ("道路维修", 12.0, "县财政局")
     assert parsed.problems == [] and len(parsed.indicators) == 1
+
+
+def test_template_rows_left_blank_are_no_indicators():
+    parsed = _form_with([["项目名称", "道路维修"], ["预算数", "12"], HEADER,
+                         ["产出指标", "数量指标", "维修道路", "≥3公里"], ["", "质量指标", "指标1：", ""],
+                         ["", "", "……", "≥**%"], ["效益指标", "社会效益指标", "群众出行改善", "≥**%"]])
+    assert [(i.name_raw, i.value_raw) for i in parsed.indicators] == [("维修道路", "≥3公里"), ("群众出行改善", "≥**%")]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from jixiao.dictionaries import dictionary_cache, load_dictionary
 from jixiao.normalizers.levels import canonical_level1, canonical_level2
 from jixiao.normalizers.text import compact
+from jixiao.normalizers.value_checks import is_placeholder
 from jixiao.parsing.grid import Row
 from jixiao.parsing.records import meaningful
 from jixiao.parsing.vocabulary import indicator_role, is_footer_text, min_header_roles, money_unit, project_column_role
@@ -91,7 +92,9 @@ def read_row(row: Row, header: IndicatorHeader) -> dict[str, str | float | None]
     operator, direction = text.get("operator"), text.get("direction")
     if operator is None and direction and _is_operator(direction):  # "指标方向" holding ≥ / ≤
         operator, direction = direction, None
-    values["value_raw"] = compose_value(value if meaningful(value) else None, operator, text.get("unit"))
+    # a template mark left as the value ("≥**%", "……") stays, so the value is flagged, not lost
+    kept = value if meaningful(value) or is_placeholder(value) else None
+    values["value_raw"] = compose_value(kept, operator, text.get("unit"))
     values["direction"] = direction_of(direction) or direction_of(operator) or (
         direction if meaningful(direction) else None)
     # a weight or score merged down over a group of rows belongs to the row where it starts

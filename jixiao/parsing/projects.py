@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from jixiao.model.document import Cell
 from jixiao.normalizers.text import compact
+from jixiao.normalizers.value_checks import is_placeholder
 from jixiao.parsing.grid import Row
 from jixiao.parsing.indicators import IndicatorHeader, header_of, is_footer, is_level_fragment, read_row
 from jixiao.parsing.records import Goal, Project, TableIndicator, clean, meaningful
@@ -218,7 +219,8 @@ class ProjectState:
         values["level1_raw"] = values.get("level1_raw") or level1
         values["level2_raw"] = values.get("level2_raw") or level2
         self.last_levels = (values["level1_raw"], values["level2_raw"])
-        if not any(values.get(k) for k in ("name_raw", "description", "value_raw")):
+        # a template row left blank ("指标1：" | "≥**%") is no indicator; a filled name keeps its placeholder value
+        if not any(values.get(k) and not is_placeholder(values[k]) for k in ("name_raw", "description", "value_raw")):
             fragment = next((t for t in own_levels if is_level_fragment(t)), None)
             self.incomplete = f"'{fragment}'" if fragment and row.last else None
             return
