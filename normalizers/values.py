@@ -346,7 +346,7 @@ def _parse_number(text: str, folded: str, offsets: list[int], money: bool) -> In
         return _text("range whose end is below its start")
     vocabulary = _vocabulary()
     fallback = vocabulary.range_operator if value_max is not None else vocabulary.default_operator
-    operator = operator or suffix_operator or fallback
+    operator = (suffix_operator if operator == "=" else operator) or operator or suffix_operator or fallback
     return _number_value(operator, value, value_max, unit_raw, info, remarks)
 
 
