@@ -11,7 +11,8 @@ across townships however each table wrote it. Matching runs in order:
 
 Normalization (both sides): NFKC width folding, no whitespace, punctuation or leading
 enumeration (`normalizers.text.match_key`), a trailing 指标 dropped ("工作完成质量指标"), and a
-template's hints removed ("游客满意度(≥**%)", "指标1:…"). Spellings that are 一级/二级 names
+template's hints removed ("游客满意度(≥**%)", "指标1:…"), variant characters folded (巡査 → 巡查,
+dictionaries/variants.yaml). Spellings that are 一级/二级 names
 (经济成本, 经济效益) match exactly only: fuzzy matching never puts a 三级 name into a category.
 
 Why this similarity. rapidfuzz does not segment Chinese: its token scorers split on
@@ -59,7 +60,7 @@ _N_CANDIDATES = 3
 def normalize_name(raw: str | None) -> str:
     """The form names are compared in: "（1）工作完成质量 指标" → "工作完成质量", and without a template's
     hints and numbering: "指标1:游客满意度(≥**%)" → "游客满意度"."""
-    key = match_key(strip_template_hints(raw))
+    key = match_key(strip_template_hints(raw)).translate(_variant_table())
     if key.endswith(_TRAILING_SUFFIX) and len(key) > len(_TRAILING_SUFFIX):
         key = key[: -len(_TRAILING_SUFFIX)]
     return key
@@ -305,6 +306,12 @@ def _indicator_from_yaml(entry: Any, source: str) -> Indicator:
         level2=tuple(str(l2) for l2 in level2),
         unit=str(entry["unit"]),
     )
+
+
+@dictionary_cache
+def _variant_table() -> dict[int, str]:
+    """Variant characters → the usual one (dictionaries/variants.yaml): 巡査次数 is 巡查次数."""
+    return str.maketrans({str(k): str(v) for k, v in (load_dictionary("variants")["characters"] or {}).items()})
 
 
 @dictionary_cache

@@ -189,3 +189,9 @@ def test_real_names_keep_their_meaning_without_template_hints(vocabulary):
     assert by_name["人民群众满意度"].indicator == "服务对象满意度"
     assert by_name["行政村数量"].method == "exact"
     assert normalize_name("游客满意度(≥**%)") == normalize_name("游客满意度")
+
+
+def test_variant_characters_are_the_usual_ones(vocabulary):
+    assert normalize_name("巡査次数") == normalize_name("巡查次数")
+    typed, usual = vocabulary.match_indicators(["巡査次数", "巡查次数"])
+    assert typed.indicator_id == usual.indicator_id and typed.method == "exact"
