@@ -125,13 +125,14 @@ class _Layout:
             raise SheetTooLarge(f"{len(typed)} cells")
         rows, cols = [r for r, _ in typed], [c for _, c in typed]
         top, bottom, left, right = min(rows), max(rows), min(cols), max(cols)
-        clipped = []
+        clipped, area = [], 0
         for m in sheet.merges:
             if not (top <= m.top <= bottom and left <= m.left <= right):
                 continue  # its value slot is outside everything typed: nothing to show
             merge = Merge(m.top, m.left, min(m.bottom, bottom), min(m.right, right))
-            if (merge.bottom - merge.top + 1) * (merge.right - merge.left + 1) > self.max_cells:
-                raise SheetTooLarge(f"a merged range of {merge}")
+            area += (merge.bottom - merge.top + 1) * (merge.right - merge.left + 1)
+            if area > self.max_cells:  # merged slots are visited one by one below
+                raise SheetTooLarge(f"merged ranges covering over {self.max_cells} cells")
             if merge.bottom > merge.top or merge.right > merge.left:
                 clipped.append(merge)
         return clipped
@@ -164,7 +165,7 @@ class _Layout:
         if not rows:
             return
         top, bottom = rows[0], rows[-1]
-        merges = [m for m in self.merges if top <= m.top <= bottom]
+        merges = {m for m in self.merges if top <= m.top <= bottom}
         lefts = [c for r in rows for c in self.starts.get(r, [])] + [m.left for m in merges]
         rights = [self.by_start[(r, c)].right if (r, c) in self.by_start else c
                   for r in rows for c in self.starts.get(r, [])] + [m.right for m in merges]

@@ -33,8 +33,8 @@ from jixiao.parsing.structure import ParsedDocument, parse_document
 # re-reads nothing.
 VERSIONED_PACKAGES = ("jixiao.extractors", "jixiao.parsing", "jixiao.model", "jixiao.normalizers")
 _NAMED_DICTIONARY = re.compile(r"""load_dictionary\(\s*["'](\w+)["']\s*\)""")
-# Failures that installing something fixes: never cached, so the next run tries the file again.
-_RETRY_CODES = {"needs_libreoffice", "scanned_no_ocr", "timeout"}
+# Failures that installing LibreOffice fixes: never cached, so the next run tries the file again.
+_RETRY_CODES = {"needs_libreoffice"}
 
 
 def source_digest(folders: Iterable[Path], dictionaries: Path | None = None) -> str:
