@@ -66,6 +66,8 @@ def test_plan_exceeds_budget_in_the_tables_unit():
     yuan = dict(unit_line="单位：元", plan_mar="66250", plan_jun="132500", plan_oct="198750")
     assert pc.plan_exceeds_budget(project(**yuan, plan_dec="265000")) == []
     assert pc.plan_exceeds_budget(project(**yuan, plan_dec="300000.00"))
+    noted = dict(yuan, unit_line="金额单位：元（保留两位小数）")
+    assert pc.plan_exceeds_budget(project(**noted, plan_dec="265000.00")) == []
 
 
 @pytest.mark.parametrize("plans", [("25", "50", "75", "100"), ("25%", "50%", "75%", "100%"), ("", " ", "", "26.50"),

@@ -18,6 +18,7 @@ from jixiao.analysis.checks import Finding, number, rule_settings, settings
 from jixiao.normalizers.units import normalize_unit
 from jixiao.normalizers.values import parse_indicator_value
 
+_MONEY_UNIT = re.compile(r"百万元|千元|万元|亿元|元")  # 单位：元（保留两位小数）
 PLAN_FIELDS = (("plan_mar", "3月底"), ("plan_jun", "6月底"), ("plan_oct", "10月底"), ("plan_dec", "12月底"))
 MEASURABLE_KINDS = ("number", "percent")
 EXEMPT_TAIL = 10  # characters of an indicator's name searched for growth words (增长, 提高 …)
@@ -41,9 +42,9 @@ def budget_sum_mismatch(project: dict) -> list[Finding]:
 
 def table_scale_wan(unit_line: str | None) -> float:
     """万元 per unit of the table's amounts: 单位：元 → 0.0001; no or unknown 单位 → 1 (万元)."""
-    if unit_line:
-        unit = unit_line.replace("：", ":").rsplit(":", 1)[-1].strip()
-        info = normalize_unit(unit, money=True)
+    match = _MONEY_UNIT.search((unit_line or "").replace("：", ":").rsplit(":", 1)[-1])
+    if match:
+        info = normalize_unit(match.group(0), money=True)
         if info is not None and info.base_unit == "元" and info.factor is not None:
             return float(info.factor) / 10000
     return 1.0
