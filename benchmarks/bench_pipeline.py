@@ -8,7 +8,7 @@ Run from the repository root with the project's Python. For each size it
    cached under --corpus-dir so re-runs reuse it;
 2. times a BASELINE in this one process: python-docx (paragraph texts + every table cell's text),
    pdfplumber (`extract_tables()` + `extract_text()` per page), a plain read for txt — nothing else;
-3. times jixiao's own readers (`extractors.read_document`) and structure parser per file, by format;
+3. times jixiao's own readers (`jixiao.extractors.read_document`) and structure parser per file, by format;
 4. runs the CLI as a subprocess, `python -m jixiao.cli run INBOX --out OUT`: cold (fresh OUT),
    warm (nothing changed: every document comes from the cache) and after a dictionary changed
    (a comment appended to one dictionary file, restored afterwards: everything is re-normalized,
