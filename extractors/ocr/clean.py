@@ -28,20 +28,19 @@ class CleanSettings:
     skew_step_degrees: float
 
 
-def remove_red(bgr: np.ndarray, settings: CleanSettings) -> tuple[np.ndarray, int]:
-    """A grey image of `bgr` with saturated red ink turned to paper; also the red pixels removed."""
+def remove_red(bgr: np.ndarray, settings: CleanSettings) -> np.ndarray:
+    """A grey image of `bgr` with saturated red ink turned to paper."""
     hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
     hue, sat, val = hsv[..., 0], hsv[..., 1], hsv[..., 2]
     red = ((hue <= settings.red_hue_low) | (hue >= settings.red_hue_high)) & (sat >= settings.red_min_saturation) \
         & (val >= settings.red_min_value)
     gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-    n_red = int(np.count_nonzero(red))
-    if n_red:
+    if red.any():
         # the seal's pale fringe (anti-aliasing, ink bleeding) is a lighter red just outside the mask
         fringe = cv2.dilate(red.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
         gray[fringe] = np.maximum(gray[fringe], bgr[..., 2][fringe])
         gray[red] = np.uint8(np.percentile(gray, 90))
-    return gray, n_red
+    return gray
 
 
 def ink_mask(gray: np.ndarray) -> np.ndarray:

@@ -62,12 +62,9 @@ class OcrPage:
     """A recognised page in PDF points, top-down: characters as the PDF reader measures them, and rules."""
 
     number: int
-    width: float
     height: float
     chars: list[dict] = field(default_factory=list)
     edges: list[dict] = field(default_factory=list)
-    skew: float = 0.0  # degrees the page was turned back
-    red_pixels: int = 0  # seal ink removed
 
 
 def read_page_image(image: np.ndarray, number: int, dpi: float, settings: OcrSettings,
@@ -75,11 +72,7 @@ def read_page_image(image: np.ndarray, number: int, dpi: float, settings: OcrSet
     """OCR one page image (grey or BGR) scanned at `dpi`: seal out, deskewed, rules and text in points."""
     timings = timings if timings is not None else PageTimings()
     started = time.process_time()
-    red = 0
-    if image.ndim == 3:
-        gray, red = remove_red(image, settings.clean)
-    else:
-        gray = image
+    gray = remove_red(image, settings.clean) if image.ndim == 3 else image
     timings.seal += time.process_time() - started
     started = time.process_time()
     angle = skew_angle(gray, settings.clean)
@@ -91,8 +84,7 @@ def read_page_image(image: np.ndarray, number: int, dpi: float, settings: OcrSet
     rules = find_rules(ink_mask(gray), max(int(settings.min_rule_points / scale), 8), [line.box for line in lines])
     timings.grid += time.process_time() - started
     timings.pages += 1
-    height, width = gray.shape
-    page = OcrPage(number, width * scale, height * scale, skew=angle, red_pixels=red)
+    page = OcrPage(number, gray.shape[0] * scale)
     page.edges = [_edge(r.orientation, r.x0 * scale, r.top * scale, r.x1 * scale, r.bottom * scale) for r in rules]
     for line in lines:
         page.chars.extend(_line_chars(line.text, tuple(v * scale for v in line.box), line.confidence))

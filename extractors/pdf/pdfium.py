@@ -21,6 +21,7 @@ from jixiao.model.errors import ReadError
 UNREADABLE_SHARE = 0.1  # above this share of undecodable characters the text layer is garbage
 STRAIGHT = 0.01  # points: a segment this close to level or plumb is a horizontal or vertical edge
 FORM_DEPTH = 8  # nested form XObjects followed when collecting drawn segments
+SCAN_STAMP_CHARS = 40  # at most this much text over a page-sized image is a scanning app's stamp
 
 @dataclass
 class DrawnPage:
@@ -65,8 +66,23 @@ def drawn_pages(path: Path, max_pages: int) -> list[DrawnPage]:
 def _drawn_page(page: pypdfium2.PdfPage, number: int) -> DrawnPage:
     left, bottom, _, top = page.get_bbox()
     chars = _page_chars(page.get_textpage(), left, top)
-    scanned = not chars and any(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
-    return DrawnPage(number, top - bottom, chars, _page_edges(page, left, top), scanned)
+    return DrawnPage(number, top - bottom, chars, _page_edges(page, left, top), _scanned(page, chars))
+
+
+def _scanned(page: pypdfium2.PdfPage, chars: list[dict]) -> bool:
+    """A page that is an image: no text at all, or only a line or two (a scanning app's stamp such as
+    '扫描全能王') over an image covering most of the page. Such a page needs OCR."""
+    if len(chars) > SCAN_STAMP_CHARS:
+        return False
+    images = list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+    if not chars:
+        return bool(images)
+    width, height = page.get_size()
+    covered = 0.0
+    for image in images:
+        x0, y0, x1, y1 = image.get_bounds()
+        covered = max(covered, (x1 - x0) * (y1 - y0))
+    return covered >= 0.5 * width * height
 
 
 def _page_chars(textpage: pypdfium2.PdfTextPage, left: float, top: float) -> list[dict]:
