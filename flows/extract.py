@@ -33,8 +33,9 @@ from jixiao.parsing.structure import ParsedDocument, parse_document
 # re-reads nothing.
 VERSIONED_PACKAGES = ("jixiao.extractors", "jixiao.parsing", "jixiao.model", "jixiao.normalizers")
 _NAMED_DICTIONARY = re.compile(r"""load_dictionary\(\s*["'](\w+)["']\s*\)""")
-# Failures that installing LibreOffice fixes: never cached, so the next run tries the file again.
-_RETRY_CODES = {"needs_libreoffice"}
+# Failures that installing something fixes (LibreOffice; the OCR package or its models): never cached,
+# so the next run tries the file again. OCR that ran and found no text is `no_text`, and cached.
+_RETRY_CODES = {"needs_libreoffice", "scanned_no_ocr"}
 
 
 def source_digest(folders: Iterable[Path], dictionaries: Path | None = None) -> str:
