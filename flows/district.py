@@ -55,15 +55,21 @@ def write_postgres_task(out: str, db: SecretStr) -> dict[str, int]:
 @flow(name="jixiao-district", log_prints=False, validate_parameters=False)
 def district_flow(inbox: str, out: str = "output", max_bytes: int = DEFAULT_MAX_BYTES, progress: bool = False,
                   db: SecretStr | None = None, runner: str = "local", workers: int = 1,
-                  address: str | None = None, year: int | None = None) -> RunSummary:
+                  address: str | None = None, year: int | None = None,
+                  read_before: list[str] | None = None) -> RunSummary:
     """Discover → read what is new → build the dataset (→ PostgreSQL).
+
+    `read_before`: doc_ids this run already read while Prefect started (flows.startup), not read again
+    even when their result is one the cache retries (e.g. a scan before OCR).
 
     `db` is a SecretStr so Prefect records the run's parameters without the database password.
     """
     started = time.perf_counter()
     files = discover_inbox(Path(inbox), exclude=Path(out))
     cache = ExtractionCache(Path(out))
-    todo = [f for f in primary_copies(files).values() if not f.unreadable and not cache.reusable(f.doc_id)]
+    done = set(read_before or ())
+    todo = [f for f in primary_copies(files).values()
+            if not f.unreadable and f.doc_id not in done and not cache.reusable(f.doc_id)]
     todo.sort(key=lambda f: -f.size_bytes)  # big files first: better load balance across workers
     if todo:
         # Dask keeps one task per document (its scheduler balances them); locally, batches (see _batches).
@@ -120,7 +126,7 @@ PROCESS_POOL_MIN_FILES = 50
 
 def run_district(inbox: Path, out: Path, workers: int, max_bytes: int = DEFAULT_MAX_BYTES,
                  progress: bool = False, runner: str = "local", address: str | None = None,
-                 db: str | None = None, year: int | None = None) -> RunSummary:
+                 db: str | None = None, year: int | None = None, read_before: list[str] | None = None) -> RunSummary:
     """Run the flow, reading documents in `workers` local processes when there are enough to read,
     or on Dask (`runner="dask"`): the cluster at `address`, else a local one of `workers` processes.
     `db`, a PostgreSQL URL, also gets the tables; `year` is the district's year for the checks."""
@@ -131,7 +137,7 @@ def run_district(inbox: Path, out: Path, workers: int, max_bytes: int = DEFAULT_
         # Absolute paths: Dask workers do not share this process's working directory.
         return district_flow(str(inbox.resolve()), str(out.resolve()), max_bytes=max_bytes, progress=progress,
                              db=SecretStr(db) if db else None, runner=runner, workers=workers, address=address,
-                             year=year)
+                             year=year, read_before=read_before)
 
 
 def _task_runner(runner: str, workers: int, address: str | None, n_documents: int) -> TaskRunner:

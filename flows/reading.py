@@ -50,21 +50,21 @@ def read_submissions(paths: list[str], doc_ids: list[str], out: str, max_bytes: 
 
 def read_into_cache(paths: list[str], doc_ids: list[str], out: str, max_bytes: int,
                     done: Callable[[str, Extraction], None] | None = None,
-                    stop: Callable[[], bool] | None = None, pages: list[list[str]] | None = None) -> int:
+                    stop: Callable[[], bool] | None = None, pages: list[list[str]] | None = None) -> list[str]:
     """Read + parse files into the extraction cache, each in a killable child process (flows.guard),
-    until `stop()` says so; returns how many were read. The read task and the read-ahead while
+    until `stop()` says so; returns the doc_ids read. The read task and the read-ahead while
     Prefect starts (flows.startup) both read through here."""
     cache = ExtractionCache(Path(out))
     converted = Path(out) / "cache" / "converted"
     legacy = dict(zip(doc_ids, map(local_path, paths)))  # .doc/.wps/.rtf among them: one LibreOffice run for all
-    n_read = 0
+    read = []
     with batch_conversions(converted, legacy, DEFAULT_LIMITS), GuardedReader(converted=converted) as reader:
         for path, doc_id, page_paths in zip(paths, doc_ids, pages or [[] for _ in paths]):
             if stop is not None and stop():
                 break
             extraction = reader.read(local_path(path), doc_id, max_bytes, [local_path(p) for p in page_paths])
             cache.put(extraction)
-            n_read += 1
+            read.append(doc_id)
             if done is not None:
                 done(path, extraction)
-    return n_read
+    return read

@@ -139,9 +139,9 @@ def _free_port() -> int:
 
 
 def read_while_starting(api: PrefectApi, files: list[InboxFile], out: Path, max_bytes: int,
-                        on_read: Callable[[str, Extraction], None] | None = None) -> int:
+                        on_read: Callable[[str, Extraction], None] | None = None) -> list[str]:
     """Read documents into the extraction cache (smallest first) until the API answers; the flow reads
-    the rest and finds these cached. Returns how many were read here."""
+    the rest and finds these cached. Returns the doc_ids read here (the flow must not read them again)."""
     from jixiao.flows.extract import ExtractionCache
     from jixiao.flows.inbox import portable_path, primary_copies
     from jixiao.flows.reading import read_into_cache
@@ -150,7 +150,7 @@ def read_while_starting(api: PrefectApi, files: list[InboxFile], out: Path, max_
     todo = sorted((f for f in primary_copies(files).values() if not f.unreadable and not cache.reusable(f.doc_id)),
                   key=lambda f: f.size_bytes)
     if not todo or api.ready():
-        return 0
+        return []
     return read_into_cache([portable_path(f.path) for f in todo], [f.doc_id for f in todo], str(out), max_bytes,
                            on_read, stop=api.ready, pages=[[portable_path(p) for p in f.pages] for f in todo])
 

@@ -162,7 +162,8 @@ def run(
         if verbose:
             _say(f"{path}: {extraction.status}" + (f" — {extraction.error}" if extraction.error else ""))
 
-    n_early = read_while_starting(api, files, out, max_mb * 1024 * 1024, log_document) if api.private else 0
+    read_early = read_while_starting(api, files, out, max_mb * 1024 * 1024, log_document) if api.private else []
+    n_early = len(read_early)
     if n_early:
         _say(f"read {n_early} documents while Prefect started")
     if api.private:
@@ -177,7 +178,7 @@ def run(
     try:
         summary = run_district(inbox, out, workers=workers or os.cpu_count() or 1,
                                max_bytes=max_mb * 1024 * 1024, progress=console.is_terminal,
-                               runner=runner.value, address=address, db=db, year=year)
+                               runner=runner.value, address=address, db=db, year=year, read_before=read_early)
     except (InboxError, StoreError, RunnerError) as exc:
         raise _fail(str(exc)) from exc
     except DatabaseError as exc:

@@ -33,5 +33,5 @@ def test_duckdb_1_1_reads_every_table(example_dataset: Path) -> None:
     report = json.loads(done.stdout)
     assert report["duckdb"].startswith("1.1.")
     expected = {name: pq.read_metadata(example_dataset / "parquet" / f"{name}.parquet").num_rows for name in TABLES}
-    assert report["tables"] == expected
+    assert {name: report["tables"].get(name) for name in TABLES} == expected  # (views such as current_* too)
     assert expected["indicators"] > 0

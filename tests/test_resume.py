@@ -131,7 +131,9 @@ def test_killed_run_keeps_the_published_dataset_and_resumes(moment: str, inboxes
     out = tmp_path / "out"
     shutil.copytree(baseline, out, ignore=shutil.ignore_patterns(".lock"))
     published, tables = _published_bytes(out), published_tables(out)
-    before = cache_state(out)
+    # Documents that failed in a way worth retrying (not cacheable, e.g. a scan before OCR) are read
+    # again by design, possibly first (a run reads while Prefect starts); the others must not be.
+    before = {k: v for k, v in cache_state(out).items() if k in _reusable(out)}
     n_docs = len({f.doc_id for f in discover_inbox(big)})
 
     _kill_when(big, out, cli_env, _moment(moment, out, n_docs))
