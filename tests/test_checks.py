@@ -80,6 +80,14 @@ def test_plans_written_as_percentages_gaps_or_per_period_are_not_faults(plans):
     assert pc.plan_not_monotonic(row) == []
 
 
+def test_a_percent_plan_cut_short_is_read_as_percentages():
+    short = project(budget_wan=2.19, plan_mar=None, plan_jun="25", plan_oct="50", plan_dec="75")
+    assert pc.plan_points(short)[0] == "percent"
+    assert pc.plan_exceeds_budget(short) == [] and pc.plan_not_monotonic(short) == []
+    # amounts a little over a budget of 30 are amounts: that plan does overrun
+    assert pc.plan_exceeds_budget(project(budget_wan=30.0, plan_mar="10", plan_jun="20", plan_oct="30", plan_dec="40"))
+
+
 def test_percent_plan_above_100_exceeds():
     assert pc.plan_exceeds_budget(project(plan_mar="30%", plan_jun="60%", plan_oct="90%", plan_dec="120%"))
 

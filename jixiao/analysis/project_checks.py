@@ -21,6 +21,7 @@ from jixiao.normalizers.values import parse_indicator_value
 _MONEY_UNIT = re.compile(r"百万元|千元|万元|亿元|元")  # 单位：元（保留两位小数）
 PLAN_FIELDS = (("plan_mar", "3月底"), ("plan_jun", "6月底"), ("plan_oct", "10月底"), ("plan_dec", "12月底"))
 MEASURABLE_KINDS = ("number", "percent")
+SHARE_FACTOR = 2.0  # bare plan numbers above this many budgets, in rising multiples of 5, are percentages
 EXEMPT_TAIL = 10  # characters of an indicator's name searched for growth words (增长, 提高 …)
 
 
@@ -66,10 +67,11 @@ def plan_points(project: dict) -> tuple[str, list[tuple[str, float]]]:
         return "amount", []
     budget = project.get("budget_wan")
     bare = [v.value for _, v in parsed if v.unit is None]
+    in_table_unit = budget / scale if budget is not None else None
     percent = any(v.value_kind == "percent" for _, v in parsed) or (
-        bare and abs(parsed[-1][1].value - 100) < 1e-9 and parsed[-1][1].unit is None
-        and all(0 <= b <= 100 for b in bare)
-        and (budget is None or abs(budget / scale - 100) > 1e-6))
+        bare and len(bare) == len(parsed) and all(0 <= b <= 100 for b in bare)
+        and (in_table_unit is None or abs(in_table_unit - 100) > 1e-6)
+        and (abs(bare[-1] - 100) < 1e-9 or _looks_like_shares(bare, in_table_unit)))
     points = []
     for label, value in parsed:
         if percent:
@@ -79,6 +81,13 @@ def plan_points(project: dict) -> tuple[str, list[tuple[str, float]]]:
         elif value.unit is None:
             points.append((label, value.value * scale))
     return ("percent" if percent else "amount"), points
+
+
+def _looks_like_shares(values: list[float], budget: float | None) -> bool:
+    """25/50/75 cut short (a column lost, or the plan stops before 100): rising multiples of 5 far above a
+    small budget are shares of it, not amounts — a slip of that size is not a plan that overruns."""
+    return (budget is not None and max(values) > SHARE_FACTOR * budget and all(v % 5 == 0 and v > 0 for v in values)
+            and all(b > a for a, b in zip(values, values[1:])))
 
 
 def _per_period(kind: str, points: list[tuple[str, float]], budget: float | None, tolerance: float) -> bool:
