@@ -5,13 +5,15 @@ converts all the legacy files of a batch in one process: starting it costs secon
 a fraction of one. A batch that overruns its time limit is killed and its files retried one by one, so
 one file that hangs LibreOffice fails alone (`timeout`). The flow keeps the conversions under its
 output's cache folder by doc_id (`batch_conversions`), so a re-run converts nothing again; read on its
-own, a file is converted in a temporary folder. Without LibreOffice the file fails with
-`needs_libreoffice` and the command that installs it.
+own, a file is converted in a temporary folder. A file LibreOffice failed on (or timed out on) is kept
+as failed there too (`<doc_id>.failed.json`): the same bytes would fail the same way. Without
+LibreOffice the file fails with `needs_libreoffice` and the command that installs it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import platform
 import shutil
@@ -61,9 +63,23 @@ class Conversions:
     def target(self, doc_id: str) -> Path:
         return self.folder / f"{doc_id}.docx"
 
+    def _failure(self, doc_id: str) -> Path:
+        return self.folder / f"{doc_id}.failed.json"
+
+    def _known(self, doc_id: str) -> bool:
+        """Converted, or failed for good (kept on disk, so the reading child and a re-run do not try again)."""
+        if self.target(doc_id).exists() or doc_id in self.errors:
+            return True
+        try:
+            stored = json.loads(self._failure(doc_id).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        self.errors[doc_id] = ReadError(stored["code"], stored["message"])
+        return True
+
     def convert(self, sources: dict[str, Path]) -> None:
         """Convert the sources (by doc_id) not converted yet, in one LibreOffice process."""
-        todo = {key: src for key, src in sources.items() if not self.target(key).exists() and key not in self.errors}
+        todo = {key: src for key, src in sources.items() if not self._known(key)}
         if not todo:
             return
         soffice = find_soffice()
@@ -81,6 +97,10 @@ class Conversions:
                 self.errors[key] = ReadError(
                     "conversion_failed", f"LibreOffice could not convert this {src.suffix} file (damaged, password-"
                     "protected or not really a Word document) — open it in Word or WPS, save it as .docx and submit that")
+            if key in self.errors:
+                error = self.errors[key]
+                self._failure(key).write_text(json.dumps({"code": error.code, "message": str(error)},
+                                                         ensure_ascii=False), encoding="utf-8")
 
     def _run(self, soffice: str, sources: dict[str, Path], work: Path, seconds: float) -> list[str]:
         """One soffice process over the sources; returns the keys it did not convert when it ran out of time."""

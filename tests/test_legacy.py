@@ -101,7 +101,13 @@ def test_a_file_that_hangs_libreoffice_fails_alone_with_timeout(tmp_path, monkey
     conversions.convert(sources)
     assert time.monotonic() - started < 20  # the batch was stopped, then each file once more, not 30 s each
     assert {k: e.code for k, e in conversions.errors.items()} == {"a": "timeout", "b": "timeout"}
-    assert not [p for p in os.listdir(tmp_path / "converted")]
+    assert sorted(os.listdir(tmp_path / "converted")) == ["a.failed.json", "b.failed.json"]  # no half-written docx
+    # the reading child, and a re-run, take the stored failure instead of hanging LibreOffice again
+    monkeypatch.setattr(legacy, "find_soffice", lambda: pytest.fail("LibreOffice started for a known failure"))
+    again = legacy.Conversions(tmp_path / "converted", timeout=0.2)
+    with pytest.raises(ReadError) as error:
+        again.docx_for(sources["a"], "a")
+    assert error.value.code == "timeout" and "Word or WPS" in str(error.value)
 
 
 def test_a_damaged_doc_fails_with_an_actionable_error(tmp_path):
