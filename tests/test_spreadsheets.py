@@ -165,3 +165,16 @@ def test_tables_keep_their_sheet_and_row(workbooks, township):
     document = read_document(workbooks["per_sheet.xlsx"])
     first = document.tables()[0]
     assert isinstance(first, Table) and first.prov.line == 3 and first.prov.sheet
+
+
+def test_generator_writes_workbook_inboxes_with_tables_only_truth(tmp_path):
+    from fixtures.inbox import build_inbox
+
+    truths = build_inbox(tmp_path / "inbox", 2, seed=5, with_bad=False, formats=["xlsx", "xlsx-stacked"])
+    for truth in truths:
+        assert truth["format"] == "xlsx" and truth["status_alt"] == ["partial"]
+        assert {g["kind"] for g in truth["goals"]} == {"project"}
+        assert {i["source"] for i in truth["indicators"]} == {"table"}
+        parsed = parse_document(read_document(tmp_path / "inbox" / truth["path"]))
+        assert [p.project_code for p in parsed.projects] == [p["code"] for p in truth["projects"]]
+        assert len(parsed.indicators) == len(truth["indicators"])
