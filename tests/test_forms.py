@@ -4,8 +4,6 @@ columns (权重, 方向, 实际完成值, 得分), the form kind, and an honest 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from fixtures.forms import FORM_LAYOUTS, FormDocument, make_form_document, write_form_docx, write_form_pdf
