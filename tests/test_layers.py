@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import re
+import tomllib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -115,3 +116,11 @@ def test_the_readme_layout_table_lists_the_layers_and_every_module():
     unnamed = [str(p.relative_to(REPO)) for p in modules().values()
                if p.name != "__init__.py" and p.resolve() not in named and p.parent.resolve() not in named]
     assert not unnamed, f"modules the README layout table does not name: {unnamed}"
+
+
+def test_every_package_folder_is_in_the_wheel():
+    """pyproject lists packages by name: a new sub-package missing there is silently left out of the wheel."""
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    found = {".".join((package, *init.parent.relative_to(REPO / folder).parts))
+             for folder, package in PACKAGE_DIRS.items() for init in (REPO / folder).rglob("__init__.py")}
+    assert found == listed
