@@ -110,6 +110,8 @@ class GuardedReader:
         """`pages`: the page images of one document, in order (see flows.inbox.group_page_images)."""
         if _STOPPING.is_set():
             raise ReadingStopped
+        if multiprocessing.current_process().daemon:  # a Dask worker may not start processes: its nanny
+            return extract_file(path, doc_id, max_bytes=max_bytes)  # bounds its memory and restarts it
         conn = self._start()
         try:
             conn.send((path, doc_id, max_bytes, self.converted, list(pages)))

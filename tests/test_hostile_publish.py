@@ -108,3 +108,20 @@ def test_a_read_only_output_is_one_line_and_keeps_the_dataset(tmp_path: Path, mo
     monkeypatch.undo()
     assert "Read-only" in str(refused.value) and "previous dataset is kept" in str(refused.value)
     assert _n_documents(out) == (1, 1)
+
+
+def test_an_empty_inbox_keeps_the_previous_dataset(tmp_path: Path, cli_env: dict[str, str]):
+    import subprocess
+    import sys
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    _add(inbox, 1)
+    _run(inbox, out)
+    shutil.rmtree(inbox / "镇1")
+    command = [sys.executable, "-m", "jixiao.cli", "run", str(inbox), "--out", str(out)]
+    kept = subprocess.run(command, env=cli_env, capture_output=True, text=True, timeout=600)
+    assert kept.returncode == 1 and "previous dataset" in kept.stderr and "--allow-empty" in kept.stderr
+    assert _n_documents(out) == (1, 1)
+    emptied = subprocess.run([*command, "--allow-empty"], env=cli_env, capture_output=True, text=True, timeout=600)
+    assert emptied.returncode == 0, emptied.stderr
+    assert _n_documents(out) == (0, 0)
