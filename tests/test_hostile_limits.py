@@ -16,6 +16,7 @@ from fixtures.hostile import (
     write_docx_grid_attack,
     write_docx_many_members,
     write_docx_zip_password,
+    write_pdf_many_pages,
 )
 from jixiao.extractors import DEFAULT_LIMITS, read_document
 from jixiao.flows.extract import extract_file
@@ -35,11 +36,12 @@ def _extract(path: Path):
     (write_docx_many_members, "too_large", "parts"),
     (write_docx_zip_password, "encrypted", "without a password"),
     (write_docx_aes, "encrypted", "without a password"),
+    (write_pdf_many_pages, "too_large", "pages"),
 ])
 def test_hostile_docx_packages_fail_with_what_to_do(tmp_path: Path, write, code: str, says: str):
-    path = tmp_path / "绩效目标.docx"
+    path = tmp_path / ("绩效目标.pdf" if "pdf" in write.__name__ else "绩效目标.docx")
     write(_doc(), path)
-    assert path.stat().st_size < 2**20, "the attack is a small file"
+    assert path.stat().st_size < 4 * 2**20, "the attack is a small file"
     extraction = _extract(path)
     assert (extraction.status, extraction.error_code) == ("failed", code), extraction.error
     assert says in extraction.error and "—" in extraction.error and "maintainers" not in extraction.error
