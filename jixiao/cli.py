@@ -357,7 +357,8 @@ def export(
     xlsx: Annotated[Path, typer.Option("--xlsx", help="Workbook to write, e.g. output/district.xlsx.")],
     out: OutOption = Path("output"),
 ) -> None:
-    """Write the dataset to one Excel workbook: a sheet per table, Chinese headers."""
+    """Write the dataset to one Excel workbook: a 汇总 sheet per township, then a sheet per table, made to
+    be sorted and printed (Chinese headers and labels, number formats, one page wide, header on every page)."""
     if xlsx.suffix.lower() != ".xlsx":
         raise _fail(f"--xlsx {xlsx}: the workbook is an Excel .xlsx file, not {xlsx.suffix or 'a file without suffix'}",
                     hint=f"name it {xlsx.with_suffix('.xlsx')}")
