@@ -127,8 +127,9 @@ class GuardedReader:
                 raise ReadingStopped from None
             return self._died(path, doc_id)
         self._kill()
+        # Not cached: a busy machine can time out a good file, so the next run tries it again.
         return Extraction(doc_id=doc_id, format=format_by_name(path), status="failed", error_code="timeout",
-                          error=f"reading took longer than {self.seconds:g} s and was stopped — check it is the "
+                          cacheable=False, error=f"reading took longer than {self.seconds:g} s and was stopped — check it is the "
                                 "right file (a very large or unusual table?), or split it into smaller files")
 
     def _died(self, path: Path, doc_id: str) -> Extraction:

@@ -30,6 +30,7 @@ def test_a_read_past_the_time_limit_is_killed_and_the_next_one_reads(document: P
         reader.seconds = 0.001
         slow = reader.read(document, doc_id, 2**26)
         assert (slow.status, slow.error_code) == ("failed", "timeout") and "split" in slow.error
+        assert not slow.cacheable  # retried next run: a loaded machine may have been the cause
         reader.seconds = 60
         assert reader.read(document, doc_id, 2**26).status == "ok", "a fresh child reads the next document"
     assert not [p for p in multiprocessing.active_children() if p.name == "jixiao-reader"]
