@@ -14,7 +14,9 @@ from pydantic import BaseModel
 
 from jixiao.flows.extract import Extraction, ExtractionCache, format_by_name
 from jixiao.flows.inbox import InboxFile, primary_copies
-from jixiao.flows.review import OlderCopy, current_rows, resubmitted_copies, review_checks, settle_resubmissions
+from jixiao.flows.fingerprint import FINGERPRINT_FILE, write_fingerprint
+from jixiao.flows.review import (OlderCopy, TextFacts, current_rows, resubmitted_copies, review_checks,
+                                 settle_resubmissions)
 from jixiao.flows.rows import batch_rows, document_row
 from jixiao.store.local import DatasetWriter, StoreError, check_free_space, output_lock
 from jixiao.analysis.duplicates import find_duplicates
@@ -43,16 +45,19 @@ class RunSummary(BaseModel):
     seconds: float = 0.0
 
 
-def build_dataset(files: list[InboxFile], out: Path, year: int | None = None) -> RunSummary:
+def build_dataset(files: list[InboxFile], out: Path, year: int | None = None, fingerprint: str | None = None) -> RunSummary:
     """Publish all tables for `files` (read results must already be in the cache); `year` is the
-    district's year the checks compare documents with (default: most documents' year)."""
+    district's year the checks compare documents with (default: most documents' year). `fingerprint`
+    (flows.fingerprint) is published beside the tables when every document's result is final."""
     check_free_space(out)
     with output_lock(out):
         writer = DatasetWriter(out)
         cache = ExtractionCache(out)
         cache.discard_partial_writes()  # reading is over: a .tmp left now is from a killed run
         try:
-            summary = _write_tables(files, cache, writer, year)
+            summary, final = _write_tables(files, cache, writer, year)
+            if fingerprint is not None and final:
+                write_fingerprint(writer.staged_file(FINGERPRINT_FILE), fingerprint, summary.model_dump())
             writer.publish()
         except OSError as exc:  # disk full, read-only or removed output: one line, the old dataset stays
             writer.abandon()
@@ -65,30 +70,36 @@ def build_dataset(files: list[InboxFile], out: Path, year: int | None = None) ->
 
 
 def _write_tables(files: list[InboxFile], cache: ExtractionCache, writer: DatasetWriter,
-                  year: int | None = None) -> RunSummary:
+                  year: int | None = None) -> tuple[RunSummary, bool]:
+    """The summary, and whether every document's result is final (none is read again next run)."""
     vocabulary = IndicatorVocabulary.load()
     documents: list[dict] = []
     review: list[dict] = []
+    texts: dict[str, TextFacts | None] = {}
+    final = True
     primary, older_copies = resubmitted_copies(files, primary_copies(files))
     unique = [f for f in files if primary[f.doc_id] is f]
     copied_versions = {c.file.source_path for c in older_copies}
-    for file in files:
-        if primary[file.doc_id] is not file and file.source_path not in copied_versions:
-            original = primary[file.doc_id]
-            documents.append(_identical_copy_row(file, original.source_path, cache.get(file.doc_id)))
+    copies = [f for f in files if primary[f.doc_id] is not f and f.source_path not in copied_versions]
+    failed: dict[str, Extraction] = {}  # what an identical copy of a failed file says
     for start in range(0, len(unique), BATCH_DOCUMENTS):
         batch = [(f, _extraction(f, cache)) for f in unique[start:start + BATCH_DOCUMENTS]]
+        final = final and all(e is not None and e.cacheable for _, e in batch)
+        texts.update((f.doc_id, TextFacts.of(e.parsed if e else None)) for f, e in batch)
+        failed.update((f.doc_id, e) for f, e in batch if e is not None and e.status == "failed")
         rows = batch_rows(batch, vocabulary)
         for table in ("goals", "projects", "indicators"):
             writer.append(table, rows.tables[table])
         documents.extend(rows.tables["documents"])
         review.extend(rows.review)
+    # Ahead of the originals' rows, as lookups by doc_id (later wins) expect.
+    documents[:0] = [_identical_copy_row(f, primary[f.doc_id].source_path, failed.get(f.doc_id)) for f in copies]
     staged = {t: writer.read_staged(t) for t in ("goals", "projects", "indicators")}
     superseded = settle_resubmissions(unique, documents, staged)
     current = {t: current_rows(table, superseded) for t, table in staged.items()}
     duplicates = find_duplicates(current["indicators"], current["goals"], projects=current["projects"])
     writer.append("duplicates", duplicates.rows)
-    checks = review_checks(unique, documents, cache, staged, superseded, year, older_copies)
+    checks = review_checks(unique, documents, texts, staged, superseded, year, older_copies)
     writer.append("checks", checks)
     why = {c.file.source_path: (c.newer.source_path, c.reason) for c in older_copies}  # old path → (new path, why)
     for row in documents:
@@ -106,7 +117,7 @@ def _write_tables(files: list[InboxFile], cache: ExtractionCache, writer: Datase
                       n_indicators=writer.counts["indicators"], n_goals=writer.counts["goals"],
                       n_duplicate_groups=len({r["group_id"] for r in duplicates.rows}), n_review=len(review),
                       superseded=[f"{path} → {newer} ({reason})" for path, (newer, reason) in sorted(why.items())],
-                      n_checks=dict(Counter(c["severity"] for c in checks)))
+                      n_checks=dict(Counter(c["severity"] for c in checks))), final
 
 
 def _extraction(file: InboxFile, cache: ExtractionCache) -> Extraction | None:

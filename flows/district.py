@@ -31,6 +31,7 @@ from jixiao.flows.artifacts import publish_run
 from jixiao.flows.reading import read_submissions
 from jixiao.flows.dataset import RunSummary, build_dataset
 from jixiao.flows.extract import ExtractionCache
+from jixiao.flows.fingerprint import inputs_fingerprint
 from jixiao.flows.inbox import InboxFile, discover_inbox, portable_path, primary_copies
 from jixiao.store.postgres import write_postgres
 from jixiao.store.local import output_lock
@@ -41,8 +42,9 @@ class RunnerError(Exception):
 
 
 @task(name="build-dataset", cache_policy=NO_CACHE)
-def build_dataset_task(files: list[InboxFile], out: str, year: int | None = None) -> RunSummary:
-    return build_dataset(files, Path(out), year=year)
+def build_dataset_task(files: list[InboxFile], out: str, year: int | None = None,
+                       fingerprint: str | None = None) -> RunSummary:
+    return build_dataset(files, Path(out), year=year, fingerprint=fingerprint)
 
 
 @task(name="write-postgres", cache_policy=NO_CACHE)
@@ -77,7 +79,7 @@ def district_flow(inbox: str, out: str = "output", max_bytes: int = DEFAULT_MAX_
         reader = read_documents.with_options(task_runner=_task_runner(runner, workers, address, len(todo)))
         reader([[portable_path(f.path) for f in b] for b in batches], [[f.doc_id for f in b] for b in batches],
                out, max_bytes, progress, [[[portable_path(p) for p in f.pages] for f in b] for b in batches])
-    summary = build_dataset_task(files, out, year)
+    summary = build_dataset_task(files, out, year, inputs_fingerprint(Path(inbox), files, year, max_bytes))
     if db is not None:
         write_postgres_task(out, db)
     summary.n_read = len(todo)

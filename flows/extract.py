@@ -68,6 +68,7 @@ Status = Literal["ok", "partial", "failed"]
 class Extraction(BaseModel):
     doc_id: str
     version: str = Field(default_factory=extraction_version)
+    cacheable: bool = True  # False for unexpected errors, so the next run tries again (early: see _HEADER)
     format: str
     encoding: str | None = None
     n_pages: int | None = None
@@ -76,7 +77,6 @@ class Extraction(BaseModel):
     error: str | None = None
     error_code: str | None = None
     form_kind: str | None = None  # department | project | region | self_evaluation
-    cacheable: bool = True  # False for unexpected errors, so the next run tries again
     notes: list[str] = []  # what the reader skipped (hidden or empty sheets, formulas without a result)
     parsed: ParsedDocument | None = None
 
@@ -150,6 +150,11 @@ def judge(parsed: ParsedDocument) -> tuple[Status, str | None, str | None]:
     return "ok", None, None
 
 
+# The start of a cache file as Extraction.model_dump_json writes it: enough to tell whether the file must be
+# read again without parsing the whole document (which the dataset build then does, once).
+_HEADER = re.compile(rb'^\{"doc_id":"[^"]*","version":"(\w+)","cacheable":(true|false),')
+
+
 class ExtractionCache:
     """One JSON file per doc_id under `<out>/cache/extract/`."""
 
@@ -162,16 +167,31 @@ class ExtractionCache:
 
     def get(self, doc_id: str) -> Extraction | None:
         """The stored result for doc_id, if any was stored by this version of the readers and parser."""
+        path = self._path(doc_id)
         try:
-            extraction = Extraction.model_validate_json(self._path(doc_id).read_bytes())
-        except (FileNotFoundError, ValueError):
-            return None  # missing, or half-written by a killed run: read the file again
+            extraction = Extraction.model_validate_json(path.read_bytes())
+        except FileNotFoundError:
+            return None
+        except ValueError:  # damaged (a disk fault, an edit): gone, so the next run reads the file again
+            path.unlink(missing_ok=True)
+            return None
         return extraction if extraction.version == extraction_version() else None
 
     def reusable(self, doc_id: str) -> bool:
-        """True when the file need not be read again (unexpected errors are retried next run)."""
-        extraction = self.get(doc_id)
-        return extraction is not None and extraction.cacheable
+        """True when the file need not be read again (unexpected errors are retried next run). Reads only
+        the head and the last byte of a cache file written by this version: the build parses it later."""
+        try:
+            with self._path(doc_id).open("rb") as fh:
+                head = fh.read(256)
+                fh.seek(-1, os.SEEK_END)
+                complete = fh.read(1) == b"}"
+        except OSError:
+            return False  # missing or empty
+        header = _HEADER.match(head)
+        if header is None or not complete:  # another layout: parse it to be sure
+            extraction = self.get(doc_id)
+            return extraction is not None and extraction.cacheable
+        return header[1].decode() == extraction_version() and header[2] == b"true"
 
     def discard_partial_writes(self) -> None:
         """Remove temporary files of writes a killed run never finished (call when no reader runs)."""

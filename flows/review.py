@@ -14,7 +14,6 @@ import pyarrow.compute as pc
 
 from jixiao.analysis.checks import CheckInputs, DocumentFacts, run_checks
 from jixiao.analysis.resubmissions import Submission, Supersession, find_resubmissions, newer_by_name
-from jixiao.flows.extract import ExtractionCache
 from jixiao.flows.inbox import InboxFile
 from jixiao.normalizers.text import compact
 from jixiao.parsing.structure import ParsedDocument
@@ -99,22 +98,40 @@ def current_rows(table: pa.Table, superseded: dict[str, Supersession]) -> pa.Tab
     return table.filter(pc.invert(pc.is_in(table["doc_id"], value_set=pa.array(list(superseded)))))
 
 
-def review_checks(files: list[InboxFile], documents: list[dict], cache: ExtractionCache, staged: dict[str, pa.Table],
-                  superseded: dict[str, Supersession], year: int | None, copies: list[OlderCopy] = ()) -> list[dict]:
-    """The checks table: every rule over the read documents (and `superseded` on older identical copies)."""
+@dataclass(frozen=True)
+class TextFacts:
+    """What the checks need of a parsed document, kept while the build streams the documents (so each
+    cache file is parsed once per run and no parsed document is held until the checks run)."""
+
+    year: int | None
+    names: tuple[str, ...]
+    body: str
+    unit_code: str | None
+
+    @classmethod
+    def of(cls, parsed: ParsedDocument | None) -> TextFacts | None:
+        if parsed is None:
+            return None
+        return cls(year=parsed.year, names=tuple(parsed.names), body=_body(parsed), unit_code=parsed.unit_code)
+
+
+def review_checks(files: list[InboxFile], documents: list[dict], texts: dict[str, TextFacts | None],
+                  staged: dict[str, pa.Table], superseded: dict[str, Supersession], year: int | None,
+                  copies: list[OlderCopy] = ()) -> list[dict]:
+    """The checks table: every rule over the read documents (and `superseded` on older identical copies);
+    `texts`: TextFacts of each read document by doc_id."""
     read = {d["doc_id"] for d in documents if d["status"] in ("ok", "partial")}
     facts, seen = [], set()
     for f in files:
         if f.doc_id not in read or f.doc_id in seen:
             continue
         seen.add(f.doc_id)
-        extraction = cache.get(f.doc_id)
-        parsed = extraction.parsed if extraction else None
+        text = texts.get(f.doc_id)
         older = superseded.get(f.doc_id)
         facts.append(DocumentFacts(doc_id=f.doc_id, township=f.township, source_path=f.source_path,
-                                   text_year=parsed.year if parsed else None, manifest_year=f.year,
-                                   names=tuple(parsed.names) if parsed else (), body=_body(parsed),
-                                   unit_code=parsed.unit_code if parsed else None, manifest_unit=f.unit_code,
+                                   text_year=text.year if text else None, manifest_year=f.year,
+                                   names=text.names if text else (), body=text.body if text else "",
+                                   unit_code=text.unit_code if text else None, manifest_unit=f.unit_code,
                                    superseded_by=older.newer_path if older else None,
                                    superseded_reason=older.reason if older else None))
     facts += [DocumentFacts(doc_id=c.file.doc_id, township=c.file.township, source_path=c.file.source_path,

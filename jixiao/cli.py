@@ -15,6 +15,7 @@ from rich.table import Table
 
 from jixiao.cli_checks import checks as checks_command
 from jixiao.cli_stop import stops_cleanly
+from jixiao.cli_summary import print_summary, print_unchanged
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Read township 绩效目标 submissions into one district dataset (DuckDB + Parquet).")
@@ -139,10 +140,11 @@ def run(
     _quiet_prefect(verbose)
     from jixiao.flows.startup import ApiError, read_while_starting, start_api, warm_up
 
+    from jixiao.flows.fingerprint import FINGERPRINT_FILE, inputs_fingerprint, unchanged_summary
+
     _say(f"jixiao {_installed_version()}: {inbox} → {out}")
-    api = start_api(verbose)
-    _say(f"Prefect: starting a local API server in the background (PREFECT_API_URL reuses a running one)"
-         if api.private else f"Prefect: reporting to {api.url}")
+    # A published fingerprint: see first whether anything changed (then Prefect is not started at all).
+    api = start_api(verbose) if db or not (out / FINGERPRINT_FILE).exists() else None
     if out.resolve().is_relative_to(inbox.resolve()):
         err.print(f"[yellow]warning:[/] the output folder {escape(str(out))} is inside the inbox; it is skipped, "
                   "not read as submissions (better: --out outside the inbox)")
@@ -154,6 +156,13 @@ def run(
         raise _fail(f"the inbox {inbox} holds no files: the previous dataset in {out} is kept",
                     hint="put the submissions in the inbox, or pass --allow-empty to publish an empty dataset", code=1)
     _say(f"found {len(files)} files from {len({f.township for f in files})} townships")
+    if api is None:
+        published = unchanged_summary(out, inputs_fingerprint(inbox, files, year, max_mb * 1024 * 1024))
+        if published is not None:
+            return print_unchanged(console, published, inbox, out, time.perf_counter() - started)
+        api = start_api(verbose)
+    _say(f"Prefect: starting a local API server in the background (PREFECT_API_URL reuses a running one)"
+         if api.private else f"Prefect: reporting to {api.url}")
     from jixiao.flows.district import RunnerError, run_district
     from jixiao.store.local import StoreError
     from jixiao.store.postgres import DatabaseError
@@ -183,32 +192,9 @@ def run(
         raise _fail(str(exc)) from exc
     except DatabaseError as exc:
         raise _fail(str(exc), code=1) from exc
-    _print_summary(summary, inbox, out, n_early, time.perf_counter() - started)
+    print_summary(console, summary, inbox, out, n_early, time.perf_counter() - started)
     if db:
         console.print("postgresql: the same tables written")
-
-
-def _print_summary(summary, inbox: Path, out: Path, n_early: int, seconds: float) -> None:
-    table = Table(title=f"jixiao run: {escape(str(inbox))} → {escape(str(out))}", show_header=False)
-    n_read = summary.n_read + n_early
-    table.add_row("documents", f"{summary.n_documents} (ok {summary.n_ok}, partial {summary.n_partial}, "
-                               f"failed {summary.n_failed}; read now {n_read}, cached {summary.n_documents - n_read})")
-    table.add_row("projects", str(summary.n_projects))
-    table.add_row("indicators", f"{summary.n_indicators} ({summary.n_review} to review in "
-                                f"{escape(str(out / 'review.csv'))})")
-    table.add_row("goals", str(summary.n_goals))
-    table.add_row("duplicate groups", str(summary.n_duplicate_groups))
-    table.add_row("time", f"{seconds:.1f} s (flow {summary.seconds:.1f} s; the rest is start-up: imports and "
-                          "Prefect's API server)")
-    if summary.n_checks:
-        table.add_row("checks", ", ".join(f"{n} {s}" for s, n in sorted(summary.n_checks.items())) +
-                      escape(f" (jixiao checks --out {out})"))
-    for line in summary.superseded:
-        table.add_row("superseded", escape(line))
-    console.print(table)
-    if summary.n_failed:
-        console.print(escape(f"failed documents: jixiao query \"select source_path, error from documents "
-                             f"where status <> 'ok'\" --out {out}"), soft_wrap=True)
 
 
 class Format(str, Enum):
