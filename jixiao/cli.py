@@ -91,6 +91,12 @@ def _require(module: str, extra: str, option: str) -> None:
                     hint=f"pip install 'jixiao[{extra}]' (in a source checkout: pip install -e '.[{extra}]')")
 
 
+def _say_api(api) -> None:
+    if api is not None:
+        _say("Prefect: starting a local API server in the background (PREFECT_API_URL reuses a running one)"
+             if api.private else f"Prefect: reporting to {api.url}")
+
+
 def _check_out(out: Path) -> None:
     if out.exists() and not out.is_dir():
         raise _fail(f"--out {out} is a file; it must be a folder (the dataset, cache and reports go in it)",
@@ -139,12 +145,12 @@ def run(
         raise _fail(str(exc)) from exc
     _quiet_prefect(verbose)
     from jixiao.flows.startup import ApiError, read_while_starting, start_api, warm_up
-
     from jixiao.flows.fingerprint import FINGERPRINT_FILE, inputs_fingerprint, unchanged_summary
 
     _say(f"jixiao {_installed_version()}: {inbox} → {out}")
     # A published fingerprint: see first whether anything changed (then Prefect is not started at all).
     api = start_api(verbose) if db or not (out / FINGERPRINT_FILE).exists() else None
+    _say_api(api)
     if out.resolve().is_relative_to(inbox.resolve()):
         err.print(f"[yellow]warning:[/] the output folder {escape(str(out))} is inside the inbox; it is skipped, "
                   "not read as submissions (better: --out outside the inbox)")
@@ -161,8 +167,7 @@ def run(
         if published is not None:
             return print_unchanged(console, published, inbox, out, time.perf_counter() - started)
         api = start_api(verbose)
-    _say(f"Prefect: starting a local API server in the background (PREFECT_API_URL reuses a running one)"
-         if api.private else f"Prefect: reporting to {api.url}")
+        _say_api(api)
     from jixiao.flows.district import RunnerError, run_district
     from jixiao.store.local import StoreError
     from jixiao.store.postgres import DatabaseError
