@@ -1,8 +1,8 @@
 """The district flow: discover → read the submissions (a subflow) → build the dataset.
 
-Reading is the expensive, parallel part: a subflow with its own task runner (worker
-processes, one thread, or Dask), one task per batch of documents locally and one per
-document on Dask. Its results land in the extraction cache
+Reading is the expensive, parallel part: a subflow with its own task runner (threads that
+each drive a killable reader process, or Dask), one task per batch of documents locally and
+one per document on Dask. Its results land in the extraction cache
 keyed by doc_id, so task futures carry only a status string and a re-run reads only
 new or changed files. Building the dataset (normalize, find duplicates, write
 DuckDB + Parquet) runs once, in the flow's process, from the cache.
@@ -21,7 +21,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.settings import PREFECT_API_URL, temporary_settings
-from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import unmapped
 from pydantic import SecretStr
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -93,7 +93,7 @@ def read_documents(paths: list[list[str]], doc_ids: list[list[str]], out: str, m
                    progress: bool, pages: list[list[list[str]]] | None = None) -> None:
     """Read batches of documents into the extraction cache on this subflow's task runner.
 
-    A subflow of its own so its worker processes (or local Dask cluster) shut down when reading
+    A subflow of its own so its reader processes (or local Dask cluster) shut down when reading
     ends: their memory is free again before the dataset build, the other memory peak of a run.
     """
     pages = pages if pages is not None else [[[] for _ in batch] for batch in paths]
@@ -104,8 +104,8 @@ def read_documents(paths: list[list[str]], doc_ids: list[list[str]], out: str, m
             bar.advance(task_id, len(future.result()))
 
 
-# Each task costs Prefect's bookkeeping (in a worker process about 0.1 s of CPU), a big share of
-# reading a document: documents go in about READ_BATCHES batches of at least MIN_BATCH documents.
+# Each task costs Prefect's bookkeeping (API round trips, task engine), a share of reading a
+# document: documents go in about READ_BATCHES batches of at least MIN_BATCH documents.
 READ_BATCHES = 32
 MIN_BATCH = 10
 
@@ -121,21 +121,15 @@ def _progress(enabled: bool, total: int) -> Progress:
                     TimeRemainingColumn(), disable=not enabled or total == 0, transient=True)
 
 
-# Worker processes are spawned fresh and each imports Prefect and the readers (a few seconds):
-# worth it only when there are enough documents to read. Fewer are read in one thread.
-PROCESS_POOL_MIN_FILES = 50
-
-
 def run_district(inbox: Path, out: Path, workers: int, max_bytes: int = DEFAULT_MAX_BYTES,
                  progress: bool = False, runner: str = "local", address: str | None = None,
                  db: str | None = None, year: int | None = None, read_before: list[str] | None = None) -> RunSummary:
-    """Run the flow, reading documents in `workers` local processes when there are enough to read,
-    or on Dask (`runner="dask"`): the cluster at `address`, else a local one of `workers` processes.
+    """Run the flow, reading `workers` documents at a time on this machine, or on Dask
+    (`runner="dask"`): the cluster at `address`, else a local one of `workers` processes.
     `db`, a PostgreSQL URL, also gets the tables; `year` is the district's year for the checks."""
     if runner == "dask":
         _check_dask(address)
-    local_workers = (runner == "dask" and not address) or (runner == "local" and workers > 1)
-    with _shared_prefect_api() if local_workers else nullcontext():
+    with _shared_prefect_api() if runner == "dask" and not address else nullcontext():
         # Absolute paths: Dask workers do not share this process's working directory.
         return district_flow(str(inbox.resolve()), str(out.resolve()), max_bytes=max_bytes, progress=progress,
                              db=SecretStr(db) if db else None, runner=runner, workers=workers, address=address,
@@ -150,16 +144,17 @@ def _task_runner(runner: str, workers: int, address: str | None, n_documents: in
             return DaskTaskRunner(address=address)
         # One thread per worker process: reading is pure-Python parsing, which threads cannot share out.
         return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True})
-    if workers > 1 and n_documents >= PROCESS_POOL_MIN_FILES:
-        return ProcessPoolTaskRunner(max_workers=workers)
-    return ThreadPoolTaskRunner(max_workers=1)
+    # Every document is read in a killable child process of its own (flows.guard): a task only feeds its
+    # child and writes the cache. So threads of this process read `workers` documents at once, without the
+    # worker processes that each imported Prefect and the readers (seconds of CPU) just to wait on a child.
+    return ThreadPoolTaskRunner(max_workers=max(1, min(workers, n_documents)))
 
 
 @contextmanager
 def _shared_prefect_api() -> Iterator[None]:
-    """With no Prefect server configured, each Dask worker or pool process would start a private Prefect
-    API (seconds and ~0.2 GiB each, and one can outlive its worker); workers on this machine share this
-    process's instead. Pool processes take it from the environment they are spawned with."""
+    """With no Prefect server configured, each local Dask worker would start a private Prefect API
+    (seconds and ~0.2 GiB each, and one can outlive its worker); they share this process's instead,
+    taking it from the environment they are spawned with."""
     if PREFECT_API_URL.value():
         yield
         return

@@ -1,4 +1,4 @@
-"""The read task, in a module of its own: pool processes unpickle it by reference, so they import
+"""The read task, in a module of its own: Dask workers unpickle it by reference, so they import
 this module and the readers only, not the dataset building behind `flows.district` (spaCy,
 DuckDB, Arrow): about a second of CPU and 80 MB less in every worker process.
 """
@@ -36,7 +36,7 @@ def read_submissions(paths: list[str], doc_ids: list[str], out: str, max_bytes: 
                      pages: list[list[str]] | None = None) -> list[str]:
     """Read + parse a batch of files into the extraction cache; returns their statuses. `pages`
     (aligned with `paths`) lists the page images of a document discovery grouped, else []."""
-    watch_parent()  # a pool worker must not outlive the run that started it
+    watch_parent()  # a Dask worker must not outlive the run that started it (in the run's own process: no-op)
     logger = get_run_logger()  # one line per document, shown with `jixiao run -v` and in the Prefect UI
     statuses = []
 
