@@ -31,6 +31,7 @@ class ReadingStopped(Exception):
 
 
 _PAGE_DONE = b"page"  # the child's message after each page OCR read (an Extraction is JSON, never this)
+_OUT_OF_MEMORY = b"oom"  # the child hit its memory cap outside a read (e.g. receiving the request)
 
 
 _STOPPING = threading.Event()
@@ -62,6 +63,13 @@ def _child(conn: Connection, memory_bytes: int) -> None:
     die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops us
     _limit_memory(memory_bytes)
+    try:
+        _serve(conn)
+    except MemoryError:  # past the cap where extract_file cannot catch it: say so rather than crash
+        conn.send_bytes(_OUT_OF_MEMORY)
+
+
+def _serve(conn: Connection) -> None:
     while True:
         try:
             request = conn.recv()
@@ -118,6 +126,8 @@ class GuardedReader:
             deadline = time.monotonic() + self.seconds
             while conn.poll(max(deadline - time.monotonic(), 0.0)):
                 message = conn.recv_bytes()
+                if message == _OUT_OF_MEMORY:
+                    return self._died(path, doc_id, out_of_memory=True)
                 if message != _PAGE_DONE:
                     return Extraction.model_validate_json(message)
                 deadline += self.page_seconds
@@ -132,11 +142,11 @@ class GuardedReader:
                           cacheable=False, error=f"reading took longer than {self.seconds:g} s and was stopped — check it is the "
                                 "right file (a very large or unusual table?), or split it into smaller files")
 
-    def _died(self, path: Path, doc_id: str) -> Extraction:
-        """The child died mid-read: killed by the kernel for memory (SIGKILL), or crashed."""
+    def _died(self, path: Path, doc_id: str, out_of_memory: bool = False) -> Extraction:
+        """The child died mid-read: out of its memory cap, killed by the kernel (SIGKILL), or crashed."""
         code = self._process.exitcode if self._process is not None else None
         self._kill()
-        if code == -signal.SIGKILL or code is None:
+        if out_of_memory or code == -signal.SIGKILL or code is None:
             return Extraction(doc_id=doc_id, format=format_by_name(path), status="failed", error_code="too_large",
                               error="reading needed more memory than a document may use and was stopped — check "
                                     "it is the right file, or split it into smaller files")
