@@ -153,13 +153,29 @@ def _targets(text: str, folded: str, offsets: list[int], doc: Doc, matcher: Matc
     return targets
 
 
+# Paragraphs repeat across a district's documents (boilerplate, copied targets): each distinct text goes
+# through spaCy once per run. Bounded, and forgotten with the dictionaries the targets depend on.
+MEMO_TEXTS = 50_000
+
+
+@dictionary_cache
+def _memo() -> dict[str, list[ParagraphTarget]]:
+    return {}
+
+
 def iter_paragraph_targets(texts: Iterable[str]) -> Iterator[list[ParagraphTarget]]:
-    """Targets of each text, in order: many paragraphs go through one `nlp.pipe`."""
+    """Targets of each text, in order: the paragraphs not seen before go through one `nlp.pipe`."""
     nlp, matcher = _pipeline()
     texts = list(texts)
-    folded = [fold_with_offsets(t) for t in texts]
-    for text, (flat, offsets), doc in zip(texts, folded, nlp.pipe(f for f, _ in folded)):
-        yield _targets(text, flat, offsets, doc, matcher)
+    memo = _memo()
+    if len(memo) > MEMO_TEXTS:
+        memo.clear()
+    new = list(dict.fromkeys(t for t in texts if t not in memo))
+    folded = [fold_with_offsets(t) for t in new]
+    for text, (flat, offsets), doc in zip(new, folded, nlp.pipe(f for f, _ in folded)):
+        memo[text] = _targets(text, flat, offsets, doc, matcher)
+    for text in texts:
+        yield list(memo[text])
 
 
 def extract_paragraph_targets(text: str) -> list[ParagraphTarget]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from jixiao.dictionaries import DictionaryError, load_dictionary
+from jixiao.dictionaries import DictionaryError, dictionary_cache, load_dictionary
 from jixiao.normalizers.text import compact
 
 SEVERITIES = ("error", "warning", "info")
@@ -145,6 +145,7 @@ def _place_pattern() -> re.Pattern[str]:
     return re.compile(rf"([\u4e00-\u9fff]{{2,4}}?)(?:{suffixes})")
 
 
+@dictionary_cache(maxsize=65536)  # every document's check compares against every township of the run
 def township_core(township: str) -> str:
     """丰登坞镇(扫描件) → 丰登坞: the name without a bracketed note, 人民政府 or the 镇/乡/街道 suffix."""
     name = re.sub(r"[（(【\[].*?[)）】\]]", "", compact(township))
