@@ -11,7 +11,9 @@ parent (Linux: a parent-death signal), so a killed run leaves no reader behind.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
+import struct
 import threading
 import time
 from collections.abc import Sequence
@@ -62,11 +64,16 @@ def _limit_memory(n_bytes: int) -> None:
 def _child(conn: Connection, memory_bytes: int) -> None:
     die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops us
+    # Framed as Connection.send_bytes frames it, built before the cap: sending it must not allocate.
+    out_of_memory = struct.pack("!i", len(_OUT_OF_MEMORY)) + _OUT_OF_MEMORY
     _limit_memory(memory_bytes)
     try:
         _serve(conn)
     except MemoryError:  # past the cap where extract_file cannot catch it: say so rather than crash
-        conn.send_bytes(_OUT_OF_MEMORY)
+        if os.name == "nt":  # no memory cap there, and a pipe handle is no file descriptor
+            raise
+        os.write(conn.fileno(), out_of_memory)
+        os._exit(0)  # a normal exit would import traceback, which needs memory
 
 
 def _serve(conn: Connection) -> None:
