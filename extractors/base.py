@@ -9,12 +9,14 @@ so choosing a reader costs nothing.
 from __future__ import annotations
 
 import importlib
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from jixiao.model.document import Document, Format
+from jixiao.model.errors import ReadError
 
 
 @dataclass(frozen=True)
@@ -65,3 +67,21 @@ class Reader:
     def read(self, path: Path, limits: Limits) -> Document:
         module = importlib.import_module(f"jixiao.extractors.{self.module}")
         return module.read(path, limits)
+
+
+def zip_members(path: Path) -> list[zipfile.ZipInfo]:
+    """The members of a zip package (docx, xlsx, ods) as its directory declares them; raises BadZipFile."""
+    with zipfile.ZipFile(path) as package:
+        return package.infolist()
+
+
+def check_zip_size(members: list[zipfile.ZipInfo], limits: Limits, what: str, remedy: str) -> None:
+    """Refuse a package before anything is inflated when it has too many members or they inflate past
+    the limit (a zip bomb); zipfile never inflates a member past its declared size, so the declared
+    sizes bound the work. `what` names the file to the clerk ("the .docx"), `remedy` says what to do."""
+    if len(members) > limits.max_members:
+        raise ReadError("too_large", f"{what} holds {len(members):,} parts (limit {limits.max_members:,}) — {remedy}")
+    inflated = sum(m.file_size for m in members)
+    if inflated > limits.max_unzipped_bytes:
+        raise ReadError("too_large", f"{what} inflates to {inflated / 2**20:,.0f} MB (limit "
+                        f"{limits.max_unzipped_bytes / 2**20:,.0f} MB) — {remedy}")

@@ -20,7 +20,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from jixiao.model.document import Cell, Document, Paragraph, Provenance, Table
-from jixiao.extractors.base import Limits
+from jixiao.extractors.base import Limits, check_zip_size, zip_members
 from jixiao.model.errors import ReadError
 
 _P, _TBL, _SDT, _SDT_CONTENT = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
@@ -51,22 +51,14 @@ def read_docx(path: Path, limits: Limits = Limits()) -> Document:
 
 
 def _check_package(path: Path, limits: Limits) -> None:
-    """Refuse a package before inflating it: too many members, too many bytes once inflated (a zip
-    bomb), or members encrypted (a zip password, AES) that python-docx would fail on obscurely.
-    zipfile never inflates a member past its declared size, so the declared sizes bound the work."""
-    with zipfile.ZipFile(path) as package:
-        members = package.infolist()
+    """Refuse a package before inflating it: members encrypted (a zip password, AES) that python-docx
+    would fail on obscurely, or too large (check_zip_size)."""
+    members = zip_members(path)
     if any(m.flag_bits & 0x1 or m.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for m in members):
         raise ReadError("encrypted", "the .docx was zipped with a password (or AES) — open it in Word or WPS, "
                         "save it as .docx without a password, and submit that")
-    if len(members) > limits.max_members:
-        raise ReadError("too_large", f"the .docx holds {len(members):,} parts (limit {limits.max_members:,}) — "
-                        "open it in Word, save it again and check it is the 绩效目标 document")
-    inflated = sum(m.file_size for m in members)
-    if inflated > limits.max_unzipped_bytes:
-        raise ReadError("too_large", f"the .docx inflates to {inflated / 2**20:,.0f} MB (limit "
-                        f"{limits.max_unzipped_bytes / 2**20:,.0f} MB) — remove large pictures, or check it "
-                        "is the right file")
+    check_zip_size(members, limits, "the .docx", "open it in Word, save it again without large pictures, "
+                   "and check it is the 绩效目标 document")
 
 
 def _xml_error_message(exc: etree.XMLSyntaxError) -> str:

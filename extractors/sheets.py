@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jixiao.extractors.base import Limits
+from jixiao.extractors.base import Limits, check_zip_size, zip_members
 from jixiao.model.document import Block, Cell, Paragraph, Provenance, Table
 from jixiao.model.errors import ReadError
 
@@ -42,18 +42,11 @@ class Sheet:
 def check_package(path: Path, limits: Limits) -> None:
     """Refuse a zip bomb (xlsx, ods) before anything is inflated."""
     try:
-        with zipfile.ZipFile(path) as package:
-            members = package.infolist()
+        members = zip_members(path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise ReadError("truncated", "truncated or corrupt workbook: not a valid zip archive — open it in "
                         "Excel or WPS and save it again, or ask the township to resend it") from exc
-    if len(members) > limits.max_members:
-        raise ReadError("too_large", f"the workbook package has {len(members)} parts (limit {limits.max_members}) "
-                        "— save it again in Excel with only the 绩效目标 sheets")
-    inflated = sum(m.file_size for m in members)
-    if inflated > limits.max_unzipped_bytes:
-        raise ReadError("too_large", f"the workbook inflates to {inflated / 2**20:.0f} MB (limit "
-                        f"{limits.max_unzipped_bytes / 2**20:.0f} MB) — save only the 绩效目标 sheets and submit that")
+    check_zip_size(members, limits, "the workbook", "save only the 绩效目标 sheets in Excel and submit that")
 
 
 class SheetTooLarge(Exception):
