@@ -52,13 +52,17 @@ def clear_dictionary_caches() -> None:
         cached.cache_clear()
 
 
+# libyaml's safe loader when PyYAML was built with it: the same documents, about 8× faster to parse.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @dictionary_cache
 def load_dictionary(name: str) -> Any:
     """Parsed content of `<dictionary_dir>/<name>.yaml` (cached: dictionaries are read-only in a run)."""
     path = dictionary_dir() / f"{name}.yaml"
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            return yaml.load(fh, Loader=_SAFE_LOADER)
     except FileNotFoundError as exc:
         raise DictionaryError(f"dictionary file {path} is missing") from exc
     except yaml.YAMLError as exc:

@@ -45,6 +45,19 @@ class RunSummary(BaseModel):
     seconds: float = 0.0
 
 
+def prepare_build() -> None:
+    """Do now what the build would do first (a run calls this while documents are being read): build
+    spaCy's pipeline, parse the dictionaries, and let pyarrow import pandas for its first table."""
+    from jixiao.analysis.checks import settings as check_settings
+    from jixiao.model.schema import to_arrow
+    from jixiao.normalizers.sentences import prepare
+
+    prepare()
+    IndicatorVocabulary.load()
+    check_settings()
+    to_arrow("documents", [])
+
+
 def build_dataset(files: list[InboxFile], out: Path, year: int | None = None, fingerprint: str | None = None) -> RunSummary:
     """Publish all tables for `files` (read results must already be in the cache); `year` is the
     district's year the checks compare documents with (default: most documents' year). `fingerprint`

@@ -20,7 +20,7 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
-from prefect.settings import PREFECT_API_URL, temporary_settings
+from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import unmapped
 from pydantic import SecretStr
@@ -61,7 +61,7 @@ def district_flow(inbox: str, out: str = "output", max_bytes: int = DEFAULT_MAX_
                   read_before: list[str] | None = None) -> RunSummary:
     """Discover → read what is new → build the dataset (→ PostgreSQL).
 
-    `read_before`: doc_ids this run already read while Prefect started (flows.startup), not read again
+    `read_before`: doc_ids this run already read while the flow started (flows.startup), not read again
     even when their result is one the cache retries (e.g. a scan before OCR).
 
     `db` is a SecretStr so Prefect records the run's parameters without the database password.
@@ -129,7 +129,10 @@ def run_district(inbox: Path, out: Path, workers: int, max_bytes: int = DEFAULT_
     `db`, a PostgreSQL URL, also gets the tables; `year` is the district's year for the checks."""
     if runner == "dask":
         _check_dask(address)
-    with _shared_prefect_api() if runner == "dask" and not address else nullcontext():
+    # No flow-run heartbeats: a run is one local process whose end the CLI reports, and each flow's
+    # heartbeat thread held its exit for up to a second.
+    with _shared_prefect_api() if runner == "dask" and not address else nullcontext(), \
+            temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         # Absolute paths: Dask workers do not share this process's working directory.
         return district_flow(str(inbox.resolve()), str(out.resolve()), max_bytes=max_bytes, progress=progress,
                              db=SecretStr(db) if db else None, runner=runner, workers=workers, address=address,

@@ -16,7 +16,7 @@ import signal
 import struct
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -24,7 +24,8 @@ from pathlib import Path
 from jixiao.extractors import DEFAULT_LIMITS
 from jixiao.extractors.ocr import progress as ocr_progress
 from jixiao.extractors.legacy import batch_conversions
-from jixiao.flows.extract import Extraction, extract_file, format_by_name
+from jixiao.flows.extract import Extraction, ExtractionCache, extract_file, format_by_name
+from jixiao.flows.inbox import local_path
 from jixiao.flows.lifeline import die_with_parent
 
 
@@ -194,3 +195,68 @@ class GuardedReader:
                 pass
         self._kill()
 
+
+
+OnRead = Callable[[str, Extraction], None]
+
+
+def read_into_cache(paths: list[str], doc_ids: list[str], out: str, max_bytes: int, done: OnRead | None = None,
+                    pages: list[list[str]] | None = None) -> list[str]:
+    """Read + parse files into the extraction cache, each in a killable child process; returns the
+    doc_ids read. The read task reads its batch through here."""
+    converted = Path(out) / "cache" / "converted"
+    legacy = dict(zip(doc_ids, map(local_path, paths)))  # .doc/.wps/.rtf among them: one LibreOffice run for all
+    with batch_conversions(converted, legacy, DEFAULT_LIMITS), GuardedReader(converted=converted) as reader:
+        return _read_each(reader, zip(paths, doc_ids, pages or [[] for _ in paths]), ExtractionCache(Path(out)),
+                          max_bytes, done)
+
+
+def read_until(paths: list[str], doc_ids: list[str], pages: list[list[str]], out: str, max_bytes: int,
+               workers: int, stop: Callable[[], bool], done: OnRead | None = None) -> list[str]:
+    """Read files in list order on `workers` children at once until `stop()` says so; returns the
+    doc_ids read. Legacy Word files are not among them: their conversion is batched in the flow."""
+    queue = _Shared(zip(paths, doc_ids, pages))
+    cache = ExtractionCache(Path(out))
+    read: list[list[str]] = []
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            with GuardedReader() as reader:
+                read.append(_read_each(reader, queue, cache, max_bytes, done, lambda: bool(errors) or stop()))
+        except BaseException as exc:  # e.g. ReadingStopped: the other threads stop too, the caller gets it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, name=f"jixiao-read-ahead-{i}") for i in range(max(1, workers))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return [doc_id for part in read for doc_id in part]
+
+
+def _read_each(reader: GuardedReader, items: Iterable[tuple[str, str, list[str]]], cache: ExtractionCache,
+               max_bytes: int, done: OnRead | None, stop: Callable[[], bool] | None = None) -> list[str]:
+    read = []
+    for path, doc_id, page_paths in items:
+        if stop is not None and stop():
+            break
+        extraction = reader.read(local_path(path), doc_id, max_bytes, [local_path(p) for p in page_paths])
+        cache.put(extraction)
+        read.append(doc_id)
+        if done is not None:
+            done(path, extraction)
+    return read
+
+
+class _Shared(Iterator):
+    """One iterator several reading threads take items from (a generator is not thread-safe)."""
+
+    def __init__(self, items: Iterable) -> None:
+        self._items, self._lock = iter(items), threading.Lock()
+
+    def __next__(self):
+        with self._lock:
+            return next(self._items)

@@ -5,18 +5,12 @@ DuckDB, Arrow): about a second of CPU and 80 MB less in every worker process.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from jixiao.extractors import DEFAULT_LIMITS
-from jixiao.extractors.legacy import batch_conversions
-from jixiao.flows.extract import Extraction, ExtractionCache
-from jixiao.flows.guard import GuardedReader
+from jixiao.flows.extract import Extraction
+from jixiao.flows.guard import read_into_cache
 from jixiao.flows.lifeline import watch_parent
-from jixiao.flows.inbox import local_path
 
 
 def _retry_on_os_error(task, task_run, state) -> bool:
@@ -46,25 +40,3 @@ def read_submissions(paths: list[str], doc_ids: list[str], out: str, max_bytes: 
 
     read_into_cache(paths, doc_ids, out, max_bytes, done, pages=pages)
     return statuses
-
-
-def read_into_cache(paths: list[str], doc_ids: list[str], out: str, max_bytes: int,
-                    done: Callable[[str, Extraction], None] | None = None,
-                    stop: Callable[[], bool] | None = None, pages: list[list[str]] | None = None) -> list[str]:
-    """Read + parse files into the extraction cache, each in a killable child process (flows.guard),
-    until `stop()` says so; returns the doc_ids read. The read task and the read-ahead while
-    Prefect starts (flows.startup) both read through here."""
-    cache = ExtractionCache(Path(out))
-    converted = Path(out) / "cache" / "converted"
-    legacy = dict(zip(doc_ids, map(local_path, paths)))  # .doc/.wps/.rtf among them: one LibreOffice run for all
-    read = []
-    with batch_conversions(converted, legacy, DEFAULT_LIMITS), GuardedReader(converted=converted) as reader:
-        for path, doc_id, page_paths in zip(paths, doc_ids, pages or [[] for _ in paths]):
-            if stop is not None and stop():
-                break
-            extraction = reader.read(local_path(path), doc_id, max_bytes, [local_path(p) for p in page_paths])
-            cache.put(extraction)
-            read.append(doc_id)
-            if done is not None:
-                done(path, extraction)
-    return read

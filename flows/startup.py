@@ -18,15 +18,18 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import tomllib
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jixiao.flows.kept_api import KeptApi, find_kept_api, holding, prefect_home, server_environment, start_kept_api
 from jixiao.flows.lifeline import die_with_parent
 
 if TYPE_CHECKING:
@@ -62,12 +65,21 @@ class PrefectApi:
     """A Prefect API: one configured by the operator, or a private server this process started."""
 
     url: str
-    process: subprocess.Popen | None = None
+    process: subprocess.Popen | None = None  # a private server: stops when this process exits
+    kept: KeptApi | None = None  # a server kept for later runs (flows.kept_api)
+    reused: bool = False  # the kept server was already running
     started: float = field(default_factory=time.perf_counter)
+    _up: bool = field(default=False, repr=False)
+    _asked: float = field(default=0.0, repr=False)
 
     @property
-    def private(self) -> bool:
-        return self.process is not None
+    def local(self) -> bool:
+        """A server jixiao runs on this machine (private or kept), not one the operator configured."""
+        return self.process is not None or self.kept is not None
+
+    def holding(self) -> AbstractContextManager:
+        """For the length of the run: a kept server stays up (its lease is kept fresh)."""
+        return holding(self.kept) if self.kept is not None else nullcontext()
 
     def wait(self, timeout: float) -> float:
         """Block until the API answers; returns the seconds since it was started."""
@@ -76,6 +88,9 @@ class PrefectApi:
             if self.process is not None and self.process.poll() is not None:
                 raise ApiError(f"Prefect's local API server exited with code {self.process.returncode}; "
                                "run with --verbose to see why")
+            if self.kept is not None and not self.kept.alive():
+                raise ApiError("Prefect's local API server exited; see jixiao-api.log in PREFECT_HOME "
+                               f"({prefect_home()}), or run with --keep-api 0 --verbose")
             if healthy(self.url):
                 return time.perf_counter() - self.started
             if time.perf_counter() > deadline:
@@ -85,7 +100,11 @@ class PrefectApi:
             time.sleep(0.05)
 
     def ready(self) -> bool:
-        return healthy(self.url)
+        """Whether the API answers (asked at most every 0.1 s; once it has answered, it is up)."""
+        now = time.perf_counter()
+        if not self._up and now - self._asked >= 0.1:
+            self._asked, self._up = now, healthy(self.url)
+        return self._up
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -97,25 +116,30 @@ class PrefectApi:
                 self.process.wait()
 
 
-def start_api(verbose: bool = False) -> PrefectApi:
-    """The configured API, or a private server started in the background (stopped when this process
-    exits). Sets PREFECT_API_URL so Prefect, and the worker processes it spawns, use it."""
+def start_api(verbose: bool = False, keep_minutes: float = 0) -> PrefectApi:
+    """The configured API; else the server an earlier run kept (flows.kept_api), or a new one started in
+    the background: kept for `keep_minutes` after the run, or private (stopped when this process
+    exits) with 0. Sets PREFECT_API_URL so Prefect, and the worker processes it spawns, use it."""
     url = configured_api_url()
     if url:
         return PrefectApi(url=url)
-    port = _free_port()
-    prefect_dir = Path(importlib.util.find_spec("prefect").origin).parent
-    # The command and flags Prefect's own ephemeral server uses (prefect.server.api.server.SubprocessASGIServer):
-    # ephemeral services only, no UI.
-    env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
-    quiet = None if verbose else subprocess.DEVNULL
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect_dir.parent), "--factory",
-         "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "error", "--lifespan", "on"],
-        env=env, stdout=quiet, stderr=quiet, preexec_fn=die_with_parent if os.name == "posix" else None)
-    api = PrefectApi(url=f"http://127.0.0.1:{port}/api", process=process)
-    atexit.register(api.stop)
+    if keep_minutes > 0:
+        kept = find_kept_api()
+        api = (PrefectApi(url=kept.url, kept=kept, reused=True) if kept is not None else
+               PrefectApi(url=(kept := start_kept_api(_free_port(), keep_minutes, verbose)).url, kept=kept))
+    else:
+        port = _free_port()
+        quiet = None if verbose else subprocess.DEVNULL
+        prefect_dir = Path(importlib.util.find_spec("prefect").origin).parent
+        # The command Prefect's own ephemeral server runs (prefect.server.api.server.SubprocessASGIServer).
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect_dir.parent), "--factory",
+             "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
+             "--log-level", "error", "--lifespan", "on"],
+            env=server_environment(), stdout=quiet, stderr=quiet,
+            preexec_fn=die_with_parent if os.name == "posix" else None)
+        api = PrefectApi(url=f"http://127.0.0.1:{port}/api", process=process)
+        atexit.register(api.stop)
     os.environ["PREFECT_API_URL"] = api.url
     return api
 
@@ -138,26 +162,55 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def read_while_starting(api: PrefectApi, files: list[InboxFile], out: Path, max_bytes: int,
-                        on_read: Callable[[str, Extraction], None] | None = None) -> list[str]:
-    """Read documents into the extraction cache (smallest first) until the API answers; the flow reads
-    the rest and finds these cached. Returns the doc_ids read here (the flow must not read them again)."""
-    from jixiao.flows.extract import ExtractionCache
+class Preparation:
+    """The flow's imports (Prefect, Arrow, DuckDB: ~2 s of CPU) and what the dataset build needs first
+    (spaCy's pipeline, pandas, the dictionaries), done in a thread while documents are read ahead."""
+
+    def __init__(self) -> None:
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._work, name="jixiao-prepare", daemon=True)
+        self._thread.start()
+
+    def _work(self) -> None:
+        try:
+            import jixiao.flows.district  # noqa: F401
+            from jixiao.flows.dataset import prepare_build
+
+            prepare_build()
+        except BaseException as exc:  # re-raised in the main thread by join()
+            self._error = exc
+
+    def done(self) -> bool:
+        return not self._thread.is_alive()
+
+    def join(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+
+def read_while_starting(api: PrefectApi, prepared: Preparation, files: list[InboxFile], out: Path, max_bytes: int,
+                        workers: int, on_read: Callable[[str, Extraction], None] | None = None) -> list[str]:
+    """Read documents into the extraction cache (smallest first, `workers` at once) until the flow can
+    start: its imports done and a private API server answering. The flow reads the rest and finds these
+    cached. Returns the doc_ids read here (the flow must not read them again)."""
+    from jixiao.flows.extract import ExtractionCache, format_by_name
+    from jixiao.flows.guard import read_until
     from jixiao.flows.inbox import portable_path, primary_copies
-    from jixiao.flows.reading import read_into_cache
+
+    def can_start() -> bool:
+        return prepared.done() and (api.ready() or not api.local)
 
     cache = ExtractionCache(out)
-    todo = sorted((f for f in primary_copies(files).values() if not f.unreadable and not cache.reusable(f.doc_id)),
+    todo = sorted((f for f in primary_copies(files).values() if not f.unreadable and not cache.reusable(f.doc_id)
+                   and format_by_name(f.path) not in _CONVERTED_IN_THE_FLOW),
                   key=lambda f: f.size_bytes)
-    if not todo or api.ready():
+    if not todo or can_start():
         return []
-    return read_into_cache([portable_path(f.path) for f in todo], [f.doc_id for f in todo], str(out), max_bytes,
-                           on_read, stop=api.ready, pages=[[portable_path(p) for p in f.pages] for f in todo])
+    return read_until([portable_path(f.path) for f in todo], [f.doc_id for f in todo],
+                      [[portable_path(p) for p in f.pages] for f in todo], str(out), max_bytes, workers,
+                      stop=can_start, done=on_read)
 
 
-def warm_up(api: PrefectApi) -> None:
-    """While the API is still starting: build what the dataset build needs first (spaCy's pipeline)."""
-    if not api.ready():
-        from jixiao.normalizers.sentences import prepare
-
-        prepare()
+# Legacy Word files wait for the flow, which converts a batch's in one LibreOffice run.
+_CONVERTED_IN_THE_FLOW = frozenset({"doc", "wps", "rtf"})

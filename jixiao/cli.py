@@ -13,8 +13,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from jixiao.cli_api import api_app, describe as describe_api
 from jixiao.cli_checks import checks as checks_command
-from jixiao.cli_stop import stops_cleanly
+from jixiao.cli_stop import run_and_exit, stops_cleanly
 from jixiao.cli_summary import print_summary, print_unchanged
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -91,11 +92,6 @@ def _require(module: str, extra: str, option: str) -> None:
                     hint=f"pip install 'jixiao[{extra}]' (in a source checkout: pip install -e '.[{extra}]')")
 
 
-def _say_api(api) -> None:
-    if api is not None:
-        _say("Prefect: starting a local API server in the background (PREFECT_API_URL reuses a running one)"
-             if api.private else f"Prefect: reporting to {api.url}")
-
 
 def _check_out(out: Path) -> None:
     if out.exists() and not out.is_dir():
@@ -122,6 +118,9 @@ def run(
                                                 "e.g. postgresql://user@host/dbname.")] = None,
     year: Annotated[int | None, typer.Option(min=2000, max=2100, help="The budget year documents must be for "
                                                                       "(default: the year most documents give).")] = None,
+    keep_api: Annotated[float, typer.Option(min=0, envvar="JIXIAO_KEEP_API", help="Minutes Prefect's local API "
+                                            "server stays up after the run, for the next one (0: it stops with "
+                                            "the run; `jixiao api stop` stops it).")] = 10,
     allow_empty: Annotated[bool, typer.Option(help="Publish an empty dataset when INBOX holds no files "
                                                    "(else the previous dataset is kept).")] = False,
 ) -> None:
@@ -144,13 +143,14 @@ def run(
     except InboxError as exc:
         raise _fail(str(exc)) from exc
     _quiet_prefect(verbose)
-    from jixiao.flows.startup import ApiError, read_while_starting, start_api, warm_up
+    from jixiao.flows.startup import ApiError, Preparation, read_while_starting, start_api
     from jixiao.flows.fingerprint import FINGERPRINT_FILE, inputs_fingerprint, unchanged_summary
 
     _say(f"jixiao {_installed_version()}: {inbox} → {out}")
     # A published fingerprint: see first whether anything changed (then Prefect is not started at all).
-    api = start_api(verbose) if db or not (out / FINGERPRINT_FILE).exists() else None
-    _say_api(api)
+    api = start_api(verbose, keep_api) if db or not (out / FINGERPRINT_FILE).exists() else None
+    if api is not None:
+        _say(describe_api(api, keep_api))
     if out.resolve().is_relative_to(inbox.resolve()):
         err.print(f"[yellow]warning:[/] the output folder {escape(str(out))} is inside the inbox; it is skipped, "
                   "not read as submissions (better: --out outside the inbox)")
@@ -166,33 +166,36 @@ def run(
         published = unchanged_summary(out, inputs_fingerprint(inbox, files, year, max_mb * 1024 * 1024))
         if published is not None:
             return print_unchanged(console, published, inbox, out, time.perf_counter() - started)
-        api = start_api(verbose)
-        _say_api(api)
-    from jixiao.flows.district import RunnerError, run_district
-    from jixiao.store.local import StoreError
-    from jixiao.store.postgres import DatabaseError
+        api = start_api(verbose, keep_api)
+        _say(describe_api(api, keep_api))
+    prepared = Preparation()  # imports the flow in a thread while documents are read ahead
 
     def log_document(path: str, extraction) -> None:  # what the reading task logs, for documents read before it
         if verbose:
             _say(f"{path}: {extraction.status}" + (f" — {extraction.error}" if extraction.error else ""))
 
-    read_early = read_while_starting(api, files, out, max_mb * 1024 * 1024, log_document) if api.private else []
+    workers = workers or os.cpu_count() or 1
+    read_early = read_while_starting(api, prepared, files, out, max_mb * 1024 * 1024, workers, log_document)
     n_early = len(read_early)
     if n_early:
-        _say(f"read {n_early} documents while Prefect started")
-    if api.private:
-        warm_up(api)
+        _say(f"read {n_early} documents while the flow started")
+    prepared.join()
+    from jixiao.flows.district import RunnerError, run_district
+    from jixiao.store.local import StoreError
+    from jixiao.store.postgres import DatabaseError
+
     try:
         # A configured server is up or not: no reason to wait for it as long as for one starting now.
-        waited = api.wait(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]) if api.private else 15)
+        waited = api.wait(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]) if api.local else 15)
     except ApiError as exc:
         raise _fail(str(exc), code=1) from exc
-    _say(f"Prefect API ready ({waited:.1f} s); running flow jixiao-district" if api.private
+    _say(f"Prefect API ready ({waited:.1f} s); running flow jixiao-district" if api.local and not api.reused
          else "running flow jixiao-district")
     try:
-        summary = run_district(inbox, out, workers=workers or os.cpu_count() or 1,
-                               max_bytes=max_mb * 1024 * 1024, progress=console.is_terminal,
-                               runner=runner.value, address=address, db=db, year=year, read_before=read_early)
+        with api.holding():
+            summary = run_district(inbox, out, workers=workers, max_bytes=max_mb * 1024 * 1024,
+                                   progress=console.is_terminal, runner=runner.value, address=address, db=db,
+                                   year=year, read_before=read_early)
     except (InboxError, StoreError, RunnerError) as exc:
         raise _fail(str(exc)) from exc
     except DatabaseError as exc:
@@ -250,6 +253,7 @@ def query(
 
 vocab_app = typer.Typer(no_args_is_help=True, help="Grow the controlled indicator vocabulary.")
 app.add_typer(vocab_app, name="vocab")
+app.add_typer(api_app, name="api")
 
 
 @vocab_app.command("suggest")
@@ -379,5 +383,10 @@ def report(out: OutOption = Path("output")) -> None:
 app.command("checks")(checks_command)
 
 
+def entry() -> None:
+    """The `jixiao` console script (and `python -m jixiao.cli`)."""
+    run_and_exit(app)
+
+
 if __name__ == "__main__":
-    app()
+    entry()

@@ -1,8 +1,11 @@
-"""How `jixiao run` stops: Ctrl-C and SIGTERM end it promptly, in one line, leaving no process behind."""
+"""How `jixiao run` stops: Ctrl-C and SIGTERM end it promptly, in one line, leaving no process behind;
+and how every `jixiao` command ends: without the interpreter's slow teardown."""
 
 from __future__ import annotations
 
+import atexit
 import functools
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -43,3 +46,27 @@ def stops_cleanly(command: Callable[..., None]) -> Callable[..., None]:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
     return stoppable
+
+
+def run_and_exit(app: Callable[[], None]) -> None:
+    """The `jixiao` command: run `app`, then end the process without the interpreter's teardown.
+
+    Freeing every object of Prefect, spaCy and Arrow one by one took ~0.6 s after a run had finished
+    (a fifth of a small run). The process ends once everything is flushed and closed: all other exit
+    handlers (Prefect's log and event flushing, stopping a private API server) have run, since this
+    one, registered first, runs last. The exit status is the command's.
+    """
+    status = [1]  # an exception escaping `app` prints its traceback and ends the process with 1
+
+    def exit_now() -> None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status[0])
+
+    atexit.register(exit_now)
+    try:
+        app()
+        status[0] = 0
+    except SystemExit as exc:
+        status[0] = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        raise

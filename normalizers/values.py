@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
-import cn2an
-
 from jixiao.dictionaries import dictionary_cache, load_dictionary, spelling_table
 from jixiao.normalizers.text import compact, fold_with_offsets, original_span
 from jixiao.normalizers.units import UNKNOWN, SCALE, UnitInfo, normalize_unit
@@ -144,6 +142,8 @@ def _text(reason: str) -> IndicatorValue:
 
 
 def _cn_number(text: str) -> Fraction:
+    import cn2an  # a third of a second to import; most values are Arabic numerals
+
     try:
         return Fraction(str(cn2an.cn2an(text, "smart")))
     except (KeyError, IndexError, TypeError) as exc:  # cn2an's KeyError for a malformed "十十二"

@@ -15,6 +15,8 @@ SHARED = REPO.parent / "shared"
 # Prefect must stay quiet and local in tests; set before any test imports prefect.
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# CLI runs in tests stop their Prefect server with them (tests/test_kept_api.py covers the kept one).
+os.environ.setdefault("JIXIAO_KEEP_API", "0")
 
 
 def require_shared(*parts: str) -> Path:

@@ -1,0 +1,208 @@
+"""A Prefect API server jixiao leaves running on purpose, so the next run does not start one.
+
+Starting Prefect's local API server costs a small run most of its time (~3.5 s on an idle 2-core
+machine: importing `prefect.server`, the database, uvicorn). A bureau runs jixiao many times a day, so
+the server a run starts is kept for `--keep-api` minutes (default 10) after the last run that used
+it, then stops by itself; the next run within that time reports to it. `jixiao api status` shows it,
+`jixiao api stop` stops it, `--keep-api 0` gives a run a private server that stops with it.
+
+Bookkeeping, all in PREFECT_HOME (the server belongs to that Prefect home and its database):
+- `jixiao-api.json`: the kept server's url, pid, Prefect version and lease file;
+- `jixiao-api-<port>.lease`: its modification time is the server's last use; runs touch it when they
+  start, every LEASE_TOUCH_SECONDS while they run and when they end. The server stops when it is
+  older than its idle time, or gone;
+- `jixiao-api.lock`: held while a run looks for (or starts) the server and while the server decides
+  to stop, so a run never picks a server that is stopping.
+
+Run as `python -m jixiao.flows.kept_api --port P --idle-seconds S --lease FILE` (by `start_kept_api`).
+Light on purpose, like flows.startup: nothing of Prefect is imported in the run's process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+import filelock
+
+RECORD = "jixiao-api.json"
+LEASE_TOUCH_SECONDS = 30.0
+_WATCH_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class KeptApi:
+    """The server a run found or started: where it answers and which process it is."""
+
+    url: str
+    pid: int
+    lease: Path
+
+    def alive(self) -> bool:
+        return _pid_alive(self.pid)
+
+
+def prefect_home() -> Path:
+    return Path(os.environ.get("PREFECT_HOME", "~/.prefect")).expanduser()
+
+
+@contextmanager
+def _locked(home: Path) -> Iterator[None]:
+    home.mkdir(parents=True, exist_ok=True)
+    with filelock.FileLock(home / "jixiao-api.lock", timeout=30):
+        yield
+
+
+def find_kept_api(home: Path | None = None) -> KeptApi | None:
+    """The kept server of this Prefect home, if its process lives and runs this Prefect version;
+    its lease is touched, so it stays up for the run that asked."""
+    home = home or prefect_home()
+    with _locked(home):
+        kept = _recorded(home)
+        if kept is None:
+            return None
+        kept.lease.touch()
+        return kept
+
+
+def start_kept_api(port: int, idle_minutes: float, verbose: bool = False, home: Path | None = None) -> KeptApi:
+    """Start a server that outlives this run (its own session: Ctrl-C in the terminal does not reach
+    it) and record it. A concurrent run that got there first wins: its server is returned instead."""
+    home = home or prefect_home()
+    with _locked(home):
+        kept = _recorded(home)
+        if kept is not None:
+            kept.lease.touch()
+            return kept
+        lease = home / f"jixiao-api-{port}.lease"
+        lease.touch()
+        log = open(home / "jixiao-api.log", "ab") if not verbose else None  # noqa: SIM115 (the child owns it)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "jixiao.flows.kept_api", "--port", str(port),
+             "--idle-seconds", str(max(idle_minutes * 60, 2 * LEASE_TOUCH_SECONDS)), "--lease", str(lease)],
+            env=server_environment(), stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
+        if log is not None:
+            log.close()
+        kept = KeptApi(url=f"http://127.0.0.1:{port}/api", pid=process.pid, lease=lease)
+        (home / RECORD).write_text(json.dumps({"url": kept.url, "pid": kept.pid, "lease": str(lease),
+                                               "prefect": version("prefect")}), encoding="utf-8")
+        return kept
+
+
+def stop_kept_api(home: Path | None = None) -> KeptApi | None:
+    """Stop the kept server now (its lease removed: it exits within seconds); returns what it was."""
+    home = home or prefect_home()
+    with _locked(home):
+        kept = _recorded(home)
+        (home / RECORD).unlink(missing_ok=True)
+        if kept is not None:
+            kept.lease.unlink(missing_ok=True)
+        return kept
+
+
+@contextmanager
+def holding(kept: KeptApi) -> Iterator[None]:
+    """Keep the server's lease fresh while a run uses it (it would stop mid-run otherwise)."""
+    stop = threading.Event()
+
+    def touch() -> None:
+        while not stop.wait(LEASE_TOUCH_SECONDS):
+            _touch(kept.lease)
+
+    thread = threading.Thread(target=touch, name="jixiao-api-lease", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        _touch(kept.lease)  # the idle time counts from the end of the run
+
+
+def server_environment() -> dict[str, str]:
+    """The settings Prefect's own ephemeral server runs with: ephemeral services only, no UI."""
+    return {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+
+
+def _recorded(home: Path) -> KeptApi | None:
+    try:
+        record = json.loads((home / RECORD).read_text(encoding="utf-8"))
+        kept = KeptApi(url=record["url"], pid=int(record["pid"]), lease=Path(record["lease"]))
+        same_prefect = record.get("prefect") == version("prefect")
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return kept if same_prefect and kept.lease.exists() and kept.alive() else None
+
+
+def _touch(lease: Path) -> None:
+    try:
+        lease.touch(exist_ok=True)
+    except OSError:
+        pass
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:  # Windows: os.kill(pid, 0) is not a probe there
+        return False
+    return True
+
+
+def _watch(should_exit: threading.Event, lease: Path, idle_seconds: float) -> None:
+    """Set `should_exit` once the lease is gone or older than the idle time (then removed, under the lock)."""
+    home = lease.parent
+    while not should_exit.wait(_WATCH_SECONDS):
+        with _locked(home):
+            try:
+                idle = time.time() - lease.stat().st_mtime
+            except FileNotFoundError:
+                idle = float("inf")
+            if idle > idle_seconds:
+                lease.unlink(missing_ok=True)
+                should_exit.set()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Prefect's API server, kept for later jixiao runs")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--idle-seconds", type=float, required=True)
+    parser.add_argument("--lease", type=Path, required=True)
+    args = parser.parse_args(argv)
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config("prefect.server.api.server:create_app", factory=True, host="127.0.0.1",
+                                          port=args.port, log_level="error", lifespan="on"))
+    should_exit = threading.Event()
+    watcher = threading.Thread(target=_watch, args=(should_exit, args.lease, args.idle_seconds), daemon=True)
+    watcher.start()
+    threading.Thread(target=lambda: (should_exit.wait(), setattr(server, "should_exit", True)), daemon=True).start()
+    server.run()
+    should_exit.set()
+    with _locked(args.lease.parent):  # forget this server, unless a newer one was recorded meanwhile
+        if _recorded_pid(args.lease.parent) == os.getpid():
+            (args.lease.parent / RECORD).unlink(missing_ok=True)
+
+
+def _recorded_pid(home: Path) -> int | None:
+    try:
+        return int(json.loads((home / RECORD).read_text(encoding="utf-8"))["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+if __name__ == "__main__":
+    main()
