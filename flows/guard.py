@@ -21,10 +21,12 @@ from contextlib import nullcontext
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+import filelock
+
 from jixiao.extractors import DEFAULT_LIMITS
 from jixiao.extractors.ocr import progress as ocr_progress
 from jixiao.extractors.legacy import batch_conversions
-from jixiao.flows.extract import Extraction, ExtractionCache, extract_file, format_by_name
+from jixiao.flows.extract import Extraction, ExtractionCache, extract_file, extraction_version, format_by_name
 from jixiao.flows.inbox import local_path
 from jixiao.flows.lifeline import die_with_parent
 
@@ -35,6 +37,7 @@ class ReadingStopped(Exception):
 
 _PAGE_DONE = b"page"  # the child's message after each page OCR read (an Extraction is JSON, never this)
 _OUT_OF_MEMORY = b"oom"  # the child hit its memory cap outside a read (e.g. receiving the request)
+_LAST = b"last"  # the child exits after the result that follows (it recognised pages: flows.guard._OcrTurn)
 
 
 _STOPPING = threading.Event()
@@ -67,6 +70,7 @@ def _child(conn: Connection, memory_bytes: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops us
     # Framed as Connection.send_bytes frames it, built before the cap: sending it must not allocate.
     out_of_memory = struct.pack("!i", len(_OUT_OF_MEMORY)) + _OUT_OF_MEMORY
+    extraction_version()  # hashes the source tree once: a failed read under the cap must not need to
     _limit_memory(memory_bytes)
     try:
         _serve(conn)
@@ -85,14 +89,43 @@ def _serve(conn: Connection) -> None:
             return
         if request is None:
             return
-        path, doc_id, max_bytes, converted, pages = request
+        path, doc_id, max_bytes, converted, pages, ocr_lock = request
+        turn = _OcrTurn(ocr_lock, conn)
         ocr_progress.on_page(lambda: conn.send_bytes(_PAGE_DONE))
+        ocr_progress.before_page(turn.take)
         with batch_conversions(converted, {}, DEFAULT_LIMITS) if converted else nullcontext():
             extraction = extract_file(path, doc_id, max_bytes=max_bytes, pages=pages)
         try:
+            if turn.taken:  # exit after this one: frees the OCR models and buffers (~1 GiB), and the turn
+                conn.send_bytes(_LAST)
             conn.send_bytes(extraction.model_dump_json().encode())
         except OSError:  # the parent is gone (killed): nothing to report to
             return
+        if turn.taken:
+            return
+
+
+class _OcrTurn:
+    """In a reader child: the run's one turn at OCR, a file lock its reader children share. A child
+    recognising pages holds about a gigabyte, so it keeps the turn until it exits, after that document
+    (the kernel frees the lock then, or when the child is killed). Waiting for the turn counts as
+    progress, like a page read."""
+
+    def __init__(self, path: Path | None, conn: Connection) -> None:
+        self._lock = filelock.FileLock(path) if path is not None else None
+        self._conn = conn
+        self.taken = False
+
+    def take(self) -> None:
+        if self._lock is None or self.taken:
+            return
+        while True:
+            try:
+                self._lock.acquire(timeout=5)
+                self.taken = True
+                return
+            except filelock.Timeout:
+                self._conn.send_bytes(_PAGE_DONE)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -109,9 +142,12 @@ class GuardedReader:
     """Reads documents one at a time in a reusable child process, killed past the limits."""
 
     def __init__(self, seconds: float = DEFAULT_LIMITS.max_seconds,
-                 memory_bytes: int = DEFAULT_LIMITS.max_memory_bytes, converted: Path | None = None):
-        """`converted`: where the batch's legacy files were converted to .docx (extractors.legacy)."""
+                 memory_bytes: int = DEFAULT_LIMITS.max_memory_bytes, converted: Path | None = None,
+                 ocr_lock: Path | None = None):
+        """`converted`: where the batch's legacy files were converted to .docx (extractors.legacy);
+        `ocr_lock`: the lock file that lets one reader of the run at a time recognise pages."""
         self.seconds, self.memory_bytes, self.converted = seconds, memory_bytes, converted
+        self.ocr_lock = ocr_lock
         self.page_seconds = DEFAULT_LIMITS.ocr_page_seconds
         self._process: multiprocessing.process.BaseProcess | None = None
         self._conn: Connection | None = None
@@ -130,15 +166,22 @@ class GuardedReader:
             return extract_file(path, doc_id, max_bytes=max_bytes)  # bounds its memory and restarts it
         conn = self._start()
         try:
-            conn.send((path, doc_id, max_bytes, self.converted, list(pages)))
+            conn.send((path, doc_id, max_bytes, self.converted, list(pages), self.ocr_lock))
             deadline = time.monotonic() + self.seconds
+            last = False
             while conn.poll(max(deadline - time.monotonic(), 0.0)):
                 message = conn.recv_bytes()
                 if message == _OUT_OF_MEMORY:
                     return self._died(path, doc_id, out_of_memory=True)
-                if message != _PAGE_DONE:
-                    return Extraction.model_validate_json(message)
-                deadline += self.page_seconds
+                if message == _LAST:
+                    last = True
+                elif message != _PAGE_DONE:
+                    extraction = Extraction.model_validate_json(message)
+                    if last:  # the child exits after an OCR'd document: the next read gets a fresh one
+                        self.close()
+                    return extraction
+                else:
+                    deadline += self.page_seconds
         except (EOFError, OSError):
             if _STOPPING.is_set():
                 self._kill()
@@ -206,7 +249,8 @@ def read_into_cache(paths: list[str], doc_ids: list[str], out: str, max_bytes: i
     doc_ids read. The read task reads its batch through here."""
     converted = Path(out) / "cache" / "converted"
     legacy = dict(zip(doc_ids, map(local_path, paths)))  # .doc/.wps/.rtf among them: one LibreOffice run for all
-    with batch_conversions(converted, legacy, DEFAULT_LIMITS), GuardedReader(converted=converted) as reader:
+    with batch_conversions(converted, legacy, DEFAULT_LIMITS), \
+            GuardedReader(converted=converted, ocr_lock=_ocr_lock(out)) as reader:
         return _read_each(reader, zip(paths, doc_ids, pages or [[] for _ in paths]), ExtractionCache(Path(out)),
                           max_bytes, done)
 
@@ -222,7 +266,7 @@ def read_until(paths: list[str], doc_ids: list[str], pages: list[list[str]], out
 
     def work() -> None:
         try:
-            with GuardedReader() as reader:
+            with GuardedReader(ocr_lock=_ocr_lock(out)) as reader:
                 read.append(_read_each(reader, queue, cache, max_bytes, done, lambda: bool(errors) or stop()))
         except BaseException as exc:  # e.g. ReadingStopped: the other threads stop too, the caller gets it
             errors.append(exc)
@@ -235,6 +279,12 @@ def read_until(paths: list[str], doc_ids: list[str], pages: list[list[str]], out
     if errors:
         raise errors[0]
     return [doc_id for part in read for doc_id in part]
+
+
+def _ocr_lock(out: str) -> Path:
+    folder = Path(out) / "cache"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "ocr.lock"
 
 
 def _read_each(reader: GuardedReader, items: Iterable[tuple[str, str, list[str]]], cache: ExtractionCache,

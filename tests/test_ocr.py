@@ -215,3 +215,30 @@ def test_a_blank_scan_fails_with_a_clear_code(tmp_path: Path):
     with pytest.raises(ReadError) as error:
         read_document(blank)
     assert error.value.code == "no_text" and "no text" in str(error.value)
+
+
+def test_one_reader_at_a_time_recognises_pages_and_then_makes_way(scans: dict[str, Path], tmp_path: Path):
+    """The run's OCR turn (flows.guard): a reader waits while another holds it, and the child that
+    recognised pages exits after that document, so its gigabyte is not kept for the next one."""
+    import threading
+
+    import filelock
+
+    from jixiao.flows.guard import GuardedReader
+    from jixiao.flows.inbox import file_sha256
+
+    lock_path = tmp_path / "ocr.lock"
+    held = filelock.FileLock(lock_path)
+    held.acquire()  # another reader's turn
+    results = []
+    with GuardedReader(seconds=600, ocr_lock=lock_path) as reader:
+        thread = threading.Thread(target=lambda: results.append(
+            reader.read(scans["page1"], file_sha256(scans["page1"]), 2**26, [scans["page1"]])))
+        thread.start()
+        thread.join(timeout=6)
+        assert thread.is_alive() and not results, "read a page while another reader had the turn"
+        held.release()
+        thread.join(timeout=300)
+        assert results and results[0].status == "ok" and results[0].read_method == "ocr"
+        assert reader._process is None, "the child that recognised pages was not replaced"
+        assert filelock.FileLock(lock_path).acquire(timeout=5), "the turn was not given back"

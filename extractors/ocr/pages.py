@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from jixiao.extractors.ocr.progress import page_done
+from jixiao.extractors.ocr.progress import page_done, page_starting
 from jixiao.extractors.ocr.page import OcrPage, OcrSettings, PageTimings, ocr_settings, read_page_image
 from jixiao.model.errors import ReadError
 
@@ -59,6 +59,7 @@ def ocr_pdf_pages(path: Path, numbers: list[int], timings: PageTimings | None = 
             for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
                 w, h = image.get_px_size()
                 _check_pixels(w * h, f"an image on page {number}", settings)
+            page_starting()
             bitmap = page.render(scale=scale).to_numpy()[..., :3]  # BGR
             yield read_page_image(np.ascontiguousarray(bitmap), number, settings.dpi, settings, timings)
             page_done()
@@ -78,6 +79,7 @@ def ocr_image_files(paths: Iterable[Path], max_pages: int, timings: PageTimings 
                 raise ReadError("too_large", f"more than {max_pages} page images in one document — send only "
                                 "the pages of one township's targets")
             deadline.check(number - 1, number)
+            page_starting()
             yield read_page_image(image, number, settings.dpi, settings, timings)
             page_done()
 
