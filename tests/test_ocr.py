@@ -70,8 +70,10 @@ def test_models_ship_inside_the_installed_package():
         assert "site-packages" in path.parts or "dist-packages" in path.parts
 
 
-def test_ocr_reads_a_photo_with_the_network_cut(scans: dict[str, Path], monkeypatch: pytest.MonkeyPatch):
-    """Models load and recognise with every connection refused and rapidocr's downloader broken."""
+def test_ocr_reads_a_photo_with_the_network_cut(scans: dict[str, Path], monkeypatch: pytest.MonkeyPatch,
+                                               tmp_path: Path):
+    """Models load, the int8 recognition model is made, and pages are recognised with every connection
+    refused and rapidocr's downloader broken."""
     from rapidocr.utils import download_file
 
     def refuse(*args, **kwargs):
@@ -80,12 +82,15 @@ def test_ocr_reads_a_photo_with_the_network_cut(scans: dict[str, Path], monkeypa
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(download_file.DownloadFile, "run", refuse)
-    engine._engine.cache_clear()  # load the models again, under the guard
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path))  # make the int8 model again, under the guard
+    engine._detector.cache_clear()  # load the models again, under the guard
+    engine._recognizer.cache_clear()
     document = read_document(scans["page1"])
     assert (document.format, document.read_method, document.n_pages) == ("image", "ocr", 1)
     text = _fold(document.text())
     assert "总体绩效目标" in text and "分项绩效目标" in text
     assert any(_fold(c.text) == "项目编码" for t in document.tables() for c in t.cells)
+    assert list(tmp_path.glob("*.int8-*.onnx"))
 
 
 def test_scanned_pdf_gives_the_tables_of_its_text_pdf(scans: dict[str, Path], scanned: Document):

@@ -3,7 +3,8 @@
 Offline by construction: the model files are the ones inside the rapidocr wheel, passed to it by
 path, so rapidocr never looks for (or downloads) a model of its own; the recognition model carries
 its character list, so no dictionary is fetched either. The direction classifier is off: pages are
-deskewed by OpenCV before recognition.
+deskewed by OpenCV before recognition. rapidocr finds the lines; each line is cut from the page and
+read by `recognizer.LineRecognizer`, on the cached int8 copy of the recognition model (quantize.py).
 """
 
 from __future__ import annotations
@@ -20,9 +21,6 @@ from jixiao.model.errors import ReadError
 
 DETECTION_MODEL = "PP-OCRv6_det_small.onnx"
 RECOGNITION_MODEL = "PP-OCRv6_rec_small.onnx"
-# rapidocr pads every line image to at least this width (320 by default, mostly padding for the
-# short cells of a form); with the minimum at one line height recognition does a third less work.
-_MIN_LINE_WIDTH = 48
 
 
 @dataclass(frozen=True)
@@ -58,9 +56,19 @@ def model_paths() -> dict[str, Path]:
     return paths
 
 
+@dataclass(frozen=True)
+class EngineSettings:
+    """How lines are found and read (dictionaries/ocr.yaml)."""
+
+    detection_side: int
+    int8: bool
+    int8_min_agreement: float
+    threads: int = 1
+
+
 @cache
-def _engine(detection_side: int, threads: int):
-    """One recognizer per process (loading the models takes a fraction of a second)."""
+def _detector(detection_side: int, threads: int):
+    """rapidocr's text detector, one per process (loading a model takes a fraction of a second)."""
     from rapidocr import RapidOCR
 
     paths = model_paths()
@@ -68,36 +76,59 @@ def _engine(detection_side: int, threads: int):
     return RapidOCR(params={
         "Global.log_level": "warning",
         "Global.use_cls": False,
+        "Global.use_rec": False,
         "Det.model_path": str(paths["det"]),
         "Rec.model_path": str(paths["rec"]),
         "Det.limit_type": "max",
         "Det.limit_side_len": detection_side,
-        "Rec.rec_img_shape": [3, 48, _MIN_LINE_WIDTH],
         "EngineConfig.onnxruntime.intra_op_num_threads": threads,
         "EngineConfig.onnxruntime.inter_op_num_threads": 1,
     })
 
 
-def recognize(gray: np.ndarray, detection_side: int, timings: Timings | None = None,
-              threads: int = 1) -> list[TextLine]:
-    """Every text line found in a grey page image, top to bottom.
+@cache
+def _recognizer(settings: EngineSettings):
+    from jixiao.extractors.ocr.quantize import int8_model
+    from jixiao.extractors.ocr.recognizer import LineRecognizer
+
+    model = model_paths()["rec"]
+    if settings.int8:
+        model = int8_model(model, settings.int8_min_agreement)
+    return LineRecognizer(model, settings.threads)
+
+
+def find_lines(gray: np.ndarray, settings: EngineSettings) -> list[np.ndarray]:
+    """The text lines rapidocr's detector finds on a grey page: quadrilaterals (4 x 2) in page pixels."""
+    result = _detector(settings.detection_side, settings.threads)(gray, use_cls=False, use_rec=False)
+    return [] if result.boxes is None else [np.asarray(quad, dtype=np.float32) for quad in result.boxes]
+
+
+def crop_line(gray: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """The line inside `quad` cut from the page and straightened, as rapidocr cuts it."""
+    from rapidocr.utils.process_img import get_rotate_crop_image
+
+    return get_rotate_crop_image(gray, quad.copy())
+
+
+def recognize(gray: np.ndarray, settings: EngineSettings, timings: Timings | None = None) -> list[TextLine]:
+    """Every text line found in a grey page image, in rapidocr's reading order.
 
     One thread per page by default: the flow already reads documents in parallel processes.
     """
-    engine = _engine(detection_side, threads)
-    cpu, wall = time.process_time(), time.perf_counter()
-    result = engine(np.ascontiguousarray(gray))
-    if timings is not None:  # CPU time, split between the steps as rapidocr's wall clock splits it
-        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-        elapsed = [t or 0.0 for t in (result.elapse_list or [])]
-        detection = cpu * min(elapsed[0] / wall, 1.0) if elapsed and wall > 0 else 0.0
-        timings.detection += detection
-        timings.recognition += cpu - detection
-    if result.boxes is None:
-        return []
+    recognizer = _recognizer(settings)
+    started = time.process_time()
+    gray = np.ascontiguousarray(gray)
+    quads = find_lines(gray, settings)
+    detected = time.process_time()
     lines = []
-    for quad, text, score in zip(result.boxes, result.txts, result.scores):
+    for quad in quads:
+        crop = crop_line(gray, quad)
+        if min(crop.shape[:2]) < 2:  # a sliver: nothing a line of text could be read from
+            continue
+        text, score = recognizer.read(crop)
         xs, ys = quad[:, 0], quad[:, 1]
-        lines.append(TextLine((float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())),
-                              text, float(score)))
+        lines.append(TextLine((float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())), text, score))
+    if timings is not None:
+        timings.detection += detected - started
+        timings.recognition += time.process_time() - detected
     return lines

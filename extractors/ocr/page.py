@@ -18,7 +18,7 @@ import numpy as np
 
 from jixiao.dictionaries import dictionary_cache, load_dictionary
 from jixiao.extractors.ocr.clean import CleanSettings, ink_level, ink_mask, remove_red, rotate, skew_angle
-from jixiao.extractors.ocr.engine import Timings, recognize
+from jixiao.extractors.ocr.engine import EngineSettings, Timings, recognize
 from jixiao.extractors.ocr.rules import find_rules
 
 _POINTS_PER_INCH = 72.0
@@ -32,7 +32,7 @@ class OcrSettings:
     dpi: int
     max_pixels: int
     max_seconds: float
-    detection_side: int
+    engine: EngineSettings
     min_line_confidence: float
     ink_margin: float
     min_rule_points: float
@@ -44,7 +44,9 @@ class OcrSettings:
 def ocr_settings() -> OcrSettings:
     data = load_dictionary("ocr")
     clean = CleanSettings(**{k: data[k] for k in CleanSettings.__dataclass_fields__})
-    return OcrSettings(**{k: data[k] for k in OcrSettings.__dataclass_fields__ if k != "clean"}, clean=clean)
+    engine = EngineSettings(data["detection_side"], data["int8_recognition"], data["int8_min_agreement"])
+    return OcrSettings(**{k: data[k] for k in OcrSettings.__dataclass_fields__ if k not in ("clean", "engine")},
+                       engine=engine, clean=clean)
 
 
 @dataclass
@@ -78,7 +80,7 @@ def read_page_image(image: np.ndarray, number: int, dpi: float, settings: OcrSet
     angle = skew_angle(gray, settings.clean)
     gray = rotate(gray, angle)
     timings.deskew += time.process_time() - started
-    lines = _text_lines(gray, recognize(gray, settings.detection_side, timings), settings)
+    lines = _text_lines(gray, recognize(gray, settings.engine, timings), settings)
     started = time.process_time()
     scale = _POINTS_PER_INCH / dpi
     rules = find_rules(ink_mask(gray), max(int(settings.min_rule_points / scale), 8), [line.box for line in lines])
