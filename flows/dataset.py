@@ -7,6 +7,7 @@ and their rows streamed to the store, so memory stays flat as the inbox grows.
 from __future__ import annotations
 
 import csv
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -46,16 +47,21 @@ class RunSummary(BaseModel):
 
 
 def prepare_build() -> None:
-    """Do now what the build would do first (a run calls this while documents are being read): build
-    spaCy's pipeline, parse the dictionaries, and let pyarrow import pandas for its first table."""
+    """What the build does first: build spaCy's pipeline, parse the dictionaries, let pyarrow import
+    pandas for its first table. A run calls it in a thread while documents are read (flows.startup);
+    the build calls it again, which waits for that thread and then costs nothing (all of it is cached)."""
     from jixiao.analysis.checks import settings as check_settings
     from jixiao.model.schema import to_arrow
     from jixiao.normalizers.sentences import prepare
 
-    prepare()
-    IndicatorVocabulary.load()
-    check_settings()
-    to_arrow("documents", [])
+    with _PREPARING:
+        prepare()
+        IndicatorVocabulary.load()
+        check_settings()
+        to_arrow("documents", [])
+
+
+_PREPARING = threading.Lock()
 
 
 def build_dataset(files: list[InboxFile], out: Path, year: int | None = None, fingerprint: str | None = None) -> RunSummary:
@@ -63,6 +69,7 @@ def build_dataset(files: list[InboxFile], out: Path, year: int | None = None, fi
     district's year the checks compare documents with (default: most documents' year). `fingerprint`
     (flows.fingerprint) is published beside the tables when every document's result is final."""
     check_free_space(out)
+    prepare_build()
     with output_lock(out):
         writer = DatasetWriter(out)
         cache = ExtractionCache(out)

@@ -28,6 +28,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from jixiao.extractors import DEFAULT_MAX_BYTES
 from jixiao.flows.artifacts import publish_run
+from jixiao.flows.ahead import active_read_ahead
 from jixiao.flows.reading import read_submissions
 from jixiao.flows.dataset import RunSummary, build_dataset
 from jixiao.flows.extract import ExtractionCache
@@ -70,8 +71,9 @@ def district_flow(inbox: str, out: str = "output", max_bytes: int = DEFAULT_MAX_
     files = discover_inbox(Path(inbox), exclude=Path(out))
     cache = ExtractionCache(Path(out))
     done = set(read_before or ())
-    todo = [f for f in primary_copies(files).values()
-            if not f.unreadable and f.doc_id not in done and not cache.reusable(f.doc_id)]
+    ahead = active_read_ahead()  # documents being read since before the flow: read now, not cached
+    todo = [f for f in primary_copies(files).values() if not f.unreadable and f.doc_id not in done
+            and ((ahead is not None and ahead.reads(f.doc_id)) or not cache.reusable(f.doc_id))]
     todo.sort(key=lambda f: -f.size_bytes)  # big files first: better load balance across workers
     if todo:
         # Dask keeps one task per document (its scheduler balances them); locally, batches (see _batches).

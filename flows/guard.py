@@ -16,7 +16,7 @@ import signal
 import struct
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -246,67 +246,43 @@ OnRead = Callable[[str, Extraction], None]
 def read_into_cache(paths: list[str], doc_ids: list[str], out: str, max_bytes: int, done: OnRead | None = None,
                     pages: list[list[str]] | None = None) -> list[str]:
     """Read + parse files into the extraction cache, each in a killable child process; returns the
-    doc_ids read. The read task reads its batch through here."""
+    doc_ids read. The read task reads its batch through here; documents the run is reading ahead
+    (flows.ahead) are waited for, not read twice."""
+    from jixiao.flows.ahead import active_read_ahead
+
+    ahead = active_read_ahead()
+    items = list(zip(paths, doc_ids, pages or [[] for _ in paths]))
+    mine = [item for item in items if ahead is None or not ahead.reads(item[1])]
     converted = Path(out) / "cache" / "converted"
-    legacy = dict(zip(doc_ids, map(local_path, paths)))  # .doc/.wps/.rtf among them: one LibreOffice run for all
-    with batch_conversions(converted, legacy, DEFAULT_LIMITS), \
-            GuardedReader(converted=converted, ocr_lock=_ocr_lock(out)) as reader:
-        return _read_each(reader, zip(paths, doc_ids, pages or [[] for _ in paths]), ExtractionCache(Path(out)),
-                          max_bytes, done)
+    legacy = {doc_id: local_path(path) for path, doc_id, _ in mine}  # .doc/.wps/.rtf: one LibreOffice run for all
+    read = []
+    if mine:
+        with batch_conversions(converted, legacy, DEFAULT_LIMITS), \
+                GuardedReader(converted=converted, ocr_lock=ocr_lock(out)) as reader:
+            read = _read_each(reader, mine, ExtractionCache(Path(out)), max_bytes, done)
+    for path, doc_id, _ in items:
+        if ahead is not None and ahead.reads(doc_id):
+            extraction = ahead.result(doc_id)
+            read.append(doc_id)
+            if done is not None:
+                done(path, extraction)
+    return read
 
 
-def read_until(paths: list[str], doc_ids: list[str], pages: list[list[str]], out: str, max_bytes: int,
-               workers: int, stop: Callable[[], bool], done: OnRead | None = None) -> list[str]:
-    """Read files in list order on `workers` children at once until `stop()` says so; returns the
-    doc_ids read. Legacy Word files are not among them: their conversion is batched in the flow."""
-    queue = _Shared(zip(paths, doc_ids, pages))
-    cache = ExtractionCache(Path(out))
-    read: list[list[str]] = []
-    errors: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            with GuardedReader(ocr_lock=_ocr_lock(out)) as reader:
-                read.append(_read_each(reader, queue, cache, max_bytes, done, lambda: bool(errors) or stop()))
-        except BaseException as exc:  # e.g. ReadingStopped: the other threads stop too, the caller gets it
-            errors.append(exc)
-
-    threads = [threading.Thread(target=work, name=f"jixiao-read-ahead-{i}") for i in range(max(1, workers))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
-    return [doc_id for part in read for doc_id in part]
-
-
-def _ocr_lock(out: str) -> Path:
+def ocr_lock(out: str) -> Path:
+    """The lock file that gives the run's reader children their turns at OCR (see _OcrTurn)."""
     folder = Path(out) / "cache"
     folder.mkdir(parents=True, exist_ok=True)
     return folder / "ocr.lock"
 
 
 def _read_each(reader: GuardedReader, items: Iterable[tuple[str, str, list[str]]], cache: ExtractionCache,
-               max_bytes: int, done: OnRead | None, stop: Callable[[], bool] | None = None) -> list[str]:
+               max_bytes: int, done: OnRead | None) -> list[str]:
     read = []
     for path, doc_id, page_paths in items:
-        if stop is not None and stop():
-            break
         extraction = reader.read(local_path(path), doc_id, max_bytes, [local_path(p) for p in page_paths])
         cache.put(extraction)
         read.append(doc_id)
         if done is not None:
             done(path, extraction)
     return read
-
-
-class _Shared(Iterator):
-    """One iterator several reading threads take items from (a generator is not thread-safe)."""
-
-    def __init__(self, items: Iterable) -> None:
-        self._items, self._lock = iter(items), threading.Lock()
-
-    def __next__(self):
-        with self._lock:
-            return next(self._items)

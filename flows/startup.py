@@ -23,7 +23,6 @@ import time
 import tomllib
 import urllib.error
 import urllib.request
-from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +32,7 @@ from jixiao.flows.kept_api import KeptApi, find_kept_api, holding, prefect_home,
 from jixiao.flows.lifeline import die_with_parent
 
 if TYPE_CHECKING:
-    from jixiao.flows.extract import Extraction
+    from jixiao.flows.ahead import ReadAhead
     from jixiao.flows.inbox import InboxFile
 
 
@@ -163,11 +162,13 @@ def _free_port() -> int:
 
 
 class Preparation:
-    """The flow's imports (Prefect, Arrow, DuckDB: ~2 s of CPU) and what the dataset build needs first
-    (spaCy's pipeline, pandas, the dictionaries), done in a thread while documents are read ahead."""
+    """The flow's imports (Prefect, Arrow, DuckDB: ~2 s of CPU), then what the dataset build needs first
+    (spaCy's pipeline, pandas, the dictionaries), done in a thread while documents are read ahead. The
+    flow can start once the imports are done; the build waits for the rest (flows.dataset.prepare_build)."""
 
     def __init__(self) -> None:
         self._error: BaseException | None = None
+        self._imported = threading.Event()
         self._thread = threading.Thread(target=self._work, name="jixiao-prepare", daemon=True)
         self._thread.start()
 
@@ -175,41 +176,35 @@ class Preparation:
         try:
             import jixiao.flows.district  # noqa: F401
             from jixiao.flows.dataset import prepare_build
-
-            prepare_build()
-        except BaseException as exc:  # re-raised in the main thread by join()
+        except BaseException as exc:  # re-raised in the main thread by imported()
             self._error = exc
+            return
+        finally:
+            self._imported.set()
+        prepare_build()
 
-    def done(self) -> bool:
-        return not self._thread.is_alive()
+    def imported(self) -> bool:
+        return self._imported.is_set()
 
-    def join(self) -> None:
-        self._thread.join()
+    def wait_imported(self) -> None:
+        self._imported.wait()
         if self._error is not None:
             raise self._error
 
 
-def read_while_starting(api: PrefectApi, prepared: Preparation, files: list[InboxFile], out: Path, max_bytes: int,
-                        workers: int, on_read: Callable[[str, Extraction], None] | None = None) -> list[str]:
-    """Read documents into the extraction cache (smallest first, `workers` at once) until the flow can
-    start: its imports done and a private API server answering. The flow reads the rest and finds these
-    cached. Returns the doc_ids read here (the flow must not read them again)."""
+def read_ahead(files: list[InboxFile], out: Path, max_bytes: int, workers: int) -> ReadAhead:
+    """The run's documents still to read, smallest first, read from now on (flows.ahead): use it as a
+    context manager around the flow."""
+    from jixiao.flows.ahead import ReadAhead
     from jixiao.flows.extract import ExtractionCache, format_by_name
-    from jixiao.flows.guard import read_until
     from jixiao.flows.inbox import portable_path, primary_copies
-
-    def can_start() -> bool:
-        return prepared.done() and (api.ready() or not api.local)
 
     cache = ExtractionCache(out)
     todo = sorted((f for f in primary_copies(files).values() if not f.unreadable and not cache.reusable(f.doc_id)
                    and format_by_name(f.path) not in _CONVERTED_IN_THE_FLOW),
                   key=lambda f: f.size_bytes)
-    if not todo or can_start():
-        return []
-    return read_until([portable_path(f.path) for f in todo], [f.doc_id for f in todo],
-                      [[portable_path(p) for p in f.pages] for f in todo], str(out), max_bytes, workers,
-                      stop=can_start, done=on_read)
+    return ReadAhead([(portable_path(f.path), f.doc_id, [portable_path(p) for p in f.pages]) for f in todo],
+                     out, max_bytes, workers)
 
 
 # Legacy Word files wait for the flow, which converts a batch's in one LibreOffice run.

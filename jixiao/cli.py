@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import nullcontext
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -143,7 +144,7 @@ def run(
     except InboxError as exc:
         raise _fail(str(exc)) from exc
     _quiet_prefect(verbose)
-    from jixiao.flows.startup import ApiError, Preparation, read_while_starting, start_api
+    from jixiao.flows.startup import ApiError, Preparation, read_ahead, start_api
     from jixiao.flows.fingerprint import FINGERPRINT_FILE, inputs_fingerprint, unchanged_summary
 
     _say(f"jixiao {_installed_version()}: {inbox} → {out}")
@@ -169,37 +170,32 @@ def run(
         api = start_api(verbose, keep_api)
         _say(describe_api(api, keep_api))
     prepared = Preparation()  # imports the flow in a thread while documents are read ahead
-
-    def log_document(path: str, extraction) -> None:  # what the reading task logs, for documents read before it
-        if verbose:
-            _say(f"{path}: {extraction.status}" + (f" — {extraction.error}" if extraction.error else ""))
-
     workers = workers or os.cpu_count() or 1
-    read_early = read_while_starting(api, prepared, files, out, max_mb * 1024 * 1024, workers, log_document)
-    n_early = len(read_early)
-    if n_early:
-        _say(f"read {n_early} documents while the flow started")
-    prepared.join()
-    from jixiao.flows.district import RunnerError, run_district
-    from jixiao.store.local import StoreError
-    from jixiao.store.postgres import DatabaseError
+    with read_ahead(files, out, max_mb * 1024 * 1024, workers) if runner is Runner.local else nullcontext() as ahead:
+        prepared.wait_imported()
+        from jixiao.flows.district import RunnerError, run_district
+        from jixiao.store.local import StoreError
+        from jixiao.store.postgres import DatabaseError
 
-    try:
-        # A configured server is up or not: no reason to wait for it as long as for one starting now.
-        waited = api.wait(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]) if api.local else 15)
-    except ApiError as exc:
-        raise _fail(str(exc), code=1) from exc
-    _say(f"Prefect API ready ({waited:.1f} s); running flow jixiao-district" if api.local and not api.reused
-         else "running flow jixiao-district")
-    try:
-        with api.holding():
-            summary = run_district(inbox, out, workers=workers, max_bytes=max_mb * 1024 * 1024,
-                                   progress=console.is_terminal, runner=runner.value, address=address, db=db,
-                                   year=year, read_before=read_early)
-    except (InboxError, StoreError, RunnerError) as exc:
-        raise _fail(str(exc)) from exc
-    except DatabaseError as exc:
-        raise _fail(str(exc), code=1) from exc
+        try:
+            # A configured server is up or not: no reason to wait for it as long as for one starting now.
+            waited = api.wait(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]) if api.local else 15)
+        except ApiError as exc:
+            raise _fail(str(exc), code=1) from exc
+        read_early = ahead.done() if ahead is not None else []
+        n_early = len(read_early)
+        _say((f"read {n_early} documents while the flow started; " if n_early else "")
+             + (f"Prefect API ready ({waited:.1f} s); " if api.local and not api.reused else "")
+             + "running flow jixiao-district")
+        try:
+            with api.holding():
+                summary = run_district(inbox, out, workers=workers, max_bytes=max_mb * 1024 * 1024,
+                                       progress=console.is_terminal, runner=runner.value, address=address, db=db,
+                                       year=year, read_before=read_early)
+        except (InboxError, StoreError, RunnerError) as exc:
+            raise _fail(str(exc)) from exc
+        except DatabaseError as exc:
+            raise _fail(str(exc), code=1) from exc
     print_summary(console, summary, inbox, out, n_early, time.perf_counter() - started)
     if db:
         console.print("postgresql: the same tables written")

@@ -1,0 +1,101 @@
+"""Reading ahead: the run's documents read on `workers` guarded children from the moment the inbox
+is known, while the flow is still being imported and Prefect's server started; the flow's read
+tasks then wait for these documents instead of reading them (flows.guard.read_into_cache).
+
+One reading pool for the whole run, so no document is read twice and the children never stop
+between the start-up and the flow: the flow's tasks still log and count every document, as if
+they had read it. Legacy Word files are left to the flow, which converts a batch's in one
+LibreOffice run. Local runs only: Dask workers read in their own processes.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+from jixiao.flows.extract import Extraction, ExtractionCache
+from jixiao.flows.guard import GuardedReader, ocr_lock
+from jixiao.flows.inbox import local_path
+
+_active: ReadAhead | None = None
+
+
+def active_read_ahead() -> ReadAhead | None:
+    """The read-ahead of this process's run, if one is reading."""
+    return _active
+
+
+class ReadAhead:
+    """Reads (path, doc_id, page paths) items in the order given on `workers` threads, each driving a
+    guarded child, into the extraction cache; `result(doc_id)` waits for one."""
+
+    def __init__(self, items: Iterable[tuple[str, str, list[str]]], out: Path, max_bytes: int, workers: int) -> None:
+        self._items = list(items)
+        self._ids = {doc_id for _, doc_id, _ in self._items}
+        self._next = 0
+        self._results: dict[str, Extraction] = {}
+        self._error: BaseException | None = None
+        self._changed = threading.Condition()
+        self._out, self._max_bytes = out, max_bytes
+        self._cache = ExtractionCache(out)
+        self._threads = [threading.Thread(target=self._work, name=f"jixiao-read-ahead-{i}", daemon=True)
+                         for i in range(max(1, min(workers, len(self._items))))]
+
+    def __enter__(self) -> ReadAhead:
+        global _active
+        _active = self
+        # This process imports the flow and runs it meanwhile: the reading threads must not wait for the
+        # interpreter lock (5 ms a turn by default) each time a child sends a result or needs a document.
+        sys.setswitchinterval(0.0005)
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        global _active
+        _active = None
+        with self._changed:
+            self._next = len(self._items)  # nothing more is started; what is being read finishes
+        for thread in self._threads:
+            thread.join()
+
+    def reads(self, doc_id: str) -> bool:
+        return doc_id in self._ids
+
+    def done(self) -> list[str]:
+        """The doc_ids read so far."""
+        with self._changed:
+            return list(self._results)
+
+    def result(self, doc_id: str) -> Extraction:
+        """The document's extraction once read (raises what stopped the reading, e.g. ReadingStopped)."""
+        with self._changed:
+            while doc_id not in self._results:
+                if self._error is not None:
+                    raise self._error
+                self._changed.wait()
+            return self._results[doc_id]
+
+    def _take(self) -> tuple[str, str, list[str]] | None:
+        with self._changed:
+            if self._error is not None or self._next >= len(self._items):
+                return None
+            self._next += 1
+            return self._items[self._next - 1]
+
+    def _work(self) -> None:
+        try:
+            with GuardedReader(ocr_lock=ocr_lock(str(self._out))) as reader:
+                while (item := self._take()) is not None:
+                    path, doc_id, pages = item
+                    extraction = reader.read(local_path(path), doc_id, self._max_bytes, [local_path(p) for p in pages])
+                    self._cache.put(extraction)
+                    with self._changed:
+                        self._results[doc_id] = extraction
+                        self._changed.notify_all()
+        except BaseException as exc:  # ReadingStopped (Ctrl-C), a full disk: every waiting task hears of it
+            with self._changed:
+                self._error = exc
+                self._changed.notify_all()
