@@ -1,7 +1,7 @@
 """OCR pages per second on one core for a 200-dpi A4 page, where the time goes, and the text-layer
 PDF reader's pages per second beside it.
 
-    python benchmarks/bench_ocr.py [--pages N] [--repeat R] [--pdf SCAN.pdf]
+    python benchmarks/bench_ocr.py [--pages N] [--repeat R] [--pdf SCAN.pdf] [--engine faster-paddle-tiny]
 
 The page is a generated township document's page with a table, rendered at 200 dpi, stamped with
 a red seal and turned 1.5° (fixtures/scan_writer.py), or the pages of a scanned PDF you name.
@@ -14,6 +14,7 @@ printed on its own line) and then used, as the reader does (dictionaries/ocr.yam
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import random
 import sys
@@ -29,7 +30,7 @@ import pypdfium2  # noqa: E402
 
 from fixtures import make_township_document, write_pdf  # noqa: E402
 from fixtures.scan_writer import RED, scan_pages  # noqa: E402
-from jixiao.extractors.ocr.engine import model_paths  # noqa: E402
+from jixiao.extractors.ocr.engine import ENGINES, model_paths  # noqa: E402
 from jixiao.extractors.ocr.page import PageTimings, ocr_settings, read_page_image  # noqa: E402
 from jixiao.extractors.ocr.quantize import int8_model  # noqa: E402
 from jixiao.extractors.pdf import read_pdf  # noqa: E402
@@ -55,12 +56,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=2, help="pages to OCR (default 2)")
     parser.add_argument("--repeat", type=int, default=1, help="passes over the pages (default 1)")
     parser.add_argument("--pdf", type=Path, help="a scanned PDF to take the pages from instead")
+    parser.add_argument("--engine", choices=ENGINES, help="the OCR engine (default: dictionaries/ocr.yaml's)")
     args = parser.parse_args(argv)
     cv2.setNumThreads(1)
     settings = ocr_settings()
+    if args.engine:
+        settings = dataclasses.replace(settings, engine=dataclasses.replace(settings.engine, engine=args.engine))
+    rapidocr = settings.engine.engine == "rapidocr"
     with tempfile.TemporaryDirectory() as tmp:
         images, text_pdf = _pages(args.pdf, args.pages, Path(tmp))
-        if settings.engine.int8:
+        if rapidocr and settings.engine.int8:
             os.environ["JIXIAO_CACHE_DIR"] = str(Path(tmp) / "cache")
             cpu = time.process_time()
             model = int8_model(model_paths()["rec"], settings.engine.int8_min_agreement)
@@ -75,11 +80,15 @@ def main(argv: list[str] | None = None) -> int:
                 n_chars += len(read_page_image(image, number, settings.dpi, settings, timings).chars)
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
         pages = timings.pages
-        print(f"OCR: {pages} pages of {images[0].shape[1]}x{images[0].shape[0]} px ({settings.dpi} dpi), "
-              f"{n_chars / pages:.0f} characters a page, detection side {settings.engine.detection_side}")
+        print(f"OCR ({settings.engine.engine}): {pages} pages of {images[0].shape[1]}x{images[0].shape[0]} px "
+              f"({settings.dpi} dpi), {n_chars / pages:.0f} characters a page, "
+              f"detection side {settings.engine.detection_side}")
         print(f"  {pages / cpu:.2f} pages/s per core ({cpu / pages:.2f} CPU s a page; wall {wall / pages:.2f} s)")
-        steps = {"seal removal": timings.seal, "deskew": timings.deskew, "rules (grid)": timings.grid,
-                 "detection": timings.detection, "recognition": timings.recognition}
+        steps = {"seal removal": timings.seal, "deskew": timings.deskew, "rules (grid)": timings.grid}
+        if rapidocr:
+            steps.update({"detection": timings.detection, "recognition": timings.recognition})
+        else:  # one call finds and reads the lines
+            steps["find+read"] = timings.recognition
         total = sum(steps.values()) or 1.0
         for name, seconds in steps.items():
             print(f"  {name:<13} {seconds / pages:6.3f} CPU s a page  {100 * seconds / total:5.1f}%")

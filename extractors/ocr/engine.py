@@ -5,6 +5,7 @@ path, so rapidocr never looks for (or downloads) a model of its own; the recogni
 its character list, so no dictionary is fetched either. The direction classifier is off: pages are
 deskewed by OpenCV before recognition. rapidocr finds the lines; each line is cut from the page and
 read by `recognizer.LineRecognizer`, on the cached int8 copy of the recognition model (quantize.py).
+The `faster-paddle-tiny` engine (fast.py, an optional install) does both steps instead, faster.
 """
 
 from __future__ import annotations
@@ -56,10 +57,15 @@ def model_paths() -> dict[str, Path]:
     return paths
 
 
+ENGINES = ("rapidocr", "faster-paddle-tiny")
+log = logging.getLogger(__name__)
+
+
 @dataclass(frozen=True)
 class EngineSettings:
     """How lines are found and read (dictionaries/ocr.yaml)."""
 
+    engine: str
     detection_side: int
     int8: bool
     int8_min_agreement: float
@@ -111,13 +117,21 @@ def crop_line(gray: np.ndarray, quad: np.ndarray) -> np.ndarray:
 
 
 def recognize(gray: np.ndarray, settings: EngineSettings, timings: Timings | None = None) -> list[TextLine]:
-    """Every text line found in a grey page image, in rapidocr's reading order.
+    """Every text line found in a grey page image, in the engine's reading order.
 
     One thread per page by default: the flow already reads documents in parallel processes.
     """
+    gray = np.ascontiguousarray(gray)
+    if settings.engine == "faster-paddle-tiny" and _fast_installed():
+        from jixiao.extractors.ocr.fast import read_page
+
+        started = time.process_time()
+        lines = [TextLine(*line) for line in read_page(gray, settings.detection_side, settings.threads)]
+        if timings is not None:  # one call finds and reads the lines: counted as recognition
+            timings.recognition += time.process_time() - started
+        return lines
     recognizer = _recognizer(settings)
     started = time.process_time()
-    gray = np.ascontiguousarray(gray)
     quads = find_lines(gray, settings)
     detected = time.process_time()
     lines = []
@@ -132,3 +146,13 @@ def recognize(gray: np.ndarray, settings: EngineSettings, timings: Timings | Non
         timings.detection += detected - started
         timings.recognition += time.process_time() - detected
     return lines
+
+
+@cache
+def _fast_installed() -> bool:
+    from jixiao.extractors.ocr.fast import available
+
+    if not available():
+        log.warning("dictionaries/ocr.yaml asks for the faster-paddle-tiny OCR engine, which is not installed "
+                    "(pip install 'jixiao[fast-ocr]'): scans are read with rapidocr")
+    return available()

@@ -18,7 +18,7 @@ import numpy as np
 
 from jixiao.dictionaries import dictionary_cache, load_dictionary
 from jixiao.extractors.ocr.clean import CleanSettings, ink_level, ink_mask, remove_red, rotate, skew_angle
-from jixiao.extractors.ocr.engine import EngineSettings, Timings, recognize
+from jixiao.extractors.ocr.engine import ENGINES, EngineSettings, Timings, recognize
 from jixiao.extractors.ocr.rules import find_rules
 
 _POINTS_PER_INCH = 72.0
@@ -44,7 +44,9 @@ class OcrSettings:
 def ocr_settings() -> OcrSettings:
     data = load_dictionary("ocr")
     clean = CleanSettings(**{k: data[k] for k in CleanSettings.__dataclass_fields__})
-    engine = EngineSettings(data["detection_side"], data["int8_recognition"], data["int8_min_agreement"])
+    if data["engine"] not in ENGINES:
+        raise ValueError(f"dictionaries/ocr.yaml: engine {data['engine']!r} is none of {', '.join(ENGINES)}")
+    engine = EngineSettings(data["engine"], data["detection_side"], data["int8_recognition"], data["int8_min_agreement"])
     return OcrSettings(**{k: data[k] for k in OcrSettings.__dataclass_fields__ if k not in ("clean", "engine")},
                        engine=engine, clean=clean)
 
