@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from jixiao.flows.extract import Extraction, ExtractionCache
-from jixiao.flows.guard import GuardedReader, ocr_lock
+from jixiao.flows.guard import GuardedReader, OcrBusy, ocr_lock
 from jixiao.flows.inbox import local_path
 
 _active: ReadAhead | None = None
@@ -29,11 +29,14 @@ def active_read_ahead() -> ReadAhead | None:
 
 class ReadAhead:
     """Reads (path, doc_id, page paths) items in the order given on `workers` threads, each driving a
-    guarded child, into the extraction cache; `result(doc_id)` waits for one."""
+    guarded child, into the extraction cache; `result(doc_id)` waits for one. A document that needs OCR
+    while another child has the run's turn at it is put back once, at the end, rather than waited for:
+    the other core reads on meanwhile."""
 
     def __init__(self, items: Iterable[tuple[str, str, list[str]]], out: Path, max_bytes: int, workers: int) -> None:
         self._items = list(items)
         self._ids = {doc_id for _, doc_id, _ in self._items}
+        self._deferred: set[str] = set()  # documents put back once because another reader was doing OCR
         self._next = 0
         self._results: dict[str, Extraction] = {}
         self._error: BaseException | None = None
@@ -90,7 +93,14 @@ class ReadAhead:
             with GuardedReader(ocr_lock=ocr_lock(str(self._out))) as reader:
                 while (item := self._take()) is not None:
                     path, doc_id, pages = item
-                    extraction = reader.read(local_path(path), doc_id, self._max_bytes, [local_path(p) for p in pages])
+                    try:  # a scan while another reader recognises pages: read the next one meanwhile
+                        extraction = reader.read(local_path(path), doc_id, self._max_bytes,
+                                                 [local_path(p) for p in pages], defer_ocr=doc_id not in self._deferred)
+                    except OcrBusy:
+                        with self._changed:
+                            self._deferred.add(doc_id)
+                            self._items.append(item)  # once: the next time it waits for its turn
+                        continue
                     self._cache.put(extraction)
                     with self._changed:
                         self._results[doc_id] = extraction

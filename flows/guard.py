@@ -35,8 +35,15 @@ class ReadingStopped(Exception):
     """The run is stopping (Ctrl-C, SIGTERM): no further document is read."""
 
 
+class OcrBusy(BaseException):
+    """The document needs OCR while another reader has the run's turn, and the caller asked not to wait:
+    read something else and come back to it. A BaseException, so the reader's own error handling
+    (extract_file turns every Exception into a failed document) lets it through."""
+
+
 _PAGE_DONE = b"page"  # the child's message after each page OCR read (an Extraction is JSON, never this)
 _OUT_OF_MEMORY = b"oom"  # the child hit its memory cap outside a read (e.g. receiving the request)
+_BUSY = b"busy"  # the document needs OCR and another reader has the turn (the request said not to wait)
 _LAST = b"last"  # the child exits after the result that follows (it recognised pages: flows.guard._OcrTurn)
 
 
@@ -89,12 +96,16 @@ def _serve(conn: Connection) -> None:
             return
         if request is None:
             return
-        path, doc_id, max_bytes, converted, pages, ocr_lock = request
-        turn = _OcrTurn(ocr_lock, conn)
+        path, doc_id, max_bytes, converted, pages, ocr_lock, defer_ocr = request
+        turn = _OcrTurn(ocr_lock, conn, defer_ocr)
         ocr_progress.on_page(lambda: conn.send_bytes(_PAGE_DONE))
         ocr_progress.before_page(turn.take)
-        with batch_conversions(converted, {}, DEFAULT_LIMITS) if converted else nullcontext():
-            extraction = extract_file(path, doc_id, max_bytes=max_bytes, pages=pages)
+        try:
+            with batch_conversions(converted, {}, DEFAULT_LIMITS) if converted else nullcontext():
+                extraction = extract_file(path, doc_id, max_bytes=max_bytes, pages=pages)
+        except OcrBusy:
+            conn.send_bytes(_BUSY)
+            continue
         try:
             if turn.taken:  # exit after this one: frees the OCR models and buffers (~1 GiB), and the turn
                 conn.send_bytes(_LAST)
@@ -111,13 +122,20 @@ class _OcrTurn:
     (the kernel frees the lock then, or when the child is killed). Waiting for the turn counts as
     progress, like a page read."""
 
-    def __init__(self, path: Path | None, conn: Connection) -> None:
+    def __init__(self, path: Path | None, conn: Connection, defer: bool = False) -> None:
         self._lock = filelock.FileLock(path) if path is not None else None
-        self._conn = conn
+        self._conn, self._defer = conn, defer
         self.taken = False
 
     def take(self) -> None:
         if self._lock is None or self.taken:
+            return
+        if self._defer:
+            try:
+                self._lock.acquire(timeout=0)
+            except filelock.Timeout:
+                raise OcrBusy from None
+            self.taken = True
             return
         while True:
             try:
@@ -158,21 +176,25 @@ class GuardedReader:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def read(self, path: Path, doc_id: str, max_bytes: int, pages: Sequence[Path] = ()) -> Extraction:
-        """`pages`: the page images of one document, in order (see flows.inbox.group_page_images)."""
+    def read(self, path: Path, doc_id: str, max_bytes: int, pages: Sequence[Path] = (),
+             defer_ocr: bool = False) -> Extraction:
+        """`pages`: the page images of one document, in order (see flows.inbox.group_page_images).
+        `defer_ocr`: raise OcrBusy rather than wait while another reader has the run's turn at OCR."""
         if _STOPPING.is_set():
             raise ReadingStopped
         if multiprocessing.current_process().daemon:  # a Dask worker may not start processes: its nanny
             return extract_file(path, doc_id, max_bytes=max_bytes)  # bounds its memory and restarts it
         conn = self._start()
         try:
-            conn.send((path, doc_id, max_bytes, self.converted, list(pages), self.ocr_lock))
+            conn.send((path, doc_id, max_bytes, self.converted, list(pages), self.ocr_lock, defer_ocr))
             deadline = time.monotonic() + self.seconds
             last = False
             while conn.poll(max(deadline - time.monotonic(), 0.0)):
                 message = conn.recv_bytes()
                 if message == _OUT_OF_MEMORY:
                     return self._died(path, doc_id, out_of_memory=True)
+                if message == _BUSY:
+                    raise OcrBusy
                 if message == _LAST:
                     last = True
                 elif message != _PAGE_DONE:

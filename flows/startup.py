@@ -193,8 +193,9 @@ class Preparation:
 
 
 def read_ahead(files: list[InboxFile], out: Path, max_bytes: int, workers: int) -> ReadAhead:
-    """The run's documents still to read, smallest first, read from now on (flows.ahead): use it as a
-    context manager around the flow."""
+    """The run's documents still to read, read from now on (flows.ahead): use it as a context manager
+    around the flow. Biggest first: scans start early (their OCR overlaps the rest) and the small files
+    that end the queue keep both children busy to the end."""
     from jixiao.flows.ahead import ReadAhead
     from jixiao.flows.extract import ExtractionCache, format_by_name
     from jixiao.flows.inbox import portable_path, primary_copies
@@ -202,7 +203,7 @@ def read_ahead(files: list[InboxFile], out: Path, max_bytes: int, workers: int) 
     cache = ExtractionCache(out)
     todo = sorted((f for f in primary_copies(files).values() if not f.unreadable and not cache.reusable(f.doc_id)
                    and format_by_name(f.path) not in _CONVERTED_IN_THE_FLOW),
-                  key=lambda f: f.size_bytes)
+                  key=lambda f: -f.size_bytes)
     return ReadAhead([(portable_path(f.path), f.doc_id, [portable_path(p) for p in f.pages]) for f in todo],
                      out, max_bytes, workers)
 

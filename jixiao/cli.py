@@ -169,9 +169,9 @@ def run(
             return print_unchanged(console, published, inbox, out, time.perf_counter() - started)
         api = start_api(verbose, keep_api)
         _say(describe_api(api, keep_api))
-    prepared = Preparation()  # imports the flow in a thread while documents are read ahead
     workers = workers or os.cpu_count() or 1
     with read_ahead(files, out, max_mb * 1024 * 1024, workers) if runner is Runner.local else nullcontext() as ahead:
+        prepared = Preparation()  # imports the flow in a thread while the documents are read
         prepared.wait_imported()
         from jixiao.flows.district import RunnerError, run_district
         from jixiao.store.local import StoreError

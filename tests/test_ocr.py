@@ -247,3 +247,25 @@ def test_one_reader_at_a_time_recognises_pages_and_then_makes_way(scans: dict[st
         assert results and results[0].status == "ok" and results[0].read_method == "ocr"
         assert reader._process is None, "the child that recognised pages was not replaced"
         assert filelock.FileLock(lock_path).acquire(timeout=5), "the turn was not given back"
+
+
+def test_a_reader_asked_not_to_wait_puts_a_scan_back_while_another_has_the_turn(scans: dict[str, Path],
+                                                                                 tmp_path: Path):
+    """The read-ahead's children read other documents meanwhile (flows.ahead): OcrBusy, and the same
+    child reads the next document."""
+    import filelock
+
+    from jixiao.flows.guard import GuardedReader, OcrBusy
+    from jixiao.flows.inbox import file_sha256
+
+    lock_path = tmp_path / "ocr.lock"
+    held = filelock.FileLock(lock_path)
+    held.acquire()
+    with GuardedReader(seconds=600, ocr_lock=lock_path) as reader:
+        with pytest.raises(OcrBusy):
+            reader.read(scans["scan"], file_sha256(scans["scan"]), 2**26, defer_ocr=True)
+        child = reader._process
+        assert reader.read(scans["text"], file_sha256(scans["text"]), 2**26, defer_ocr=True).status == "ok"
+        assert reader._process is child, "the child was replaced though it had read no page"
+        held.release()
+        assert reader.read(scans["scan"], file_sha256(scans["scan"]), 2**26, defer_ocr=True).read_method == "ocr"
