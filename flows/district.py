@@ -1,10 +1,10 @@
-"""The district flow: discover → read the submissions (a subflow) → build the dataset.
+"""The district flow: discover → read the submissions → build the dataset.
 
-Reading is the expensive, parallel part: a subflow with its own task runner (threads that
-each drive a killable reader process, or Dask), one task per batch of documents locally and
-one per document on Dask. Its results land in the extraction cache
-keyed by doc_id, so task futures carry only a status string and a re-run reads only
-new or changed files. Building the dataset (normalize, find duplicates, write
+Reading is the expensive, parallel part: locally one task per batch of documents on the flow's
+threads, each driving a killable reader process (or waiting for the documents the run reads
+ahead, flows.ahead); on Dask a subflow with one task per document. Results land in the
+extraction cache keyed by doc_id, so task futures carry only a status string and a re-run
+reads only new or changed files. Building the dataset (normalize, find duplicates, write
 DuckDB + Parquet) runs once, in the flow's process, from the cache.
 """
 
@@ -78,9 +78,12 @@ def district_flow(inbox: str, out: str = "output", max_bytes: int = DEFAULT_MAX_
     if todo:
         # Dask keeps one task per document (its scheduler balances them); locally, batches (see _batches).
         batches = [[f] for f in todo] if runner == "dask" else _batches(todo)
-        reader = read_documents.with_options(task_runner=_task_runner(runner, workers, address, len(todo)))
-        reader([[portable_path(f.path) for f in b] for b in batches], [[f.doc_id for f in b] for b in batches],
-               out, max_bytes, progress, [[[portable_path(p) for p in f.pages] for f in b] for b in batches])
+        arguments = ([[portable_path(f.path) for f in b] for b in batches], [[f.doc_id for f in b] for b in batches],
+                     out, max_bytes, progress, [[[portable_path(p) for p in f.pages] for f in b] for b in batches])
+        if runner == "dask":  # a subflow: its local cluster is shut down before the build
+            read_documents.with_options(task_runner=_task_runner(runner, workers, address, len(todo)))(*arguments)
+        else:  # on this flow's threads: each batch's reader child ends with its batch
+            _read_batches(*arguments)
     summary = build_dataset_task(files, out, year, inputs_fingerprint(Path(inbox), files, year, max_bytes))
     if db is not None:
         write_postgres_task(out, db)
@@ -93,11 +96,17 @@ def district_flow(inbox: str, out: str = "output", max_bytes: int = DEFAULT_MAX_
 @flow(name="read-documents", log_prints=False, validate_parameters=False)
 def read_documents(paths: list[list[str]], doc_ids: list[list[str]], out: str, max_bytes: int,
                    progress: bool, pages: list[list[list[str]]] | None = None) -> None:
-    """Read batches of documents into the extraction cache on this subflow's task runner.
+    """Read batches of documents into the extraction cache on this subflow's task runner (Dask).
 
-    A subflow of its own so its reader processes (or local Dask cluster) shut down when reading
-    ends: their memory is free again before the dataset build, the other memory peak of a run.
+    A subflow of its own so its local Dask cluster shuts down when reading ends: its memory is free
+    again before the dataset build, the other memory peak of a run.
     """
+    _read_batches(paths, doc_ids, out, max_bytes, progress, pages)
+
+
+def _read_batches(paths: list[list[str]], doc_ids: list[list[str]], out: str, max_bytes: int, progress: bool,
+                  pages: list[list[list[str]]] | None = None) -> None:
+    """One read task per batch on the current flow's task runner, with a progress bar."""
     pages = pages if pages is not None else [[[] for _ in batch] for batch in paths]
     futures = read_submissions.map(paths, doc_ids, unmapped(out), unmapped(max_bytes), pages)
     with _progress(progress, sum(len(b) for b in paths)) as bar:
@@ -135,10 +144,13 @@ def run_district(inbox: Path, out: Path, workers: int, max_bytes: int = DEFAULT_
     # heartbeat thread held its exit for up to a second.
     with _shared_prefect_api() if runner == "dask" and not address else nullcontext(), \
             temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        # Locally the read tasks run on the flow's own threads (see district_flow); Dask reads in a subflow.
+        chosen = district_flow if runner == "dask" else district_flow.with_options(
+            task_runner=_task_runner(runner, workers, address, workers))
         # Absolute paths: Dask workers do not share this process's working directory.
-        return district_flow(str(inbox.resolve()), str(out.resolve()), max_bytes=max_bytes, progress=progress,
-                             db=SecretStr(db) if db else None, runner=runner, workers=workers, address=address,
-                             year=year, read_before=read_before)
+        return chosen(str(inbox.resolve()), str(out.resolve()), max_bytes=max_bytes, progress=progress,
+                      db=SecretStr(db) if db else None, runner=runner, workers=workers, address=address,
+                      year=year, read_before=read_before)
 
 
 def _task_runner(runner: str, workers: int, address: str | None, n_documents: int) -> TaskRunner:
