@@ -18,6 +18,7 @@ import pytest
 
 from fixtures import make_township_document, write_docx, write_pdf
 from fixtures.scan_writer import GREY, RED, scan_pages, write_page_images, write_scanned_pdf
+from jixiao.dictionaries import clear_dictionary_caches
 from jixiao.extractors import read_document
 from jixiao.extractors.ocr import engine
 from jixiao.extractors.ocr.clean import remove_red, rotate, skew_angle
@@ -72,9 +73,12 @@ def test_models_ship_inside_the_installed_package():
 
 def test_ocr_reads_a_photo_with_the_network_cut(scans: dict[str, Path], monkeypatch: pytest.MonkeyPatch,
                                                tmp_path: Path):
-    """Models load, the int8 recognition model is made, and pages are recognised with every connection
-    refused and rapidocr's downloader broken."""
+    """rapidocr: its models load, the int8 recognition model is made, and pages are recognised with
+    every connection refused and rapidocr's downloader broken (tests/test_ocr_fast.py: the default engine
+    in a network namespace of its own)."""
     from rapidocr.utils import download_file
+
+    from tests.test_ocr_fast import _with_engine
 
     def refuse(*args, **kwargs):
         raise AssertionError("OCR tried to reach the network")
@@ -82,10 +86,15 @@ def test_ocr_reads_a_photo_with_the_network_cut(scans: dict[str, Path], monkeypa
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(download_file.DownloadFile, "run", refuse)
+    _with_engine("rapidocr", tmp_path / "dictionaries", monkeypatch)
     monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path))  # make the int8 model again, under the guard
     engine._detector.cache_clear()  # load the models again, under the guard
     engine._recognizer.cache_clear()
-    document = read_document(scans["page1"])
+    try:
+        document = read_document(scans["page1"])
+    finally:
+        monkeypatch.undo()
+        clear_dictionary_caches()  # the shipped ocr.yaml again for the next tests
     assert (document.format, document.read_method, document.n_pages) == ("image", "ocr", 1)
     text = _fold(document.text())
     assert "总体绩效目标" in text and "分项绩效目标" in text

@@ -1,10 +1,11 @@
-"""The optional faster OCR engine (faster-paddle's PP-OCRv6 tiny, `engine: faster-paddle-tiny` in
-dictionaries/ocr.yaml): it reads the generated scans as the text PDF reads them, offline, and a
-missing install falls back to rapidocr."""
+"""The OCR engines (`engine` in dictionaries/ocr.yaml): faster-paddle's PP-OCRv6 tiny, the default
+(pip install 'jixiao[fast-ocr]'), and rapidocr's PP-OCRv6 small: each reads the generated scans as
+the text PDF reads them, offline, and a missing faster-paddle falls back to rapidocr."""
 
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import subprocess
 import sys
@@ -24,9 +25,9 @@ def _with_engine(name: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> Pa
     """Dictionaries as shipped but for ocr.yaml's engine; in force from now on."""
     shutil.copytree(BUNDLED_DIR, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     ocr = folder / "ocr.yaml"
-    text = ocr.read_text(encoding="utf-8")
-    assert "\nengine: rapidocr\n" in text
-    ocr.write_text(text.replace("\nengine: rapidocr\n", f"\nengine: {name}\n"), encoding="utf-8")
+    text, n = re.subn(r"(?m)^engine: .*$", f"engine: {name}", ocr.read_text(encoding="utf-8"))
+    assert n == 1
+    ocr.write_text(text, encoding="utf-8")
     monkeypatch.setenv("JIXIAO_DICTIONARIES", str(folder))
     clear_dictionary_caches()
     return folder
@@ -42,10 +43,30 @@ def fast_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     clear_dictionary_caches()
 
 
-def test_fast_engine_reads_the_scan_as_the_text_pdf_reads_it(scans: dict[str, Path],  # noqa: F811
-                                                             fast_engine: Path, monkeypatch: pytest.MonkeyPatch):
+def test_the_default_engine_is_the_fast_one():
+    clear_dictionary_caches()
     assert ocr_settings().engine.engine == "faster-paddle-tiny"
-    monkeypatch.setattr(engine, "_detector", lambda *args: pytest.fail("rapidocr was used"))
+
+
+@pytest.mark.parametrize("name", ["faster-paddle-tiny", "rapidocr"])
+def test_each_engine_reads_the_scan_as_the_text_pdf_reads_it(scans: dict[str, Path], name: str,  # noqa: F811
+                                                              tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    if name == "faster-paddle-tiny" and not fast.available():
+        pytest.skip("faster-paddle is not installed (pip install 'jixiao[fast-ocr]')")
+    _with_engine(name, tmp_path / "dictionaries", monkeypatch)
+    assert ocr_settings().engine.engine == name
+    if name == "faster-paddle-tiny":
+        monkeypatch.setattr(engine, "_detector", lambda *args: pytest.fail("rapidocr was used"))
+    else:
+        monkeypatch.setattr(fast, "read_page", lambda *args: pytest.fail("faster-paddle was used"))
+    try:
+        _reads_like_the_text_pdf(scans)
+    finally:
+        monkeypatch.undo()
+        clear_dictionary_caches()
+
+
+def _reads_like_the_text_pdf(scans: dict[str, Path]) -> None:  # noqa: F811
     scanned, text = read_document(scans["scan"]), read_document(scans["text"])
     ours, theirs = _cells(scanned), _cells(text)
     assert scanned.read_method == "ocr" and len(ours) == len(theirs) == 2
