@@ -21,6 +21,10 @@ from jixiao.flows.inbox import local_path
 
 _active: ReadAhead | None = None
 
+DEFER_BY = 8  # a scan met while another reader does OCR is read this many documents later,
+MAX_DEFERRALS = 3  # at most this many times; then its reader waits for the turn
+RECYCLE_AFTER = 50  # documents a reader child reads before a fresh one takes over
+
 
 def active_read_ahead() -> ReadAhead | None:
     """The read-ahead of this process's run, if one is reading."""
@@ -30,13 +34,13 @@ def active_read_ahead() -> ReadAhead | None:
 class ReadAhead:
     """Reads (path, doc_id, page paths) items in the order given on `workers` threads, each driving a
     guarded child, into the extraction cache; `result(doc_id)` waits for one. A document that needs OCR
-    while another child has the run's turn at it is put back once, at the end, rather than waited for:
-    the other core reads on meanwhile."""
+    while another child has the run's turn at it is put back a few documents later rather than waited
+    for: that core reads on meanwhile."""
 
     def __init__(self, items: Iterable[tuple[str, str, list[str]]], out: Path, max_bytes: int, workers: int) -> None:
         self._items = list(items)
         self._ids = {doc_id for _, doc_id, _ in self._items}
-        self._deferred: set[str] = set()  # documents put back once because another reader was doing OCR
+        self._deferred: dict[str, int] = {}  # times a document was put back because another reader was doing OCR
         self._next = 0
         self._results: dict[str, Extraction] = {}
         self._error: BaseException | None = None
@@ -73,7 +77,8 @@ class ReadAhead:
             return list(self._results)
 
     def result(self, doc_id: str) -> Extraction:
-        """The document's extraction once read (raises what stopped the reading, e.g. ReadingStopped)."""
+        """The document's extraction once read, without its parsed records (raises what stopped the
+        reading, e.g. ReadingStopped)."""
         with self._changed:
             while doc_id not in self._results:
                 if self._error is not None:
@@ -91,19 +96,23 @@ class ReadAhead:
     def _work(self) -> None:
         try:
             with GuardedReader(ocr_lock=ocr_lock(str(self._out))) as reader:
+                n_read = 0
                 while (item := self._take()) is not None:
                     path, doc_id, pages = item
-                    try:  # a scan while another reader recognises pages: read the next one meanwhile
-                        extraction = reader.read(local_path(path), doc_id, self._max_bytes,
-                                                 [local_path(p) for p in pages], defer_ocr=doc_id not in self._deferred)
+                    try:  # a scan while another reader recognises pages: read other documents meanwhile
+                        extraction = reader.read(local_path(path), doc_id, self._max_bytes, [local_path(p) for p in pages],
+                                                 defer_ocr=self._deferred.get(doc_id, 0) < MAX_DEFERRALS)
                     except OcrBusy:
-                        with self._changed:
-                            self._deferred.add(doc_id)
-                            self._items.append(item)  # once: the next time it waits for its turn
+                        with self._changed:  # a few documents later, not at the end: its OCR overlaps the rest
+                            self._deferred[doc_id] = self._deferred.get(doc_id, 0) + 1
+                            self._items.insert(min(self._next + DEFER_BY, len(self._items)), item)
                         continue
+                    n_read += 1
+                    if n_read % RECYCLE_AFTER == 0:
+                        reader.close()  # a fresh child now and then: a long-lived one only grows
                     self._cache.put(extraction)
-                    with self._changed:
-                        self._results[doc_id] = extraction
+                    with self._changed:  # without its parsed records: the cache has them, the tasks log the rest
+                        self._results[doc_id] = extraction.model_copy(update={"parsed": None})
                         self._changed.notify_all()
         except BaseException as exc:  # ReadingStopped (Ctrl-C), a full disk: every waiting task hears of it
             with self._changed:
