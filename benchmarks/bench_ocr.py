@@ -1,7 +1,7 @@
 """OCR pages per second on one core for a 200-dpi A4 page, where the time goes, and the text-layer
 PDF reader's pages per second beside it.
 
-    python benchmarks/bench_ocr.py [--pages N] [--repeat R] [--pdf SCAN.pdf] [--engine faster-paddle-tiny]
+    python benchmarks/bench_ocr.py [--pages N] [--repeat R] [--pdf SCAN.pdf] [--engine rapidocr] [--formats INBOX]
 
 The page is a generated township document's page with a table, rendered at 200 dpi, stamped with
 a red seal and turned 1.5° (fixtures/scan_writer.py), or the pages of a scanned PDF you name.
@@ -9,6 +9,8 @@ onnxruntime runs one thread (the reader's default: documents are read in paralle
 OpenCV is held to one thread too, so the figure is per core. CPU seconds are process time.
 The int8 recognition model is made first in an empty cache folder (a cost paid once per machine,
 printed on its own line) and then used, as the reader does (dictionaries/ocr.yaml int8_recognition).
+Then the formats sample (../shared/samples/formats/inbox, or --formats): each file's read + parse
+CPU time and how it was read, and the whole `jixiao run` over it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import argparse
 import dataclasses
 import os
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +37,8 @@ from jixiao.extractors.ocr.engine import ENGINES, model_paths  # noqa: E402
 from jixiao.extractors.ocr.page import PageTimings, ocr_settings, read_page_image  # noqa: E402
 from jixiao.extractors.ocr.quantize import int8_model  # noqa: E402
 from jixiao.extractors.pdf import read_pdf  # noqa: E402
+
+FORMATS = Path(__file__).resolve().parents[2] / "shared" / "samples" / "formats" / "inbox"
 
 
 def _pages(pdf: Path | None, n: int, work: Path) -> tuple[list[np.ndarray], Path]:
@@ -57,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="passes over the pages (default 1)")
     parser.add_argument("--pdf", type=Path, help="a scanned PDF to take the pages from instead")
     parser.add_argument("--engine", choices=ENGINES, help="the OCR engine (default: dictionaries/ocr.yaml's)")
+    parser.add_argument("--formats", type=Path, default=FORMATS,
+                        help="a sample inbox to time file by file and as a whole run (default: the shared "
+                             "formats sample, when it is there)")
     args = parser.parse_args(argv)
     cv2.setNumThreads(1)
     settings = ocr_settings()
@@ -99,7 +107,32 @@ def main(argv: list[str] | None = None) -> int:
             read_pdf(text_pdf)
         cpu = time.process_time() - cpu
         print(f"text-layer PDF reader: {rounds * n_text / cpu:.1f} pages/s per core ({n_text} pages, {rounds} reads)")
+    if args.formats is not None and args.formats.is_dir():
+        formats_run(args.formats)
     return 0
+
+
+def formats_run(inbox: Path) -> None:
+    """Each file of a sample inbox read + parsed (CPU s, how it was read), then the whole `jixiao run`
+    over it (a fresh output folder; Prefect's server kept from an earlier run if there is one)."""
+    from jixiao.extractors import read_document
+    from jixiao.flows.inbox import discover_inbox, primary_copies
+    from jixiao.parsing.structure import parse_document
+
+    print(f"formats sample {inbox}:")
+    for file in sorted(primary_copies(discover_inbox(inbox)).values(), key=lambda f: f.source_path):
+        cpu = time.process_time()
+        document = read_document(file.path, pages=file.pages)
+        parse_document(document)
+        print(f"  {file.source_path:<48} {document.format:>5} {document.read_method or '':<11} "
+              f"{document.n_pages or '':>3} pages  {time.process_time() - cpu:6.2f} CPU s")
+    with tempfile.TemporaryDirectory() as out:
+        wall = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "jixiao.cli", "run", str(inbox), "--out", out],
+                              capture_output=True, text=True)
+        wall = time.perf_counter() - wall
+    status = "ok" if done.returncode == 0 else f"FAILED ({done.returncode}): {done.stderr.strip()[-300:]}"
+    print(f"  whole run (jixiao run, fresh output folder): {wall:.1f} s wall — {status}")
 
 
 if __name__ == "__main__":
