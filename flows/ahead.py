@@ -10,7 +10,6 @@ LibreOffice run. Local runs only: Dask workers read in their own processes.
 
 from __future__ import annotations
 
-import sys
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -53,9 +52,6 @@ class ReadAhead:
     def __enter__(self) -> ReadAhead:
         global _active
         _active = self
-        # This process imports the flow and runs it meanwhile: the reading threads must not wait for the
-        # interpreter lock (5 ms a turn by default) each time a child sends a result or needs a document.
-        sys.setswitchinterval(0.0005)
         for thread in self._threads:
             thread.start()
         return self
