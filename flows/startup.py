@@ -1,11 +1,12 @@
-"""Before the flow: the Prefect API a run reports to, started early so its few seconds overlap
-jixiao's own work (imports, discovery, reading the first documents).
+"""Before the flow: the Prefect API a run reports to, the flow's imports and the read-ahead, all
+started early so they overlap (imports, discovery, reading the documents).
 
 Without a configured server Prefect starts a private one the moment the flow begins and waits for
-it (imports, database migrations: ~5 s, the biggest fixed cost of a small run). Here it is started
-first, before jixiao imports Prefect, spaCy or Arrow and reads the inbox, and waited for only when
-the flow starts. A server the operator keeps running (`prefect server start`, then PREFECT_API_URL,
-in the environment or the active Prefect profile) costs nothing and is used as it is.
+it (imports, database migrations: ~3.5 s, the biggest fixed cost of a small run). Here the server an
+earlier run kept is used (flows.kept_api), or one is started first, before jixiao imports Prefect,
+spaCy or Arrow and reads the inbox, and waited for only when the flow starts. A server the operator
+keeps running (`prefect server start`, then PREFECT_API_URL, in the environment or the active Prefect
+profile) is used as it is.
 
 Nothing of Prefect is imported here at import time: start_api must run before Prefect reads its settings.
 """
@@ -68,8 +69,6 @@ class PrefectApi:
     kept: KeptApi | None = None  # a server kept for later runs (flows.kept_api)
     reused: bool = False  # the kept server was already running
     started: float = field(default_factory=time.perf_counter)
-    _up: bool = field(default=False, repr=False)
-    _asked: float = field(default=0.0, repr=False)
 
     @property
     def local(self) -> bool:
@@ -97,13 +96,6 @@ class PrefectApi:
                                "raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or start one with "
                                "`prefect server start` and set PREFECT_API_URL")
             time.sleep(0.05)
-
-    def ready(self) -> bool:
-        """Whether the API answers (asked at most every 0.1 s; once it has answered, it is up)."""
-        now = time.perf_counter()
-        if not self._up and now - self._asked >= 0.1:
-            self._asked, self._up = now, healthy(self.url)
-        return self._up
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -176,15 +168,15 @@ class Preparation:
         try:
             import jixiao.flows.district  # noqa: F401
             from jixiao.flows.dataset import prepare_build
-        except BaseException as exc:  # re-raised in the main thread by imported()
+        except BaseException as exc:  # re-raised in the main thread by wait_imported()
             self._error = exc
             return
         finally:
             self._imported.set()
-        prepare_build()
-
-    def imported(self) -> bool:
-        return self._imported.is_set()
+        try:
+            prepare_build()
+        except Exception:  # noqa: BLE001 — the build calls it again and reports what fails there
+            pass
 
     def wait_imported(self) -> None:
         self._imported.wait()

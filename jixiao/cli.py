@@ -93,7 +93,6 @@ def _require(module: str, extra: str, option: str) -> None:
                     hint=f"pip install 'jixiao[{extra}]' (in a source checkout: pip install -e '.[{extra}]')")
 
 
-
 def _check_out(out: Path) -> None:
     if out.exists() and not out.is_dir():
         raise _fail(f"--out {out} is a file; it must be a folder (the dataset, cache and reports go in it)",
@@ -184,6 +183,10 @@ def run(
             raise _fail(str(exc), code=1) from exc
         read_early = ahead.done() if ahead is not None else []
         n_early = len(read_early)
+        source = {f.doc_id: f.source_path for f in files} if verbose else {}
+        for doc_id in read_early if verbose else []:  # the flow's read tasks log the others
+            read = ahead.result(doc_id)
+            _say(f"{source[doc_id]}: {read.status}" + (f" — {read.error}" if read.error else ""))
         _say((f"read {n_early} documents while the flow started; " if n_early else "")
              + (f"Prefect API ready ({waited:.1f} s); " if api.local and not api.reused else "")
              + "running flow jixiao-district")
