@@ -158,11 +158,16 @@ def _kill(process: subprocess.Popen) -> None:
 _BATCH: ContextVar[Conversions | None] = ContextVar("jixiao_conversions", default=None)
 
 
+def converted_format(path: Path) -> bool:
+    """Whether the file is legacy Word (.doc, .wps, .rtf), read after LibreOffice converts it to .docx."""
+    return path.suffix.lower() in _FORMATS
+
+
 @contextmanager
 def batch_conversions(folder: Path, sources: dict[str, Path], limits: Limits) -> Iterator[Conversions]:
     """Convert a batch's legacy files (doc_id -> path) in one LibreOffice run; reads inside use the results."""
     conversions = Conversions(folder, limits.max_convert_seconds)
-    conversions.convert({key: src for key, src in sources.items() if src.suffix.lower() in _FORMATS})
+    conversions.convert({key: src for key, src in sources.items() if converted_format(src)})
     token = _BATCH.set(conversions)
     try:
         yield conversions

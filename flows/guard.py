@@ -98,8 +98,7 @@ def _serve(conn: Connection) -> None:
             return
         path, doc_id, max_bytes, converted, pages, ocr_lock, defer_ocr = request
         turn = _OcrTurn(ocr_lock, conn, defer_ocr)
-        ocr_progress.on_page(lambda: conn.send_bytes(_PAGE_DONE))
-        ocr_progress.before_page(turn.take)
+        ocr_progress.watch_pages(before=turn.take, after=lambda: conn.send_bytes(_PAGE_DONE))
         try:
             with batch_conversions(converted, {}, DEFAULT_LIMITS) if converted else nullcontext():
                 extraction = extract_file(path, doc_id, max_bytes=max_bytes, pages=pages)

@@ -134,13 +134,21 @@ def server_environment() -> dict[str, str]:
 
 
 def _recorded(home: Path) -> KeptApi | None:
+    """The recorded server, if its process lives, its lease is there and it runs this Prefect version."""
+    found = _read_record(home)
+    if found is None:
+        return None
+    kept, prefect = found
+    return kept if prefect == version("prefect") and kept.lease.exists() and kept.alive() else None
+
+
+def _read_record(home: Path) -> tuple[KeptApi, str | None] | None:
+    """The record as written (the server and its Prefect version), or None when there is none."""
     try:
         record = json.loads((home / RECORD).read_text(encoding="utf-8"))
-        kept = KeptApi(url=record["url"], pid=int(record["pid"]), lease=Path(record["lease"]))
-        same_prefect = record.get("prefect") == version("prefect")
+        return KeptApi(url=record["url"], pid=int(record["pid"]), lease=Path(record["lease"])), record.get("prefect")
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return kept if same_prefect and kept.lease.exists() and kept.alive() else None
 
 
 def _touch(lease: Path) -> None:
@@ -207,15 +215,9 @@ def main(argv: list[str] | None = None) -> None:
     server.run()
     should_exit.set()
     with _locked(args.lease.parent):  # forget this server, unless a newer one was recorded meanwhile
-        if _recorded_pid(args.lease.parent) == os.getpid():
+        found = _read_record(args.lease.parent)
+        if found is not None and found[0].pid == os.getpid():
             (args.lease.parent / RECORD).unlink(missing_ok=True)
-
-
-def _recorded_pid(home: Path) -> int | None:
-    try:
-        return int(json.loads((home / RECORD).read_text(encoding="utf-8"))["pid"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
 
 
 if __name__ == "__main__":

@@ -188,17 +188,15 @@ def read_ahead(files: list[InboxFile], out: Path, max_bytes: int, workers: int) 
     """The run's documents still to read, read from now on (flows.ahead): use it as a context manager
     around the flow. Biggest first: scans start early (their OCR overlaps the rest) and the small files
     that end the queue keep both children busy to the end."""
+    from jixiao.extractors.legacy import converted_format
     from jixiao.flows.ahead import ReadAhead
-    from jixiao.flows.extract import ExtractionCache, format_by_name
+    from jixiao.flows.extract import ExtractionCache
     from jixiao.flows.inbox import portable_path, primary_copies
 
     cache = ExtractionCache(out)
     todo = sorted((f for f in primary_copies(files).values() if not f.unreadable and not cache.reusable(f.doc_id)
-                   and format_by_name(f.path) not in _CONVERTED_IN_THE_FLOW),
+                   and not converted_format(f.path)),  # the flow converts a batch's in one LibreOffice run
                   key=lambda f: -f.size_bytes)
     return ReadAhead([(portable_path(f.path), f.doc_id, [portable_path(p) for p in f.pages]) for f in todo],
                      out, max_bytes, workers)
 
-
-# Legacy Word files wait for the flow, which converts a batch's in one LibreOffice run.
-_CONVERTED_IN_THE_FLOW = frozenset({"doc", "wps", "rtf"})

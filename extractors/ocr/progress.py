@@ -7,27 +7,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-_hook: Callable[[], None] | None = None
-_before: Callable[[], None] | None = None
+Hook = Callable[[], None]
+_hooks: tuple[Hook | None, Hook | None] = (None, None)
 
 
-def on_page(hook: Callable[[], None] | None) -> None:
-    """Call `hook` after every page recognised in this process (None: stop calling)."""
-    global _hook
-    _hook = hook
-
-
-def page_done() -> None:
-    if _hook is not None:
-        _hook()
-
-
-def before_page(hook: Callable[[], None] | None) -> None:
-    """Call `hook` before every page is recognised in this process (None: stop calling)."""
-    global _before
-    _before = hook
+def watch_pages(before: Hook | None, after: Hook | None) -> None:
+    """Call `before` before and `after` after every page recognised in this process (None: no call)."""
+    global _hooks
+    _hooks = (before, after)
 
 
 def page_starting() -> None:
-    if _before is not None:
-        _before()
+    if _hooks[0] is not None:
+        _hooks[0]()
+
+
+def page_done() -> None:
+    if _hooks[1] is not None:
+        _hooks[1]()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -73,52 +74,46 @@ def format_wan(value: float | None) -> str:
 
 def share_bars(items: list[tuple[str, float | None]]) -> Markup:
     """Horizontal bars of shares (0–1), one row per label; a missing share is written, not drawn."""
-    row_height, bar_width = 24, CHART_WIDTH - LABEL_WIDTH - 60
-    height = row_height * len(items) + 24
-    parts = [f'<svg class="chart" width="{CHART_WIDTH}" height="{height}" viewBox="0 0 {CHART_WIDTH} {height}" '
-             'role="img" aria-label="套话占比">']
-    for tick in (0, 0.25, 0.5, 0.75, 1.0):
-        x = LABEL_WIDTH + tick * bar_width
-        parts.append(f'<line class="grid" x1="{x:.1f}" x2="{x:.1f}" y1="0" y2="{height - 18}"/>'
-                     f'<text class="tick" x="{x:.1f}" y="{height - 4}" text-anchor="middle">{tick:.0%}</text>')
-    for index, (label, share) in enumerate(items):
-        y = index * row_height
-        parts.append(f'<text class="label" x="{LABEL_WIDTH - 8}" y="{y + 16}" text-anchor="end">{escape(label)}</text>')
-        if share is None:
-            parts.append(f'<text class="none" x="{LABEL_WIDTH + 4}" y="{y + 16}">无指标</text>')
-            continue
-        width = max(share * bar_width, 1.0)
-        parts.append(f'<rect class="bar" x="{LABEL_WIDTH}" y="{y + 4}" width="{width:.1f}" height="{row_height - 8}">'
-                     f'<title>{escape(label)}: {share:.1%}</title></rect>'
-                     f'<text class="value" x="{LABEL_WIDTH + width + 6:.1f}" y="{y + 16}">{share:.0%}</text>')
-    parts.append("</svg>")
-    return Markup("".join(parts))
+    return _bars(items, aria="套话占比", room=60, ticks=[(t, f"{t:.0%}") for t in (0, 0.25, 0.5, 0.75, 1.0)],
+                 fraction=lambda share: share, missing="无指标",
+                 title=lambda share: f"{share:.1%}", value_text=lambda share: f"{share:.0%}")
 
 
 def amount_bars(items: list[tuple[str, float | None]], unit: str) -> Markup:
     """Horizontal bars of amounts (the district overview: budget per township), largest first."""
     items = sorted(items, key=lambda item: (-(item[1] or 0), item[0]))
-    row_height, bar_width = 24, CHART_WIDTH - LABEL_WIDTH - 110
-    height = row_height * len(items) + 24
     top = max([v for _, v in items if v] or [1.0])
     axis_top = nice_step(top / 4) * 4
-    parts = [f'<svg class="chart" id="budget-chart" width="{CHART_WIDTH}" height="{height}" '
-             f'viewBox="0 0 {CHART_WIDTH} {height}" role="img" aria-label="各乡镇预算（{unit}）">']
-    for tick in range(5):
-        value = axis_top * tick / 4
-        x = LABEL_WIDTH + value / axis_top * bar_width
+    ticks = [(value / axis_top, format_number(value)) for value in (axis_top * tick / 4 for tick in range(5))]
+    return _bars(items, aria=f"各乡镇预算（{unit}）", room=110, ticks=ticks, fraction=lambda value: value / axis_top,
+                 missing="无预算数", title=lambda value: f"{format_wan(value)} {unit}", value_text=format_wan,
+                 chart_id="budget-chart")
+
+
+def _bars(items: list[tuple[str, float | None]], *, aria: str, room: int, ticks: list[tuple[float, str]],
+          fraction: Callable[[float], float], missing: str, title: Callable[[float], str],
+          value_text: Callable[[float], str], chart_id: str | None = None) -> Markup:
+    """Horizontal bars, one row per label, with a grid at `ticks` (share of the bar width, text); a
+    missing value is written as `missing`, not drawn. `room`: pixels kept right of the bars for values."""
+    row_height, bar_width = 24, CHART_WIDTH - LABEL_WIDTH - room
+    height = row_height * len(items) + 24
+    chart_id = f' id="{chart_id}"' if chart_id else ""
+    parts = [f'<svg class="chart"{chart_id} width="{CHART_WIDTH}" height="{height}" '
+             f'viewBox="0 0 {CHART_WIDTH} {height}" role="img" aria-label="{aria}">']
+    for at, text in ticks:
+        x = LABEL_WIDTH + at * bar_width
         parts.append(f'<line class="grid" x1="{x:.1f}" x2="{x:.1f}" y1="0" y2="{height - 18}"/>'
-                     f'<text class="tick" x="{x:.1f}" y="{height - 4}" text-anchor="middle">{format_number(value)}</text>')
+                     f'<text class="tick" x="{x:.1f}" y="{height - 4}" text-anchor="middle">{text}</text>')
     for index, (label, value) in enumerate(items):
         y = index * row_height
         parts.append(f'<text class="label" x="{LABEL_WIDTH - 8}" y="{y + 16}" text-anchor="end">{escape(label)}</text>')
         if value is None:
-            parts.append(f'<text class="none" x="{LABEL_WIDTH + 4}" y="{y + 16}">无预算数</text>')
+            parts.append(f'<text class="none" x="{LABEL_WIDTH + 4}" y="{y + 16}">{missing}</text>')
             continue
-        width = max(value / axis_top * bar_width, 1.0)
+        width = max(fraction(value) * bar_width, 1.0)
         parts.append(f'<rect class="bar" x="{LABEL_WIDTH}" y="{y + 4}" width="{width:.1f}" height="{row_height - 8}">'
-                     f'<title>{escape(label)}: {format_wan(value)} {unit}</title></rect>'
-                     f'<text class="value" x="{LABEL_WIDTH + width + 6:.1f}" y="{y + 16}">{format_wan(value)}</text>')
+                     f'<title>{escape(label)}: {title(value)}</title></rect>'
+                     f'<text class="value" x="{LABEL_WIDTH + width + 6:.1f}" y="{y + 16}">{value_text(value)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
