@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.office import soffice
+
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
 SHARED = REPO.parent / "shared"
@@ -17,6 +19,10 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 # CLI runs in tests stop their Prefect server with them (tests/test_kept_api.py covers the kept one).
 os.environ.setdefault("JIXIAO_KEEP_API", "0")
+
+
+needs_soffice = pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed; .ci/run "
+                                   "installs it, so CI runs these")
 
 
 def require_shared(*parts: str) -> Path:

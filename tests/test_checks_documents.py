@@ -22,6 +22,15 @@ def published(out: Path, table: str) -> list[dict]:
     return pq.read_table(out / "parquet" / f"{table}.parquet").to_pylist()
 
 
+CURRENT_TOTALS = "select count(*), round(sum(budget_wan), 2) from current_projects"
+
+
+def query(out: Path, sql: str) -> tuple:
+    """The first row of a query on a published district.duckdb."""
+    with duckdb.connect(str(out / "district.duckdb"), read_only=True) as con:
+        return con.execute(sql).fetchone()
+
+
 @pytest.fixture(scope="module")
 def fault_out(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, set[str]], Path]:
     root = tmp_path_factory.mktemp("faults")
@@ -70,15 +79,11 @@ def test_a_resubmitted_sample_file_leaves_the_district_totals_unchanged(shared: 
     (inbox / "银城铺镇" / "目标（修订稿）.txt").write_text(revised, encoding="utf-8")
     after = build_without_flow(inbox, tmp_path / "after")
 
-    totals = "select count(*), round(sum(budget_wan), 2) from current_projects"
-    with duckdb.connect(str(before / "district.duckdb"), read_only=True) as con:
-        want = con.execute(totals).fetchone()
-    with duckdb.connect(str(after / "district.duckdb"), read_only=True) as con:
-        assert con.execute(totals).fetchone() == want
-        n_all = con.execute("select count(*) from projects").fetchone()[0]
-        assert n_all > want[0]  # the older file's rows stay in the table, marked
-        assert con.execute("select count(*) from current_indicators where doc_id in "
-                           "(select doc_id from documents where superseded_by is not null)").fetchone()[0] == 0
+    want = query(before, CURRENT_TOTALS)
+    assert query(after, CURRENT_TOTALS) == want
+    assert query(after, "select count(*) from projects")[0] > want[0]  # the older file's rows stay, marked
+    assert query(after, "select count(*) from current_indicators where doc_id in "
+                        "(select doc_id from documents where superseded_by is not null)")[0] == 0
     documents = {d["source_path"]: d for d in published(after, "documents")}
     old, new = documents["银城铺镇/目标.txt"], documents["银城铺镇/目标（修订稿）.txt"]
     assert old["superseded_by"] == new["doc_id"] and new["superseded_by"] is None
@@ -93,11 +98,8 @@ def test_a_byte_identical_copy_named_as_a_revision_supersedes_the_first(shared: 
     before = build_without_flow(inbox, tmp_path / "before")
     shutil.copy(inbox / "黄各庄镇" / "绩效目标.txt", inbox / "黄各庄镇" / "绩效目标（修订稿）.txt")
     after = build_without_flow(inbox, tmp_path / "after")
-    totals = "select count(*), round(sum(budget_wan), 2) from current_projects"
-    with duckdb.connect(str(before / "district.duckdb"), read_only=True) as con:
-        want = con.execute(totals).fetchone()
-    with duckdb.connect(str(after / "district.duckdb"), read_only=True) as con:
-        assert con.execute(totals).fetchone() == want
+    want = query(before, CURRENT_TOTALS)
+    assert query(after, CURRENT_TOTALS) == want
     documents = {d["source_path"]: d for d in published(after, "documents")}
     old, new = documents["黄各庄镇/绩效目标.txt"], documents["黄各庄镇/绩效目标（修订稿）.txt"]
     assert new["status"] == "ok" and new["superseded_by"] is None
@@ -158,8 +160,7 @@ def test_export_starts_with_a_township_summary_of_current_documents(fault_out, t
     errors = sum(1 for c in published(out, "checks") if c["severity"] == "error")
     assert total[header.index("审核错误")] == errors
     assert total[header.index("已被新版本取代（不计入）")] == len(expected["superseded"])
-    with duckdb.connect(str(out / "district.duckdb"), read_only=True) as con:
-        budget, n_projects = con.execute("select sum(budget_wan), count(*) from current_projects").fetchone()
+    budget, n_projects = query(out, "select sum(budget_wan), count(*) from current_projects")
     assert total[header.index("项目数")] == n_projects
     assert total[header.index("预算合计（万元）")] == pytest.approx(budget)
     sheet, _ = sheet_layout()["projects"]

@@ -21,9 +21,7 @@ from jixiao.extractors.base import Limits
 from jixiao.flows.extract import extract_file
 from jixiao.model.errors import ReadError
 from jixiao.parsing.structure import parse_document
-
-needs_soffice = pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed; .ci/run "
-                                   "installs it, so CI runs these")
+from tests.conftest import needs_soffice
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from fixtures.content import TownshipDocument, make_township_document
-from fixtures.office import libreoffice_copy, soffice
+from fixtures.office import libreoffice_copy
 from fixtures.xlsx_writer import EMPTY_SHEET, HIDDEN_SHEET, write_xlsx
 from jixiao.extractors import read_document
 from jixiao.extractors.base import Limits
@@ -20,9 +20,7 @@ from jixiao.extractors.cellvalue import cell_text
 from jixiao.model.document import Paragraph, Table
 from jixiao.model.errors import ReadError
 from jixiao.parsing.structure import parse_document
-
-needs_soffice = pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed; .ci/run "
-                                   "installs it, so CI runs these")
+from tests.conftest import needs_soffice
 
 
 @pytest.fixture(scope="module")
