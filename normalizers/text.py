@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 # What a spreadsheet may take for a formula: =, +, -, @ first, also after spaces, tabs or line breaks
@@ -36,8 +37,10 @@ def clean_cell(text: str | None) -> str:
     return _SPACES.sub(" ", fold_width(text)).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def compact(text: str | None) -> str:
-    """Width-folded with every whitespace removed (Chinese cells split across lines rejoin)."""
+    """Width-folded with every whitespace removed (Chinese cells split across lines rejoin). Cached: the
+    parser and normalizers fold the same cells and boilerplate many times over."""
     if text is None:
         return ""
     return _SPACES.sub("", fold_width(text))

@@ -239,7 +239,7 @@ def test_characters_are_measured_as_pdfminer_measures_them(name: str):
                 assert mine["text"] == ref["text"]
                 assert abs(mine["size"] - ref["size"]) < 0.01
                 assert abs(mine["x0"] - ref["x0"]) < 0.05, (mine, ref)
-                assert abs(mine["x1"] - ref["x1"]) < 1.0, (mine, ref)  # pdfium adds character spacing
+                assert abs(mine["x1"] - ref["x1"]) < 0.05, (mine, ref)
                 assert abs(mine["bottom"] - mine["top"] - mine["size"]) < 0.01
                 shift = mine["bottom"] - ref["bottom"]
                 assert -0.05 < shift < 0.2 * mine["size"], (mine, ref)

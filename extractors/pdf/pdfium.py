@@ -16,6 +16,7 @@ from pathlib import Path
 import pypdfium2
 import pypdfium2.raw as pdfium_c
 
+from jixiao.extractors.pdf.fonts import measuring_fonts
 from jixiao.model.errors import ReadError
 
 UNREADABLE_SHARE = 0.1  # above this share of undecodable characters the text layer is garbage
@@ -58,7 +59,8 @@ def drawn_pages(path: Path, max_pages: int) -> list[DrawnPage]:
         if len(pdf) > max_pages:
             raise ReadError("too_large", f"PDF has {len(pdf)} pages, more than the limit of {max_pages} — check it is "
                             "the right file (one township's targets), or ask the township to send only those pages")
-        return [_drawn_page(pdf[i], i + 1) for i in range(len(pdf))]
+        with measuring_fonts():
+            return [_drawn_page(pdf[i], i + 1) for i in range(len(pdf))]
     finally:
         pdf.close()
 
@@ -88,35 +90,61 @@ def _scanned(page: pypdfium2.PdfPage, chars: list[dict]) -> bool:
 def _page_chars(textpage: pypdfium2.PdfTextPage, left: float, top: float) -> list[dict]:
     """Visible characters as pdfplumber-style dicts (x0, x1, top, bottom, size, text).
 
-    Measured as pdfminer measures them, which the layout thresholds were set on: across, the loose
-    box (the advance width); down, the font size standing on the font's descent line (pdfminer reads
-    a smaller descent for some embedded fonts, which only moves a whole font's boxes by a point or two).
+    Measured as pdfminer measures them, which the layout thresholds were set on: across, from the
+    origin by the advance the PDF gives the character (its /W or /Widths entry at the text's horizontal
+    scale), never by the glyph of a font pdfium substituted; down, the font size standing on the font's
+    descent line (pdfminer reads a smaller descent for some embedded fonts, which only moves a whole
+    font's boxes by a point or two). Rotated or mirrored text keeps pdfium's loose box across.
+    What a text object's characters share (font, size, descent, matrix) is asked once per object.
     """
     chars: list[dict] = []
-    box = pdfium_c.FS_RECTF()
-    x, y, descent = ctypes.c_double(), ctypes.c_double(), ctypes.c_float()
-    n = pdfium_c.FPDFText_CountChars(textpage)
+    box, matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
+    x, y, descent, advance = ctypes.c_double(), ctypes.c_double(), ctypes.c_float(), ctypes.c_float()
+    codes = _page_codes(textpage)
+    n = len(codes)
+    run_object, font, size, run_descent, scale = None, None, 0.0, None, None
+    widths: dict[tuple[int, int], float] = {}
     i = 0
     while i < n:
-        code = pdfium_c.FPDFText_GetUnicode(textpage, i)
+        code = codes[i]
         index, i = i, i + 1
-        if 0xD800 <= code < 0xDC00 and i < n:  # a character outside the BMP comes as a surrogate pair
-            low = pdfium_c.FPDFText_GetUnicode(textpage, i)
-            if 0xDC00 <= low < 0xE000:
-                code, i = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00), i + 1
+        if 0xD800 <= code < 0xDC00 and i < n and 0xDC00 <= codes[i] < 0xE000:  # outside the BMP: a surrogate pair
+            code, i = 0x10000 + ((code - 0xD800) << 10) + (codes[i] - 0xDC00), i + 1
         text = chr(code)
         if text.isspace():  # also the spaces and line breaks pdfium generates
             continue
-        pdfium_c.FPDFText_GetLooseCharBox(textpage, index, box)
         pdfium_c.FPDFText_GetCharOrigin(textpage, index, x, y)
-        size = pdfium_c.FPDFText_GetFontSize(textpage, index)
-        font = pdfium_c.FPDFTextObj_GetFont(pdfium_c.FPDFText_GetTextObject(textpage, index))
-        if not pdfium_c.FPDFFont_GetDescent(font, size, descent):
-            descent.value = box.bottom - y.value
-        bottom = top - y.value - descent.value
-        chars.append({"text": text, "x0": box.left - left, "x1": box.right - left,
-                      "top": bottom - size, "bottom": bottom, "size": size})
+        text_object = ctypes.cast(pdfium_c.FPDFText_GetTextObject(textpage, index), ctypes.c_void_p).value
+        if text_object != run_object or text_object is None:
+            run_object = text_object
+            size = pdfium_c.FPDFText_GetFontSize(textpage, index)
+            font = pdfium_c.FPDFTextObj_GetFont(pdfium_c.FPDFText_GetTextObject(textpage, index))
+            run_descent = descent.value if pdfium_c.FPDFFont_GetDescent(font, size, descent) else None
+            pdfium_c.FPDFText_GetMatrix(textpage, index, matrix)
+            scale = matrix.a if matrix.a > 0 and matrix.b == 0 and matrix.c == 0 else None
+            widths.clear()
+        if scale is None or run_descent is None:
+            pdfium_c.FPDFText_GetLooseCharBox(textpage, index, box)
+        if scale is not None:
+            width = widths.get(code)
+            if width is None:
+                pdfium_c.FPDFFont_GetGlyphWidth(font, code, size, advance)
+                width = widths[code] = advance.value * scale
+            x0, x1 = x.value - left, x.value - left + width
+        else:
+            x0, x1 = box.left - left, box.right - left
+        bottom = top - y.value - (run_descent if run_descent is not None else box.bottom - y.value)
+        chars.append({"text": text, "x0": x0, "x1": x1, "top": bottom - size, "bottom": bottom, "size": size})
     return chars
+
+
+def _page_codes(textpage: pypdfium2.PdfTextPage) -> list[int]:
+    """The UTF-16 code of each character index of the page, in one call (one per index as a fallback)."""
+    n = pdfium_c.FPDFText_CountChars(textpage)
+    buffer = (ctypes.c_ushort * (n + 1))()
+    if n and pdfium_c.FPDFText_GetText(textpage, 0, n, buffer) == n + 1:
+        return buffer[:n]
+    return [pdfium_c.FPDFText_GetUnicode(textpage, i) for i in range(n)]
 
 
 _Matrix = tuple[float, float, float, float, float, float]

@@ -114,9 +114,9 @@ def field_label(text: str | None) -> Label | None:
         if candidate in table:
             return Label(table[candidate], money_unit(text))
     slack = _forms().get("label_prefix_max", 4)
-    for spelling, key in sorted(table.items(), key=lambda kv: -len(kv[0])):
-        if len(spelling) >= 3 and bare.endswith(spelling) and len(bare) - len(spelling) <= slack:
-            return Label(key, money_unit(text))
+    for cut in range(min(slack, len(bare) - 3) + 1):  # the longest spelling ending `bare` after a short prefix
+        if bare[cut:] in table:
+            return Label(table[bare[cut:]], money_unit(text))
     return None
 
 
