@@ -28,7 +28,7 @@ from jixiao.extractors.ocr import progress as ocr_progress
 from jixiao.extractors.legacy import batch_conversions
 from jixiao.flows.extract import Extraction, ExtractionCache, extract_file, extraction_version, format_by_name
 from jixiao.flows.inbox import local_path
-from jixiao.flows.lifeline import die_with_parent
+from jixiao.flows.lifeline import die_with_parent, reader_context
 
 
 class ReadingStopped(Exception):
@@ -145,16 +145,6 @@ class _OcrTurn:
                 self._conn.send_bytes(_PAGE_DONE)
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    """forkserver on Linux: a clean, pre-imported process to fork readers from (a fork of a
-    multi-threaded Prefect worker could inherit a held lock); spawn elsewhere."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["jixiao.flows.extract"])
-        return context
-    return multiprocessing.get_context("spawn")
-
-
 class GuardedReader:
     """Reads documents one at a time in a reusable child process, killed past the limits."""
 
@@ -230,7 +220,7 @@ class GuardedReader:
         if self._process is None or not self._process.is_alive():
             self._kill()
             ours, theirs = multiprocessing.Pipe()
-            self._process = _context().Process(target=_child, args=(theirs, self.memory_bytes), daemon=True,
+            self._process = reader_context().Process(target=_child, args=(theirs, self.memory_bytes), daemon=True,
                                                name="jixiao-reader")
             self._process.start()
             _LIVE.add(self)

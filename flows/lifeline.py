@@ -1,6 +1,7 @@
-"""Processes jixiao starts die with it, even when it is killed outright (SIGKILL, OOM killer).
+"""Processes jixiao starts: where reader children come from, and that they die with jixiao, even
+when it is killed outright (SIGKILL, OOM killer).
 
-Light on purpose (no Prefect, no readers): flows/startup.py uses it before anything is imported.
+Light on purpose (no Prefect, no readers): flows/startup.py and the CLI use it before anything is imported.
 """
 
 from __future__ import annotations
@@ -24,6 +25,25 @@ def die_with_parent() -> None:
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
         except (OSError, AttributeError):
             pass
+
+
+def reader_context() -> multiprocessing.context.BaseContext:
+    """forkserver on Linux: a clean, pre-imported process to fork readers from (a fork of a
+    multi-threaded Prefect worker could inherit a held lock); spawn elsewhere."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["jixiao.flows.extract"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def start_reader_server() -> None:
+    """Start the process readers are forked from now (it imports the readers: ~0.2 s of CPU), so that
+    it is ready when the inbox is known; on platforms that spawn readers there is nothing to start."""
+    if reader_context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
 
 
 _watching = False

@@ -143,12 +143,17 @@ def run(
     except InboxError as exc:
         raise _fail(str(exc)) from exc
     _quiet_prefect(verbose)
+    from jixiao.flows.lifeline import start_reader_server
     from jixiao.flows.startup import ApiError, Preparation, read_ahead, start_api
     from jixiao.flows.fingerprint import FINGERPRINT_FILE, inputs_fingerprint, unchanged_summary
 
     _say(f"jixiao {_installed_version()}: {inbox} → {out}")
     # A published fingerprint: see first whether anything changed (then Prefect is not started at all).
-    api = start_api(verbose, keep_api) if db or not (out / FINGERPRINT_FILE).exists() else None
+    api = None
+    if db or not (out / FINGERPRINT_FILE).exists():
+        if runner is Runner.local:
+            start_reader_server()
+        api = start_api(verbose, keep_api)
     if api is not None:
         _say(describe_api(api, keep_api))
     if out.resolve().is_relative_to(inbox.resolve()):
