@@ -46,8 +46,10 @@ def compact(text: str | None) -> str:
     return _SPACES.sub("", fold_width(text))
 
 
+@lru_cache(maxsize=1 << 16)
 def match_key(text: str | None) -> str:
-    """A label reduced for vocabulary lookup: compact, no leading enumeration, no punctuation."""
+    """A label reduced for vocabulary lookup: compact, no leading enumeration, no punctuation (cached
+    like compact: duplicate finding and the vocabulary ask for the same boilerplate over and over)."""
     folded = _ENUMERATION.sub("", compact(text))
     return "".join(ch for ch in folded if not unicodedata.category(ch).startswith("P"))
 
