@@ -101,6 +101,7 @@ def _page_chars(textpage: pypdfium2.PdfTextPage, left: float, top: float) -> lis
     box, matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
     x, y, descent, advance = ctypes.c_double(), ctypes.c_double(), ctypes.c_float(), ctypes.c_float()
     codes = _page_codes(textpage)
+    page_address = ctypes.cast(textpage.raw, ctypes.c_void_p).value
     n = len(codes)
     run_object, font, size, run_descent, scale = None, None, 0.0, None, None
     widths: dict[tuple[int, int], float] = {}
@@ -114,7 +115,7 @@ def _page_chars(textpage: pypdfium2.PdfTextPage, left: float, top: float) -> lis
         if text.isspace():  # also the spaces and line breaks pdfium generates
             continue
         pdfium_c.FPDFText_GetCharOrigin(textpage, index, x, y)
-        text_object = ctypes.cast(pdfium_c.FPDFText_GetTextObject(textpage, index), ctypes.c_void_p).value
+        text_object = _text_object_address(page_address, index)
         if text_object != run_object or text_object is None:
             run_object = text_object
             size = pdfium_c.FPDFText_GetFontSize(textpage, index)
@@ -136,6 +137,12 @@ def _page_chars(textpage: pypdfium2.PdfTextPage, left: float, top: float) -> lis
         bottom = top - y.value - (run_descent if run_descent is not None else box.bottom - y.value)
         chars.append({"text": text, "x0": x0, "x1": x1, "top": bottom - size, "bottom": bottom, "size": size})
     return chars
+
+
+# FPDFText_GetTextObject as a plain address, to tell a character's text object from the one before: asked
+# for every character, and a cast of pypdfium2's typed result costs four times the call.
+_text_object_address = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
+    ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value)
 
 
 def _page_codes(textpage: pypdfium2.PdfTextPage) -> list[int]:
