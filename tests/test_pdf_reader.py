@@ -245,6 +245,31 @@ def test_characters_are_measured_as_pdfminer_measures_them(name: str):
                 assert -0.05 < shift < 0.2 * mine["size"], (mine, ref)
 
 
+def test_pages_render_with_the_system_fonts_after_their_text_was_measured():
+    """Reading measures non-embedded CJK fonts with a box font (extractors.pdf.fonts); a page rendered
+    afterwards in the same process (a scan for OCR, the fixtures' scans) still gets the real glyphs."""
+    import numpy as np
+    import pypdfium2
+
+    pdf = _fixture("township_ruled.pdf")
+
+    def render() -> np.ndarray:
+        document = pypdfium2.PdfDocument(pdf)
+        try:
+            return document[0].render(scale=1).to_numpy()
+        finally:
+            document.close()
+
+    before = render()
+    drawn_pages(pdf, Limits().max_pages)
+    after = render()
+    boxes = drawn_pages(pdf, Limits().max_pages)
+    assert np.array_equal(before, after)
+    dark = (after[..., :3] < 128).all(axis=-1).mean()
+    assert 0 < dark < 0.1  # glyph strokes, not the solid squares of the box font
+    assert boxes[0].chars == drawn_pages(pdf, Limits().max_pages)[0].chars
+
+
 @pytest.mark.parametrize("name", ["sample", "ruled"])
 def test_ruling_segments_are_pdfplumbers_edges(name: str):
     """The segments read from the page's paths are the lines and rectangle sides pdfplumber sees."""

@@ -79,10 +79,10 @@ def box_font() -> bytes:
 class _FontInfo:
     """pdfium's system font interface: the platform's own, except CJK fonts while `measuring`."""
 
-    def __init__(self) -> None:
+    def __init__(self, system: pdfium_c.FPDF_SYSFONTINFO) -> None:
         self.measuring = False
         self.data = box_font()
-        self.system = pdfium_c.FPDF_GetDefaultSystemFontInfo().contents
+        self.system = system
         kind = dict(pdfium_c.FPDF_SYSFONTINFO._fields_)
         callbacks = {name: kind[name](getattr(self, "_" + name)) for name in (
             "Release", "EnumFonts", "MapFont", "GetFont", "GetFontData", "GetFaceName", "GetFontCharset",
@@ -129,15 +129,23 @@ class _FontInfo:
 
 
 _INFO: _FontInfo | None = None
+_INSTALLED = False
 
 
 @contextmanager
 def measuring_fonts() -> Iterator[None]:
-    """Non-embedded CJK fonts of documents whose pages load inside this context are box fonts."""
-    global _INFO
+    """Non-embedded CJK fonts of documents whose pages load inside this context are box fonts
+    (nothing changes on a platform where pdfium has no system font interface to wrap)."""
+    global _INFO, _INSTALLED
+    if not _INSTALLED:
+        _INSTALLED = True
+        system = pdfium_c.FPDF_GetDefaultSystemFontInfo()
+        if system:
+            _INFO = _FontInfo(system.contents)
+            pdfium_c.FPDF_SetSystemFontInfo(ctypes.byref(_INFO.struct))
     if _INFO is None:
-        _INFO = _FontInfo()
-        pdfium_c.FPDF_SetSystemFontInfo(ctypes.byref(_INFO.struct))
+        yield
+        return
     _INFO.measuring = True
     try:
         yield
