@@ -206,16 +206,36 @@ def _watch(should_exit: threading.Event, lease: Path, idle_seconds: float) -> No
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Prefect's API server, kept for later jixiao runs")
+    parser = argparse.ArgumentParser(description="Prefect's API server for jixiao runs")
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--idle-seconds", type=float, required=True)
-    parser.add_argument("--lease", type=Path, required=True)
+    parser.add_argument("--idle-seconds", type=float, help="with --lease: stop once the lease is this old")
+    parser.add_argument("--lease", type=Path, help="a kept server's lease (without: a private server, stopped by "
+                                                   "the run that started it)")
     args = parser.parse_args(argv)
-    home = args.lease.parent
+    if (args.lease is None) != (args.idle_seconds is None):
+        parser.error("--lease and --idle-seconds go together")
     # Start-up builds ~300,000 long-lived objects (Prefect's models, routes, ORM); the cyclic collector
     # would scan them again and again (~0.4 CPU s). Off until the server answers, then they are frozen
     # out of later collections; the few cycles start-up leaves behind (~10 MB) stay.
     gc.disable()
+    if args.lease is None:
+        _serve(args.port)
+        return
+    should_exit = threading.Event()
+    threading.Thread(target=_watch, args=(should_exit, args.lease, args.idle_seconds), daemon=True).start()
+    _serve(args.port, should_exit)
+    should_exit.set()
+    home = args.lease.parent
+    with _locked(home):  # forget this server, unless a newer one was recorded meanwhile
+        found = _read_record(home)
+        if found is not None and found[0].pid == os.getpid():
+            (home / RECORD).unlink(missing_ok=True)
+
+
+def _serve(port: int, should_exit: threading.Event | None = None) -> None:
+    """Prefect's API server (uvicorn, as Prefect's own ephemeral server runs it) until stopped. Its
+    database checks are skipped when flows.api_database knows the database current, and marked done
+    once a start that ran them answers."""
     import uvicorn
     from prefect.settings import (PREFECT_API_BLOCKS_REGISTER_ON_START, PREFECT_API_DATABASE_MIGRATE_ON_START,
                                   PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION, get_current_settings, temporary_settings)
@@ -225,38 +245,31 @@ def main(argv: list[str] | None = None) -> None:
     database = api_database.database_file(url.get_secret_value() if url is not None else None)
     prefect = version("prefect")
     checks = settings.server.database.migrate_on_start and settings.server.register_blocks_on_start
-    skip = checks and api_database.known_current(home, database, prefect)
+    skip = checks and api_database.known_current(settings.home, database, prefect)
     if skip:
         print(f"jixiao: {database} is current for Prefect {prefect} ({api_database.MARKER}): "
               "migrations and block registration skipped", file=sys.stderr, flush=True)
 
     def started() -> None:
         if checks and not skip and database is not None:
-            api_database.mark_current(home, database, prefect)
+            api_database.mark_current(settings.home, database, prefect)
         gc.freeze()
         gc.enable()
 
     class Server(uvicorn.Server):
         async def startup(self, sockets: list | None = None) -> None:
             await super().startup(sockets)
-            if self.started:
+            if self.started:  # the lifespan (migrations included) is done and the port is open
                 started()
 
     server = Server(uvicorn.Config("prefect.server.api.server:create_app", factory=True, host="127.0.0.1",
-                                   port=args.port, log_level="error", lifespan="on"))
-    should_exit = threading.Event()
-    watcher = threading.Thread(target=_watch, args=(should_exit, args.lease, args.idle_seconds), daemon=True)
-    watcher.start()
-    threading.Thread(target=lambda: (should_exit.wait(), setattr(server, "should_exit", True)), daemon=True).start()
+                                   port=port, log_level="error", lifespan="on"))
+    if should_exit is not None:
+        threading.Thread(target=lambda: (should_exit.wait(), setattr(server, "should_exit", True)), daemon=True).start()
     skipped = {PREFECT_API_DATABASE_MIGRATE_ON_START: False, PREFECT_API_BLOCKS_REGISTER_ON_START: False,
                PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION: False}  # its check alone imports every collection (~0.3 s)
     with temporary_settings(updates=skipped) if skip else nullcontext():
         server.run()
-    should_exit.set()
-    with _locked(home):  # forget this server, unless a newer one was recorded meanwhile
-        found = _read_record(home)
-        if found is not None and found[0].pid == os.getpid():
-            (home / RECORD).unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

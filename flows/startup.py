@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import atexit
 import gc
-import importlib.util
 import os
 import socket
 import subprocess
@@ -122,12 +121,8 @@ def start_api(verbose: bool = False, keep_minutes: float = 0) -> PrefectApi:
     else:
         port = _free_port()
         quiet = None if verbose else subprocess.DEVNULL
-        prefect_dir = Path(importlib.util.find_spec("prefect").origin).parent
-        # The command Prefect's own ephemeral server runs (prefect.server.api.server.SubprocessASGIServer).
-        process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect_dir.parent), "--factory",
-             "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
-             "--log-level", "error", "--lifespan", "on"],
+        process = subprocess.Popen(  # the kept server's start, without a lease: it stops with this run
+            [sys.executable, "-m", "jixiao.flows.kept_api", "--port", str(port)],
             env=server_environment(), stdout=quiet, stderr=quiet,
             preexec_fn=die_with_parent if os.name == "posix" else None)
         api = PrefectApi(url=f"http://127.0.0.1:{port}/api", process=process)

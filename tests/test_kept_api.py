@@ -3,6 +3,8 @@ stopped by itself once idle, never picked while it stops."""
 
 from __future__ import annotations
 
+import json
+import socket
 import subprocess
 import sys
 import threading
@@ -74,8 +76,6 @@ def test_a_run_keeps_the_lease_fresh_while_it_runs(tmp_path: Path, monkeypatch) 
 
 
 def test_a_record_of_a_dead_server_or_another_prefect_is_not_used(tmp_path: Path) -> None:
-    import json
-
     lease = tmp_path / "jixiao-api-9.lease"
     lease.touch()
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
@@ -83,3 +83,113 @@ def test_a_record_of_a_dead_server_or_another_prefect_is_not_used(tmp_path: Path
     (tmp_path / kept_api.RECORD).write_text(json.dumps({"url": "http://127.0.0.1:9/api", "pid": dead.pid,
                                                         "lease": str(lease), "prefect": "0"}), encoding="utf-8")
     assert kept_api.find_kept_api(tmp_path) is None
+
+
+def _prefect_like_database(path: Path, revision: str = "27d8f4e1a6c9", block_types: bool = True) -> Path:
+    """A SQLite file with the two tables flows.api_database reads from Prefect's database."""
+    import sqlite3
+
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+        connection.execute("INSERT INTO alembic_version VALUES (?)", (revision,))
+        connection.execute("CREATE TABLE block_type (id CHAR(36), slug VARCHAR)")
+        if block_types:
+            connection.execute("INSERT INTO block_type VALUES ('1', 'secret')")
+    connection.close()
+    return path.resolve()
+
+
+def test_the_database_is_known_current_only_as_a_migrating_start_of_this_prefect_left_it(tmp_path: Path) -> None:
+    import sqlite3
+
+    from jixiao.flows import api_database
+
+    database = _prefect_like_database(tmp_path / "prefect.db")
+    assert not api_database.known_current(tmp_path, database, "3.9.1"), "a fresh home has no marker: migrate"
+    api_database.mark_current(tmp_path, database, "3.9.1")
+    assert api_database.known_current(tmp_path, database, "3.9.1")
+    assert not api_database.known_current(tmp_path, database, "3.9.2"), "another Prefect version: migrate"
+    other = _prefect_like_database(tmp_path / "other.db")
+    assert not api_database.known_current(tmp_path, other, "3.9.1"), "the marker names another database"
+    assert not api_database.known_current(tmp_path, None, "3.9.1"), "not SQLite: always migrate"
+
+    with sqlite3.connect(database) as connection:  # migrated since (e.g. by another Prefect on the same home)
+        connection.execute("UPDATE alembic_version SET version_num = 'b0f7c0d4a1e2'")
+    connection.close()
+    assert not api_database.known_current(tmp_path, database, "3.9.1")
+    api_database.mark_current(tmp_path, database, "3.9.1")
+    assert api_database.known_current(tmp_path, database, "3.9.1")
+
+    database.unlink()
+    assert not api_database.known_current(tmp_path, database, "3.9.1"), "a deleted database must be created"
+    _prefect_like_database(database, block_types=False)
+    api_database.mark_current(tmp_path, database, "3.9.1")
+    assert not api_database.known_current(tmp_path, database, "3.9.1"), "no block types yet: register them"
+    (tmp_path / api_database.MARKER).write_text("{not json", encoding="utf-8")
+    assert not api_database.known_current(tmp_path, database, "3.9.1")
+
+
+def test_the_database_file_is_read_from_prefects_connection_url(tmp_path: Path) -> None:
+    from jixiao.flows.api_database import database_file
+
+    assert database_file(f"sqlite+aiosqlite:///{tmp_path}/prefect.db") == (tmp_path / "prefect.db").resolve()
+    assert database_file("sqlite+aiosqlite:///:memory:") is None
+    assert database_file("postgresql+asyncpg://prefect@db:5432/prefect") is None
+    assert database_file(None) is None
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _serve_until_healthy(home: Path, port: int) -> subprocess.Popen:
+    """A private server (no lease) on `home`, once it answers; its output is read when it is stopped."""
+    from jixiao.flows.startup import healthy
+
+    process = subprocess.Popen([sys.executable, "-m", "jixiao.flows.kept_api", "--port", str(port)],
+                               env={**kept_api.server_environment(), "PREFECT_HOME": str(home)},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.time() + 180
+    while not healthy(f"http://127.0.0.1:{port}/api"):
+        assert process.poll() is None, process.communicate()[0]
+        assert time.time() < deadline, "the server did not answer within 180 s"
+        time.sleep(0.1)
+    return process
+
+
+def _stop(process: subprocess.Popen) -> str:
+    process.terminate()
+    return process.communicate(timeout=60)[0]
+
+
+def test_a_server_start_skips_migrations_only_on_a_database_a_migrating_start_of_this_prefect_marked(
+        tmp_path: Path) -> None:
+    import urllib.request
+    from importlib.metadata import version
+
+    from jixiao.flows import api_database
+
+    home = tmp_path / "prefect-home"
+    marker = home / api_database.MARKER
+    skipped = "migrations and block registration skipped"
+
+    first = _serve_until_healthy(home, _free_port())  # fresh home: creates and migrates the database
+    assert skipped not in _stop(first)
+    recorded = json.loads(marker.read_text(encoding="utf-8"))
+    assert recorded["prefect"] == version("prefect") and recorded["database"] == str((home / "prefect.db").resolve())
+
+    second = _serve_until_healthy(home, port := _free_port())
+    try:  # the API works on the skipped start: a real query against the database
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/api/flow_runs/filter", data=b"{}", method="POST",
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(request, timeout=30) as response:
+            assert response.status == 200 and json.loads(response.read()) == []
+    finally:
+        assert skipped in _stop(second)
+
+    marker.write_text(json.dumps({**recorded, "prefect": "3.0.0"}), encoding="utf-8")  # left by another Prefect
+    third = _serve_until_healthy(home, _free_port())
+    assert skipped not in _stop(third)
+    assert json.loads(marker.read_text(encoding="utf-8"))["prefect"] == version("prefect"), "migrated, marked again"
