@@ -1,10 +1,14 @@
 """A Prefect API server jixiao leaves running on purpose, so the next run does not start one.
 
-Starting Prefect's local API server costs a small run most of its time (~3.5 s on an idle 2-core
-machine: importing `prefect.server`, the database, uvicorn). A bureau runs jixiao many times a day, so
+Starting Prefect's local API server costs a small run most of its time (~2.5 CPU s, mostly importing
+`prefect.server`; ~3.5 s wall on an idle 2-core machine). A bureau runs jixiao many times a day, so
 the server a run starts is kept for `--keep-api` minutes (default 10) after the last run that used
 it, then stops by itself; the next run within that time reports to it. `jixiao api status` shows it,
 `jixiao api stop` stops it, `--keep-api 0` gives a run a private server that stops with it.
+
+The start itself is trimmed (it competes with the first run's readers for the two cores): no
+automation services (server_environment), Prefect's migration check and block registration skipped
+on a database known current (flows.api_database), the cyclic garbage collector off until it answers.
 
 Bookkeeping, all in PREFECT_HOME (the server belongs to that Prefect home and its database):
 - `jixiao-api.json`: the kept server's url, pid, Prefect version and lease file;
@@ -12,9 +16,11 @@ Bookkeeping, all in PREFECT_HOME (the server belongs to that Prefect home and it
   start, every LEASE_TOUCH_SECONDS while they run and when they end. The server stops when it is
   older than its idle time, or gone;
 - `jixiao-api.lock`: held while a run looks for (or starts) the server and while the server decides
-  to stop, so a run never picks a server that is stopping.
+  to stop, so a run never picks a server that is stopping;
+- `jixiao-api-db.json`: the database a start with migrations left current (flows.api_database).
 
-Run as `python -m jixiao.flows.kept_api --port P --idle-seconds S --lease FILE` (by `start_kept_api`).
+Run as `python -m jixiao.flows.kept_api --port P --idle-seconds S --lease FILE` (by `start_kept_api`),
+or without the lease as a run's private server (flows.startup, `--keep-api 0`).
 Light on purpose, like flows.startup: nothing of Prefect is imported in the run's process.
 """
 
