@@ -104,7 +104,7 @@ def _page_chars(textpage: pypdfium2.PdfTextPage, left: float, top: float) -> lis
     page_address = ctypes.cast(textpage.raw, ctypes.c_void_p).value
     n = len(codes)
     run_object, font, size, run_descent, scale = None, None, 0.0, None, None
-    widths: dict[tuple[int, int], float] = {}
+    widths: dict[int, float] = {}  # advance per character code, in the current text object
     i = 0
     while i < n:
         code = codes[i]
@@ -124,16 +124,12 @@ def _page_chars(textpage: pypdfium2.PdfTextPage, left: float, top: float) -> lis
             pdfium_c.FPDFText_GetMatrix(textpage, index, matrix)
             scale = matrix.a if matrix.a > 0 and matrix.b == 0 and matrix.c == 0 else None
             widths.clear()
-        if scale is None or run_descent is None:
+        width = widths.get(code) if scale is not None else None
+        if width is None and scale is not None and pdfium_c.FPDFFont_GetGlyphWidth(font, code, size, advance):
+            width = widths[code] = advance.value * scale
+        if width is None or run_descent is None:
             pdfium_c.FPDFText_GetLooseCharBox(textpage, index, box)
-        if scale is not None:
-            width = widths.get(code)
-            if width is None:
-                pdfium_c.FPDFFont_GetGlyphWidth(font, code, size, advance)
-                width = widths[code] = advance.value * scale
-            x0, x1 = x.value - left, x.value - left + width
-        else:
-            x0, x1 = box.left - left, box.right - left
+        x0, x1 = (x.value - left, x.value - left + width) if width is not None else (box.left - left, box.right - left)
         bottom = top - y.value - (run_descent if run_descent is not None else box.bottom - y.value)
         chars.append({"text": text, "x0": x0, "x1": x1, "top": bottom - size, "bottom": bottom, "size": size})
     return chars
