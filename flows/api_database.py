@@ -53,15 +53,19 @@ def known_current(home: Path, database: Path | None, prefect_version: str) -> bo
 
 def mark_current(home: Path, database: Path, prefect_version: str) -> None:
     """Record that a server start of `prefect_version` migrated `database` and registered its block types
-    (call it once that server answers). Written whole (a half-written marker would not parse: no skip)."""
+    (call it once that server answers). Written whole (a half-written marker would not parse: no skip);
+    one that cannot be written only costs the next start its checks, so the server goes on regardless."""
     revision = _revision(database)
     if revision is None:
         return
     marker = {"prefect": prefect_version, "collections": _collections(), "database": str(database),
               "revision": revision}
     partial = home / f"{MARKER}.{os.getpid()}.tmp"
-    partial.write_text(json.dumps(marker), encoding="utf-8")
-    partial.replace(home / MARKER)
+    try:
+        partial.write_text(json.dumps(marker), encoding="utf-8")
+        partial.replace(home / MARKER)
+    except OSError:
+        partial.unlink(missing_ok=True)
 
 
 def _revision(database: Path) -> str | None:

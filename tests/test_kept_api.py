@@ -31,6 +31,7 @@ def test_a_second_run_reuses_the_kept_server_until_it_is_stopped(tmp_path: Path,
     assert "kept 5 minutes after the run" in first.stdout
     kept = kept_api.find_kept_api(tmp_path / "prefect-home")
     assert kept is not None and psutil.pid_exists(kept.pid), "the server outlived the run that started it"
+    assert (tmp_path / "prefect-home" / "jixiao-api-db.json").exists(), "its next start may skip the migrations"
 
     second = _jixiao("run", str(EXAMPLES), "--out", str(tmp_path / "b"), env=env)
     assert second.returncode == 0, second.stdout + second.stderr
@@ -127,6 +128,7 @@ def test_the_database_is_known_current_only_as_a_migrating_start_of_this_prefect
     assert not api_database.known_current(tmp_path, database, "3.9.1"), "no block types yet: register them"
     (tmp_path / api_database.MARKER).write_text("{not json", encoding="utf-8")
     assert not api_database.known_current(tmp_path, database, "3.9.1")
+    api_database.mark_current(tmp_path / "gone", _prefect_like_database(tmp_path / "ok.db"), "3.9.1")  # no raise
 
 
 def test_the_database_file_is_read_from_prefects_connection_url(tmp_path: Path) -> None:
