@@ -297,8 +297,12 @@ def bench(size: int, root: Path, seed: int, scans: int) -> list[str]:
         lines += [(f"**Overhead ratio, {name}** (cold run wall / baseline wall): **{ratio:.2f}** "
                    f"(CPU: {run.cpu / base_cpu:.2f}); peak memory {run.peak_rss / GIB:.2f} GiB RSS, "
                    f"{run.peak_pss / GIB:.2f} GiB PSS — {verdict} the target (≤ 0.6, ≤ 1 GiB PSS)."), ""]
+    # The issue sets this target on a 1,000-document inbox: at 100 the cold run is a few seconds, and the
+    # re-run's fixed cost (interpreter, discovery) dominates the ratio.
+    judged = ("meets" if speedup >= 20 else "misses") + " the target (≥ 20×)" if cold.n_documents >= 1000 else \
+        "the target (≥ 20×) is set at 1,000 documents"
     lines += [(f"**Unchanged re-run speed-up** (cold run wall / nothing-changed re-run wall): **{speedup:.1f}×** "
-               f"(CPU: {cold.cpu / warm.cpu:.1f}×) — {'meets' if speedup >= 20 else 'misses'} the target (≥ 20×)."), ""]
+               f"(CPU: {cold.cpu / warm.cpu:.1f}×) — {judged}."), ""]
     if not warm.unchanged:
         lines.append("WARNING: the re-run over the unchanged inbox did not say \"nothing changed\".")
     if warm.read_now or changed.read_now:
