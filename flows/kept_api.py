@@ -84,9 +84,11 @@ def find_kept_api(home: Path | None = None) -> KeptApi | None:
         return kept
 
 
-def start_kept_api(port: int, idle_minutes: float, verbose: bool = False, home: Path | None = None) -> KeptApi:
+def start_kept_api(port: int, idle_minutes: float, home: Path | None = None) -> KeptApi:
     """Start a server that outlives this run (its own session: Ctrl-C in the terminal does not reach
-    it) and record it. A concurrent run that got there first wins: its server is returned instead."""
+    it) and record it. A concurrent run that got there first wins: its server is returned instead.
+    Its output goes to PREFECT_HOME/jixiao-api.log, also with --verbose: a server that held the run's
+    stdout would keep `jixiao run -v | tee run.log` waiting for its idle time."""
     home = home or prefect_home()
     with _locked(home):
         kept = _recorded(home)
@@ -95,13 +97,11 @@ def start_kept_api(port: int, idle_minutes: float, verbose: bool = False, home: 
             return kept
         lease = home / f"jixiao-api-{port}.lease"
         lease.touch()
-        log = open(home / "jixiao-api.log", "ab") if not verbose else None  # noqa: SIM115 (the child owns it)
-        process = subprocess.Popen(
-            [sys.executable, "-m", "jixiao.flows.kept_api", "--port", str(port),
-             "--idle-seconds", str(max(idle_minutes * 60, 2 * LEASE_TOUCH_SECONDS)), "--lease", str(lease)],
-            env=server_environment(), stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
-        if log is not None:
-            log.close()
+        with open(home / "jixiao-api.log", "ab") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "jixiao.flows.kept_api", "--port", str(port),
+                 "--idle-seconds", str(max(idle_minutes * 60, 2 * LEASE_TOUCH_SECONDS)), "--lease", str(lease)],
+                env=server_environment(), stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
         kept = KeptApi(url=f"http://127.0.0.1:{port}/api", pid=process.pid, lease=lease)
         (home / RECORD).write_text(json.dumps({"url": kept.url, "pid": kept.pid, "lease": str(lease),
                                                "prefect": version("prefect")}), encoding="utf-8")

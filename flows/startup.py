@@ -117,7 +117,7 @@ def start_api(verbose: bool = False, keep_minutes: float = 0) -> PrefectApi:
     if keep_minutes > 0:
         kept = find_kept_api()
         api = (PrefectApi(url=kept.url, kept=kept, reused=True) if kept is not None else
-               PrefectApi(url=(kept := start_kept_api(_free_port(), keep_minutes, verbose)).url, kept=kept))
+               PrefectApi(url=(kept := start_kept_api(_free_port(), keep_minutes)).url, kept=kept))
     else:
         port = _free_port()
         quiet = None if verbose else subprocess.DEVNULL

@@ -19,14 +19,15 @@ REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples" / "inbox"
 
 
-def _jixiao(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+def _jixiao(*args: str, env: dict[str, str], timeout: float = 600) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "jixiao.cli", *args], cwd=REPO, env=env, capture_output=True,
-                          text=True, timeout=600)
+                          text=True, timeout=timeout)
 
 
 def test_a_second_run_reuses_the_kept_server_until_it_is_stopped(tmp_path: Path, cli_env: dict[str, str]) -> None:
     env = {**cli_env, "PREFECT_HOME": str(tmp_path / "prefect-home"), "JIXIAO_KEEP_API": "5"}
-    first = _jixiao("run", str(EXAMPLES), "--out", str(tmp_path / "a"), env=env)
+    # Verbose, through pipes: the kept server must not hold them (the run's output would not end).
+    first = _jixiao("run", str(EXAMPLES), "--out", str(tmp_path / "a"), "-v", env=env, timeout=240)
     assert first.returncode == 0, first.stdout + first.stderr
     assert "kept 5 minutes after the run" in first.stdout
     kept = kept_api.find_kept_api(tmp_path / "prefect-home")
