@@ -1,6 +1,7 @@
 """Time the whole pipeline against a bare read of the same files, and write the figures to README.md.
 
     python benchmarks/bench_pipeline.py [--sizes 100 1000] [--scans 3] [--corpus-dir DIR] [--seed 7] [--no-readme]
+    python benchmarks/bench_pipeline.py --ratio INBOX     # only the overhead ratio, on an inbox of your own
 
 Run from the repository root with the project's Python. First the fixed cost of a small run (a cold
 `jixiao run` of the shared sample inbox and of an empty inbox, timed as bench_startup.py does) and
@@ -358,8 +359,23 @@ def write_readme(command: str, started: str, load: tuple[float, float, float], s
     README.write_text(head + "\n".join(block) + tail, encoding="utf-8")
 
 
+def ratio_only(inbox: Path) -> None:
+    """The overhead ratio on an inbox of your own (e.g. a held-back generated corpus), printed only:
+    the bare read, then a cold run with no kept server, then one with the server it kept."""
+    files = inbox_files(inbox)
+    _, base_wall, _ = baseline(files)
+    print(f"baseline: {base_wall:.1f} s for {len(files)} files")
+    no_kept_server()
+    for label in ("no kept server (the run starts one)", "server kept from the run before"):
+        with tempfile.TemporaryDirectory(prefix="jixiao-bench-out-") as out:
+            run = jixiao_run(inbox, Path(out))
+        print(f"{label}: {run.wall:.1f} s, ratio {run.wall / base_wall:.2f}; peak RSS {run.peak_rss / GIB:.2f} GiB, "
+              f"PSS {run.peak_pss / GIB:.2f} GiB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ratio", type=Path, metavar="INBOX", help="only the overhead ratio on this inbox")
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--corpus-dir", type=Path, default=Path(tempfile.gettempdir()) / "jixiao-bench")
     parser.add_argument("--seed", type=int, default=7)
@@ -367,6 +383,9 @@ def main() -> None:
     parser.add_argument("--no-fixed", action="store_true", help="skip the start-up and OCR figures")
     parser.add_argument("--no-readme", action="store_true", help="print the figures only")
     args = parser.parse_args()
+    if args.ratio is not None:
+        ratio_only(args.ratio)
+        return
     args.corpus_dir.mkdir(parents=True, exist_ok=True)
     command = "python benchmarks/bench_pipeline.py " + " ".join(sys.argv[1:])
     started, load = time.strftime("%Y-%m-%d %H:%M"), os.getloadavg()

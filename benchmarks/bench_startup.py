@@ -7,8 +7,9 @@ the process and its children; CPU is what a loaded machine cannot hide):
 - importing each heavy module on its own, and what `jixiao run` imports before its flow starts;
 - starting Prefect's local API server until it answers;
 - `jixiao run` on INBOX and on an empty inbox, each into a fresh output folder (nothing cached):
-  "private server" = as a user runs it with nothing configured (jixiao starts Prefect's server and
-  reads while it starts); "running server" = with PREFECT_API_URL naming a server already up.
+  "private server" = the first run of the day, with nothing configured and no server kept from an
+  earlier run (JIXIAO_KEEP_API=0: jixiao starts Prefect's server and reads while it starts); "running
+  server" = with PREFECT_API_URL naming a server already up (as good as one a run kept: flows.kept_api).
 The machine's load average is printed before and after: on a busy machine wall times stretch.
 """
 
@@ -94,7 +95,7 @@ def main() -> None:
     import_costs(env, args.repeat)
     timed([sys.executable, "-c", "from jixiao.flows.startup import start_api; start_api().wait(300)"], env)  # migrations
     server_start(env, args.repeat)
-    runs(args.inbox, env, args.repeat, "private server")
+    runs(args.inbox, {**env, "JIXIAO_KEEP_API": "0"}, args.repeat, "private server")
     from jixiao.flows.startup import start_api
 
     os.environ.update(env)
