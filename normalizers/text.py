@@ -37,21 +37,39 @@ def clean_cell(text: str | None) -> str:
     return _SPACES.sub(" ", fold_width(text)).strip()
 
 
-@lru_cache(maxsize=1 << 16)
+# The parser, the normalizers and duplicate finding fold the same cells, labels and boilerplate over
+# and over: results for texts up to this long are cached (at most _CACHED_TEXTS of them, so a few MB).
+_CACHED_CHARS = 256
+_CACHED_TEXTS = 1 << 14
+
+
 def compact(text: str | None) -> str:
-    """Width-folded with every whitespace removed (Chinese cells split across lines rejoin). Cached: the
-    parser and normalizers fold the same cells and boilerplate many times over."""
+    """Width-folded with every whitespace removed (Chinese cells split across lines rejoin)."""
     if text is None:
         return ""
+    return _compact_cached(text) if len(text) <= _CACHED_CHARS else _compact(text)
+
+
+def _compact(text: str) -> str:
     return _SPACES.sub("", fold_width(text))
 
 
-@lru_cache(maxsize=1 << 16)
+_compact_cached = lru_cache(maxsize=_CACHED_TEXTS)(_compact)
+
+
 def match_key(text: str | None) -> str:
-    """A label reduced for vocabulary lookup: compact, no leading enumeration, no punctuation (cached
-    like compact: duplicate finding and the vocabulary ask for the same boilerplate over and over)."""
+    """A label reduced for vocabulary lookup: compact, no leading enumeration, no punctuation."""
+    if text is None:
+        return ""
+    return _match_key_cached(text) if len(text) <= _CACHED_CHARS else _match_key(text)
+
+
+def _match_key(text: str) -> str:
     folded = _ENUMERATION.sub("", compact(text))
     return "".join(ch for ch in folded if not unicodedata.category(ch).startswith("P"))
+
+
+_match_key_cached = lru_cache(maxsize=_CACHED_TEXTS)(_match_key)
 
 
 def fold_with_offsets(text: str) -> tuple[str, list[int]]:
