@@ -40,9 +40,9 @@ def _table_directory(tables: dict[bytes, bytes]) -> bytes:
     records, bodies = b"", b""
     for tag in tags:
         data = tables[tag]
-        checksum = sum(struct.unpack(f">{(len(data) + 3) // 4}I", data.ljust((len(data) + 3) // 4 * 4, b"\0")))
-        records += struct.pack(">4sIII", tag, checksum & 0xFFFFFFFF, offset, len(data))
         padded = data.ljust((len(data) + 3) // 4 * 4, b"\0")
+        checksum = sum(struct.unpack(f">{len(padded) // 4}I", padded))
+        records += struct.pack(">4sIII", tag, checksum & 0xFFFFFFFF, offset, len(data))
         bodies += padded
         offset += len(padded)
     return header + records + bodies
