@@ -49,7 +49,7 @@ import psutil
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench_startup import timed
+from bench_startup import prepare_prefect_database, timed
 from jixiao.extractors import SUPPORTED_SUFFIXES, read_document
 from jixiao.flows.kept_api import find_kept_api, stop_kept_api
 from jixiao.parsing.structure import parse_document
@@ -359,18 +359,10 @@ def write_readme(command: str, started: str, load: tuple[float, float, float], s
     README.write_text(head + "\n".join(block) + tail, encoding="utf-8")
 
 
-def prepare_prefect_database() -> None:
-    """Create and migrate Prefect's database now if this PREFECT_HOME has none (~9 CPU s, once per Prefect
-    home and version, as bench_startup.py does): no run measured here should pay for it."""
-    code = "from jixiao.flows.startup import start_api; api = start_api(); api.wait(600); api.stop()"
-    wall, _ = timed([sys.executable, "-c", code], dict(os.environ))
-    print(f"Prefect's database ready ({wall:.1f} s: its first start in this PREFECT_HOME creates it; not counted)")
-
-
 def ratio_only(inbox: Path) -> None:
     """The overhead ratio on an inbox of your own (e.g. a held-back generated corpus), printed only:
     the bare read, then a cold run with no kept server, then one with the server it kept."""
-    prepare_prefect_database()
+    prepare_prefect_database(dict(os.environ))
     files = inbox_files(inbox)
     _, base_wall, _ = baseline(files)
     print(f"baseline: {base_wall:.1f} s for {len(files)} files")
@@ -396,7 +388,7 @@ def main() -> None:
         ratio_only(args.ratio)
         return
     args.corpus_dir.mkdir(parents=True, exist_ok=True)
-    prepare_prefect_database()
+    prepare_prefect_database(dict(os.environ))
     command = "python benchmarks/bench_pipeline.py " + " ".join(sys.argv[1:])
     started, load = time.strftime("%Y-%m-%d %H:%M"), os.getloadavg()
     sections = [] if args.no_fixed else [*fixed_costs(), *ocr_rates()]
