@@ -144,18 +144,21 @@ def run(
         raise _fail(str(exc)) from exc
     _quiet_prefect(verbose)
     from jixiao.flows.lifeline import start_reader_server
-    from jixiao.flows.startup import ApiError, Preparation, read_ahead, start_api
+    from jixiao.flows.startup import ApiError, Preparation, PrefectApi, read_ahead, start_api
     from jixiao.flows.fingerprint import FINGERPRINT_FILE, inputs_fingerprint, unchanged_summary
 
     _say(f"jixiao {_installed_version()}: {inbox} → {out}")
-    # A published fingerprint: see first whether anything changed (then Prefect is not started at all).
-    api = None
-    if db or not (out / FINGERPRINT_FILE).exists():
-        if runner is Runner.local:
-            start_reader_server()
+
+    def start_prefect() -> PrefectApi:
         api = start_api(verbose, keep_api)
-    if api is not None:
         _say(describe_api(api, keep_api))
+        return api
+
+    # A published fingerprint: see first whether anything changed (then Prefect is not started at all).
+    unpublished = db or not (out / FINGERPRINT_FILE).exists()
+    if unpublished and runner is Runner.local:
+        start_reader_server()  # documents will be read: its imports overlap Prefect's start and discovery
+    api = start_prefect() if unpublished else None
     if out.resolve().is_relative_to(inbox.resolve()):
         err.print(f"[yellow]warning:[/] the output folder {escape(str(out))} is inside the inbox; it is skipped, "
                   "not read as submissions (better: --out outside the inbox)")
@@ -171,8 +174,7 @@ def run(
         published = unchanged_summary(out, inputs_fingerprint(inbox, files, year, max_mb * 1024 * 1024))
         if published is not None:
             return print_unchanged(console, published, inbox, out, time.perf_counter() - started)
-        api = start_api(verbose, keep_api)
-        _say(describe_api(api, keep_api))
+        api = start_prefect()
     workers = workers or os.cpu_count() or 1
     with read_ahead(files, out, max_mb * 1024 * 1024, workers) if runner is Runner.local else nullcontext() as ahead:
         prepared = Preparation()  # imports the flow in a thread while the documents are read
