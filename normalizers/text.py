@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, wraps
 
 _SPACES = re.compile(r"\s+")
 # What a spreadsheet may take for a formula: =, +, -, @ first, also after spaces, tabs or line breaks
@@ -43,33 +44,30 @@ _CACHED_CHARS = 256
 _CACHED_TEXTS = 1 << 14
 
 
-def compact(text: str | None) -> str:
+def _cached_for_short_texts(function: Callable[[str], str]) -> Callable[[str | None], str]:
+    """`function` with its results for short texts cached; None gives ""."""
+    cached = lru_cache(maxsize=_CACHED_TEXTS)(function)
+
+    @wraps(function)
+    def call(text: str | None) -> str:
+        if text is None:
+            return ""
+        return cached(text) if len(text) <= _CACHED_CHARS else function(text)
+
+    return call
+
+
+@_cached_for_short_texts
+def compact(text: str) -> str:
     """Width-folded with every whitespace removed (Chinese cells split across lines rejoin)."""
-    if text is None:
-        return ""
-    return _compact_cached(text) if len(text) <= _CACHED_CHARS else _compact(text)
-
-
-def _compact(text: str) -> str:
     return _SPACES.sub("", fold_width(text))
 
 
-_compact_cached = lru_cache(maxsize=_CACHED_TEXTS)(_compact)
-
-
-def match_key(text: str | None) -> str:
+@_cached_for_short_texts
+def match_key(text: str) -> str:
     """A label reduced for vocabulary lookup: compact, no leading enumeration, no punctuation."""
-    if text is None:
-        return ""
-    return _match_key_cached(text) if len(text) <= _CACHED_CHARS else _match_key(text)
-
-
-def _match_key(text: str) -> str:
     folded = _ENUMERATION.sub("", compact(text))
     return "".join(ch for ch in folded if not unicodedata.category(ch).startswith("P"))
-
-
-_match_key_cached = lru_cache(maxsize=_CACHED_TEXTS)(_match_key)
 
 
 def fold_with_offsets(text: str) -> tuple[str, list[int]]:
