@@ -12,12 +12,16 @@ from jixiao.dictionaries import dictionary_cache, load_dictionary, spelling_tabl
 from jixiao.normalizers.text import compact, match_key
 
 _LEVEL_SUFFIX = re.compile(r"(?:指标|目标)$")
+# a note the form adds to a level name: "产出指标（50分）", "效益指标(一级)", "数量指标 20分", "★"
+_LEVEL_NOTE = re.compile(r"[(（\[【][^()（）\[\]【】]*[)）\]】]|\d+(?:\.\d+)?分$|[★☆*＊]")
 _BASIS_PARTS = re.compile(r"[、,，/;；和及与+]")
 
 
 def _level_key(raw: str | None) -> str:
-    """产出, 产出指标, "产出\\n指标", （一）产出目标 → 产出."""
-    return _LEVEL_SUFFIX.sub("", match_key(raw))
+    """产出, 产出指标, "产出\\n指标", （一）产出目标, 一、产出指标（50分） → 产出."""
+    folded = compact(raw)
+    noted = _LEVEL_NOTE.sub("", folded)
+    return _LEVEL_SUFFIX.sub("", match_key(noted if noted else folded))
 
 
 @dictionary_cache

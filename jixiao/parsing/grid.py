@@ -27,6 +27,7 @@ class Row:
     n_cols: int
     page: int | None
     last: bool = False  # the last row of its table
+    n_rows: int = 0  # rows in its table
 
     def texts(self) -> list[str]:
         return [c.text for c in self.cells]
@@ -93,4 +94,4 @@ def table_rows(table: Table) -> Iterator[Row]:
     rows = table.rows()
     for index, cells in enumerate(rows):
         yield Row(cells=cells, slots=slots, index=index, n_cols=table.n_cols, page=table.page_of_row(index),
-                  last=index == len(rows) - 1)
+                  last=index == len(rows) - 1, n_rows=len(rows))

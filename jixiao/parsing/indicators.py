@@ -16,12 +16,11 @@ from jixiao.dictionaries import dictionary_cache, load_dictionary
 from jixiao.normalizers.levels import canonical_level1, canonical_level2
 from jixiao.normalizers.text import compact
 from jixiao.normalizers.value_checks import is_placeholder
+from jixiao.parsing.columns import NAME_ROLES, VALUE_ROLES, header_columns, resolve
 from jixiao.parsing.grid import Row
 from jixiao.parsing.records import meaningful
-from jixiao.parsing.vocabulary import indicator_role, is_footer_text, min_header_roles, money_unit, project_column_role
+from jixiao.parsing.vocabulary import is_footer_text, min_header_roles, money_unit, project_column_role
 
-_VALUE_ROLES = ("value_with_unit", "value", "target")
-_NAME_ROLES = ("level1", "level2", "level3", "description")
 # roles read into TableIndicator fields of the same meaning
 _TEXT_FIELDS = {"level1": "level1_raw", "level2": "level2_raw", "level3": "name_raw",
                 "description": "description", "basis": "basis_raw", "actual": "actual",
@@ -35,35 +34,51 @@ class IndicatorHeader:
     roles: dict[str, int]  # indicator role -> grid column
     project_columns: dict[str, int] = field(default_factory=dict)  # project role -> grid column
     money_units: dict[str, str] = field(default_factory=dict)  # project role -> unit named in its header
+    unresolved: list[str] = field(default_factory=list)  # headers of filled columns no role was found for
+    decided: list[str] = field(default_factory=list)  # roles the vocabulary did not give, and how they were found
 
     @property
     def value_role(self) -> str:
-        return next(r for r in _VALUE_ROLES if r in self.roles)
+        return next(r for r in VALUE_ROLES if r in self.roles)
 
     def body_columns(self) -> set[int]:
         """Columns of the indicator proper (levels, names, values), where a wide cell means a footer."""
-        keep = (*_NAME_ROLES, *_VALUE_ROLES)
+        keep = (*NAME_ROLES, *VALUE_ROLES)
         return {col for role, col in self.roles.items() if role in keep}
 
 
-def header_of(row: Row) -> IndicatorHeader | None:
-    """The header of an indicator table when this row is one, else None."""
-    roles: dict[str, int] = {}
+def header_of(row: Row, year: int | None = None) -> IndicatorHeader | None:
+    """The header of an indicator table when this row is one, else None.
+
+    Two of its cells must be spelled as the vocabulary has them and one must name a level or an
+    indicator; the other columns get their roles from their words or their cells (columns.py)."""
+    columns = header_columns(row, year)
+    named = {c.role for c in columns if c.role and c.how == "header"}
+    if len(named) < 2 or not {c.role for c in columns if c.role} & set(NAME_ROLES):
+        return None
     others: dict[str, tuple[int, str]] = {}
-    # a two-row header: 指标值 merged down beside 一级/二级/三级 under a 绩效指标 cell spanning them
-    above = [cell for col in range(row.n_cols) if (cell := row.owner(col)) is not None and cell.row < row.index
-             and cell.col == col and indicator_role(cell.text)]
-    for cell in sorted([*row.cells, *above], key=lambda c: c.col):
-        role = indicator_role(cell.text)
-        if role and role not in roles:
-            roles[role] = cell.col
-        elif role is None and (project_role := project_column_role(cell.text)):
-            others.setdefault(project_role, (cell.col, cell.text))
-    if (len(roles) < min_header_roles() or not any(r in roles for r in _VALUE_ROLES)
-            or not any(r in roles for r in _NAME_ROLES)):
+    for column in columns:
+        if column.role is None and (project_role := project_column_role(column.header)):
+            others.setdefault(project_role, (column.col, column.header))
+    project_cols = {col for col, _ in others.values()}
+    resolved = resolve(row, [c for c in columns if c.col not in project_cols], year, _groups(row))
+    roles = resolved.roles
+    if (len(roles) < min_header_roles() or not any(r in roles for r in VALUE_ROLES)
+            or not any(r in roles for r in NAME_ROLES)):
         return None
     units = {role: unit for role, (_, text) in others.items() if (unit := money_unit(text))}
-    return IndicatorHeader(roles=roles, project_columns={r: c for r, (c, _) in others.items()}, money_units=units)
+    return IndicatorHeader(roles=roles, project_columns={r: c for r, (c, _) in others.items()}, money_units=units,
+                           unresolved=resolved.unresolved, decided=resolved.decided)
+
+
+def _groups(row: Row) -> dict[int, str]:
+    """The heading over each column in the row above (中期目标 | 年度目标 spanning their blocks)."""
+    groups = {}
+    for col in range(row.n_cols):
+        cell = row.slots.get((row.index - 1, col))
+        if cell is not None and cell.row + cell.row_span == row.index:
+            groups[col] = compact(cell.text)
+    return groups
 
 
 def is_footer(row: Row, header: IndicatorHeader) -> bool:

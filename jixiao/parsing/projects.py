@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from jixiao.model.document import Cell
 from jixiao.normalizers.text import compact
 from jixiao.normalizers.value_checks import is_placeholder
+from jixiao.parsing.fields import FieldCell, field_value, line_label, row_labels
 from jixiao.parsing.grid import Row
 from jixiao.parsing.indicators import IndicatorHeader, header_of, is_footer, is_level_fragment, read_row
 from jixiao.parsing.records import Goal, Project, TableIndicator, clean, meaningful
-from jixiao.parsing.vocabulary import (Label, field_label, is_form_title, money_unit, scale_to_wan,
-                                       title_kind, title_subject, unit_line)
+from jixiao.parsing.vocabulary import (is_form_title, is_list_heading, money_unit, scale_to_wan, title_kind,
+                                       title_subject, unit_line)
 
 _PROJECT_CODE = re.compile(r"(?<![0-9A-Za-z])\d{6,}[A-Z][0-9A-Z]{6,}(?![0-9A-Za-z])")
 _MONTH_LABEL = re.compile(r"^(\d{1,2})月(?:底|末|份)?(?:前)?$")
@@ -44,6 +45,7 @@ _PARTIES = ("department", "implementing_unit")
 
 @dataclass
 class ProjectState:
+    year: int | None = None  # the document's year: a header's year-qualified columns are read against it
     projects: list[Project] = field(default_factory=list)
     goals: list[Goal] = field(default_factory=list)
     indicators: list[TableIndicator] = field(default_factory=list)
@@ -106,13 +108,16 @@ class ProjectState:
             return
         if len(row.cells) == 1 and (self.unit(row.cells[0].text) or self._title_cell(row.cells[0].text)):
             return
-        header = header_of(row)
+        header = header_of(row, self.year)
         if header is not None:
             self._indicator_header(header, row)
             return
-        labels = [(cell, label) for cell in row.cells if (label := field_label(cell.text))]
+        if is_list_heading(row.cells[0].text):
+            self.header = None  # 序号 | 乡镇名称 | 项目名称 | 金额: a list's column headings, not key/value pairs
+            return
+        labels = row_labels(row)
         if self.header is not None:
-            if not any(label.key in _IDENTITY and row.value_of(cell)[1] for cell, label in labels):
+            if not any(f.label.key in _IDENTITY and field_value(row, f)[1] for f in labels):
                 if is_footer(row, self.header):
                     self.header = None
                 else:
@@ -136,26 +141,28 @@ class ProjectState:
         self.header = header
         self.plan_columns = None
 
-    def _key_values(self, row: Row, labels: list[tuple[Cell, Label]]) -> None:
+    def _key_values(self, row: Row, labels: list[FieldCell]) -> None:
         project = self.current
-        keys = {label.key for _, label in labels}
+        keys = {f.label.key for f in labels}
         clash = project is not None and any(getattr(project, key) for key in keys & set(_IDENTITY))
         fresh = project is not None and self.pending_title is not None and self.rows_per_table[project.table_no]
         if (project is None and keys & _STARTS_PROJECT) or clash or fresh:
             project = self.start_project(row.page)
         if project is None:
-            for cell, label in labels:
-                if label.key in _PARTIES and (value := row.value_of(cell)[1]) and meaningful(value):
-                    self.pending_parties.setdefault(label.key, value)
+            for f in labels:
+                if f.label.key in _PARTIES and (value := field_value(row, f)[1]) and meaningful(value):
+                    self.pending_parties.setdefault(f.label.key, value)
             return
         if self._plan(row, project, bool(labels)):
             return
-        for cell, label in labels:  # left to right; a money field keeps the first amount found
-            if label.key != "plan" and (found_value := row.value_of(cell))[0]:
-                if label.key in _MONEY and row.beside(cell) and (id(project), label.key) in self.money_below:
+        for f in labels:  # left to right; a money field keeps the first amount found
+            cell, label = f.cell, f.label
+            if label.key != "plan" and (found_value := field_value(row, f))[0]:
+                beside = f.inline is not None or row.beside(cell)
+                if label.key in _MONEY and beside and (id(project), label.key) in self.money_below:
                     setattr(project, _MONEY[label.key], None)  # 资金总额 | 30 beats a column heading's first row
                 self._set(project, label.key, found_value[1], label.unit, row, cell)
-                if label.key in _MONEY and not row.beside(cell) and getattr(project, _MONEY[label.key]) is not None:
+                if label.key in _MONEY and not beside and getattr(project, _MONEY[label.key]) is not None:
                     self.money_below.add((id(project), label.key))
         if project.project_code is None:
             project.project_code = next((m.group(0) for t in row.texts() if (m := _PROJECT_CODE.search(compact(t)))),
@@ -289,7 +296,7 @@ class ProjectState:
     def label_line(self, text: str, page: int | None) -> bool:
         """"项目名称：X" / "预算数：10万元" / "主管部门：Y" written as a line of text."""
         head, sep, value = re.sub(r"\s+", "", text).partition("：" if "：" in text else ":")
-        label = field_label(head) if sep else None
+        label = line_label(head, value) if sep else None
         if label is None or label.key not in (*_STARTS_PROJECT, *_PARTIES) or not meaningful(value):
             return False
         project = self.current

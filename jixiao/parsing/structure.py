@@ -33,7 +33,8 @@ _PROJECT_GOAL_LINE = re.compile(r"^\s*(?:(?:绩效|年度)?目标\s*[:：]?\s*)?
 def parse_document(document: Document) -> ParsedDocument:
     """The target structure of one submission (raw text; normalization comes later)."""
     department = DepartmentState()
-    projects = ProjectState()
+    year = year_of(document)
+    projects = ProjectState(year=year)
     for block in document.blocks:
         if isinstance(block, Table):
             for row in table_rows(block):
@@ -58,7 +59,7 @@ def parse_document(document: Document) -> ParsedDocument:
     parsed = ParsedDocument(goals=department.finish() + projects.goals, projects=projects.projects,
                             indicators=projects.indicators)
     parsed.unit_code = unit_code_of([p.project_code for p in parsed.projects])
-    parsed.year = year_of(document)
+    parsed.year = year
     marked = _department_marked(document)
     parsed.form_kind = form_kind(parsed, projects.title_kinds, marked)
     parsed.problems = _problems(parsed, marked, projects.incomplete)

@@ -120,6 +120,23 @@ def field_label(text: str | None) -> Label | None:
     return None
 
 
+def money_label(text: str | None) -> Label | None:
+    """A money field under a label the field list does not spell ("预算资金", "项目总预算", "年度预算（元）"):
+    a label naming money (forms.yaml money_labels.nouns) and nothing that makes it another amount (spent,
+    carried over, a code or a heading). Callers take it only when an amount sits beside it."""
+    folded = fold(text)
+    bare = _LEADING_QIZHONG.sub("", _unbracketed(folded))
+    words = _forms()["money_labels"]
+    if not bare or len(bare) > _forms().get("label_max_chars", 16) or bare[0].isdigit():
+        return None
+    if not any(noun in bare for noun in words["nouns"]) or any(word in bare for word in words["not"]):
+        return None
+    for key in ("other", "fiscal"):
+        if any(word in bare for word in words[key]):
+            return Label(key, money_unit(text))
+    return Label("budget", money_unit(text))
+
+
 @dictionary_cache
 def _headings() -> frozenset[str]:
     return frozenset(fold(h) for h in _forms().get("headings", []))
@@ -131,6 +148,11 @@ def is_heading(text: str | None) -> bool:
     return bool(folded) and (folded in _headings() or _unbracketed(folded) in _headings()
                              or field_label(text) is not None or indicator_role(text) is not None
                              or project_column_role(text) is not None)
+
+
+def is_list_heading(text: str | None) -> bool:
+    """"序号": the first column heading of a list (recipients, villages, projects with amounts)."""
+    return fold(text) in _forms().get("list_headings", [])
 
 
 def is_footer_text(text: str | None) -> bool:

@@ -1,0 +1,184 @@
+"""Column roles of a candidate indicator table, from its header and from what its columns hold.
+
+A form names its columns in its own words, so a header the vocabulary does not know is not
+guessed from its position: each column is scored from its header (the spellings of headers.yaml,
+then the same after a year or a note is cut, then the words of `role_words`) and from its cells
+below the header (the share that are 一级/二级 names, operators, values; their length). Where
+two columns claim one role (中期 | 年度 blocks, 2023年实际值 | 2024年目标值, 半年 | 全年), the
+annual target of the document's year wins and the other keeps a role only where the data has a
+column for it (an actual). Whatever is still unknown is named, so the caller can say so instead
+of storing a silent mis-map.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from jixiao.dictionaries import dictionary_cache, load_dictionary
+from jixiao.normalizers.levels import canonical_level1, canonical_level2
+from jixiao.normalizers.text import compact
+from jixiao.normalizers.values import parse_indicator_value
+from jixiao.parsing.grid import Row
+from jixiao.parsing.records import clean, meaningful
+from jixiao.parsing.vocabulary import indicator_role, is_footer_text, project_column_role
+
+VALUE_ROLES = ("value_with_unit", "value", "target")
+NAME_ROLES = ("level1", "level2", "level3", "description")
+_YEAR = re.compile(r"(20\d\d)(?:年度|年)?")
+_OPERATOR = re.compile(r"^(?:≥|≤|>=|<=|>|<|=|＞|＜|＝|≧|≦|大于等于|小于等于|大于|小于|等于|不低于|不高于|不少于|不超过|不大于|不小于)$")
+
+
+@dataclass(frozen=True)
+class ColumnProfile:
+    """What the cells under a header hold (non-empty cells only)."""
+
+    n: int = 0
+    level1: float = 0.0  # share that are 一级 names
+    level2: float = 0.0  # share that are 二级 names
+    operator: float = 0.0  # share that are a lone operator (≥, 不低于)
+    value: float = 0.0  # share that read as a number, rate, grade or deadline
+    mean_length: float = 0.0
+
+
+@dataclass
+class Column:
+    col: int
+    header: str  # the header text, folded ("" when the header cell is empty or spans from the left)
+    role: str | None = None
+    how: str = ""  # header | header-words | content
+
+
+@dataclass
+class ColumnRoles:
+    roles: dict[str, int]  # role -> grid column
+    unresolved: list[str] = field(default_factory=list)  # headers of columns with content but no role
+    decided: list[str] = field(default_factory=list)  # how roles not given by the vocabulary were decided
+
+
+@dictionary_cache
+def _role_words() -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    """(role, words the header must contain one of, words it must contain none of), in order."""
+    rules = load_dictionary("headers").get("role_words", [])
+    return [(r["role"], tuple(r["any"]), tuple(r.get("none", ()))) for r in rules]
+
+
+def header_role(text: str | None, year: int | None = None) -> tuple[str | None, str]:
+    """(role, how) of one header cell: the vocabulary, the vocabulary once a year or period is cut,
+    then the role words ("绩效指标内容" → level3, "2024年预期值" → value)."""
+    if role := indicator_role(text):
+        return role, "header"
+    folded = compact(text)
+    if not folded or len(folded) > 24 or project_column_role(text):
+        return None, ""
+    bare = _YEAR.sub("", folded)
+    if bare != folded and (role := indicator_role(bare)):
+        return role, "header-year"
+    for role, any_words, none_words in _role_words():
+        if any(w in bare for w in any_words) and not any(w in bare for w in none_words):
+            return role, "header-words"
+    return None, ""
+
+
+def profile(texts: Iterable[str | None], year: int | None = None) -> ColumnProfile:
+    cells = [compact(t) for t in texts if t and meaningful(t)]
+    if not cells:
+        return ColumnProfile()
+    n = len(cells)
+    level1 = sum(canonical_level1(c) is not None for c in cells) / n
+    level2 = sum(canonical_level2(c) is not None for c in cells) / n
+    operator = sum(bool(_OPERATOR.match(c)) for c in cells) / n
+    value = sum(parse_indicator_value(c, year).value_kind != "text" for c in cells) / n
+    return ColumnProfile(n=n, level1=level1, level2=level2, operator=operator, value=value,
+                         mean_length=sum(len(c) for c in cells) / n)
+
+
+def body_texts(row: Row, col: int, limit: int = 40) -> list[str | None]:
+    """Texts of the cells starting in `col` below the header row, until a footer row (注：…)."""
+    texts = []
+    for r in range(row.index + 1, min(row.index + 1 + limit, row.n_rows)):
+        first = row.slots.get((r, 0))
+        if first is not None and first.row == r and is_footer_text(first.text):
+            break
+        cell = row.slots.get((r, col))
+        if cell is not None and cell.row == r and cell.col == col:
+            texts.append(clean(cell.text))
+    return texts
+
+
+def header_columns(row: Row, year: int | None) -> list[Column]:
+    """One Column per grid column: the header cell starting there (in this row, or merged down from the
+    row above, as 指标值 beside a 绩效指标 group over 一级/二级/三级)."""
+    columns = []
+    for col in range(row.n_cols):
+        cell = row.owner(col)
+        # a cell running on below the header is a row label (绩效指标 down the left side), not a heading
+        heading = cell is not None and cell.col == col and cell.row + cell.row_span - 1 <= row.index
+        text = cell.text if heading else ""
+        role, how = header_role(text, year)
+        columns.append(Column(col=col, header=compact(text), role=role, how=how))
+    return columns
+
+
+def resolve(row: Row, columns: list[Column], year: int | None, groups: dict[int, str]) -> ColumnRoles:
+    """Roles from headers, then from content; one column per role (see the module doc)."""
+    profiles = {c.col: profile(body_texts(row, c.col), year) for c in columns}
+    decided: list[str] = []
+    for column in columns:
+        if column.role is None:
+            column.role = _content_role(profiles[column.col], columns, column)
+            if column.role:
+                column.how = "content"
+    roles: dict[str, int] = {}
+    for column in sorted(columns, key=lambda c: _preference(c, year, groups)):
+        if column.role is None:
+            continue
+        if column.role in roles:
+            if column.role in ("value", "target") and "actual" not in roles and _says_actual(column.header):
+                roles["actual"] = column.col
+            continue
+        roles[column.role] = column.col
+        if column.how != "header":
+            decided.append(f"{column.header or f'column {column.col + 1}'} → {column.role} ({column.how})")
+    if "level3" not in roles and "description" in roles:  # the name column under a description's spelling
+        roles["level3"] = roles.pop("description")
+        decided.append("no 三级指标 column: the description column holds the names")
+    unresolved = [c.header or f"column {c.col + 1}" for c in columns
+                  if c.role is None and profiles[c.col].n and c.col not in roles.values()]
+    return ColumnRoles(roles=roles, unresolved=unresolved, decided=decided)
+
+
+def _content_role(p: ColumnProfile, columns: list[Column], column: Column) -> str | None:
+    """A role for a column its header does not name, when its cells leave no doubt."""
+    if p.n == 0:
+        return None
+    taken = {c.role for c in columns if c.role}
+    if p.level1 >= 0.6 and "level1" not in taken:
+        return "level1"
+    if p.level2 >= 0.6 and "level2" not in taken:
+        return "level2"
+    if p.operator >= 0.8 and "operator" not in taken:
+        return "operator"
+    if p.value >= 0.6 and not taken & set(VALUE_ROLES):
+        return "value"
+    return None
+
+
+def _preference(column: Column, year: int | None, groups: dict[int, str]) -> tuple[int, int, int]:
+    """Order in which columns claim a role: the annual block and the document's year (else the
+    latest year named) first, then left to right."""
+    context = column.header + groups.get(column.col, "")
+    years = [int(y) for y in re.findall(r"20\d\d", context)]
+    score = 0
+    if year is not None and years:
+        score += 0 if year in years else 2
+    if any(w in context for w in ("中期", "长期", "半年", "上年", "去年", "实施期")):
+        score += 1
+    if any(w in context for w in ("年度", "全年", "本年")):
+        score -= 1
+    return score, -max(years, default=0), column.col
+
+
+def _says_actual(header: str) -> bool:
+    return any(w in header for w in ("实际", "完成值", "完成情况", "上年", "去年"))

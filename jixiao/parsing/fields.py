@@ -1,0 +1,73 @@
+"""Where a labelled field sits in a row: which cells are labels, and where each one's value is.
+
+A form names its fields in its own words and puts the value where its clerk did: in the cell to
+the right (项目名称 | X), under a heading (grid.Row.value_of), or inside the label cell itself
+("资金总额（万元）：80"). Labels come from the field list in forms.yaml; a money label the list does
+not spell ("预算资金", "项目总预算") is taken by its words (vocabulary.money_label) only when what sits
+beside it is an amount, so a heading or a sentence that mentions 资金 is never read as a budget.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from jixiao.model.document import Cell
+from jixiao.normalizers.text import compact
+from jixiao.parsing.grid import Row
+from jixiao.parsing.records import clean
+from jixiao.parsing.vocabulary import Label, field_label, money_label
+
+# an amount as a field's whole value, or its start: "50", "1,200.5万元", "854万(其中…)", "500000元"
+_AMOUNT_VALUE = re.compile(r"^[-+]?\d[\d,，]*(?:\.\d+)?(?:亿元|百万元|万元|千元|万|元)?(?![\d.])")
+_COLON = re.compile(r"[:：]")
+
+
+@dataclass(frozen=True)
+class FieldCell:
+    cell: Cell
+    label: Label
+    inline: str | None = None  # the value written inside the label cell, after its colon
+
+
+def is_amount(text: str | None) -> bool:
+    """An amount is what the text starts with (a number, optionally with its money unit)."""
+    return bool(_AMOUNT_VALUE.match(compact(text)))
+
+
+def split_inline(text: str) -> tuple[str, str | None]:
+    """("资金总额（万元）", "80") for "资金总额（万元）：80"; (text, None) without a colon or a value."""
+    parts = _COLON.split(text.strip(), maxsplit=1)
+    if len(parts) < 2 or not compact(parts[1]):
+        return text, None
+    return parts[0], clean(parts[1])
+
+
+def line_label(head: str, value: str | None) -> Label | None:
+    """The field a "label：value" text names: a listed label, or a money label followed by an amount."""
+    label = field_label(head)
+    if label is None and is_amount(value):
+        label = money_label(head)
+    return label
+
+
+def row_labels(row: Row) -> list[FieldCell]:
+    """The row's label cells, left to right, each with the value written inside it (if any)."""
+    found = []
+    for cell in row.cells:
+        if label := field_label(cell.text):
+            found.append(FieldCell(cell, label))
+            continue
+        head, inline = split_inline(cell.text)
+        if inline is not None and (label := line_label(head, inline)):
+            found.append(FieldCell(cell, Label(label.key, label.unit), inline))
+        elif (label := money_label(cell.text)) and is_amount(row.value_of(cell)[1]):
+            found.append(FieldCell(cell, label))
+    return found
+
+
+def field_value(row: Row, field: FieldCell) -> tuple[bool, str | None]:
+    """(found, text) of a label's value: inside the label cell, else beside or below it."""
+    if field.inline is not None:
+        return True, field.inline
+    return row.value_of(field.cell)
