@@ -40,7 +40,7 @@ INDICATORS = pa.schema([
     ("due_date", _D), ("basis_raw", _S), ("basis", _S), ("page", _I), ("table_no", _I), ("row_no", _I),
     ("value_max", _F), ("value_note", _S), ("item_seq", _I), ("sentence", _S),
     ("weight", _F), ("direction", _S), ("actual", _S), ("score", _F), ("value_flag", _S), ("confidence", _F),
-    ("explanation", _S),
+    ("explanation", _S), ("admitted", _S),
 ])
 
 DUPLICATES = pa.schema([

@@ -19,7 +19,7 @@ from jixiao.normalizers.value_checks import is_placeholder
 from jixiao.parsing.columns import NAME_ROLES, VALUE_ROLES, header_columns, resolve
 from jixiao.parsing.grid import Row
 from jixiao.parsing.records import meaningful
-from jixiao.parsing.vocabulary import is_footer_text, min_header_roles, money_unit, project_column_role
+from jixiao.parsing.vocabulary import is_footer_text, is_signoff, min_header_roles, money_unit, project_column_role
 
 # roles read into TableIndicator fields of the same meaning
 _TEXT_FIELDS = {"level1": "level1_raw", "level2": "level2_raw", "level3": "name_raw",
@@ -36,6 +36,13 @@ class IndicatorHeader:
     money_units: dict[str, str] = field(default_factory=dict)  # project role -> unit named in its header
     unresolved: list[str] = field(default_factory=list)  # headers of filled columns no role was found for
     decided: list[str] = field(default_factory=list)  # roles the vocabulary did not give, and how they were found
+    n_cols: int = 0  # width of the table the header heads: a narrower or wider table after it is another table
+    text: str = ""  # the header as written, for the reason a row was admitted
+
+    def admission(self) -> str:
+        """Why a body row under this header is an indicator: the header, and any role not spelled out."""
+        note = f"; {'; '.join(self.decided)}" if self.decided else ""
+        return f"row under the indicator header {self.text}{note}"
 
     @property
     def value_role(self) -> str:
@@ -67,8 +74,9 @@ def header_of(row: Row, year: int | None = None) -> IndicatorHeader | None:
             or not any(r in roles for r in NAME_ROLES)):
         return None
     units = {role: unit for role, (_, text) in others.items() if (unit := money_unit(text))}
+    text = "|".join(c.header for c in columns if c.col in roles.values())
     return IndicatorHeader(roles=roles, project_columns={r: c for r, (c, _) in others.items()}, money_units=units,
-                           unresolved=resolved.unresolved, decided=resolved.decided)
+                           unresolved=resolved.unresolved, decided=resolved.decided, n_cols=row.n_cols, text=text)
 
 
 def _groups(row: Row) -> dict[int, str]:
@@ -86,7 +94,7 @@ def is_footer(row: Row, header: IndicatorHeader) -> bool:
     columns and spanning two of them: not an indicator — the table has ended."""
     body = header.body_columns()
     first = next((c for c in row.cells if c.text.strip()), None)
-    if first is not None and is_footer_text(first.text):
+    if first is not None and is_footer_text(first.text) or any(is_signoff(c.text) for c in row.cells):
         return True
     for cell in row.cells:
         covered = set(range(cell.col, cell.col + cell.col_span)) & body
@@ -178,3 +186,16 @@ def is_level_fragment(text: str | None) -> bool:
     bare = compact(text)
     return (meaningful(bare) and canonical_level1(bare) is None and canonical_level2(bare) is None
             and any(name.startswith(bare) and name != bare for name in _level_names()))
+
+
+def is_level_name(text: str | None) -> bool:
+    """A 一级 or 二级 name as forms write them (产出指标, 数量指标（20分）)."""
+    return canonical_level1(text) is not None or canonical_level2(text) is not None
+
+
+_TEMPLATE_NAME = re.compile(r"^(?:绩效|三级)?(?:指标|目标)\d{1,2}[:：、.．]?$")
+
+
+def is_bare_template_name(text: str | None) -> bool:
+    """"指标1", "指标2：": the template's numbered slot with no indicator written into it."""
+    return bool(_TEMPLATE_NAME.match(compact(text)))

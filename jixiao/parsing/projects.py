@@ -19,9 +19,10 @@ from jixiao.normalizers.text import compact
 from jixiao.normalizers.value_checks import is_placeholder
 from jixiao.parsing.fields import FieldCell, field_value, line_label, row_labels
 from jixiao.parsing.grid import Row
-from jixiao.parsing.indicators import IndicatorHeader, header_of, is_footer, is_level_fragment, read_row
+from jixiao.parsing.indicators import (IndicatorHeader, header_of, is_bare_template_name, is_footer, is_level_fragment,
+                                       is_level_name, read_row)
 from jixiao.parsing.records import Goal, Project, TableIndicator, clean, meaningful
-from jixiao.parsing.vocabulary import (is_form_title, is_list_heading, money_unit, scale_to_wan, title_kind,
+from jixiao.parsing.vocabulary import (is_form_title, is_list_heading, is_total, money_unit, scale_to_wan, title_kind,
                                        title_subject, unit_line)
 
 _PROJECT_CODE = re.compile(r"(?<![0-9A-Za-z])\d{6,}[A-Z][0-9A-Z]{6,}(?![0-9A-Za-z])")
@@ -112,6 +113,8 @@ class ProjectState:
         if header is not None:
             self._indicator_header(header, row)
             return
+        if self.header is not None and row.index == 0 and not self._continues(row):
+            self.header = None  # another table (a list of recipients, a signature block), not the next page
         if is_list_heading(row.cells[0].text):
             self.header = None  # 序号 | 乡镇名称 | 项目名称 | 金额: a list's column headings, not key/value pairs
             return
@@ -126,6 +129,13 @@ class ProjectState:
             self.header = None
         if labels or self.plan_columns is not None:
             self._key_values(row, labels)
+
+    def _continues(self, row: Row) -> bool:
+        """Whether a new table goes on with the indicator table before it (split by a page break): it has
+        the same columns, or its first row carries a 一级/二级 name where the header has that level."""
+        if row.n_cols == self.header.n_cols:
+            return True
+        return any(is_level_name(c.text) for c in row.cells)
 
     def _title_cell(self, text: str) -> bool:
         if is_form_title(text):
@@ -226,8 +236,11 @@ class ProjectState:
         values["level1_raw"] = values.get("level1_raw") or level1
         values["level2_raw"] = values.get("level2_raw") or level2
         self.last_levels = (values["level1_raw"], values["level2_raw"])
+        if any(is_total(values.get(k)) for k in ("name_raw", "level1_raw", "level2_raw")):
+            return  # 合计 | 100: a total, not an indicator
         # a template row left blank ("指标1：" | "≥**%") is no indicator; a filled name keeps its placeholder value
-        if not any(values.get(k) and not is_placeholder(values[k]) for k in ("name_raw", "description", "value_raw")):
+        if not any(values.get(k) and not is_placeholder(values[k]) for k in ("name_raw", "description", "value_raw")) \
+                or (is_bare_template_name(values.get("name_raw")) and not _filled(values.get("value_raw"))):
             fragment = next((t for t in own_levels if is_level_fragment(t)), None)
             self.incomplete = f"'{fragment}'" if fragment and row.last else None
             return
@@ -238,7 +251,8 @@ class ProjectState:
         self.indicators.append(TableIndicator(table_no=project.table_no, row_no=self.rows_per_table[project.table_no],
                                               page=row.page, project_code=project.project_code,
                                               project_name=project.project_name, level1_guessed=guessed,
-                                              confidence=_confidence(row, header.roles.values()), **values))
+                                              confidence=_confidence(row, header.roles.values()),
+                                              admitted=header.admission(), **values))
 
     def _project_columns(self, row: Row, header: IndicatorHeader) -> bool:
         """Project fields of a multi-project table; False for a row that is no project's (a total row)."""
@@ -340,6 +354,10 @@ class ProjectState:
             project = by_table[ind.table_no]
             ind.project_code = ind.project_code or project.project_code
             ind.project_name = ind.project_name or project.project_name
+
+
+def _filled(value: str | None) -> bool:
+    return bool(value) and meaningful(value) and not is_placeholder(value)
 
 
 def _confidence(row: Row, columns: Iterable[int]) -> float | None:

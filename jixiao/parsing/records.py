@@ -59,6 +59,7 @@ class TableIndicator(BaseModel):
     # guess that loses to the row's own 二级 when they disagree (unruled PDFs centre the label)
     level1_guessed: bool = False
     confidence: float | None = None  # OCR'd: the lowest recognition confidence of the row's cells
+    admitted: str | None = None  # why this row was taken for an indicator (the header it sits under …)
 
 
 class ParsedDocument(BaseModel):

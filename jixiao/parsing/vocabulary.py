@@ -155,6 +155,17 @@ def is_list_heading(text: str | None) -> bool:
     return fold(text) in _forms().get("list_headings", [])
 
 
+def is_signoff(text: str | None) -> bool:
+    """"…科室（盖章）", "负责人签字": a stamp or signature line, never an indicator."""
+    folded = compact(text)
+    return bool(folded) and len(folded) <= 40 and any(w in folded for w in _forms().get("signoffs", []))
+
+
+def is_total(text: str | None) -> bool:
+    """"合计", "总 分": a total row's label."""
+    return fold(text) in _forms().get("totals", [])
+
+
 def is_footer_text(text: str | None) -> bool:
     """"注：…", "财政部门审核意见", "填表人：…": text that ends an indicator table."""
     folded = compact(text)
