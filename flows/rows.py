@@ -14,7 +14,7 @@ from datetime import date
 from jixiao.flows.extract import Extraction
 from jixiao.flows.inbox import InboxFile
 from jixiao.parsing.structure import ParsedDocument
-from jixiao.normalizers.levels import canonical_basis, canonical_level1, canonical_level2, parent_level1
+from jixiao.normalizers.levels import canonical_basis, canonical_levels, parent_level1
 from jixiao.analysis.review import review_rows
 from jixiao.normalizers.sentences import iter_paragraph_targets
 from jixiao.normalizers.value_checks import value_flag
@@ -70,8 +70,7 @@ def _raw_indicators(file: InboxFile, parsed: ParsedDocument) -> list[dict]:
 def _normalize(rows: list[dict], years: Sequence[int | None], vocabulary: IndicatorVocabulary) -> list[dict]:
     """Fill the canonical columns of indicator rows in place; returns the rows whose match needs review."""
     for row, year in zip(rows, years):
-        level1 = canonical_level1(row.get("level1_raw"))
-        level2 = canonical_level2(row.get("level2_raw"), level1)
+        level1, level2 = canonical_levels(row.get("level1_raw"), row.get("level2_raw"))
         parent = parent_level1(level2)
         guessed = row.pop("level1_guessed", False)
         row["level1"] = parent if parent and (level1 is None or guessed) else level1

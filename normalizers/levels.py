@@ -66,6 +66,18 @@ def canonical_level2(raw: str | None, level1: str | None = None) -> str | None:
     return matching[0] if len(matching) == 1 else None
 
 
+def canonical_levels(level1_raw: str | None, level2_raw: str | None) -> tuple[str | None, str | None]:
+    """(一级, 二级) of one row. A form whose 一级 column holds its own heading (实施效果指标, 过程管理指标)
+    and whose 二级 column holds the 一级 names (产出指标, 效益指标) is read one level up: the 二级 cell
+    gives the 一级, and the row has no canonical 二级 unless that cell also names one (满意度)."""
+    level1 = canonical_level1(level1_raw)
+    level2 = canonical_level2(level2_raw, level1)
+    if level1 is None and level1_raw and (shifted := canonical_level1(level2_raw)) is not None \
+            and (level2 is None or parent_level1(level2) == shifted):
+        return shifted, level2
+    return level1, level2
+
+
 @dictionary_cache(maxsize=4096)
 def parent_level1(level2: str | None) -> str | None:
     """The 一级 a canonical 二级 belongs to, when it has exactly one (数量指标 → 产出指标).

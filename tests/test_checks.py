@@ -11,7 +11,7 @@ from jixiao.analysis.checks import (CheckInputs, DocumentFacts, district_year, d
                                     run_checks, settings, township_core, township_mismatch, year_mismatch)
 from jixiao.analysis.resubmissions import Submission, find_resubmissions, name_date, revision_rank
 
-REQUIRED_RULES = {"budget_sum_mismatch", "plan_exceeds_budget", "plan_not_monotonic", "missing_output_indicator",
+REQUIRED_RULES = {"missing_budget", "budget_sum_mismatch", "plan_exceeds_budget", "plan_not_monotonic", "missing_output_indicator",
                   "missing_satisfaction_indicator", "missing_cost_indicator", "percent_out_of_range", "not_measurable",
                   "year_mismatch", "township_mismatch", "superseded", "duplicate_project_code"}
 

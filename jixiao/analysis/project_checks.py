@@ -41,6 +41,14 @@ def budget_sum_mismatch(project: dict) -> list[Finding]:
                     project=project)]
 
 
+def missing_budget(project: dict) -> list[Finding]:
+    """No 预算数 and no 财政资金 read: the project's money is unknown, not zero."""
+    if project.get("budget_wan") is not None or project.get("fiscal_wan") is not None:
+        return []
+    return [Finding({"name": project.get("project_name") or project.get("title") or f"表{project.get('table_no')}"},
+                    project=project)]
+
+
 def table_scale_wan(unit_line: str | None) -> float:
     """万元 per unit of the table's amounts: 单位：元 → 0.0001; no or unknown 单位 → 1 (万元)."""
     match = _MONEY_UNIT.search((unit_line or "").replace("：", ":").rsplit(":", 1)[-1])
@@ -211,7 +219,8 @@ def percent_out_of_range(row: dict) -> list[Finding]:
 
 # ----------------------------------------------------------------------------- all of them
 
-PROJECT_RULES = {"budget_sum_mismatch": budget_sum_mismatch, "plan_exceeds_budget": plan_exceeds_budget,
+PROJECT_RULES = {"missing_budget": missing_budget, "budget_sum_mismatch": budget_sum_mismatch,
+                 "plan_exceeds_budget": plan_exceeds_budget,
                  "plan_not_monotonic": plan_not_monotonic}
 COVERAGE_RULES = {"missing_output_indicator": missing_output_indicator,
                   "missing_satisfaction_indicator": missing_satisfaction_indicator,

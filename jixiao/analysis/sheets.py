@@ -17,8 +17,8 @@ PLAN_COLUMNS = ("plan_mar", "plan_jun", "plan_oct", "plan_dec")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _PERCENT_SIGNS = ("%", "％")
 _UNIT_WORDS = ("万元", "万")
-_SUMMARY_COUNTS = ["documents", "ok", "partial", "failed", "superseded", "projects", "budget_total_wan", "indicators",
-                   "review", "plan_flags", "checks_error", "checks_warning"]
+_SUMMARY_COUNTS = ["documents", "ok", "partial", "failed", "superseded", "projects", "budget_total_wan", "budget_unknown",
+                   "indicators", "review", "plan_flags", "checks_error", "checks_warning"]
 # Sheets that count each submission once: a superseded version's rows are left out (documents lists every file).
 CURRENT_ONLY = ("goals", "projects", "indicators", "duplicates")
 
@@ -95,7 +95,8 @@ def township_summary(out: Path) -> list[dict]:
                                                         columns=["doc_id", "township"]).to_pylist()
                   if i["doc_id"] not in old]
     checks = pq.read_table(parquet / "checks.parquet", columns=["township", "severity"]).to_pylist()
-    rows: dict[str, dict] = defaultdict(lambda: dict.fromkeys(_SUMMARY_COUNTS, 0))
+    # a budget total is unknown ("—"), not 0.00, until one of the township's budgets was read
+    rows: dict[str, dict] = defaultdict(lambda: dict.fromkeys(_SUMMARY_COUNTS, 0) | {"budget_total_wan": None})
     shares: dict[str, list[float]] = defaultdict(list)
     for doc in documents:
         row = rows[doc["township"] or ""]
@@ -109,7 +110,10 @@ def township_summary(out: Path) -> list[dict]:
     for project in projects:
         row = rows[project["township"] or ""]
         row["projects"] += 1
-        row["budget_total_wan"] += project["budget_wan"] or 0.0
+        if project["budget_wan"] is None:
+            row["budget_unknown"] += 1
+        else:
+            row["budget_total_wan"] = (row["budget_total_wan"] or 0.0) + project["budget_wan"]
         if spending_plan(project["budget_wan"], [project[c] for c in PLAN_COLUMNS]).flag:
             row["plan_flags"] += 1
     for township in indicators:
@@ -126,7 +130,8 @@ def township_summary(out: Path) -> list[dict]:
                        "boilerplate_share": sum(share) / len(share) if share else None})
     total = {"township": str((export_settings().get("summary") or {}).get("total", "total"))}
     for key in _SUMMARY_COUNTS:
-        total[key] = sum(r[key] for r in result)
+        known = [r[key] for r in result if r[key] is not None]
+        total[key] = sum(known) if known or key != "budget_total_wan" else None
     all_shares = [s for values in shares.values() for s in values]
     total["boilerplate_share"] = sum(all_shares) / len(all_shares) if all_shares else None
     return [*result, total]

@@ -53,7 +53,7 @@ class Column:
 @dataclass
 class ColumnRoles:
     roles: dict[str, int]  # role -> grid column
-    unresolved: list[str] = field(default_factory=list)  # headers of columns with content but no role
+    unresolved: list[str] = field(default_factory=list)  # headers of columns holding values or levels but no role
     decided: list[str] = field(default_factory=list)  # how roles not given by the vocabulary were decided
 
 
@@ -145,8 +145,13 @@ def resolve(row: Row, columns: list[Column], year: int | None, groups: dict[int,
         roles["level3"] = roles.pop("description")
         decided.append("no 三级指标 column: the description column holds the names")
     unresolved = [c.header or f"column {c.col + 1}" for c in columns
-                  if c.role is None and profiles[c.col].n and c.col not in roles.values()]
+                  if c.role is None and c.col not in roles.values() and _looks_like_data(profiles[c.col])]
     return ColumnRoles(roles=roles, unresolved=unresolved, decided=decided)
+
+
+def _looks_like_data(p: ColumnProfile) -> bool:
+    """Cells a reader would miss if the column were dropped: values, operators or level names."""
+    return p.n > 0 and max(p.value, p.operator, p.level1, p.level2) >= 0.5
 
 
 def _content_role(p: ColumnProfile, columns: list[Column], column: Column) -> str | None:

@@ -60,6 +60,8 @@ class ProjectState:
     rows_per_table: Counter[int] = field(default_factory=Counter)  # indicator rows read per project
     incomplete: str | None = None  # the last indicator row read, when it stops mid-row
     unread_titles: list[str] = field(default_factory=list)  # numbered project titles no table followed
+    level_gaps: Counter[str] = field(default_factory=Counter)  # rows with a blank 一级/二级 where the table has one
+    unread_columns: list[str] = field(default_factory=list)  # header cells over values no role was found for
     pending_parties: dict[str, str] = field(default_factory=dict)  # 主管部门/实施单位 read before any project
     money_below: set[tuple[int, str]] = field(default_factory=set)  # amounts read under a column heading
     column_project: Project | None = None  # the project the last 项目名称 cell of a multi-project table started
@@ -144,6 +146,7 @@ class ProjectState:
         return False
 
     def _indicator_header(self, header: IndicatorHeader, row: Row) -> None:
+        self.unread_columns += [h for h in header.unresolved if h not in self.unread_columns]
         if self.header is None:  # a repeated header (page break) keeps the running row numbers
             if self.current is None or self.rows_per_table[self.current.table_no]:
                 self.start_project(row.page)
@@ -244,8 +247,14 @@ class ProjectState:
             fragment = next((t for t in own_levels if is_level_fragment(t)), None)
             self.incomplete = f"'{fragment}'" if fragment and row.last else None
             return
+        if row.last and not values.get("value_raw") and len(compact(values.get("name_raw"))) <= 2 \
+                and not values.get("description"):
+            self.incomplete = f"'{values.get('name_raw')}'"  # "截": the page ends inside the row's name
+            return
         self.incomplete = (f"'{values.get('name_raw')}' has no 指标值" if row.last and not values.get("value_raw")
                            else None)
+        for role, level in (("level1", "一级"), ("level2", "二级")):
+            self.level_gaps[level] += role in header.roles and not values.get(f"{role}_raw")
         project = self.current
         self.rows_per_table[project.table_no] += 1
         self.indicators.append(TableIndicator(table_no=project.table_no, row_no=self.rows_per_table[project.table_no],

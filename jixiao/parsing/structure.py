@@ -62,7 +62,7 @@ def parse_document(document: Document) -> ParsedDocument:
     parsed.year = year
     marked = _department_marked(document)
     parsed.form_kind = form_kind(parsed, projects.title_kinds, marked)
-    parsed.problems = _problems(parsed, marked, projects.incomplete)
+    parsed.problems = _problems(parsed, marked, projects.incomplete) + _row_gaps(parsed, projects)
     parsed.problems += [f"{title}: announced but no project table (项目名称/预算数, indicator rows) read after it"
                         for title in projects.unread_titles]
     return parsed
@@ -139,3 +139,21 @@ def _problems(parsed: ParsedDocument, department_marked: bool, incomplete: str |
         problems.append(f"the last indicator table stops mid-row ({incomplete}): indicator rows after it are "
                         "missing — the table is cut off")
     return problems
+
+
+def _row_gaps(parsed: ParsedDocument, projects: ProjectState) -> list[str]:
+    """Rows stored with a part missing, and columns left unread: a document with any is not `ok`."""
+    gaps = []
+    unnamed = [i for i in parsed.indicators if not i.name_raw]
+    if unnamed:
+        gaps.append(f"{len(unnamed)} indicator rows have no 三级指标 (name): e.g. value {unnamed[0].value_raw!r}")
+    valueless = [i.name_raw or "?" for i in parsed.indicators if not i.value_raw]
+    if valueless:
+        gaps.append(f"{len(valueless)} indicator rows have no 指标值 (target): {'、'.join(valueless[:3])}")
+    for level, n in projects.level_gaps.items():
+        if n:
+            gaps.append(f"{n} indicator rows have no {level}指标 although the table has that column")
+    if projects.unread_columns:
+        gaps.append(f"columns not understood (values under a header jixiao does not know): "
+                    f"{'、'.join(projects.unread_columns)} — add the spelling to dictionaries/headers.yaml")
+    return gaps
