@@ -82,7 +82,7 @@ def header_role(text: str | None, year: int | None = None) -> tuple[str | None, 
 
 
 def profile(texts: Iterable[str | None], year: int | None = None) -> ColumnProfile:
-    cells = [compact(t) for t in texts if t and meaningful(t)]
+    cells = [c for t in texts if (c := compact(t)) and (meaningful(c) or _OPERATOR.match(c))]
     if not cells:
         return ColumnProfile()
     n = len(cells)

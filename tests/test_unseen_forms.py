@@ -1,0 +1,155 @@
+"""Forms jixiao has no spelling for: column roles from header words and cell content, rows that earn
+their place, levels with notes, budgets under everyday labels, and an honest status.
+
+Each case is a document model built the way a reader fills it (merged cells as spans), so the test is
+on the kind of layout, not on a file.
+"""
+
+from __future__ import annotations
+
+from jixiao.flows.extract import judge
+from jixiao.model.document import Cell, Document, Paragraph, Table
+from jixiao.normalizers.levels import canonical_level1, canonical_level2, canonical_levels
+from jixiao.parsing.structure import parse_document
+
+Grid = list[list[str | None]]  # None: the cell above runs on here (a vertical merge)
+
+
+def table(grid: Grid) -> Table:
+    cells: list[Cell] = []
+    owner: dict[tuple[int, int], Cell] = {}
+    for r, row in enumerate(grid):
+        for c, text in enumerate(row):
+            if text is None:
+                above = owner[(r - 1, c)]
+                above.row_span += 1
+                owner[(r, c)] = above
+            else:
+                owner[(r, c)] = cell = Cell(row=r, col=c, text=text)
+                cells.append(cell)
+    return Table(n_rows=len(grid), n_cols=max(len(r) for r in grid), cells=cells)
+
+
+def parse(*blocks: Table | str):
+    return parse_document(Document(format="docx", blocks=[b if isinstance(b, Table) else Paragraph(text=b)
+                                                          for b in blocks]))
+
+
+PROJECT = [["项目名称", "乡村道路维护"], ["资金总额（万元）", "50"]]
+
+
+def test_a_name_column_under_an_unknown_spelling_is_read_as_the_name():
+    parsed = parse(table(PROJECT), table([
+        ["一级指标", "二级指标", "绩效指标内容", "指标值"],
+        ["产出指标", "数量指标", "维护道路里程", "≥20公里"],
+        [None, "时效指标", "完成时间", "2024年12月底前"],
+    ]))
+    assert [i.name_raw for i in parsed.indicators] == ["维护道路里程", "完成时间"]
+    assert parsed.indicators[0].value_raw == "≥20公里"
+    assert "绩效指标内容 → level3" in parsed.indicators[0].admitted
+
+
+def test_a_description_spelling_is_the_name_when_the_form_has_no_other():
+    parsed = parse(table(PROJECT), table([
+        ["一级指标", "二级指标", "指标内容", "指标值"],
+        ["产出指标", "质量指标", "验收合格率", "100%"],
+    ]))
+    assert parsed.indicators[0].name_raw == "验收合格率"
+    assert parsed.indicators[0].description is None
+
+
+def test_year_qualified_value_columns_take_the_document_years_target():
+    parsed = parse("2024年项目支出绩效目标表", table(PROJECT), table([
+        ["一级指标", "二级指标", "三级指标", "2023年实际完成值", "2024年预期指标值"],
+        ["产出指标", "数量指标", "维护道路里程", "18公里", "≥20公里"],
+    ]))
+    row = parsed.indicators[0]
+    assert (row.value_raw, row.actual) == ("≥20公里", "18公里")
+
+
+def test_two_target_columns_of_years_prefer_the_document_year():
+    parsed = parse("2024年项目支出绩效目标表", table(PROJECT), table([
+        ["一级指标", "二级指标", "三级指标", "2025年指标值", "2024年指标值"],
+        ["产出指标", "数量指标", "维护道路里程", "≥25公里", "≥20公里"],
+    ]))
+    assert parsed.indicators[0].value_raw == "≥20公里"
+
+
+def test_an_operator_in_a_column_of_its_own_is_kept():
+    parsed = parse(table(PROJECT), table([
+        ["一级指标", "二级指标", "三级指标", "", "指标值", "单位"],
+        ["产出指标", "质量指标", "验收合格率", "≥", "95", "%"],
+        [None, "数量指标", "维护道路里程", "≥", "20", "公里"],
+    ]))
+    assert [i.value_raw for i in parsed.indicators] == ["≥95%", "≥20公里"]
+
+
+def test_side_by_side_blocks_read_the_annual_one():
+    parsed = parse(table(PROJECT), _side_by_side())
+    assert [(i.name_raw, i.value_raw) for i in parsed.indicators] == [("维护道路里程", "≥20公里")]
+
+
+def _side_by_side() -> Table:
+    """中期目标 and 年度目标 as headings spanning their three columns each."""
+    cells = [Cell(row=0, col=0, text="中期目标", col_span=3), Cell(row=0, col=3, text="年度目标", col_span=3)]
+    for r, row in enumerate([["一级指标", "三级指标", "指标值", "一级指标", "三级指标", "指标值"],
+                             ["产出指标", "三年维护里程", "≥60公里", "产出指标", "维护道路里程", "≥20公里"]], start=1):
+        cells += [Cell(row=r, col=c, text=t) for c, t in enumerate(row)]
+    return Table(n_rows=3, n_cols=6, cells=cells)
+
+
+def test_an_unheaded_level2_column_is_found_by_its_names():
+    parsed = parse(table(PROJECT), table([
+        ["一级指标", "", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "维护道路里程", "≥20公里"],
+        [None, "质量指标", "验收合格率", "100%"],
+        ["满意度指标", "服务对象满意度指标", "群众满意度", "≥90%"],
+    ]))
+    assert [i.level2_raw for i in parsed.indicators] == ["数量指标", "质量指标", "服务对象满意度指标"]
+
+
+def test_levels_with_notes_prefixes_and_own_level_sets():
+    assert canonical_level1("一、产出指标（50分）") == "产出指标"
+    assert canonical_level1("效益指标(30分)") == "效益指标"
+    assert canonical_level2("数量指标（20分）") == "数量指标"
+    assert canonical_level2("经济成本指标") == "经济成本指标"
+    assert canonical_levels("实施效果指标", "产出指标") == ("产出指标", None)
+    assert canonical_levels("产出指标", "数量指标") == ("产出指标", "数量指标")
+
+
+def test_placeholders_totals_signatures_and_a_list_table_are_not_indicators():
+    parsed = parse(table(PROJECT), table([
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "维护道路里程", "≥20公里"],
+        [None, None, "指标2", ""],
+        ["合计", "", "", "100"],
+        ["财务科（盖章）", "", "", ""],
+        ["产出指标", "数量指标", "签章后不应再有指标", "1个"],
+    ]), table([
+        ["序号", "村名", "金额（元）"],
+        ["1", "东村", "20000"],
+        ["2", "西村", "30000"],
+    ]))
+    assert [i.name_raw for i in parsed.indicators] == ["维护道路里程"]
+    assert [p.project_name for p in parsed.projects] == ["乡村道路维护"]
+
+
+def test_budgets_under_everyday_labels():
+    assert parse("项目名称：道路维护", "预算资金：50万元").projects[0].budget_wan == 50.0
+    inside = parse(table([["项目名称", "道路维护"], ["资金总额（万元）：80", ""]]))
+    assert inside.projects[0].budget_wan == 80.0
+    in_yuan = parse(table([["项目名称", "道路维护"], ["项目总预算（元）", "500000"], ["其中：财政资金", "500000元"]]))
+    assert (in_yuan.projects[0].budget_wan, in_yuan.projects[0].fiscal_wan) == (50.0, 50.0)
+    not_money = parse(table([["项目名称", "道路维护"], ["资金来源", "县级财政"], ["预算执行率", "100"]]))
+    assert not_money.projects[0].budget_wan is None
+
+
+def test_status_is_partial_and_says_what_is_missing():
+    parsed = parse(table([["项目名称", "道路维护"]]), table([
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "维护道路里程", ""],
+        [None, "质量指标", "验收合格率", "100%"],
+    ]))
+    status, code, error = judge(parsed)
+    assert status == "partial"
+    assert "no 预算数" in error and "no 指标值" in error and "维护道路里程" in error
