@@ -3,7 +3,7 @@ layout × format, parsed and published without Prefect (fixtures.faults.build_wi
 scored against its truth (fixtures/unseen_score.py). One line per layout (and per format with
 --by-format):
 
-    python scripts/eval_unseen.py [--documents 3] [--formats docx,pdf,txt-cells,txt-spaces] [--by-format]
+    python scripts/eval_unseen.py [--documents 5] [--formats docx,pdf,txt-cells,txt-spaces] [--by-format]
                                   [--layouts a,b] [--keep DIR]
 
 Columns: ind recall / precision (rows found by name), project recall, budget right, level1/level2
@@ -68,7 +68,7 @@ def _list(text: str | None, allowed: list[str], what: str) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--documents", type=int, default=3, help="documents per layout and format (seeds 0…N-1)")
+    parser.add_argument("--documents", type=int, default=5, help="documents per layout and format (seeds 0…N-1)")
     parser.add_argument("--formats", help=f"comma-separated, default all: {', '.join(UNSEEN_FORMATS)}")
     parser.add_argument("--layouts", help=f"comma-separated, default all: {', '.join(UNSEEN_LAYOUTS)}")
     parser.add_argument("--by-format", action="store_true", help="one line per layout and format")
