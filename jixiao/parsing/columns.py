@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from jixiao.dictionaries import dictionary_cache, load_dictionary
 from jixiao.normalizers.levels import canonical_level1, canonical_level2
 from jixiao.normalizers.text import compact
+from jixiao.normalizers.units import normalize_unit
 from jixiao.normalizers.values import parse_indicator_value
 from jixiao.parsing.grid import Row
 from jixiao.parsing.records import clean, meaningful
@@ -39,6 +40,7 @@ class ColumnProfile:
     level2: float = 0.0  # share that are 二级 names
     operator: float = 0.0  # share that are a lone operator (≥, 不低于)
     value: float = 0.0  # share that read as a number, rate, grade or deadline
+    unit: float = 0.0  # share that are a unit alone (%, 个, 元/村)
     mean_length: float = 0.0
 
 
@@ -48,6 +50,7 @@ class Column:
     header: str  # the header text, folded ("" when the header cell is empty or spans from the left)
     role: str | None = None
     how: str = ""  # header | header-words | content
+    group: int | None = None  # the column its header cell starts in, when that cell spans several
 
 
 @dataclass
@@ -90,8 +93,14 @@ def profile(texts: Iterable[str | None], year: int | None = None) -> ColumnProfi
     level2 = sum(canonical_level2(c) is not None for c in cells) / n
     operator = sum(bool(_OPERATOR.match(c)) for c in cells) / n
     value = sum(parse_indicator_value(c, year).value_kind != "text" for c in cells) / n
-    return ColumnProfile(n=n, level1=level1, level2=level2, operator=operator, value=value,
+    unit = sum(_is_unit(c) for c in cells) / n
+    return ColumnProfile(n=n, level1=level1, level2=level2, operator=operator, value=value, unit=unit,
                          mean_length=sum(len(c) for c in cells) / n)
+
+
+def _is_unit(text: str) -> bool:
+    info = normalize_unit(text) if len(text) <= 6 and not re.search(r"\d", text) else None
+    return info is not None and info.family != "unknown"
 
 
 def body_texts(row: Row, col: int, limit: int = 40) -> list[str | None]:
@@ -114,10 +123,11 @@ def header_columns(row: Row, year: int | None) -> list[Column]:
     for col in range(row.n_cols):
         cell = row.owner(col)
         # a cell running on below the header is a row label (绩效指标 down the left side), not a heading
-        heading = cell is not None and cell.col == col and cell.row + cell.row_span - 1 <= row.index
-        text = cell.text if heading else ""
+        heading = cell is not None and cell.row + cell.row_span - 1 <= row.index
+        text = cell.text if heading and cell.col == col else ""
         role, how = header_role(text, year)
-        columns.append(Column(col=col, header=compact(text), role=role, how=how))
+        group = cell.col if heading and cell.col_span > 1 else None
+        columns.append(Column(col=col, header=compact(text), role=role, how=how, group=group))
     return columns
 
 
@@ -125,6 +135,7 @@ def resolve(row: Row, columns: list[Column], year: int | None, groups: dict[int,
     """Roles from headers, then from content; one column per role (see the module doc)."""
     profiles = {c.col: profile(body_texts(row, c.col), year) for c in columns}
     decided: list[str] = []
+    _split_spanned(columns, profiles)
     for column in columns:
         if column.role is None:
             column.role = _content_role(profiles[column.col], columns, column)
@@ -141,12 +152,46 @@ def resolve(row: Row, columns: list[Column], year: int | None, groups: dict[int,
         roles[column.role] = column.col
         if column.how != "header":
             decided.append(f"{column.header or f'column {column.col + 1}'} → {column.role} ({column.how})")
+    values = [role for role in VALUE_ROLES if role in roles]
+    if len(values) > 1:  # 半年指标值 | 全年指标值 under two spellings: one target, the annual one
+        by_column = {c.col: c for c in columns}
+        keep = min(values, key=lambda r: _preference(by_column[roles[r]], year, groups))
+        for role in values:
+            if role != keep:
+                decided.append(f"{by_column[roles.pop(role)].header} left unread: {by_column[roles[keep]].header} "
+                               "is the year's target")
     if "level3" not in roles and "description" in roles:  # the name column under a description's spelling
         roles["level3"] = roles.pop("description")
         decided.append("no 三级指标 column: the description column holds the names")
     unresolved = [c.header or f"column {c.col + 1}" for c in columns
                   if c.role is None and c.col not in roles.values() and _looks_like_data(profiles[c.col])]
     return ColumnRoles(roles=roles, unresolved=unresolved, decided=decided)
+
+
+def _split_spanned(columns: list[Column], profiles: dict[int, ColumnProfile]) -> None:
+    """A value header spanning several columns (指标值 over ≥ | 95 | %): each sub-column by its cells."""
+    groups: dict[int, list[Column]] = {}
+    for column in columns:
+        if column.group is not None:
+            groups.setdefault(column.group, []).append(column)
+    for start, members in groups.items():
+        head = next(c for c in members if c.col == start)
+        if head.role not in VALUE_ROLES or len(members) < 2:
+            continue
+        value_role, roles = head.role, {}
+        for column in members:
+            p = profiles[column.col]
+            if p.operator >= 0.8:
+                roles[column.col] = "operator"
+            elif p.unit >= 0.6:
+                roles[column.col] = "unit"
+        rest = [c for c in members if c.col not in roles]
+        if not rest:
+            continue
+        roles[max(rest, key=lambda c: (profiles[c.col].value, -c.col)).col] = value_role
+        for column in members:
+            column.role, column.how = roles.get(column.col), "content"
+            column.header = column.header or f"{head.header}[{column.col - start + 1}]"
 
 
 def _looks_like_data(p: ColumnProfile) -> bool:

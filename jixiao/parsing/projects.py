@@ -64,6 +64,7 @@ class ProjectState:
     unread_columns: list[str] = field(default_factory=list)  # header cells over values no role was found for
     pending_parties: dict[str, str] = field(default_factory=dict)  # 主管部门/实施单位 read before any project
     money_below: set[tuple[int, str]] = field(default_factory=set)  # amounts read under a column heading
+    label_units: dict[int, str] = field(default_factory=dict)  # id(project) -> money unit its first money label named
     column_project: Project | None = None  # the project the last 项目名称 cell of a multi-project table started
 
     @property
@@ -188,6 +189,8 @@ class ProjectState:
         elif key in _MONEY:
             if getattr(project, _MONEY[key]) is None:
                 unit = unit or next((u for t in row.left_texts(cell.col) if (u := money_unit(t))), None)
+                # 资金总额（元）| 2700 then 其中：财政资金 | 2200: the breakdown is in the total's unit
+                unit = self.label_units.setdefault(id(project), unit) if unit else self.label_units.get(id(project))
                 setattr(project, _MONEY[key], self.amount(value, unit))
         elif key == "goal":
             self._project_goals(project, value)
