@@ -11,7 +11,7 @@ import re
 from jixiao.dictionaries import dictionary_cache, load_dictionary, spelling_table
 from jixiao.normalizers.text import compact, match_key
 
-_LEVEL_SUFFIX = re.compile(r"(?:指标|目标)$")
+_LEVEL_SUFFIX = re.compile(r"(?:指标|目标|值)$")  # 产出值 / 数量值: one province's spelling of the level
 # a note the form adds to a level name: "产出指标（50分）", "效益指标(一级)", "数量指标 20分", "★"
 _LEVEL_NOTE = re.compile(r"[(（\[【][^()（）\[\]【】]*[)）\]】]|\d+(?:\.\d+)?分$|[★☆*＊]")
 _BASIS_PARTS = re.compile(r"[、,，/;；和及与+]")
@@ -51,6 +51,13 @@ def canonical_level1(raw: str | None) -> str | None:
     return _level1_table().get(_level_key(raw))
 
 
+def _level1_prefix(key: str) -> tuple[str, str] | None:
+    """(spelling, canonical 一级) of the longest 一级 spelling `key` starts with, leaving a remainder."""
+    found = [(spelling, level1) for spelling, level1 in _level1_table().items()
+             if key.startswith(spelling) and len(key) > len(spelling)]
+    return max(found, key=lambda f: len(f[0]), default=None)
+
+
 @dictionary_cache(maxsize=4096)
 def canonical_level2(raw: str | None, level1: str | None = None) -> str | None:
     """Canonical 二级指标 (数量指标, 生态效益指标 …), or None when not listed or ambiguous.
@@ -58,7 +65,10 @@ def canonical_level2(raw: str | None, level1: str | None = None) -> str | None:
     `level1` (raw or canonical) settles spellings shared by two 二级: 经济 under 效益指标 is
     经济效益指标, under 成本指标 经济成本指标.
     """
-    candidates = _level2_table().get(_level_key(raw), [])
+    key = _level_key(raw)
+    candidates = _level2_table().get(key, [])
+    if not candidates and (parent := _level1_prefix(key)):  # 产出数量, 效益社会: the 一级 written in front
+        candidates = [c for c in _level2_table().get(key[len(parent[0]):], []) if parent[1] in c[1]]
     if len(candidates) == 1:
         return candidates[0][0]
     parent = canonical_level1(level1)

@@ -23,7 +23,7 @@ from jixiao.normalizers.units import normalize_unit
 from jixiao.normalizers.values import parse_indicator_value
 from jixiao.parsing.grid import Row
 from jixiao.parsing.records import clean, meaningful
-from jixiao.parsing.vocabulary import indicator_role, is_footer_text, project_column_role
+from jixiao.parsing.vocabulary import indicator_role, indicator_role_near, is_footer_text, project_column_role
 
 VALUE_ROLES = ("value_with_unit", "value", "target")
 NAME_ROLES = ("level1", "level2", "level3", "description")
@@ -78,6 +78,8 @@ def header_role(text: str | None, year: int | None = None) -> tuple[str | None, 
     bare = _YEAR.sub("", folded)
     if bare != folded and (role := indicator_role(bare)):
         return role, "header-year"
+    if role := indicator_role_near(bare):
+        return role, "header-similar"
     for role, any_words, none_words in _role_words():
         if any(w in bare for w in any_words) and not any(w in bare for w in none_words):
             return role, "header-words"

@@ -142,7 +142,7 @@ def compose_value(value: str | None, operator: str | None, unit: str | None) -> 
 
 def meaningful_unit(unit: str) -> bool:
     folded = compact(unit)
-    return bool(folded) and folded not in ("-", "—", "/", "无", "…", "……") and not folded.isdigit()
+    return bool(folded) and folded not in ("-", "—", "/", "无", "…", "……") and not re.search(r"\d", folded)
 
 
 @dictionary_cache

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz, process
+
 from jixiao.dictionaries import DictionaryError, dictionary_cache, load_dictionary
 from jixiao.normalizers.text import compact
 from jixiao.normalizers.units import money_factor
@@ -76,6 +78,21 @@ def _lookup(text: str | None, table: dict[str, str]) -> str | None:
 def indicator_role(text: str | None) -> str | None:
     """The role of an indicator-table header cell (level1, value, unit, actual …), or None."""
     return _lookup(text, _spelling_table("indicator_columns", "headers"))
+
+
+def indicator_role_near(text: str | None) -> str | None:
+    """The role of a header cell a character or two off a listed spelling ("级指标" lost its 一, "指标值值"),
+    by rapidfuzz similarity ≥ headers.yaml `fuzzy_min`; never for short or long text."""
+    folded = _unbracketed(fold(text))
+    if not 3 <= len(folded) <= 12:
+        return None
+    table = _spelling_table("indicator_columns", "headers")
+    # a Chinese header's head noun is its last character (指标值 → 值): a near spelling must keep it, so
+    # 绩效指标 is not 绩效指标值 and 年度指标 is not 年度指标值
+    near = [spelling for spelling, _, _ in process.extract(folded, table.keys(), scorer=fuzz.ratio, limit=5,
+                                                           score_cutoff=float(_headers()["fuzzy_min"]))
+            if spelling[-1] == folded[-1]]
+    return table[near[0]] if near else None
 
 
 def project_column_role(text: str | None) -> str | None:
