@@ -10,19 +10,16 @@ rows by the table's header roles (indicators.py).
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from jixiao.model.document import Cell
 from jixiao.normalizers.text import compact
-from jixiao.normalizers.value_checks import is_placeholder
 from jixiao.parsing.fields import FieldCell, field_value, line_label, row_labels
 from jixiao.parsing.grid import Row
-from jixiao.parsing.indicators import (IndicatorHeader, header_of, is_bare_template_name, is_footer, is_level_fragment,
-                                       is_level_name, read_row)
+from jixiao.parsing.indicator_rows import IndicatorRows
+from jixiao.parsing.indicators import IndicatorHeader, header_of, is_footer, is_level_name
 from jixiao.parsing.records import Goal, Project, TableIndicator, clean, meaningful
-from jixiao.parsing.vocabulary import (is_form_title, is_list_heading, is_total, money_unit, scale_to_wan, title_kind,
+from jixiao.parsing.vocabulary import (is_form_title, is_list_heading, money_unit, scale_to_wan, title_kind,
                                        title_subject, unit_line)
 
 _PROJECT_CODE = re.compile(r"(?<![0-9A-Za-z])\d{6,}[A-Z][0-9A-Z]{6,}(?![0-9A-Za-z])")
@@ -49,23 +46,22 @@ class ProjectState:
     year: int | None = None  # the document's year: a header's year-qualified columns are read against it
     projects: list[Project] = field(default_factory=list)
     goals: list[Goal] = field(default_factory=list)
-    indicators: list[TableIndicator] = field(default_factory=list)
+    rows: IndicatorRows = field(default_factory=IndicatorRows)
     title_kinds: list[str] = field(default_factory=list)  # form kinds named by the titles seen
     pending_title: str | None = None
     pending_no: int | None = None
     unit_line: str | None = None
     header: IndicatorHeader | None = None  # while in an indicator table
     plan_columns: dict[int, str] | None = None  # grid column -> plan field, for the row after the plan header
-    last_levels: tuple[str | None, str | None] = (None, None)
-    rows_per_table: Counter[int] = field(default_factory=Counter)  # indicator rows read per project
-    incomplete: str | None = None  # the last indicator row read, when it stops mid-row
     unread_titles: list[str] = field(default_factory=list)  # numbered project titles no table followed
-    level_gaps: Counter[str] = field(default_factory=Counter)  # rows with a blank 一级/二级 where the table has one
-    unread_columns: list[str] = field(default_factory=list)  # header cells over values no role was found for
     pending_parties: dict[str, str] = field(default_factory=dict)  # 主管部门/实施单位 read before any project
     money_below: set[tuple[int, str]] = field(default_factory=set)  # amounts read under a column heading
     label_units: dict[int, str] = field(default_factory=dict)  # id(project) -> money unit its first money label named
     column_project: Project | None = None  # the project the last 项目名称 cell of a multi-project table started
+
+    @property
+    def indicators(self) -> list[TableIndicator]:
+        return self.rows.indicators
 
     @property
     def current(self) -> Project | None:
@@ -102,7 +98,7 @@ class ProjectState:
         self.projects.append(project)
         self.pending_title = self.pending_no = None
         self.header = None
-        self.last_levels = (None, None)
+        self.rows.last_levels = (None, None)
         return project
 
     # ------------------------------------------------------------------ rows
@@ -147,11 +143,10 @@ class ProjectState:
         return False
 
     def _indicator_header(self, header: IndicatorHeader, row: Row) -> None:
-        self.unread_columns += [h for h in header.unresolved if h not in self.unread_columns]
-        if self.header is None:  # a repeated header (page break) keeps the running row numbers
-            if self.current is None or self.rows_per_table[self.current.table_no]:
-                self.start_project(row.page)
-            self.last_levels = (None, None)
+        continued = self.header is not None  # a repeated header (page break) keeps the running row numbers
+        if not continued and (self.current is None or self.rows.per_table[self.current.table_no]):
+            self.start_project(row.page)
+        self.rows.new_header(header, continued)
         self.header = header
         self.plan_columns = None
 
@@ -159,7 +154,7 @@ class ProjectState:
         project = self.current
         keys = {f.label.key for f in labels}
         clash = project is not None and any(getattr(project, key) for key in keys & set(_IDENTITY))
-        fresh = project is not None and self.pending_title is not None and self.rows_per_table[project.table_no]
+        fresh = project is not None and self.pending_title is not None and self.rows.per_table[project.table_no]
         if (project is None and keys & _STARTS_PROJECT) or clash or fresh:
             project = self.start_project(row.page)
         if project is None:
@@ -232,39 +227,7 @@ class ProjectState:
         header = self.header
         if header.project_columns and not self._project_columns(row, header):
             return
-        values = read_row(row, header)
-        own_levels = [row.own_text(header.roles[r]) for r in ("level1", "level2")
-                      if r in header.roles and row.starts_here(header.roles[r])]
-        level1, level2 = self.last_levels
-        guessed = not values.get("level1_raw") and level1 is not None
-        if values.get("level1_raw") and values["level1_raw"] != level1 and not values.get("level2_raw"):
-            level2 = None  # a new 一级 block does not inherit the last block's 二级
-        values["level1_raw"] = values.get("level1_raw") or level1
-        values["level2_raw"] = values.get("level2_raw") or level2
-        self.last_levels = (values["level1_raw"], values["level2_raw"])
-        if any(is_total(values.get(k)) for k in ("name_raw", "level1_raw", "level2_raw")):
-            return  # 合计 | 100: a total, not an indicator
-        # a template row left blank ("指标1：" | "≥**%") is no indicator; a filled name keeps its placeholder value
-        if not any(values.get(k) and not is_placeholder(values[k]) for k in ("name_raw", "description", "value_raw")) \
-                or (is_bare_template_name(values.get("name_raw")) and not _filled(values.get("value_raw"))):
-            fragment = next((t for t in own_levels if is_level_fragment(t)), None)
-            self.incomplete = f"'{fragment}'" if fragment and row.last else None
-            return
-        if row.last and not values.get("value_raw") and len(compact(values.get("name_raw"))) <= 2 \
-                and not values.get("description"):
-            self.incomplete = f"'{values.get('name_raw')}'"  # "截": the page ends inside the row's name
-            return
-        self.incomplete = (f"'{values.get('name_raw')}' has no 指标值" if row.last and not values.get("value_raw")
-                           else None)
-        for role, level in (("level1", "一级"), ("level2", "二级")):
-            self.level_gaps[level] += role in header.roles and not values.get(f"{role}_raw")
-        project = self.current
-        self.rows_per_table[project.table_no] += 1
-        self.indicators.append(TableIndicator(table_no=project.table_no, row_no=self.rows_per_table[project.table_no],
-                                              page=row.page, project_code=project.project_code,
-                                              project_name=project.project_name, level1_guessed=guessed,
-                                              confidence=_confidence(row, header.roles.values()),
-                                              admitted=header.admission(), **values))
+        self.rows.read(row, header, self.current)
 
     def _project_columns(self, row: Row, header: IndicatorHeader) -> bool:
         """Project fields of a multi-project table; False for a row that is no project's (a total row)."""
@@ -281,8 +244,8 @@ class ProjectState:
             return True  # blank or merged from above: the same project continues
         project = self.current
         if project is None or (getattr(project, key) != text
-                               and (getattr(project, key) is not None or self.rows_per_table[project.table_no])):
-            if project is self.column_project and not self.rows_per_table[project.table_no]:
+                               and (getattr(project, key) is not None or self.rows.per_table[project.table_no])):
+            if project is self.column_project and not self.rows.per_table[project.table_no]:
                 self.projects.pop()  # a group total (820-马踏镇部门 | 8,827,620.53) with no rows of its own
             project = self.start_project(row.page)
             self.header = header
@@ -367,12 +330,3 @@ class ProjectState:
             ind.project_code = ind.project_code or project.project_code
             ind.project_name = ind.project_name or project.project_name
 
-
-def _filled(value: str | None) -> bool:
-    return bool(value) and meaningful(value) and not is_placeholder(value)
-
-
-def _confidence(row: Row, columns: Iterable[int]) -> float | None:
-    """The lowest OCR confidence of the cells a row's fields come from (None: not OCR'd)."""
-    values = [cell.confidence for col in columns if (cell := row.owner(col)) is not None and cell.confidence is not None]
-    return min(values, default=None)

@@ -62,7 +62,7 @@ def parse_document(document: Document) -> ParsedDocument:
     parsed.year = year
     marked = _department_marked(document)
     parsed.form_kind = form_kind(parsed, projects.title_kinds, marked)
-    parsed.problems = _problems(parsed, marked, projects.incomplete) + _row_gaps(parsed, projects)
+    parsed.problems = _problems(parsed, marked, projects.rows.incomplete) + _row_gaps(parsed, projects)
     parsed.problems += [f"{title}: announced but no project table (项目名称/预算数, indicator rows) read after it"
                         for title in projects.unread_titles]
     return parsed
@@ -150,10 +150,10 @@ def _row_gaps(parsed: ParsedDocument, projects: ProjectState) -> list[str]:
     valueless = [i.name_raw or "?" for i in parsed.indicators if not i.value_raw]
     if valueless:
         gaps.append(f"{len(valueless)} indicator rows have no 指标值 (target): {'、'.join(valueless[:3])}")
-    for level, n in projects.level_gaps.items():
+    for level, n in projects.rows.level_gaps.items():
         if n:
             gaps.append(f"{n} indicator rows have no {level}指标 although the table has that column")
-    if projects.unread_columns:
+    if projects.rows.unread_columns:
         gaps.append(f"columns not understood (values under a header jixiao does not know): "
-                    f"{'、'.join(projects.unread_columns)} — add the spelling to dictionaries/headers.yaml")
+                    f"{'、'.join(projects.rows.unread_columns)} — add the spelling to dictionaries/headers.yaml")
     return gaps

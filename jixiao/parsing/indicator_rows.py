@@ -1,0 +1,82 @@
+"""Which body rows of an indicator table become indicators, with their levels carried down.
+
+A row earns its place only under an indicator header (indicators.header_of), with a name or a value
+that is not a template's blank slot, and is not a total (合计) — footers and stamp lines end the table
+before it gets here (indicators.is_footer). Merged 一级/二级 cells are carried down the way a reader
+sees them; a blank level where the table has that column, and a row cut off by the end of the page,
+are counted so the document's status can say so.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from jixiao.normalizers.text import compact
+from jixiao.normalizers.value_checks import is_placeholder
+from jixiao.parsing.grid import Row
+from jixiao.parsing.indicators import IndicatorHeader, is_bare_template_name, is_level_fragment, read_row
+from jixiao.parsing.records import Project, TableIndicator, meaningful
+from jixiao.parsing.vocabulary import is_total
+
+
+@dataclass
+class IndicatorRows:
+    indicators: list[TableIndicator] = field(default_factory=list)
+    per_table: Counter[int] = field(default_factory=Counter)  # indicator rows read per project (table_no)
+    last_levels: tuple[str | None, str | None] = (None, None)
+    incomplete: str | None = None  # the last indicator row read, when it stops mid-row
+    level_gaps: Counter[str] = field(default_factory=Counter)  # rows with a blank 一级/二级 where the table has one
+    unread_columns: list[str] = field(default_factory=list)  # header cells over values no role was found for
+
+    def new_header(self, header: IndicatorHeader, continued: bool) -> None:
+        """A header row; a repeated one (a page break) keeps the levels of the rows above it."""
+        self.unread_columns += [h for h in header.unresolved if h not in self.unread_columns]
+        if not continued:
+            self.last_levels = (None, None)
+
+    def read(self, row: Row, header: IndicatorHeader, project: Project) -> None:
+        """Add `row` to `project`'s indicators when it is one."""
+        values = read_row(row, header)
+        own_levels = [row.own_text(header.roles[r]) for r in ("level1", "level2")
+                      if r in header.roles and row.starts_here(header.roles[r])]
+        level1, level2 = self.last_levels
+        guessed = not values.get("level1_raw") and level1 is not None
+        if values.get("level1_raw") and values["level1_raw"] != level1 and not values.get("level2_raw"):
+            level2 = None  # a new 一级 block does not inherit the last block's 二级
+        values["level1_raw"] = values.get("level1_raw") or level1
+        values["level2_raw"] = values.get("level2_raw") or level2
+        self.last_levels = (values["level1_raw"], values["level2_raw"])
+        if any(is_total(values.get(k)) for k in ("name_raw", "level1_raw", "level2_raw")):
+            return  # 合计 | 100: a total, not an indicator
+        # a template row left blank ("指标1：" | "≥**%") is no indicator; a filled name keeps its placeholder value
+        if not any(values.get(k) and not is_placeholder(values[k]) for k in ("name_raw", "description", "value_raw")) \
+                or (is_bare_template_name(values.get("name_raw")) and not _filled(values.get("value_raw"))):
+            fragment = next((t for t in own_levels if is_level_fragment(t)), None)
+            self.incomplete = f"'{fragment}'" if fragment and row.last else None
+            return
+        if row.last and not values.get("value_raw") and len(compact(values.get("name_raw"))) <= 2 \
+                and not values.get("description"):
+            self.incomplete = f"'{values.get('name_raw')}'"  # "截": the page ends inside the row's name
+            return
+        self.incomplete = (f"'{values.get('name_raw')}' has no 指标值" if row.last and not values.get("value_raw")
+                           else None)
+        for role, level in (("level1", "一级"), ("level2", "二级")):
+            self.level_gaps[level] += role in header.roles and not values.get(f"{role}_raw")
+        self.per_table[project.table_no] += 1
+        self.indicators.append(TableIndicator(table_no=project.table_no, row_no=self.per_table[project.table_no],
+                                              page=row.page, project_code=project.project_code,
+                                              project_name=project.project_name, level1_guessed=guessed,
+                                              confidence=_confidence(row, header.roles.values()),
+                                              admitted=header.admission(), **values))
+
+
+def _filled(value: str | None) -> bool:
+    return bool(value) and meaningful(value) and not is_placeholder(value)
+
+
+def _confidence(row: Row, columns: Iterable[int]) -> float | None:
+    """The lowest OCR confidence of the cells a row's fields come from (None: not OCR'd)."""
+    values = [cell.confidence for col in columns if (cell := row.owner(col)) is not None and cell.confidence is not None]
+    return min(values, default=None)
