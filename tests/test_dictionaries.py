@@ -48,7 +48,7 @@ def test_an_edited_dictionary_is_used_after_a_cache_clear(own_dictionaries: Path
     assert canonical_level1("产出类") is None
     assert normalize_unit("台次").known is False
     _append(own_dictionaries / "operators.yaml", "至少, 最少,", "至少, 起码, 最少,")
-    _append(own_dictionaries / "levels.yaml", "产出指标: [产出]", "产出指标: [产出, 产出类]")
+    _append(own_dictionaries / "levels.yaml", "产出指标: [产出,", "产出指标: [产出, 产出类,")
     clear_dictionary_caches()
     after = parse_indicator_value("起码45个")
     assert (after.operator, after.value, after.unit) == (">=", 45, "个")
