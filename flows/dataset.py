@@ -27,7 +27,7 @@ from jixiao.normalizers.vocabulary import IndicatorVocabulary
 BATCH_DOCUMENTS = 64
 REVIEW_COLUMNS = ["doc_id", "township", "project_code", "source", "name_raw", "description", "sentence",
                   "value_raw", "level2", "indicator_id", "indicator", "match_score", "match_method", "candidates",
-                  "confidence", "reason"]
+                  "confidence", "admitted", "reason"]
 
 
 class RunSummary(BaseModel):

@@ -47,6 +47,7 @@ def test_a_name_column_under_an_unknown_spelling_is_read_as_the_name():
     assert [i.name_raw for i in parsed.indicators] == ["维护道路里程", "完成时间"]
     assert parsed.indicators[0].value_raw == "≥20公里"
     assert "绩效指标内容 → level3" in parsed.indicators[0].admitted
+    assert "绩效指标内容 → level3" in parsed.indicators[0].columns_inferred
 
 
 def test_a_description_spelling_is_the_name_when_the_form_has_no_other():
@@ -140,6 +141,8 @@ def test_budgets_under_everyday_labels():
     assert inside.projects[0].budget_wan == 80.0
     in_yuan = parse(table([["项目名称", "道路维护"], ["项目总预算（元）", "500000"], ["其中：财政资金", "500000元"]]))
     assert (in_yuan.projects[0].budget_wan, in_yuan.projects[0].fiscal_wan) == (50.0, 50.0)
+    unitless = parse(table([["项目名称", "道路维护"], ["资金总额", "500000"], ["其中：财政资金", "30"]]))
+    assert (unitless.projects[0].budget_wan, unitless.projects[0].fiscal_wan) == (50.0, 30.0)
     not_money = parse(table([["项目名称", "道路维护"], ["资金来源", "县级财政"], ["预算执行率", "100"]]))
     assert not_money.projects[0].budget_wan is None
 

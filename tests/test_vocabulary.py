@@ -195,3 +195,11 @@ def test_variant_characters_are_the_usual_ones(vocabulary):
     assert normalize_name("巡査次数") == normalize_name("巡查次数")
     typed, usual = vocabulary.match_indicators(["巡査次数", "巡查次数"])
     assert typed.indicator_id == usual.indicator_id and typed.method == "exact"
+
+
+def test_review_rows_keep_rows_whose_columns_were_inferred(vocabulary):
+    """A row under a header the vocabulary did not fully name goes to review, even with an exact match."""
+    rows = [{"doc_id": "d", "name_raw": "采购次数", "columns_inferred": "绩效指标内容 → level3 (header-words)"},
+            {"doc_id": "d", "name_raw": "采购次数"}]
+    queue = review_rows(rows, vocabulary.match_indicators(["采购次数", "采购次数"]), vocabulary)
+    assert len(queue) == 1 and "绩效指标内容 → level3" in queue[0]["reason"]

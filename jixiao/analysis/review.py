@@ -31,8 +31,9 @@ def format_candidates(candidates: Sequence[tuple[str, str, float]]) -> str:
 
 def review_rows(rows: Sequence[Mapping[str, Any]], matches: Sequence[IndicatorMatch],
                 vocabulary: IndicatorVocabulary) -> list[dict[str, Any]]:
-    """Rows whose match needs a look (new, or fuzzy below review_below) or whose text OCR read with a
-    confidence below ocr.yaml's review_below, with their candidates.
+    """Rows whose match needs a look (new, or fuzzy below review_below), whose text OCR read with a
+    confidence below ocr.yaml's review_below, or whose table's columns were not all named by the header
+    vocabulary (their roles found by words or content), with their candidates.
 
     `rows` are the indicator rows the names came from (doc_id, township, name_raw, …): their
     fields are kept, and the match fields and a `reason` are added.
@@ -44,12 +45,15 @@ def review_rows(rows: Sequence[Mapping[str, Any]], matches: Sequence[IndicatorMa
     for row, match in zip(rows, matches):
         confidence = row.get("confidence")
         unsure = confidence is not None and confidence < ocr_review_below
-        if not vocabulary.needs_review(match) and not unsure:
+        inferred = row.get("columns_inferred")
+        if not vocabulary.needs_review(match) and not unsure and not inferred:
             continue
         reasons = ["not in the vocabulary" if match.method == "new" else "weak fuzzy match"] \
             if vocabulary.needs_review(match) else []
         if unsure:
             reasons.append(f"low OCR confidence ({confidence:.2f}): check the text against the scan")
+        if inferred:
+            reasons.append(f"columns read by their words or cells, not a known header: {inferred}")
         reason = "; ".join(reasons)
         out.append({**row, "indicator_id": match.indicator_id, "indicator": match.indicator,
                     "match_score": match.score, "match_method": match.method,

@@ -69,7 +69,8 @@ class IndicatorRows:
                                               page=row.page, project_code=project.project_code,
                                               project_name=project.project_name, level1_guessed=guessed,
                                               confidence=_confidence(row, header.roles.values()),
-                                              admitted=header.admission(), **values))
+                                              admitted=header.admission(), columns_inferred=header.inferred(),
+                                              **values))
 
 
 def _filled(value: str | None) -> bool:

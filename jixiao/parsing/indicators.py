@@ -39,6 +39,11 @@ class IndicatorHeader:
     n_cols: int = 0  # width of the table the header heads: a narrower or wider table after it is another table
     text: str = ""  # the header as written, for the reason a row was admitted
 
+    def inferred(self) -> str | None:
+        """The roles found without the vocabulary's spelling, and the columns left unread, for review."""
+        notes = [*self.decided, *(f"{h}: not read" for h in self.unresolved)]
+        return "; ".join(notes) or None
+
     def admission(self) -> str:
         """Why a body row under this header is an indicator: the header, and any role not spelled out."""
         note = f"; {'; '.join(self.decided)}" if self.decided else ""

@@ -20,7 +20,7 @@ from jixiao.parsing.indicator_rows import IndicatorRows
 from jixiao.parsing.indicators import IndicatorHeader, header_of, is_footer, is_level_name
 from jixiao.parsing.records import Goal, Project, TableIndicator, clean, meaningful
 from jixiao.parsing.vocabulary import (is_form_title, is_list_heading, money_unit, scale_to_wan, title_kind,
-                                       title_subject, unit_line)
+                                       title_subject, unit_line, unitless_yuan_from)
 
 _PROJECT_CODE = re.compile(r"(?<![0-9A-Za-z])\d{6,}[A-Z][0-9A-Z]{6,}(?![0-9A-Za-z])")
 _MONTH_LABEL = re.compile(r"^(\d{1,2})月(?:底|末|份)?(?:前)?$")
@@ -198,8 +198,11 @@ class ProjectState:
         if not match:
             return None
         table_unit = unit_line(self.current.unit_line if self.current and self.current.unit_line else self.unit_line)
-        scale = scale_to_wan(match.group(2) or unit or table_unit or "万元")
-        return round(float(match.group(1).replace(",", "")) * scale, 6)
+        number = float(match.group(1).replace(",", ""))
+        written = match.group(2) or unit or table_unit
+        # no unit anywhere: 万元, the forms' default, unless the number is one only 元 make sense of (500000)
+        assumed = "元" if abs(number) >= unitless_yuan_from() else "万元"
+        return round(number * scale_to_wan(written or assumed), 6)
 
     def _plan(self, row: Row, project: Project, labelled: bool) -> bool:
         """The 资金支出计划 months (3月底 …) and the amounts under them; True when the row was that."""

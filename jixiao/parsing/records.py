@@ -60,6 +60,8 @@ class TableIndicator(BaseModel):
     level1_guessed: bool = False
     confidence: float | None = None  # OCR'd: the lowest recognition confidence of the row's cells
     admitted: str | None = None  # why this row was taken for an indicator (the header it sits under …)
+    # columns of its table whose role the vocabulary did not give (found by words or content): a reviewer checks
+    columns_inferred: str | None = None
 
 
 class ParsedDocument(BaseModel):

@@ -48,6 +48,11 @@ def scale_to_wan(unit: str) -> float:
     return float(factor)
 
 
+def unitless_yuan_from() -> float:
+    """An amount written with no unit anywhere (cell, label, 单位 line) is in 元 from this size on."""
+    return float(_forms().get("unitless_yuan_from", 100000))
+
+
 def unit_line(text: str | None) -> str | None:
     """The unit a "单位：万元" / "金额单位：元" line states, wherever it sits in the text."""
     match = _UNIT_LINE.search(compact(text))
