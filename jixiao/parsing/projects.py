@@ -57,6 +57,8 @@ class ProjectState:
     pending_parties: dict[str, str] = field(default_factory=dict)  # 主管部门/实施单位 read before any project
     money_below: set[tuple[int, str]] = field(default_factory=set)  # amounts read under a column heading
     label_units: dict[int, str] = field(default_factory=dict)  # id(project) -> money unit its first money label named
+    total_labelled: set[int] = field(default_factory=set)  # id(project) of projects whose form has a total's label
+    fiscal_alone: set[int] = field(default_factory=set)  # …whose 财政 amount is not a 其中 line under a total
     column_project: Project | None = None  # the project the last 项目名称 cell of a multi-project table started
 
     @property
@@ -182,6 +184,10 @@ class ProjectState:
             code = _PROJECT_CODE.search(compact(value or ""))
             project.project_code = project.project_code or (code.group(0) if code else value)
         elif key in _MONEY:
+            if key == "budget":
+                self.total_labelled.add(id(project))
+            elif key == "fiscal" and not compact(cell.text).startswith("其中"):
+                self.fiscal_alone.add(id(project))
             if getattr(project, _MONEY[key]) is None:
                 unit = unit or next((u for t in row.left_texts(cell.col) if (u := money_unit(t))), None)
                 # 资金总额（元）| 2700 then 其中：财政资金 | 2200: the breakdown is in the total's unit
@@ -327,6 +333,9 @@ class ProjectState:
         for project in self.projects:
             if project.project_name is None and project.title:
                 project.project_name = title_subject(project.title)
+            if (project.budget_wan is None and project.fiscal_wan is not None and id(project) in self.fiscal_alone
+                    and id(project) not in self.total_labelled):
+                project.budget_wan = project.fiscal_wan  # 本次下达中央预算内投资 | 853: the form's only amount
         by_table = {p.table_no: p for p in self.projects}
         for ind in self.indicators:
             project = by_table[ind.table_no]
