@@ -23,8 +23,9 @@ _UNIT_LINE = re.compile(r"(?:金额)?单位[:：]\s*(亿元|百万元|万元|千
 
 
 def fold(text: str | None) -> str:
-    """Width-folded, whitespace-free, trailing colon dropped: the form all lookups compare."""
-    return compact(text).rstrip(":：")
+    """Width-folded, whitespace-free, a required-field mark (*指标值, ★) and a trailing colon dropped:
+    the form all lookups compare."""
+    return compact(text).lstrip("*★☆").rstrip(":：")
 
 
 def _unbracketed(folded: str) -> str:
