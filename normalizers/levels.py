@@ -76,6 +76,16 @@ def canonical_level2(raw: str | None, level1: str | None = None) -> str | None:
     return matching[0] if len(matching) == 1 else None
 
 
+@dictionary_cache
+def level_spellings() -> tuple[str, ...]:
+    """Every 一级 and 二级 name and spelling as levels.yaml writes it, bare (产出, 数量, 经济效益 …) and whole."""
+    levels = load_dictionary("levels")
+    names = {*levels["level1"], *levels["level2"]}
+    names |= {s for spellings in levels["level1"].values() for s in spellings or []}
+    names |= {s for entry in levels["level2"].values() for s in entry.get("spellings", [])}
+    return tuple(sorted({_LEVEL_SUFFIX.sub("", str(n)) for n in names} | {str(n) for n in names}))
+
+
 def canonical_levels(level1_raw: str | None, level2_raw: str | None) -> tuple[str | None, str | None]:
     """(一级, 二级) of one row. A form whose 一级 column holds its own heading (实施效果指标, 过程管理指标)
     and whose 二级 column holds the 一级 names (产出指标, 效益指标) is read one level up: the 二级 cell

@@ -156,3 +156,24 @@ def test_status_is_partial_and_says_what_is_missing():
     status, code, error = judge(parsed)
     assert status == "partial"
     assert "no 预算数" in error and "no 指标值" in error and "维护道路里程" in error
+
+
+def test_an_indicator_list_written_as_prose_is_read_under_its_headings():
+    parsed = parse("现将绩效目标设定如下：", "一、 产出指标",
+                   "数量指标：补助种植数量,葡萄种植数量(≥**株)>=17600株；种植作物成活率(≥**%)>=85；时效指标：完成及时率>=100%。",
+                   "二、 效益指标",
+                   "效益指标：经济效益指标：特色产业产值≥80万元,增加收入≥80万元；生态效益指标：生态修复功能提高。",
+                   "附件：绩效目标设定表.xlsx")
+    rows = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators]
+    assert rows == [("产出指标", "数量指标", "补助种植数量,葡萄种植数量(≥**株)", ">=17600株"),
+                    ("产出指标", "数量指标", "种植作物成活率(≥**%)", ">=85"),
+                    ("产出指标", "时效指标", "完成及时率", ">=100%"),
+                    ("效益指标", "经济效益指标", "特色产业产值", "≥80万元"),
+                    ("效益指标", "经济效益指标", "增加收入", "≥80万元"),
+                    ("效益指标", "生态效益指标", "生态修复功能提高", "生态修复功能提高")]
+    assert all(i.admitted.startswith("listed in the text") for i in parsed.indicators)
+
+
+def test_a_level_name_in_running_text_starts_no_list():
+    parsed = parse("产出指标", "本项目数量指标，质量指标均已达到要求。", "数量指标")
+    assert parsed.indicators == []

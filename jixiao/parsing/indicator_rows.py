@@ -64,13 +64,15 @@ class IndicatorRows:
                            else None)
         for role, level in (("level1", "一级"), ("level2", "二级")):
             self.level_gaps[level] += role in header.roles and not values.get(f"{role}_raw")
+        self.add(project, values, page=row.page, level1_guessed=guessed, admitted=header.admission(),
+                 confidence=_confidence(row, header.roles.values()), columns_inferred=header.inferred())
+
+    def add(self, project: Project, values: dict, **about: object) -> None:
+        """Store one indicator of `project` (its fields as written, and where it came from)."""
         self.per_table[project.table_no] += 1
         self.indicators.append(TableIndicator(table_no=project.table_no, row_no=self.per_table[project.table_no],
-                                              page=row.page, project_code=project.project_code,
-                                              project_name=project.project_name, level1_guessed=guessed,
-                                              confidence=_confidence(row, header.roles.values()),
-                                              admitted=header.admission(), columns_inferred=header.inferred(),
-                                              **values))
+                                              project_code=project.project_code, project_name=project.project_name,
+                                              **about, **values))
 
 
 def _filled(value: str | None) -> bool:

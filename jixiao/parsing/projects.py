@@ -18,6 +18,7 @@ from jixiao.parsing.fields import FieldCell, field_value, line_label, row_labels
 from jixiao.parsing.grid import Row
 from jixiao.parsing.indicator_rows import IndicatorRows
 from jixiao.parsing.indicators import IndicatorHeader, header_of, is_footer, is_level_name
+from jixiao.parsing.prose import list_heading, list_items
 from jixiao.parsing.records import Goal, Project, TableIndicator, clean, meaningful
 from jixiao.parsing.vocabulary import (is_form_title, is_list_heading, money_unit, scale_to_wan, title_kind,
                                        title_subject, unit_line, unitless_yuan_from)
@@ -59,6 +60,7 @@ class ProjectState:
     label_units: dict[int, str] = field(default_factory=dict)  # id(project) -> money unit its first money label named
     total_labelled: set[int] = field(default_factory=set)  # id(project) of projects whose form has a total's label
     fiscal_alone: set[int] = field(default_factory=set)  # …whose 财政 amount is not a 其中 line under a total
+    prose_level1: str | None = None  # the 一级 heading of an indicator list written as prose, while in one
     column_project: Project | None = None  # the project the last 项目名称 cell of a multi-project table started
 
     @property
@@ -304,6 +306,22 @@ class ProjectState:
         if project is None or (label.key in _IDENTITY and getattr(project, label.key)) or self.header is not None:
             project = self.start_project(page)
         self._set(project, label.key, clean(value), label.unit, Row([], {}, 0, 0, page), Cell(row=0, col=0, text=head))
+        return True
+
+    def prose_line(self, text: str, page: int | None) -> bool:
+        """A line of an indicator list written as prose (prose.py): its 一级 heading, or its items."""
+        if self.header is None and (heading := list_heading(text)) is not None:
+            self.prose_level1 = heading
+            return True
+        items = list_items(text) if self.prose_level1 is not None else []
+        if not items:
+            self.prose_level1 = None
+            return False
+        project = self.current or self.start_project(page)
+        for item in items:
+            self.rows.add(project, {"level1_raw": self.prose_level1, "level2_raw": item.level2_raw,
+                                    "name_raw": item.name_raw, "value_raw": item.value_raw},
+                          page=page, admitted=f"listed in the text under {self.prose_level1} / {item.level2_raw}")
         return True
 
     def goal_paragraph(self, text: str) -> None:

@@ -49,6 +49,8 @@ def parse_document(document: Document) -> ParsedDocument:
             department.section = None
         elif projects.unit(text) or projects.code_line(text, page):
             continue
+        elif department.section is None and projects.prose_line(text, page):
+            continue
         elif projects.current is not None and department.section is None and _PROJECT_GOAL_LINE.match(text):
             projects.goal_paragraph(text)
         elif department.section is not None or department.heading(text):

@@ -1,0 +1,84 @@
+"""Indicator lists written as prose: a 公示 that sets its targets out under level headings.
+
+    一、 产出指标
+    数量指标：★补助种植数量(≥**株)>=17600株；种植作物成活率(≥**%)>=85；时效指标：完成及时率>=100%。
+    二、 效益指标
+    经济效益指标：特色产业产值≥80万元,增加收入≥80万元；生态效益指标：生态修复功能提高。
+
+A list starts at a line that is only a 一级 name (numbered or not) and goes on while its lines carry a
+二级 name followed by a colon or comma; within a 二级 part, items end at ；/。 or at a comma right after a
+value. An item's value is the operator, number and unit it ends with; an item with no number is a
+qualitative target whose words are both its name and its value (生态修复功能提高). Nothing else in the
+text is read this way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from jixiao.dictionaries import dictionary_cache
+from jixiao.normalizers.levels import canonical_level1, canonical_level2, level_spellings
+from jixiao.normalizers.text import compact
+
+_NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+\s*[、.．])\s*")
+_OPERATOR = r"(?:>=|<=|≥|≤|≧|≦|>|<|=|＞=|＜=|不低于|不少于|不高于|不超过|大于等于|小于等于|大于|小于|达到)"
+# what an item ends with when it states a number: ≥80万元, >=85, ≤28.40/株, 100%, 2280次
+_VALUE = re.compile(_OPERATOR + r"?\s*-?\d+(?:\.\d+)?\s*(?:%|‰|[^\s\d;；。,，、()（）≥≤<>=*]{1,6})?$")
+_VALUE_BEFORE_COMMA = re.compile(_OPERATOR + r"?\s*-?\d+(?:\.\d+)?\s*(?:%|‰|[^\s\d;；。,，、()（）≥≤<>=*]{1,6})?(?=[,，])")
+_ITEM_END = re.compile(r"[;；。]")
+MAX_HEADING = 12
+
+
+@dataclass(frozen=True)
+class ProseItem:
+    level2_raw: str
+    name_raw: str
+    value_raw: str | None
+
+
+@dictionary_cache
+def _level_marker() -> re.Pattern[str]:
+    """A 一级/二级 name (with 指标 or 目标, or bare) followed by a colon or a comma, where an item may start."""
+    words = sorted({w for s in level_spellings() for w in (s, f"{s}指标", f"{s}目标")}, key=len, reverse=True)
+    # at the start of the line or right after an item's end, never inside a name ("种植数量,")
+    return re.compile(r"(?:^|(?<=[;；。:：\s]))(" + "|".join(re.escape(w) for w in words) + r")\s*[:：,，]")
+
+
+def list_heading(text: str) -> str | None:
+    """The 一级 name of a line that is only that name ("一、 产出指标"), as written, else None."""
+    bare = _NUMBERING.sub("", text).strip().rstrip(":：")
+    return bare if len(compact(bare)) <= MAX_HEADING and canonical_level1(bare) is not None else None
+
+
+def list_items(text: str) -> list[ProseItem]:
+    """The items of one line of a prose list (none when the line names no 二级)."""
+    marks = [m for m in _level_marker().finditer(text) if canonical_level2(m.group(1)) is not None
+             or canonical_level1(m.group(1)) is not None]
+    items = []
+    for i, mark in enumerate(marks):
+        if canonical_level2(mark.group(1)) is None:
+            continue  # "效益指标：" restating the 一级 before its 二级
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
+        for piece in _pieces(text[mark.end():end]):
+            items.append(_item(mark.group(1), piece))
+    return items
+
+
+def _pieces(part: str) -> list[str]:
+    """Items of one 二级 part: cut at ；/。 and at a comma that follows a value."""
+    pieces = []
+    for chunk in _ITEM_END.split(part):
+        start = 0
+        for value in _VALUE_BEFORE_COMMA.finditer(chunk):
+            pieces.append(chunk[start:value.end()])
+            start = value.end() + 1
+        pieces.append(chunk[start:])
+    return [p.strip(" ,，、") for p in pieces if compact(p).strip(",，、")]
+
+
+def _item(level2: str, piece: str) -> ProseItem:
+    value = _VALUE.search(piece)
+    if value is None or value.start() == 0:  # 生态修复功能提高: the words are the target as well as its name
+        return ProseItem(level2_raw=level2, name_raw=piece, value_raw=piece)
+    return ProseItem(level2_raw=level2, name_raw=piece[:value.start()].strip(), value_raw=value.group(0).strip())
