@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 
 from jixiao.dictionaries import dictionary_cache, load_dictionary
 from jixiao.extractors.text_grid import kind
-from jixiao.extractors.text_vocab import (fold, header_kind, is_footer, is_level_prefix, is_total, label_kind,
-                                          level_kind)
+from jixiao.extractors.text_vocab import (column_kind, fold, header_kind, is_footer, is_level2_under, is_level_prefix,
+                                          is_total, label_kind, level_kind)
 from jixiao.model.document import Cell, Paragraph, Provenance, Table
 
 Item = tuple[str, "str | list[str]"]  # ("level1"|"level2"|"level", name) or ("row", [name, cell, …])
@@ -43,6 +43,10 @@ class Section:
 @dictionary_cache
 def _row_labels() -> frozenset[str]:
     return frozenset(fold(w) for w in load_dictionary("text_layout")["stream"]["row_labels"])
+
+
+def row_label_words() -> list[str]:
+    return sorted(_row_labels(), key=len, reverse=True)
 
 
 def is_row_label(text: str) -> bool:
@@ -102,7 +106,7 @@ def kv_rows(tokens: list[str]) -> list[list[str]]:
 
 def tail_kinds(header: list[str]) -> tuple[list[str], int]:
     """Kinds of the columns after the name column, and how many of them a row must fill."""
-    kinds = [header_kind(h) or "text" for h in header]
+    kinds = [column_kind(h) for h in header]
     name_col = next((i for i, k in enumerate(kinds) if k == "name"),
                     max((i for i, k in enumerate(kinds) if k in ("level1", "level2")), default=-1) + 1)
     tail = kinds[name_col + 1:]
@@ -150,7 +154,7 @@ def build_tables(section: Section) -> list[Table]:
 
 def _indicator_table(section: Section, prov: Provenance) -> Table:
     offset = 1 if section.row_label else 0
-    kinds = [header_kind(h) for h in section.header]
+    kinds = [column_kind(h) for h in section.header]
     width = len(section.header) + offset
     l1 = next((i + offset for i, k in enumerate(kinds) if k == "level1"), None)
     l2 = next((i + offset for i, k in enumerate(kinds) if k == "level2"), None)
@@ -159,6 +163,7 @@ def _indicator_table(section: Section, prov: Provenance) -> Table:
                              max((i for i, k in enumerate(kinds) if k in ("level1", "level2")), default=-1) + 1)
     rows: list[dict[int, str]] = [{offset + i: h for i, h in enumerate(section.header)}]
     current: dict[int, str] | None = None
+    level1: str | None = None  # the 一级 of the block being read
     for what, value in section.items:
         if what == "row":
             cells = list(value)
@@ -168,7 +173,9 @@ def _indicator_table(section: Section, prov: Provenance) -> Table:
             for i, text in enumerate(cells[: width - name_col]):
                 current[name_col + i] = text
             continue
-        level_col = _level_column(what, str(value), current, l1, l2)
+        level_col = _level_column(what, str(value), current, l1, l2, level1)
+        if level_col == l1:
+            level1 = str(value)
         if level_col is None:
             continue
         if current is None or any(c >= level_col for c in current):
@@ -185,11 +192,12 @@ def _indicator_table(section: Section, prov: Provenance) -> Table:
 
 
 def _level_column(what: str, text: str, current: dict[int, str] | None, l1: int | None,
-                  l2: int | None) -> int | None:
-    """Where a level name goes: its own column; an ambiguous one (满意度指标) under 二级 right after a
-    一级 of the row, else under 一级; a 二级 name in a table without a 二级 column under 一级."""
+                  l2: int | None, level1: str | None) -> int | None:
+    """Where a level name goes: its own column; an ambiguous one (成本指标, 满意度指标) under 二级 right
+    after a 一级 of the row or when it belongs under the block's 一级, else under 一级; a 二级 name in a
+    table without a 二级 column under 一级."""
     if what == "level" or kind(text) == "level":
-        fresh = current is not None and l1 in current and len(current) == 1
+        fresh = (current is not None and l1 in current and len(current) == 1) or is_level2_under(text, level1)
         what = "level2" if fresh and l2 is not None else "level1"
     if what == "level1":
         return l1 if l1 is not None else l2
@@ -231,13 +239,16 @@ def paragraphs(texts: list[str], line: int) -> list[Paragraph]:
     return [Paragraph(text=t.strip(), prov=Provenance(line=line)) for t in texts if t.strip()]
 
 
-def stream_blocks(tokens: list[str], line: int) -> list[Paragraph | Table]:
-    """Paragraphs and tables of a stream of separate cells (every form in it, in order)."""
+def stream_blocks(tokens: list[str], line: int, one_line: bool = False) -> list[Paragraph | Table]:
+    """Paragraphs and tables of a stream of separate cells (every form in it, in order); the text
+    around the forms is one paragraph per line, or one for a table printed on one line."""
     blocks: list[Paragraph | Table] = []
     while tokens:
         before, section, after = explicit_section(tokens, line)
+        if one_line:
+            before = [" ".join(before)] if before else []
         if section is None:
-            return blocks + paragraphs(before, line)
+            return blocks + paragraphs(before + (after if one_line else []), line)
         blocks += paragraphs(before, line) + build_tables(section)
         if len(after) >= len(tokens):
             break

@@ -62,11 +62,24 @@ def split_run(run: str, n: int) -> list[str] | None:
         for item in split:
             bounds.add(pos)
             pos += len(item)
+        adjacent = sum(a == b for a, b in zip(split, split[1:]))
         repeats = sum(split[i] == split[j] for i in range(n) for j in range(i + 1, n))
-        score = (repeats, len(bounds & cuts))
+        score = (_rate_fits(split), adjacent, repeats, len(bounds & cuts))
         if best is None or score > best:
             best, best_split = score, split
     return best_split
+
+
+def _rate_fits(items: list[str]) -> int:
+    """1 when a percentage in the cut is the ratio of two amounts before it (执行率 = 执行数 / 预算数)."""
+    numbers = [float(m.group(0)) if (m := re.search(r"\d+(?:\.\d+)?", i)) else None for i in items]
+    for k, item in enumerate(items):
+        if item.endswith("%") and numbers[k] is not None:
+            for a in range(k):
+                for b in range(a + 1, k):
+                    if numbers[a] and numbers[b] is not None and abs(numbers[b] / numbers[a] * 100 - numbers[k]) <= max(0.05, 0.005 * numbers[k]):
+                        return 1
+    return 0
 
 
 def _splits(run: str, n: int) -> list[list[str]]:

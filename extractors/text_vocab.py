@@ -12,7 +12,7 @@ import re
 import unicodedata
 
 from jixiao.dictionaries import dictionary_cache, load_dictionary
-from jixiao.extractors.text_grid import kind
+from jixiao.extractors.text_grid import _key, kind
 
 # what a header word says about the cells below it
 COLUMN_KINDS = {"level1": "level1", "level2": "level2", "level3": "name", "description": "text",
@@ -52,6 +52,16 @@ def header_kind(text: str) -> str | None:
         return None
     words = header_words()
     return words.get(folded) or words.get(_bare(folded))
+
+
+def column_kind(text: str) -> str:
+    """The kind of a header cell as a column: its header word's, else that of the header word it ends
+    with ("全年完成值" → 完成值), else text."""
+    if found := header_kind(text):
+        return found
+    folded = _bare(text)
+    ends = [w for w in header_words() if len(w) >= 3 and folded.endswith(w)]
+    return header_words()[max(ends, key=len)] if ends else "text"
 
 
 @dictionary_cache
@@ -103,6 +113,29 @@ def level_kind(text: str) -> str | None:
     return None
 
 
+def _level_key(text: str) -> str:
+    folded = fold(text)
+    cut = _SCORE.sub("", folded) if re.search(r"分[)）]?$|[)）]$", folded) else folded
+    return _key(cut or folded)
+
+
+@dictionary_cache
+def _level_parents() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+    levels = load_dictionary("levels")
+    level1 = {_key(s): name for name, spellings in levels["level1"].items() for s in [name, *(spellings or ())]}
+    parents: dict[str, set[str]] = {}
+    for name, entry in levels["level2"].items():
+        for s in [name, *entry.get("spellings", ())]:
+            parents.setdefault(_key(s), set()).update(entry.get("parents", ()))
+    return level1, {k: frozenset(v) for k, v in parents.items()}
+
+
+def is_level2_under(text: str, level1_text: str | None) -> bool:
+    """Whether a 二级 name belongs under this 一级 (成本指标 under 产出指标; 满意度指标 not under 效益指标)."""
+    level1, parents = _level_parents()
+    return level1_text is not None and level1.get(_level_key(level1_text)) in parents.get(_level_key(text), ())
+
+
 @dictionary_cache
 def level_names() -> tuple[str, ...]:
     """Every 一级/二级 name written with its 指标/目标 ending (the spellings safe to cut glued text at)."""
@@ -132,6 +165,12 @@ def is_footer(text: str) -> bool:
     full = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
     return any(full.startswith((f"{w}:", f"{w}：")) or folded == w or (len(w) >= 4 and folded.startswith(w))
                for w in _footers())
+
+
+def starts_with_footer(text: str) -> bool:
+    """Glued text that opens with a footer word of two or more characters (说明无注：…, 填表人张三)."""
+    folded = fold(text)
+    return any(len(w) >= 2 and folded.startswith(w) for w in _footers())
 
 
 @dictionary_cache
