@@ -21,7 +21,7 @@ import unicodedata
 
 from jixiao.extractors.text_stream import MIN_HEADER, Item, Section, build_tables, paragraphs, row_label_words, tail_kinds
 from jixiao.extractors.text_values import doubled_tail, halves, run_pattern, split_run
-from jixiao.extractors.text_vocab import (header_words, is_footer, starts_with_footer, is_total, label_kind, label_words, level_kind,
+from jixiao.extractors.text_vocab import (header_words, is_footer, is_level_prefix, starts_with_footer, is_total, label_kind, label_words, level_kind,
                                           level_names)
 from jixiao.model.document import Paragraph, Table
 
@@ -29,6 +29,7 @@ _PAGE_MARK = re.compile(r"^\s*(\d{1,3})\s*、")
 _LEVEL_SCORE = re.compile(r"^(?:[(（][\d\-~～.]+分?[)）]分?|[(（]\d+分[)）])")
 _BRACKET = re.compile(r"^[(（][^()（）]{0,12}[)）]")
 _JUNK_TO_NEXT = 4
+_NAMED = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 
 
 def compact(text: str) -> str:
@@ -175,6 +176,11 @@ def _segments(text: str, row_label: str | None) -> tuple[list[tuple[str, str]], 
         start = pos = max(end, label_end)
     if start < len(text):
         out.append(("text", text[start:]))
+        cut = next((k for k in range(max(0, len(out[-1][1]) - 16), len(out[-1][1]) - 2)
+                    if is_level_prefix(out[-1][1][k:])), None)
+        if cut is not None:  # the text stops inside a level name ("…满意度指"): the row is cut off there
+            piece = out.pop()[1]
+            out += ([("text", piece[:cut])] if cut else []) + [("level", piece[cut:])]
     for i, (what, piece) in enumerate(out):
         if what == "text":
             cut = _table_end(piece)
@@ -251,7 +257,7 @@ def _rows(text: str, slots: list[str]) -> list[list[str]]:
             double = doubled_tail(name) if len(slots) >= 2 and slots[:2] == ["val", "val"] else None
             rows.append([double[0], double[1], double[1]] if double else [name])
             break
-    return rows
+    return [row for row in rows if _NAMED.search(row[0])]  # figures without a name are no indicator
 
 
 def glued_blocks(text: str, line: int, after_form: bool = False) -> list[Paragraph | Table]:
@@ -259,7 +265,9 @@ def glued_blocks(text: str, line: int, after_form: bool = False) -> list[Paragra
     where a project label such as 项目名称 announces it, not in the notes below a table)."""
     folded = compact(text)
     found = find_glued_header(folded)
-    if found is None or (after_form and not any(label_kind(c) == "identity" for c in _label_cells(folded[:found[0]]))):
+    before = folded[:found[0]] if found else ""
+    if found is None or (after_form and not any(label_kind(c) == "identity" for c in _label_cells(before))
+                         and before not in row_label_words() and before):
         return paragraphs([text], line)
     start, end, header = found
     first_level = next((p for p in range(end, min(end + 9, len(folded))) if _level_at(folded, p) > p), end)
@@ -277,7 +285,15 @@ def glued_blocks(text: str, line: int, after_form: bool = False) -> list[Paragra
         first = next((i for i, c in enumerate(kv) if label_kind(c)), len(kv))
     section = Section(line=line, kv_rows=kv_rows("".join(kv[first:])), row_label=row_label, header=header)
     tail, required = tail_kinds(header)
-    segments, rest = _segments(folded[end:], row_label)
+    body = folded[end:]
+    if again := find_glued_header(body):  # a second header (the next table's) ends this one
+        cut = again[0]
+        label = next((w for w in row_label_words() if body[:cut].endswith(w)), "")
+        body, rest_after = body[:cut - len(label)], body[cut - len(label):]
+    else:
+        rest_after = ""
+    segments, rest = _segments(body, row_label)
+    rest += rest_after
     items: list[Item] = []
     for what, piece in segments:
         if what == "level":
