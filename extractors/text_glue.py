@@ -300,6 +300,10 @@ def glued_blocks(text: str, line: int, after_form: bool = False) -> list[Paragra
             items.append((level_kind(piece) or "level2", piece))
         else:
             items += [("row", row) for row in _rows(piece, tail[:required])]
+    if {"text", "basis"} & set(tail[:required]):  # a text column before the value (绩效指标描述): glued rows cannot be cut
+        section.header, items, rest = [], [], folded[end:]
+        blocks = paragraphs(["".join(kv[:first])], line) + build_tables(section) + paragraphs([rest], line)
+        return blocks
     section.items = items
     blocks: list[Paragraph | Table] = paragraphs(["".join(kv[:first])], line) + build_tables(section)
     return blocks + (glued_blocks(rest, line, after_form=True) if rest else [])

@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 
 from jixiao.extractors.text_glue import compact, find_glued_header
-from jixiao.extractors.text_stream import MIN_HEADER, find_header, joined_labels
+from jixiao.extractors.text_stream import FORM_TITLE, MIN_HEADER, find_header, joined_labels
 from jixiao.extractors.text_vocab import header_kind, is_footer, label_kind
 
 Line = tuple[int, str]
 Region = tuple[int, int, str]  # (first line index, end index, "cells" | "spaces" | "glued")
-_TITLE = re.compile(r"绩效.{0,30}表([(（][^()（）]*[)）])?$|^[(（]?\s*\d{4}\s*[)）]?\s*年度\s*[)）]?$")
+_TITLE = FORM_TITLE
 _LONG = 150  # a line longer than this is prose, not a cell
 
 
@@ -77,7 +77,7 @@ def _cells_start(lines: list[Line], header: int, floor: int, is_chrome, is_pipe_
     j = header - 1
     while j >= floor:
         text = lines[j][1].strip()
-        if text and (is_chrome(text) or is_pipe_line(text) or len(text) > _LONG or _TITLE.search(text)):
+        if text and (is_chrome(text) or is_pipe_line(text) or len(text) > _LONG or _TITLE.search(re.sub(r"\s+", "", text))):
             break
         kind = label_kind(text) if text else None
         if kind == "identity":

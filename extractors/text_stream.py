@@ -21,12 +21,14 @@ from dataclasses import dataclass, field
 from jixiao.dictionaries import dictionary_cache, load_dictionary
 from jixiao.extractors.text_grid import kind
 from jixiao.extractors.text_vocab import (column_kind, fold, header_kind, is_footer, is_level2_under, is_level_prefix,
-                                          is_total, label_kind, level_kind)
+                                          is_basis, is_total, label_kind, level_kind)
 from jixiao.model.document import Cell, Paragraph, Provenance, Table
 
 Item = tuple[str, "str | list[str]"]  # ("level1"|"level2"|"level", name) or ("row", [name, cell, …])
 _SCORE_CELL = re.compile(r"^[(（][\d\-~～.]+分?[)）]分?$")
 MIN_HEADER = 3
+# a form's title or its year line between two forms: "2、征兵工作经费绩效目标表", "（2022年度）"
+FORM_TITLE = re.compile(r"绩效.{0,30}表([(（][^()（）]*[)）])?$|^[(（]?\d{4}[)）]?年度[)）]?$")
 
 
 @dataclass
@@ -110,8 +112,26 @@ def tail_kinds(header: list[str]) -> tuple[list[str], int]:
     name_col = next((i for i, k in enumerate(kinds) if k == "name"),
                     max((i for i, k in enumerate(kinds) if k in ("level1", "level2")), default=-1) + 1)
     tail = kinds[name_col + 1:]
-    required = max((i + 1 for i, k in enumerate(tail) if k != "text"), default=0)
+    required = max((i + 1 for i, k in enumerate(tail) if k not in ("text", "basis")), default=0)
     return tail, required
+
+
+@dataclass
+class _Placed:
+    """Which column the last level name went to (l1, l2; None after a row), and the block's names."""
+
+    last: str | None = None
+    level1: str | None = None
+    level2: str | None = None
+
+    def level(self, what: str, text: str) -> None:
+        if what == "level":
+            what = "level2" if self.last == "l1" or is_level2_under(text, self.level1) else "level1"
+        self.last = "l1" if what == "level1" else "l2"
+        if what == "level1":
+            self.level1 = text
+        else:
+            self.level2 = text
 
 
 def cell_items(tokens: list[str], header: list[str], row_label: str | None) -> tuple[list[Item], int]:
@@ -119,25 +139,37 @@ def cell_items(tokens: list[str], header: list[str], row_label: str | None) -> t
     tail, required = tail_kinds(header)
     items: list[Item] = []
     row: list[str] | None = None
+    placed = _Placed()
     for index, token in enumerate(tokens):
-        if is_footer(token) or is_total(token) or label_kind(token) == "identity" or header_kind(token):
+        if (is_footer(token) or is_total(token) or label_kind(token) == "identity" or header_kind(token)
+                or FORM_TITLE.search(fold(token))):
             return items + ([("row", row)] if row else []), index
         if row_label and fold(token) == fold(row_label):
             continue
-        if (level := level_kind(token)) or is_level_prefix(token):
+        level = level_kind(token)
+        if level and row is None and placed.last == "l2" and (not fold(token).endswith(("指标", "目标"))
+                                                              or is_level2_under(token, placed.level2)):
+            level = None  # a 三级 name that is a level word (经济成本, 经济成本指标 under 成本指标)
+        if level:
+            placed.level(level, token)
+        if level or (row is None and is_level_prefix(token)) or (row is not None and is_level_prefix(token)
+                                                                 and index == len(tokens) - 1):
             if row:
                 items.append(("row", row))
             row = None
             items.append((level or "level2", token))
             continue
         nxt = tokens[index + 1] if index + 1 < len(tokens) else None
-        if row is not None and (len(row) - 1 < required or (len(row) - 1 < len(tail) and (
-                nxt is None or level_kind(nxt) or is_footer(nxt) or is_total(nxt)))):
+        filled = len(row) - 1 if row is not None else 0
+        if row is not None and (filled < required or (filled < len(tail) and (
+                nxt is None or level_kind(nxt) or is_footer(nxt) or is_total(nxt)
+                or (tail[filled] == "basis" and is_basis(token))))):
             row.append(token)
             continue
         if row:
             items.append(("row", row))
         row = [token]
+        placed.last = None
     return items + ([("row", row)] if row else []), len(tokens)
 
 

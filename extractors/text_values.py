@@ -11,34 +11,41 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from jixiao.extractors.text_vocab import unit_words
+from jixiao.extractors.text_vocab import operator_words, unit_words
 
-_OP = r"(?:>=|<=|[≥≤><=≧≦])"
 _NUM = r"(?:0|[1-9]\d*)(?:\.\d+)?"
 _MAX_RUN = 28  # longer runs are not cut (a table of figures, not a row's values)
 
 
 @lru_cache(maxsize=4)
-def _patterns(units: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _patterns(units: tuple[str, ...], ops: tuple[str, ...],
+              tails: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     unit = "|".join(re.escape(u) for u in units)
-    item = rf"{_OP}?{_NUM}(?:{unit})?"
-    loose = rf"{_OP}?\d+(?:\.\d+)?(?:{unit})?"
-    return re.compile(rf"^{item}$"), re.compile(rf"(?:{loose})+")
+    op = "|".join(re.escape(o) for o in ops)
+    tail = "|".join(re.escape(t) for t in tails)
+    after = rf"(?:{unit})?(?:/(?:{unit}))?(?:{tail})?"
+    item = rf"(?:{op})?{_NUM}{after}"
+    loose = rf"(?:{op})?\d+(?:\.\d+)?{after}"
+    return re.compile(rf"^{item}$"), re.compile(rf"(?:{loose})+"), re.compile(loose)
+
+
+def _compiled() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    ops, tails = operator_words()
+    return _patterns(unit_words(), ops, tails)
 
 
 def item_pattern() -> re.Pattern[str]:
-    return _patterns(unit_words())[0]
+    return _compiled()[0]
 
 
 def run_pattern() -> re.Pattern[str]:
     """A maximal run of values written back to back."""
-    return _patterns(unit_words())[1]
+    return _compiled()[1]
 
 
 def natural_items(run: str) -> list[str]:
     """The run cut where it cuts by itself: before an operator and after a unit."""
-    units = "|".join(re.escape(u) for u in unit_words())
-    return re.findall(rf"{_OP}?\d+(?:\.\d+)?(?:{units})?", run)
+    return _compiled()[2].findall(run)
 
 
 def split_run(run: str, n: int) -> list[str] | None:

@@ -17,7 +17,7 @@ from jixiao.extractors.text_grid import _key, kind
 # what a header word says about the cells below it
 COLUMN_KINDS = {"level1": "level1", "level2": "level2", "level3": "name", "description": "text",
                 "value": "val", "value_with_unit": "val", "target": "val", "actual": "val", "weight": "num",
-                "score": "num", "operator": "op", "unit": "unit", "direction": "text", "basis": "text",
+                "score": "num", "operator": "op", "unit": "unit", "direction": "text", "basis": "basis",
                 "explanation": "text", "note": "text"}
 _BRACKET_TAIL = re.compile(r"[(（][^()（）]{0,12}[)）]$")
 _QIZHONG = re.compile(r"^其中[:：]?")
@@ -191,3 +191,24 @@ def unit_words() -> tuple[str, ...]:
         words |= {s for s in [name, *entry.get("spellings", [])] if not re.fullmatch(r"[A-Za-z0-9²³]+", s)}
     words |= set(load_dictionary("text_layout")["stream"]["units"])
     return tuple(sorted(words, key=len, reverse=True))
+
+
+@dictionary_cache
+def operator_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Comparators written before a value (≥, 不低于 …) and after it (以上, 以内 …), longest first; one-character
+    words (为, 是, 内) only as symbols, since a glued name is full of them."""
+    ops = load_dictionary("operators")
+    keep = (lambda w: len(w) >= 2 or not "\u4e00" <= w <= "\u9fff")  # noqa: E731
+    before = {w for words in ops["prefix"].values() for w in words if keep(w)}
+    after = {w for words in ops["suffix"].values() for w in words if keep(w)}
+    return tuple(sorted(before, key=len, reverse=True)), tuple(sorted(after, key=len, reverse=True))
+
+
+@dictionary_cache
+def _basis_words() -> frozenset[str]:
+    return frozenset(fold(w) for words in load_dictionary("basis").values() for w in words)
+
+
+def is_basis(text: str) -> bool:
+    """计划指标, 行业标准, 满意度调查: a 指标值确定依据 as basis.yaml spells it."""
+    return fold(text) in _basis_words()
