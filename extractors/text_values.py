@@ -53,7 +53,7 @@ def split_run(run: str, n: int) -> list[str] | None:
     if n <= 0:
         return None
     natural = natural_items(run)
-    if len(natural) == n and all(item_pattern().match(i) for i in natural):
+    if len(natural) == n and "".join(natural) == run and all(item_pattern().match(i) for i in natural):
         return natural
     if len(run) > _MAX_RUN or n > 8:
         return None
