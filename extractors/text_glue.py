@@ -19,10 +19,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from jixiao.extractors.text_stream import MIN_HEADER, Item, Section, build_tables, paragraphs, row_label_words, tail_kinds
+from jixiao.extractors.text_stream import (MIN_HEADER, Item, Section, build_tables, paragraphs, row_label_words,
+                                           tail_kinds)
 from jixiao.extractors.text_values import doubled_tail, halves, run_pattern, split_run
-from jixiao.extractors.text_vocab import (header_words, is_footer, is_level_prefix, starts_with_footer, is_total, label_kind, label_words, level_kind,
-                                          level_names)
+from jixiao.extractors.text_vocab import (header_words, is_footer, is_level_prefix, is_total, label_kind, label_words,
+                                          level_kind, level_names, starts_with_footer)
 from jixiao.model.document import Paragraph, Table
 
 _PAGE_MARK = re.compile(r"^\s*(\d{1,3})\s*、")
@@ -300,7 +301,7 @@ def glued_blocks(text: str, line: int, after_form: bool = False) -> list[Paragra
             items.append((level_kind(piece) or "level2", piece))
         else:
             items += [("row", row) for row in _rows(piece, tail[:required])]
-    if {"text", "basis"} & set(tail[:required]):  # a text column before the value (绩效指标描述): glued rows cannot be cut
+    if {"text", "basis"} & set(tail[:required]):  # a text column before the value (绩效指标描述): no safe cut
         section.header, items, rest = [], [], folded[end:]
         blocks = paragraphs(["".join(kv[:first])], line) + build_tables(section) + paragraphs([rest], line)
         return blocks

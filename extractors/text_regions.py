@@ -77,7 +77,8 @@ def _cells_start(lines: list[Line], header: int, floor: int, is_chrome, is_pipe_
     j = header - 1
     while j >= floor:
         text = lines[j][1].strip()
-        if text and (is_chrome(text) or is_pipe_line(text) or len(text) > _LONG or _TITLE.search(re.sub(r"\s+", "", text))):
+        if text and (is_chrome(text) or is_pipe_line(text) or len(text) > _LONG
+                     or _TITLE.search(re.sub(r"\s+", "", text))):
             break
         kind = label_kind(text) if text else None
         if kind == "identity":

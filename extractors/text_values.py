@@ -84,7 +84,8 @@ def _rate_fits(items: list[str]) -> int:
         if item.endswith("%") and numbers[k] is not None:
             for a in range(k):
                 for b in range(a + 1, k):
-                    if numbers[a] and numbers[b] is not None and numbers[k] > 0 and abs(numbers[b] / numbers[a] * 100 - numbers[k]) <= 0.005 * numbers[k]:
+                    rate = numbers[b] / numbers[a] * 100 if numbers[a] and numbers[b] is not None else None
+                    if rate is not None and numbers[k] > 0 and abs(rate - numbers[k]) <= 0.005 * numbers[k]:
                         return 1
     return 0
 

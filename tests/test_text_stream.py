@@ -54,7 +54,8 @@ def test_separate_cells_come_back_row_by_row(tmp_path: Path, seed: int, layout: 
     assert [p.project_name for p in parsed.projects] == [p.name for p in document.projects]
     truth = [(p.code, i.level1, i.level2_raw, i.name_raw, i.value.raw, i.basis_raw)
              for p in document.projects for i in p.indicators]
-    got = [(i.project_code, i.level1_raw, i.level2_raw, i.name_raw, i.value_raw, i.basis_raw) for i in parsed.indicators]
+    got = [(i.project_code, i.level1_raw, i.level2_raw, i.name_raw, i.value_raw, i.basis_raw)
+           for i in parsed.indicators]
     assert got == truth
 
 
