@@ -21,7 +21,10 @@ from collections.abc import Iterator
 
 from jixiao.dictionaries import dictionary_cache, load_dictionary
 from jixiao.extractors.base import Limits
+from jixiao.extractors.text_glue import glued_blocks, without_page_marks
 from jixiao.extractors.text_grid import RawRow, build_table
+from jixiao.extractors.text_regions import stream_regions
+from jixiao.extractors.text_stream import stream_blocks
 from jixiao.model.document import Paragraph, Provenance, Table
 
 Line = tuple[int, str]  # (1-based line number, text)
@@ -55,7 +58,25 @@ def is_pipe_line(text: str) -> bool:
 
 
 def free_blocks(lines: list[Line], limits: Limits) -> list[Paragraph | Table]:
-    """Paragraphs and tables of lines that are not in the tab-indented export layout."""
+    """Paragraphs and tables of lines that are not in the tab-indented export layout: forms whose cells
+    run together (text_regions, text_stream, text_glue), and the other layouts around them."""
+    blocks: list[Paragraph | Table] = []
+    pos = 0
+    for start, end, shape in stream_regions(lines, is_chrome, is_pipe_line, _space_cells):
+        blocks += _layout_blocks(lines[pos:start], limits)
+        region = [(n, t) for n, t in lines[start:end] if t.strip()]
+        if shape == "glued":
+            texts = without_page_marks([t for _, t in region])
+            blocks += glued_blocks("".join(t.strip() for t in texts), region[0][0])
+        else:
+            cells = [t.strip() for _, t in region] if shape == "cells" else _space_cells(region[0][1])
+            blocks += stream_blocks(cells, region[0][0], one_line=shape == "spaces")
+        pos = end
+    return blocks + _layout_blocks(lines[pos:], limits)
+
+
+def _layout_blocks(lines: list[Line], limits: Limits) -> list[Paragraph | Table]:
+    """Pipe tables, space-separated rows and paragraphs."""
     blocks: list[Paragraph | Table] = []
     run: list[Line] = []
     i = 0

@@ -1,0 +1,311 @@
+"""A form whose cells were glued together without separators, cut back into cells by vocabulary.
+
+Document-sharing and policy sites print a form's text with every cell run together
+("…绩效指标一级指标二级指标三级指标分值年度指标值全年实际值得分…产出指标(70分)数量指标安装坡面水标尺10≥266米≥266米10…").
+Only known words can cut it, so each part is cut by its own words:
+- before the indicator header: field labels and column headings (forms.yaml, text_layout.yaml), a value
+  being the text between two labels; amounts glued under column headings are cut into as many values
+  as there are headings (text_values.split_run);
+- the header: three or more header words in a row; a few characters between two of them belong to the
+  next one ("全年" 完成值), longer ones to the one before ("未完成原因" 和改进措施);
+- after it: 一级/二级 names ending in 指标/目标 (with a score (70分)), the block's row label repeated at a
+  page break, and a footer (注：, 说明) or total (总分) that ends the table. Between two level names,
+  each row is a name (text) and the values its columns want, numbers cut by their shapes; a row whose
+  values are not recognisable keeps its text as the name, with no value (never an invented number).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from jixiao.extractors.text_stream import (MIN_HEADER, Item, Section, build_tables, paragraphs, row_label_words,
+                                           tail_kinds)
+from jixiao.extractors.text_values import doubled_tail, halves, run_pattern, split_run
+from jixiao.extractors.text_vocab import (header_words, is_footer, is_level_prefix, is_total, label_kind, label_words,
+                                          level_kind, level_names, starts_with_footer)
+from jixiao.model.document import Paragraph, Table
+
+_PAGE_MARK = re.compile(r"^\s*(\d{1,3})\s*、")
+_LEVEL_SCORE = re.compile(r"^(?:[(（][\d\-~～.]+分?[)）]分?|[(（]\d+分[)）])")
+_BRACKET = re.compile(r"^[(（][^()（）]{0,12}[)）]")
+_JUNK_TO_NEXT = 4
+_NAMED = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+
+
+def compact(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def without_page_marks(lines: list[str]) -> list[str]:
+    """A text preview's page numbers ("1、" "2、" "3、" opening consecutive lines) dropped."""
+    marks = [_PAGE_MARK.match(t) for t in lines]
+    numbers = [int(m.group(1)) if m else None for m in marks]
+    if len(lines) < 2 or numbers[:2] != [numbers[0], (numbers[0] or 0) + 1] or numbers[0] is None:
+        return lines
+    out, expected = [], numbers[0]
+    for text, number, mark in zip(lines, numbers, marks):
+        if number == expected and mark:
+            out.append(text[mark.end():])
+            expected += 1
+        else:
+            out.append(text)
+    return out
+
+
+def _header_at(text: str, pos: int) -> str | None:
+    return next((w for w in _header_list() if text.startswith(w, pos)), None)
+
+
+def _header_list() -> list[str]:
+    return sorted(header_words(), key=len, reverse=True)
+
+
+def find_glued_header(text: str) -> tuple[int, int, list[str]] | None:
+    """(start, end, cells) of the first run of ≥3 header words glued together in compacted text."""
+    pos = 0
+    while pos < len(text):
+        word = _header_at(text, pos)
+        if word is None:
+            pos += 1
+            continue
+        cells, start, end, gap = [word], pos, pos + len(word), ""
+        while end < len(text) and len(gap) <= _JUNK_TO_NEXT and not re.search(r"[,，。;；:：、]", gap):
+            nxt = _header_at(text, end)
+            if nxt is None:
+                gap += text[end]
+                end += 1
+                continue
+            if len(gap) > _JUNK_TO_NEXT // 2 and not header_words().get(gap + nxt):
+                cells[-1] += gap  # "未完成原因" + "和改进措施": the end of the cell before
+                gap = ""
+            cells.append(gap + nxt)
+            end += len(nxt)
+            gap = ""
+        end -= len(gap)
+        kinds = [header_words().get(c) for c in cells]
+        if len(cells) >= MIN_HEADER and any(k in ("level1", "level2", "name") for k in kinds):
+            return start, end, cells
+        pos += 1
+    return None
+
+
+def _word_at(text: str, pos: int, words: list[str]) -> int:
+    """End of the longest of `words` at `pos` (with a bracketed note and a colon after it), else pos."""
+    for word in words:
+        if text.startswith(word, pos):
+            end = pos + len(word)
+            if bracket := _BRACKET.match(text[end:]):
+                end += bracket.end()
+            return end + (1 if text[end:end + 1] in (":", "：") else 0)
+    return pos
+
+
+def _label_cells(text: str) -> list[str]:
+    """Labels and the values between them, in order (其中： opens a label of its own)."""
+    words = label_words()
+    cells: list[str] = []
+    value_start = pos = 0
+    while pos < len(text):
+        start = pos
+        if text.startswith(("其中:", "其中："), pos):
+            end = _word_at(text, pos + 3, words)
+            if end == pos + 3:
+                digit = re.search(r"\d", text[end:])
+                end = end + (digit.start() if digit else 0)
+        else:
+            end = _word_at(text, pos, words)
+        if end == start:
+            pos += 1
+            continue
+        if value_start < start:
+            cells.append(text[value_start:start])
+        cells.append(text[start:end])
+        value_start = pos = end
+    if value_start < len(text):
+        cells.append(text[value_start:])
+    return cells
+
+
+def kv_rows(text: str) -> list[list[str]]:
+    """The key/value rows of glued text; amounts under a heading row cut into one value per heading."""
+    rows: list[list[str]] = []
+    headings = 0
+    heading_row = False
+    for cell in _label_cells(text):
+        k = label_kind(cell)
+        if k == "heading" and rows and (heading_row or len(rows[-1]) == 1):
+            rows[-1].append(cell)
+            heading_row = True
+            headings = len(rows[-1]) - 1
+        elif k is not None:
+            rows.append([cell])
+            heading_row = False
+        elif rows and not heading_row:
+            amounts = split_run(cell, headings) if headings > 1 and run_pattern().fullmatch(cell) else None
+            rows[-1].extend(amounts or [cell])
+        else:
+            rows.append([cell])
+            heading_row = False
+    return rows
+
+
+def _level_at(text: str, pos: int) -> int:
+    """End of a 一级/二级 name (with its score) at `pos`, else pos."""
+    for name in level_names():
+        if text.startswith(name, pos):
+            end = pos + len(name)
+            score = _LEVEL_SCORE.match(text[end:])
+            return end + (score.end() if score else 0)
+    return pos
+
+
+def _segments(text: str, row_label: str | None) -> tuple[list[tuple[str, str]], str]:
+    """("level", name) and ("text", between) pieces of the indicator part, and the text after the table."""
+    out: list[tuple[str, str]] = []
+    pos = start = 0
+    while pos < len(text):
+        end = _level_at(text, pos)
+        label_end = pos + len(row_label) if row_label and text.startswith(row_label, pos) else pos
+        if end == pos and label_end == pos:
+            pos += 1
+            continue
+        if start < pos:
+            out.append(("text", text[start:pos]))
+        if end > pos:
+            out.append(("level", text[pos:end]))
+        start = pos = max(end, label_end)
+    if start < len(text):
+        out.append(("text", text[start:]))
+        cut = next((k for k in range(max(0, len(out[-1][1]) - 16), len(out[-1][1]) - 2)
+                    if is_level_prefix(out[-1][1][k:])), None)
+        if cut is not None:  # the text stops inside a level name ("…满意度指"): the row is cut off there
+            piece = out.pop()[1]
+            out += ([("text", piece[:cut])] if cut else []) + [("level", piece[cut:])]
+    for i, (what, piece) in enumerate(out):
+        if what == "text":
+            cut = _table_end(piece)
+            if cut is not None:
+                return out[:i] + ([("text", piece[:cut])] if cut else []), "".join(p for _, p in out[i:])[cut:]
+    return out, ""
+
+
+def _table_end(piece: str) -> int | None:
+    """Where a footer (注：, 说明) or a total (……总分) starts in a piece: after a value or at its start."""
+    run = run_pattern()
+    starts = [0] + [m.end() for m in run.finditer(piece)]
+    for s in starts:
+        rest = piece[s:].lstrip(".…·")
+        head = re.split(r"[\d:：]", rest, maxsplit=1)[0]
+        if rest and (is_footer(rest[:12]) or is_total(head) or is_footer(head) or starts_with_footer(rest)):
+            return s
+    return None
+
+
+def _pieces(text: str) -> list[tuple[str, str]]:
+    """("num", run) and ("text", words) alternating."""
+    out, pos = [], 0
+    for m in run_pattern().finditer(text):
+        if m.start() > pos:
+            out.append(("text", text[pos:m.start()]))
+        out.append(("num", m.group(0)))
+        pos = m.end()
+    if pos < len(text):
+        out.append(("text", text[pos:]))
+    return out
+
+
+def _fill(pieces: list[tuple[str, str]], at: int, slots: list[str]) -> tuple[list[str], int] | None:
+    """The cells of `slots` filled from pieces[at:], and the index after them; None when they do not fit."""
+    if not slots:
+        return [], at
+    if at >= len(pieces):
+        return None
+    what, piece = pieces[at]
+    if what == "num":
+        room = next((i for i, k in enumerate(slots) if k not in ("num", "val", "op", "unit")), len(slots))
+        natural = len(split_run(piece, len(run_pattern().findall(piece))) or [piece])
+        for n in sorted(range(1, room + 1), key=lambda n: (n != natural, abs(n - natural))):
+            cut = split_run(piece, n)
+            if cut and (rest := _fill(pieces, at + 1, slots[n:])) is not None:
+                return cut + rest[0], rest[1]
+        return None
+    if slots[0] != "val":
+        return None
+    double = halves(piece)
+    if double and len(slots) >= 2 and slots[1] == "val" and (rest := _fill(pieces, at + 1, slots[2:])):
+        return [*double, *rest[0]], rest[1]
+    rest = _fill(pieces, at + 1, slots[1:])
+    return ([piece, *rest[0]], rest[1]) if rest is not None else None
+
+
+def _rows(text: str, slots: list[str]) -> list[list[str]]:
+    """Rows (name + values) of the text between two level names."""
+    pieces = _pieces(text)
+    rows: list[list[str]] = []
+    at = 0
+    while at < len(pieces):
+        for end in range(at + 1, len(pieces) + 1):
+            if pieces[end - 1][0] != "text":
+                continue
+            fill = _fill(pieces, end, slots) if end < len(pieces) else None
+            if fill is not None and (fill[1] == len(pieces) or pieces[fill[1]][0] == "text"):
+                rows.append(["".join(p for _, p in pieces[at:end]), *fill[0]])
+                at = fill[1]
+                break
+        else:
+            name = "".join(p for _, p in pieces[at:])
+            double = doubled_tail(name) if len(slots) >= 2 and slots[:2] == ["val", "val"] else None
+            rows.append([double[0], double[1], double[1]] if double else [name])
+            break
+    return [row for row in rows if _NAMED.search(row[0])]  # figures without a name are no indicator
+
+
+def glued_blocks(text: str, line: int, after_form: bool = False) -> list[Paragraph | Table]:
+    """Paragraphs and tables of glued text (every form in it, in order; after a first form, another only
+    where a project label such as 项目名称 announces it, not in the notes below a table)."""
+    folded = compact(text)
+    found = find_glued_header(folded)
+    before = folded[:found[0]] if found else ""
+    if found is None or (after_form and not any(label_kind(c) == "identity" for c in _label_cells(before))
+                         and before not in row_label_words() and before):
+        return paragraphs([text], line)
+    start, end, header = found
+    first_level = next((p for p in range(end, min(end + 9, len(folded))) if _level_at(folded, p) > p), end)
+    if not re.search(r"\d", folded[end:first_level]):  # "未完成原因" + "和改进措施": the header's last cell
+        header[-1] += folded[end:first_level]
+        end = first_level
+    head = folded[:start]
+    row_label = None
+    label = next((w for w in row_label_words() if head.endswith(w)), None)
+    if label:
+        row_label, head = label, head[: -len(label)]
+    kv = _label_cells(head)
+    first = next((i for i, c in enumerate(kv) if label_kind(c) == "identity"), None)
+    if first is None:
+        first = next((i for i, c in enumerate(kv) if label_kind(c)), len(kv))
+    section = Section(line=line, kv_rows=kv_rows("".join(kv[first:])), row_label=row_label, header=header)
+    tail, required = tail_kinds(header)
+    body = folded[end:]
+    if again := find_glued_header(body):  # a second header (the next table's) ends this one
+        cut = again[0]
+        label = next((w for w in row_label_words() if body[:cut].endswith(w)), "")
+        body, rest_after = body[:cut - len(label)], body[cut - len(label):]
+    else:
+        rest_after = ""
+    segments, rest = _segments(body, row_label)
+    rest += rest_after
+    items: list[Item] = []
+    for what, piece in segments:
+        if what == "level":
+            items.append((level_kind(piece) or "level2", piece))
+        else:
+            items += [("row", row) for row in _rows(piece, tail[:required])]
+    if {"text", "basis"} & set(tail[:required]):  # a text column before the value (绩效指标描述): no safe cut
+        section.header, items, rest = [], [], folded[end:]
+        blocks = paragraphs(["".join(kv[:first])], line) + build_tables(section) + paragraphs([rest], line)
+        return blocks
+    section.items = items
+    blocks: list[Paragraph | Table] = paragraphs(["".join(kv[:first])], line) + build_tables(section)
+    return blocks + (glued_blocks(rest, line, after_form=True) if rest else [])
+

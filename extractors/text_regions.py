@@ -1,0 +1,100 @@
+"""Where published text holds a form whose cells run together, and which kind of stream it is.
+
+Three shapes (text_stream.py rebuilds them): one cell per line, blank lines or not between the cells
+(a run of lines that are each one header word); a whole table on one line, cells separated by spaces
+(a line whose space-separated cells hold the header and many cells more); cells glued without
+separators (a line holding three header words run together). Anything else is left to the other
+published-text layouts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from jixiao.extractors.text_glue import compact, find_glued_header
+from jixiao.extractors.text_stream import FORM_TITLE, MIN_HEADER, find_header, joined_labels
+from jixiao.extractors.text_vocab import header_kind, is_footer, label_kind
+
+Line = tuple[int, str]
+Region = tuple[int, int, str]  # (first line index, end index, "cells" | "spaces" | "glued")
+_TITLE = FORM_TITLE
+_LONG = 150  # a line longer than this is prose, not a cell
+
+
+def stream_regions(lines: list[Line], is_chrome, is_pipe_line, space_cells) -> list[Region]:
+    """Regions of `lines` to read as a cell stream, in order, not overlapping."""
+    regions: list[Region] = []
+    i = 0
+    while i < len(lines):
+        text = lines[i][1]
+        if not text.strip() or is_pipe_line(text) or is_chrome(text):
+            i += 1
+            continue
+        if header_kind(text) and _cell_header(lines, i, is_pipe_line):
+            start = _cells_start(lines, i, regions[-1][1] if regions else 0, is_chrome, is_pipe_line)
+            end = _cells_end(lines, i, is_chrome, is_pipe_line)
+            regions.append((start, end, "cells"))
+            i = end
+            continue
+        cells = joined_labels(space_cells(text)) if len(text) > 40 else []
+        found = find_header(cells) if len(cells) > 2 * MIN_HEADER else None
+        if found and len(cells) - found[1] >= 2 * (found[1] - found[0]):
+            regions.append((i, i + 1, "spaces"))
+        elif not found and len(text) > 40 and find_glued_header(compact(text)):
+            end = i + 1
+            while end < len(lines) and lines[end][1].strip() and not is_chrome(lines[end][1]):
+                end += 1
+            regions.append((i, end, "glued"))
+            i = end
+            continue
+        i += 1
+    return regions
+
+
+def _next_cells(lines: list[Line], i: int, is_pipe_line, n: int) -> list[str]:
+    out = []
+    while i < len(lines) and len(out) < n:
+        text = lines[i][1].strip()
+        if text:
+            if is_pipe_line(text):
+                break
+            out.append(text)
+        i += 1
+    return out
+
+
+def _cell_header(lines: list[Line], i: int, is_pipe_line) -> bool:
+    """Line i opens a header written one cell per line (blank lines between allowed)."""
+    cells = joined_labels(_next_cells(lines, i, is_pipe_line, 12))
+    found = find_header(cells)
+    return found is not None and found[0] == 0
+
+
+def _cells_start(lines: list[Line], header: int, floor: int, is_chrome, is_pipe_line) -> int:
+    """The key/value cells before a header: back to its first project label (项目名称), else its first
+    label, over lines that are cells (not the title, chrome, pipes or prose)."""
+    first_identity = first_label = None
+    j = header - 1
+    while j >= floor:
+        text = lines[j][1].strip()
+        if text and (is_chrome(text) or is_pipe_line(text) or len(text) > _LONG
+                     or _TITLE.search(re.sub(r"\s+", "", text))):
+            break
+        kind = label_kind(text) if text else None
+        if kind == "identity":
+            first_identity = j
+        if kind:
+            first_label = j
+        j -= 1
+    return first_identity if first_identity is not None else first_label if first_label is not None else header
+
+
+def _cells_end(lines: list[Line], header: int, is_chrome, is_pipe_line) -> int:
+    """Up to a footer (注：…), chrome, a pipe table or prose."""
+    end = header
+    while end < len(lines):
+        text = lines[end][1].strip()
+        if text and (is_chrome(text) or is_pipe_line(text) or len(text) > _LONG or is_footer(text)):
+            break
+        end += 1
+    return end

@@ -1,0 +1,288 @@
+"""A form whose cells come as one stream, rebuilt into the key/value table and the indicator table.
+
+Published text often loses the rows of a form: one cell per line (blank lines between cells, labels
+broken over two lines: "经济效益" / "指标"), a whole table on one line with spaces, or cells glued
+together (text_glue.py cuts those). What is left is a stream of cells. The reader rebuilds it as the
+.docx of the same form would be:
+- key/value cells before the indicator header: a row per label (项目名称 | value, 年度资金总额 | amounts),
+  a label followed by column headings (全年预算数 | 全年执行数 …) a heading row, the amounts below it;
+- the indicator header: a run of header words (headers.yaml); the cell before it that names the block
+  (绩效指标) becomes a first column spanning the table;
+- indicator rows: a 一级/二级 name (levels.yaml) starts its block, a row then holds the name and as many
+  cells as the header's columns want after it; a trailing note column (偏差原因, 备注) takes a cell only
+  when no row could start there. 一级/二级 cells span the rows of their block (merged, as in the .docx).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from jixiao.dictionaries import dictionary_cache, load_dictionary
+from jixiao.extractors.text_grid import kind
+from jixiao.extractors.text_vocab import (column_kind, fold, header_kind, is_footer, is_level2_under, is_level_prefix,
+                                          is_basis, is_total, label_kind, level_kind)
+from jixiao.model.document import Cell, Paragraph, Provenance, Table
+
+Item = tuple[str, "str | list[str]"]  # ("level1"|"level2"|"level", name) or ("row", [name, cell, …])
+_SCORE_CELL = re.compile(r"^[(（][\d\-~～.]+分?[)）]分?$")
+MIN_HEADER = 3
+# a form's title or its year line between two forms: "2、征兵工作经费绩效目标表", "（2022年度）"
+FORM_TITLE = re.compile(r"绩效.{0,30}表([(（][^()（）]*[)）])?$|^[(（]?\d{4}[)）]?年度[)）]?$")
+
+
+@dataclass
+class Section:
+    """One form's cells as the stream gave them, sorted into its parts."""
+
+    line: int
+    kv_rows: list[list[str]] = field(default_factory=list)
+    row_label: str | None = None
+    header: list[str] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+
+
+@dictionary_cache
+def _row_labels() -> frozenset[str]:
+    return frozenset(fold(w) for w in load_dictionary("text_layout")["stream"]["row_labels"])
+
+
+def row_label_words() -> list[str]:
+    return sorted(_row_labels(), key=len, reverse=True)
+
+
+def is_row_label(text: str) -> bool:
+    """绩效指标, 年度绩效目标(90分): the cell naming the indicator block, left of its header."""
+    folded = re.sub(r"[(（][^()（）]*[)）]分?$", "", fold(text))
+    return folded in _row_labels()
+
+
+def joined_labels(tokens: list[str]) -> list[str]:
+    """Labels broken over two cells put back together ("经济效益" "指标", "数量指" "标", "产出指标" "(50分)")."""
+    out: list[str] = []
+    for token in tokens:
+        if out:
+            glued = fold(out[-1]) + fold(token)
+            broken = (len(fold(token)) <= 3 or is_level_prefix(out[-1])) and not level_kind(token) and (
+                level_kind(glued) or header_kind(glued)) and not header_kind(token)
+            if broken or (_SCORE_CELL.match(fold(token)) and level_kind(out[-1])):
+                out[-1] = out[-1].strip() + token.strip()
+                continue
+        out.append(token)
+    return out
+
+
+def find_header(tokens: list[str]) -> tuple[int, int] | None:
+    """(start, end) of the first run of at least three header words with one naming a level or a name."""
+    start = None
+    for i, token in enumerate([*tokens, ""]):
+        if token and header_kind(token):
+            start = i if start is None else start
+            continue
+        if start is not None and i - start >= MIN_HEADER and any(
+                header_kind(t) in ("level1", "level2", "name") for t in tokens[start:i]):
+            return start, i
+        start = None
+    return None
+
+
+def kv_rows(tokens: list[str]) -> list[list[str]]:
+    """Key/value rows: a label and its values; a label followed by headings is a heading row."""
+    rows: list[list[str]] = []
+    heading_row = False
+    for token in tokens:
+        k = label_kind(token)
+        if k in ("label", "identity"):
+            rows.append([token])
+            heading_row = False
+        elif k == "heading" and rows and (heading_row or len(rows[-1]) == 1):
+            rows[-1].append(token)
+            heading_row = True
+        elif k == "heading" or not rows or heading_row:
+            rows.append([token])
+            heading_row = k == "heading"
+        else:
+            rows[-1].append(token)
+    return rows
+
+
+def tail_kinds(header: list[str]) -> tuple[list[str], int]:
+    """Kinds of the columns after the name column, and how many of them a row must fill."""
+    kinds = [column_kind(h) for h in header]
+    name_col = next((i for i, k in enumerate(kinds) if k == "name"),
+                    max((i for i, k in enumerate(kinds) if k in ("level1", "level2")), default=-1) + 1)
+    tail = kinds[name_col + 1:]
+    required = max((i + 1 for i, k in enumerate(tail) if k not in ("text", "basis")), default=0)
+    return tail, required
+
+
+@dataclass
+class _Placed:
+    """Which column the last level name went to (l1, l2; None after a row), and the block's names."""
+
+    last: str | None = None
+    level1: str | None = None
+    level2: str | None = None
+
+    def level(self, what: str, text: str) -> None:
+        if what == "level":
+            what = "level2" if self.last == "l1" or is_level2_under(text, self.level1) else "level1"
+        self.last = "l1" if what == "level1" else "l2"
+        if what == "level1":
+            self.level1 = text
+        else:
+            self.level2 = text
+
+
+def cell_items(tokens: list[str], header: list[str], row_label: str | None) -> tuple[list[Item], int]:
+    """Indicator items from one cell per token; and how many tokens they used (the table's end)."""
+    tail, required = tail_kinds(header)
+    items: list[Item] = []
+    row: list[str] | None = None
+    placed = _Placed()
+    for index, token in enumerate(tokens):
+        if (is_footer(token) or is_total(token) or label_kind(token) == "identity" or header_kind(token)
+                or FORM_TITLE.search(fold(token))):
+            return items + ([("row", row)] if row else []), index
+        if row_label and fold(token) == fold(row_label):
+            continue
+        level = level_kind(token)
+        if level and row is None and placed.last == "l2" and (not fold(token).endswith(("指标", "目标"))
+                                                              or is_level2_under(token, placed.level2)):
+            level = None  # a 三级 name that is a level word (经济成本, 经济成本指标 under 成本指标)
+        if level:
+            placed.level(level, token)
+        if level or (row is None and is_level_prefix(token)) or (row is not None and is_level_prefix(token)
+                                                                 and index == len(tokens) - 1):
+            if row:
+                items.append(("row", row))
+            row = None
+            items.append((level or "level2", token))
+            continue
+        nxt = tokens[index + 1] if index + 1 < len(tokens) else None
+        filled = len(row) - 1 if row is not None else 0
+        if row is not None and (filled < required or (filled < len(tail) and (
+                nxt is None or level_kind(nxt) or is_footer(nxt) or is_total(nxt)
+                or (tail[filled] == "basis" and is_basis(token))))):
+            row.append(token)
+            continue
+        if row:
+            items.append(("row", row))
+        row = [token]
+        placed.last = None
+    return items + ([("row", row)] if row else []), len(tokens)
+
+
+def build_tables(section: Section) -> list[Table]:
+    """The key/value table and the indicator table of a section (spans where the levels merge)."""
+    tables = []
+    prov = Provenance(line=section.line)
+    if section.kv_rows:
+        tables.append(Table.from_rows(section.kv_rows, prov))
+    if section.header:
+        tables.append(_indicator_table(section, prov))
+    return tables
+
+
+def _indicator_table(section: Section, prov: Provenance) -> Table:
+    offset = 1 if section.row_label else 0
+    kinds = [column_kind(h) for h in section.header]
+    width = len(section.header) + offset
+    l1 = next((i + offset for i, k in enumerate(kinds) if k == "level1"), None)
+    l2 = next((i + offset for i, k in enumerate(kinds) if k == "level2"), None)
+    _, required = tail_kinds(section.header)
+    name_col = offset + next((i for i, k in enumerate(kinds) if k == "name"),
+                             max((i for i, k in enumerate(kinds) if k in ("level1", "level2")), default=-1) + 1)
+    rows: list[dict[int, str]] = [{offset + i: h for i, h in enumerate(section.header)}]
+    current: dict[int, str] | None = None
+    level1: str | None = None  # the 一级 of the block being read
+    for what, value in section.items:
+        if what == "row":
+            cells = list(value)
+            if current is None or name_col in current or len(current) == 0:
+                current = {}
+                rows.append(current)
+            for i, text in enumerate(cells[: width - name_col]):
+                current[name_col + i] = text
+            continue
+        level_col = _level_column(what, str(value), current, l1, l2, level1)
+        if level_col == l1:
+            level1 = str(value)
+        if level_col is None:
+            continue
+        if current is None or any(c >= level_col for c in current):
+            current = {}
+            rows.append(current)
+        current[level_col] = str(value)
+    cells: list[Cell] = []
+    if offset:
+        cells.append(Cell(row=0, col=0, text=section.row_label or "", row_span=len(rows)))
+    for r, row in enumerate(rows):
+        for col, text in sorted(row.items()):
+            cells.append(Cell(row=r, col=col, text=text, row_span=_span(rows, r, col, l1, l2)))
+    return Table(n_rows=len(rows), n_cols=width, cells=cells, prov=prov)
+
+
+def _level_column(what: str, text: str, current: dict[int, str] | None, l1: int | None,
+                  l2: int | None, level1: str | None) -> int | None:
+    """Where a level name goes: its own column; an ambiguous one (成本指标, 满意度指标) under 二级 right
+    after a 一级 of the row or when it belongs under the block's 一级, else under 一级; a 二级 name in a
+    table without a 二级 column under 一级."""
+    if what == "level" or kind(text) == "level":
+        fresh = (current is not None and l1 in current and len(current) == 1) or is_level2_under(text, level1)
+        what = "level2" if fresh and l2 is not None else "level1"
+    if what == "level1":
+        return l1 if l1 is not None else l2
+    return l2 if l2 is not None else l1
+
+
+def _span(rows: list[dict[int, str]], r: int, col: int, l1: int | None, l2: int | None) -> int:
+    """A level cell spans down to the next row that has its own cell in that column (or a new 一级)."""
+    if r == 0 or col not in (l1, l2):
+        return 1
+    stops = {col} | ({l1} if col == l2 and l1 is not None else set())
+    span = 1
+    while r + span < len(rows) and not (stops & set(rows[r + span])):
+        span += 1
+    return span
+
+
+def explicit_section(tokens: list[str], line: int) -> tuple[list[str], Section | None, list[str]]:
+    """(cells before the form, the form, cells after it) for a stream of separate cells."""
+    tokens = joined_labels([t for t in tokens if t.strip()])
+    found = find_header(tokens)
+    if found is None:
+        return tokens, None, []
+    start, end = found
+    head_end = start
+    row_label = None
+    if start > 0 and is_row_label(tokens[start - 1]):
+        row_label, head_end = tokens[start - 1], start - 1
+    first = next((i for i in range(head_end) if label_kind(tokens[i]) == "identity"), None)
+    if first is None:
+        first = next((i for i in range(head_end) if label_kind(tokens[i]) in ("label", "heading")), head_end)
+    section = Section(line=line, kv_rows=kv_rows(tokens[first:head_end]), row_label=row_label,
+                      header=tokens[start:end])
+    section.items, used = cell_items(tokens[end:], section.header, row_label)
+    return tokens[:first], section, tokens[end + used:]
+
+
+def paragraphs(texts: list[str], line: int) -> list[Paragraph]:
+    return [Paragraph(text=t.strip(), prov=Provenance(line=line)) for t in texts if t.strip()]
+
+
+def stream_blocks(tokens: list[str], line: int, one_line: bool = False) -> list[Paragraph | Table]:
+    """Paragraphs and tables of a stream of separate cells (every form in it, in order); the text
+    around the forms is one paragraph per line, or one for a table printed on one line."""
+    blocks: list[Paragraph | Table] = []
+    while tokens:
+        before, section, after = explicit_section(tokens, line)
+        if one_line:
+            before = [" ".join(before)] if before else []
+        if section is None:
+            return blocks + paragraphs(before + (after if one_line else []), line)
+        blocks += paragraphs(before, line) + build_tables(section)
+        if len(after) >= len(tokens):
+            break
+        tokens = after
+    return blocks

@@ -1,0 +1,159 @@
+"""Published text whose cells run together: one cell per line, a table on one line, cells glued.
+
+Generated pages (fixtures.web_writer's `lines`, `oneline` and `glued` layouts of one township
+document) are read against the generator's truth: every indicator row and every project field must
+come back where the page's shape keeps them apart, and where it does not (glued cells with a text
+column before the value) no row may be made up. The shapes real pages take are checked on small texts.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from fixtures.content import make_township_document
+from fixtures.layout import indicator_grid
+from fixtures.web_writer import STREAM_LAYOUTS, write_web
+from jixiao.extractors.text import read_text
+from jixiao.extractors.text_values import split_run
+from jixiao.model.document import Paragraph, Table
+from jixiao.parsing.structure import parse_document
+
+SEEDS = (20391, 7, 28, 39)
+
+
+def _document(seed: int):
+    return make_township_document(random.Random(seed), "前家坞镇", "13020833", 2024, 3)
+
+
+def _slots(table: Table) -> list[list[str]]:
+    grid = [[""] * table.n_cols for _ in range(table.n_rows)]
+    for cell in table.cells:
+        for r in range(cell.row, cell.row + cell.row_span):
+            for c in range(cell.col, cell.col + cell.col_span):
+                grid[r][c] = cell.text
+    return grid
+
+
+def _read(tmp_path: Path, text: str):
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    return read_text(path)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("layout", ("lines", "oneline"))
+def test_separate_cells_come_back_row_by_row(tmp_path: Path, seed: int, layout: str):
+    document = _document(seed)
+    path = tmp_path / f"{layout}.txt"
+    write_web(document, path, layout)
+    parsed = parse_document(read_text(path))
+    assert [p.project_code for p in parsed.projects] == [p.code for p in document.projects]
+    assert [p.project_name for p in parsed.projects] == [p.name for p in document.projects]
+    truth = [(p.code, i.level1, i.level2_raw, i.name_raw, i.value.raw, i.basis_raw)
+             for p in document.projects for i in p.indicators]
+    got = [(i.project_code, i.level1_raw, i.level2_raw, i.name_raw, i.value_raw, i.basis_raw)
+           for i in parsed.indicators]
+    assert got == truth
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_one_cell_per_line_rebuilds_the_merged_grid(tmp_path: Path, seed: int):
+    document = _document(seed)
+    path = tmp_path / "lines.txt"
+    write_web(document, path, "lines")
+    tables = [t for t in read_text(path).tables() if t.rows()[0][0].text == "一级指标"]
+    assert len(tables) == len(document.projects)
+    for table, project in zip(tables, document.projects):
+        expected: list[list[str]] = []
+        for r, row in enumerate(indicator_grid(document, project)):
+            expected.append([expected[r - 1][c] if cell.text is None else cell.text for c, cell in enumerate(row)])
+        assert _slots(table) == expected  # 一级/二级 merged down over their rows again, as in the .docx
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_glued_cells_give_the_projects_and_no_made_up_rows(tmp_path: Path, seed: int):
+    document = _document(seed)
+    path = tmp_path / "glued.txt"
+    write_web(document, path, "glued")
+    parsed = parse_document(read_text(path))
+    assert [p.project_code for p in parsed.projects] == [p.code for p in document.projects]
+    assert [p.project_name for p in parsed.projects] == [p.name for p in document.projects]
+    assert all(p.budget_wan is not None for p in parsed.projects)
+    # name | 描述 | 指标值 glued: no cut can be trusted, so no row at all (each project says so)
+    assert parsed.indicators == []
+    assert all("no indicator rows" in " ".join(parsed.problems) for _ in document.projects)
+
+
+def test_stream_layouts_are_known_to_the_writer(tmp_path: Path):
+    with pytest.raises(ValueError):
+        write_web(_document(SEEDS[0]), tmp_path / "x.txt", "columns")
+    assert set(STREAM_LAYOUTS) == {"lines", "oneline", "glued"}
+
+
+def test_cells_on_lines_with_blank_lines_and_broken_labels(tmp_path: Path):
+    cells = ["项目名称", "乡村道路硬化", "主管部门", "某县农业农村局", "资金情况（万元）", "年度资金总额:", "120",
+             "绩效指标", "一级指标", "二级指标", "三级指标", "指标值",
+             "产出指标", "数量", "指标", "道路硬化里程", "≥10公里", "成本指标", "财政补助", "60元/米",
+             "效益指标", "社会效益", "指标", "受益人口数", "≥500人",
+             "满意度指标", "服务对象满意度指标", "受益群众满意度", "≥95%", "注:本表由单位填报。"]
+    doc = _read(tmp_path, "\n\n".join(cells) + "\n")
+    parsed = parse_document(doc)
+    assert [(p.project_name, p.budget_wan, p.department) for p in parsed.projects] == [
+        ("乡村道路硬化", 120.0, "某县农业农村局")]
+    assert [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators] == [
+        ("产出指标", "数量指标", "道路硬化里程", "≥10公里"),
+        ("产出指标", "成本指标", "财政补助", "60元/米"),  # 成本指标 is a 二级 under 产出指标
+        ("效益指标", "社会效益指标", "受益人口数", "≥500人"),
+        ("满意度指标", "服务对象满意度指标", "受益群众满意度", "≥95%")]
+    assert isinstance(doc.blocks[-1], Paragraph) and doc.blocks[-1].text.startswith("注")
+    table = doc.tables()[-1]
+    assert table.cells[0].text == "绩效指标" and table.cells[0].row_span == table.n_rows  # the block's label column
+
+
+def test_a_self_evaluation_table_glued_without_separators(tmp_path: Path):
+    text = ("附件:绩效自评表项目名称小型水库水尺安装主管部门某县水利局实施单位某县水利局资金情况(万元)全年预算数(A)"
+            "全年执行数(B)分值执行率(B/A)得分年度资金总额:303010100.00%10其中:财政拨款3030其他资金"
+            "绩效指标一级指标二级指标三级指标分值年度指标值全年实际值得分未完成原因及拟采取的改进措施"
+            "产出指标(70分)数量指标安装水尺10≥26座≥26座10质量指标验收合格率20100%100%20"
+            "效益指标(20分)经济效益指标社会效益指标群众生产条件改善10显著提升显著提升10"
+            "满意度指标(10分)服务对象满意度指标受益群众满意度10≥95%≥95%10……总分100100注:1.各项分值……\n")
+    parsed = parse_document(_read(tmp_path, text))
+    assert [(p.project_name, p.budget_wan) for p in parsed.projects] == [("小型水库水尺安装", 30.0)]
+    rows = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw, i.actual, i.weight, i.score)
+            for i in parsed.indicators]
+    assert rows == [("产出指标(70分)", "数量指标", "安装水尺", "≥26座", "≥26座", 10.0, 10.0),
+                    ("产出指标(70分)", "质量指标", "验收合格率", "100%", "100%", 20.0, 20.0),
+                    ("效益指标(20分)", "社会效益指标", "群众生产条件改善", "显著提升", "显著提升", 10.0, 10.0),
+                    ("满意度指标(10分)", "服务对象满意度指标", "受益群众满意度", "≥95%", "≥95%", 10.0, 10.0)]
+
+
+def test_a_whole_table_on_one_line_with_spaces(tmp_path: Path):
+    text = ("附件: 项目支出绩效自评表 项目名称 村级运转经费 主管部门 某镇人民政府 项目资金 (万元) 年初预算数 全年执行数 "
+            "年度资金总额: 50 48 绩效指标 一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施 "
+            "产出指标(50分) 数量指标 补助村数量 =8个 8 10 10 质量指标 补助资格合规性 合规 达成预期指标 10 10 "
+            "效益指标(30分) 社会效益指标 干部工作积极性 效果明显 达成预期指标 30 30\n")
+    parsed = parse_document(_read(tmp_path, text))
+    assert [(p.project_name, p.budget_wan) for p in parsed.projects] == [("村级运转经费", 50.0)]
+    assert [(i.level2_raw, i.name_raw, i.value_raw, i.actual) for i in parsed.indicators] == [
+        ("数量指标", "补助村数量", "=8个", "8"), ("质量指标", "补助资格合规性", "合规", "达成预期指标"),
+        ("社会效益指标", "干部工作积极性", "效果明显", "达成预期指标")]
+
+
+def test_glued_values_cut_where_they_repeat_or_rates_fit():
+    assert split_run("10≥266米≥266米10", 4) == ["10", "≥266米", "≥266米", "10"]
+    assert split_run("20100%100%20", 4) == ["20", "100%", "100%", "20"]
+    assert split_run("202010100.00%10", 5) == ["20", "20", "10", "100.00%", "10"]  # 执行率 = 20/20
+    assert split_run("194.9194.9100%", 3) == ["194.9", "194.9", "100%"]
+    assert split_run("1.2.3", 2) is None  # no well-formed cut: left whole, nothing guessed
+
+
+def test_glued_text_values_glued_to_the_next_name_are_not_guessed(tmp_path: Path):
+    text = ("项目名称储备粮管理绩效指标一级指标二级指标三级指标年度指标值全年完成值"
+            "产出指标数量指标库存数量真实率100%100%设备维护及安全性高高"
+            "满意度指标服务对象满意度指标市民满意度90%95%\n")
+    parsed = parse_document(_read(tmp_path, text))
+    assert [(i.name_raw, i.value_raw, i.actual) for i in parsed.indicators] == [
+        ("库存数量真实率", "100%", "100%"), ("设备维护及安全性", "高", "高"), ("市民满意度", "90%", "95%")]
