@@ -177,3 +177,14 @@ def test_an_indicator_list_written_as_prose_is_read_under_its_headings():
 def test_a_level_name_in_running_text_starts_no_list():
     parsed = parse("产出指标", "本项目数量指标，质量指标均已达到要求。", "数量指标")
     assert parsed.indicators == []
+
+
+def test_a_row_out_of_its_columns_is_not_stored_with_a_wrong_name_or_value():
+    parsed = parse(table(PROJECT), table([
+        ["一级指标", "二级指标", "三级指标", "指标方向", "指标值"],
+        ["产出指标", "数量指标", "维护道路里程", "正向", "≥20公里"],
+        ["产出指标", "数量指标", "产出指标", "正向", "正向"],
+        ["成本指标", "经济成本指标", "经济成本指标", "反向", "正向"],
+    ]))
+    rows = [(i.name_raw, i.value_raw) for i in parsed.indicators]
+    assert rows == [("维护道路里程", "≥20公里"), ("经济成本指标", None)]

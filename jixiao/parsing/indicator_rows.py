@@ -50,6 +50,10 @@ class IndicatorRows:
         self.last_levels = (values["level1_raw"], values["level2_raw"])
         if any(is_total(values.get(k)) for k in ("name_raw", "level1_raw", "level2_raw")):
             return  # 合计 | 100: a total, not an indicator
+        if _is_level_label(values):
+            return  # 产出指标 | 产出指标 | 正向: the 一级 read as the name, the row's cells are out of their columns
+        if compact(values.get("value_raw")) in _NOT_VALUES:
+            values["value_raw"] = None  # 正向 / 定量 under 指标值: the row's value is not where its header says
         # a template row left blank ("指标1：" | "≥**%") is no indicator; a filled name keeps its placeholder value
         if not any(values.get(k) and not is_placeholder(values[k]) for k in ("name_raw", "description", "value_raw")) \
                 or (is_bare_template_name(values.get("name_raw")) and not _filled(values.get("value_raw"))):
@@ -73,6 +77,16 @@ class IndicatorRows:
         self.indicators.append(TableIndicator(table_no=project.table_no, row_no=self.per_table[project.table_no],
                                               project_code=project.project_code, project_name=project.project_name,
                                               **about, **values))
+
+
+_NOT_VALUES = frozenset({"正向", "反向", "定量", "定性", "正向指标", "反向指标", "定量指标", "定性指标"})
+
+
+def _is_level_label(values: dict) -> bool:
+    """The name is the row's own 一级 label (a 三级 may repeat its 二级 — 成本指标 | 经济成本指标 |
+    经济成本指标 — but never its 一级)."""
+    name = compact(values.get("name_raw"))
+    return bool(name) and name == compact(values.get("level1_raw"))
 
 
 def _filled(value: str | None) -> bool:
