@@ -188,3 +188,27 @@ def test_a_row_out_of_its_columns_is_not_stored_with_a_wrong_name_or_value():
     ]))
     rows = [(i.name_raw, i.value_raw) for i in parsed.indicators]
     assert rows == [("维护道路里程", "≥20公里"), ("经济成本指标", None)]
+
+
+def test_one_target_per_place_is_read_when_the_places_agree_and_named_when_not():
+    parsed = parse(table(PROJECT), table([
+        ["一级指标", "二级指标", "三级指标", "指标解释", "西坪镇尧山村", "桃舟乡吾培村"],
+        ["产出指标", "数量指标", "开展小型水利工程建设(个)", "反映开展情况", "1", "1"],
+        [None, "质量指标", "验收合格率", "反映质量", "100%", "95%"],
+    ]))
+    assert [i.value_raw for i in parsed.indicators] == ["1", None]
+    status, _, error = judge(parsed)
+    assert status == "partial" and "its own target" in error and "验收合格率" in error
+
+
+def test_last_years_actual_beside_the_target_keeps_a_target_form():
+    parsed = parse("2024年项目支出绩效目标表", table(PROJECT), table([
+        ["一级指标", "二级指标", "三级指标", "2023年实际完成值", "2024年指标值"],
+        ["产出指标", "数量指标", "维护道路里程", "18公里", "≥20公里"],
+    ]))
+    assert parsed.form_kind == "project" and parsed.indicators[0].actual == "18公里"
+    evaluation = parse("2024年项目支出绩效自评表", table(PROJECT), table([
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "全年实际值"],
+        ["产出指标", "数量指标", "维护道路里程", "≥20公里", "21公里"],
+    ]))
+    assert evaluation.form_kind == "self_evaluation"

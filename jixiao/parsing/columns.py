@@ -26,6 +26,8 @@ from jixiao.parsing.records import clean, meaningful
 from jixiao.parsing.vocabulary import indicator_role, indicator_role_near, is_footer_text, project_column_role
 
 VALUE_ROLES = ("value_with_unit", "value", "target")
+# a column headed by a place (西坪镇尧山村, 笏石街道办): a form giving one target per township or village
+_PLACE = re.compile(r"^.{2,14}(?:镇|乡|街道|街道办|办事处|村|社区|县|区)$")
 NAME_ROLES = ("level1", "level2", "level3", "description")
 _YEAR = re.compile(r"(20\d\d)(?:年度|年)?")
 _OPERATOR = re.compile(r"^(?:≥|≤|>=|<=|>|<|=|＞|＜|＝|≧|≦|大于等于|小于等于|大于|小于|等于|不低于|不高于|不少于|不超过|不大于|不小于)$")
@@ -58,6 +60,8 @@ class ColumnRoles:
     roles: dict[str, int]  # role -> grid column
     unresolved: list[str] = field(default_factory=list)  # headers of columns holding values or levels but no role
     decided: list[str] = field(default_factory=list)  # how roles not given by the vocabulary were decided
+    actual_of_past: bool = False  # the actual column reports an earlier year (2023年实际值 in a 2024 target form)
+    places: list[int] = field(default_factory=list)  # one target column per township/village (笏石街道 | 埭头镇)
 
 
 @dictionary_cache
@@ -165,9 +169,25 @@ def resolve(row: Row, columns: list[Column], year: int | None, groups: dict[int,
     if "level3" not in roles and "description" in roles:  # the name column under a description's spelling
         roles["level3"] = roles.pop("description")
         decided.append("no 三级指标 column: the description column holds the names")
+    places = [c.col for c in columns if _PLACE.search(c.header) and (c.role is None or c.how == "content")
+              and _looks_like_data(profiles[c.col])]
+    if len(places) < 2:
+        places = []
+    elif not any(r in roles and by_how(columns, roles[r]) == "header" for r in VALUE_ROLES):
+        for role in VALUE_ROLES:
+            roles.pop(role, None)
+        roles["value"] = places[0]
+        decided.append(f"one target per place ({'、'.join(c.header for c in columns if c.col in places)})")
     unresolved = [c.header or f"column {c.col + 1}" for c in columns
-                  if c.role is None and c.col not in roles.values() and _looks_like_data(profiles[c.col])]
-    return ColumnRoles(roles=roles, unresolved=unresolved, decided=decided)
+                  if c.role is None and c.col not in roles.values() and c.col not in places
+                  and _looks_like_data(profiles[c.col])]
+    actual = next((c for c in columns if "actual" in roles and c.col == roles["actual"]), None)
+    return ColumnRoles(roles=roles, unresolved=unresolved, decided=decided, places=places,
+                       actual_of_past=actual is not None and _of_past(actual.header + groups.get(actual.col, ""), year))
+
+
+def by_how(columns: list[Column], col: int) -> str:
+    return next(c.how for c in columns if c.col == col)
 
 
 def _split_spanned(columns: list[Column], profiles: dict[int, ColumnProfile]) -> None:
@@ -230,6 +250,12 @@ def _preference(column: Column, year: int | None, groups: dict[int, str]) -> tup
     if any(w in context for w in ("年度", "全年", "本年")):
         score -= 1
     return score, -max(years, default=0), column.col
+
+
+def _of_past(header: str, year: int | None) -> bool:
+    """A header about an earlier year than the document's: 上年/去年, or 20xx before the document year."""
+    years = [int(y) for y in re.findall(r"20\d\d", header)]
+    return any(w in header for w in ("上年", "去年", "往年")) or bool(year and years and max(years) < year)
 
 
 def _says_actual(header: str) -> bool:

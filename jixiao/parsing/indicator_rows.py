@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from jixiao.normalizers.text import compact
 from jixiao.normalizers.value_checks import is_placeholder
 from jixiao.parsing.grid import Row
-from jixiao.parsing.indicators import IndicatorHeader, is_bare_template_name, is_level_fragment, read_row
+from jixiao.parsing.indicators import (IndicatorHeader, is_bare_template_name, is_level_fragment, place_targets,
+                                       read_row)
 from jixiao.parsing.records import Project, TableIndicator, meaningful
 from jixiao.parsing.vocabulary import is_total
 
@@ -29,6 +30,7 @@ class IndicatorRows:
     incomplete: str | None = None  # the last indicator row read, when it stops mid-row
     level_gaps: Counter[str] = field(default_factory=Counter)  # rows with a blank 一级/二级 where the table has one
     unread_columns: list[str] = field(default_factory=list)  # header cells over values no role was found for
+    split_by_place: list[str] = field(default_factory=list)  # rows whose target differs between place columns
 
     def new_header(self, header: IndicatorHeader, continued: bool) -> None:
         """A header row; a repeated one (a page break) keeps the levels of the rows above it."""
@@ -39,6 +41,8 @@ class IndicatorRows:
     def read(self, row: Row, header: IndicatorHeader, project: Project) -> None:
         """Add `row` to `project`'s indicators when it is one."""
         values = read_row(row, header)
+        if len(place_targets(row, header)) > 1:
+            self.split_by_place.append(values.get("name_raw") or "?")
         own_levels = [row.own_text(header.roles[r]) for r in ("level1", "level2")
                       if r in header.roles and row.starts_here(header.roles[r])]
         level1, level2 = self.last_levels

@@ -37,7 +37,14 @@ class IndicatorHeader:
     unresolved: list[str] = field(default_factory=list)  # headers of filled columns no role was found for
     decided: list[str] = field(default_factory=list)  # roles the vocabulary did not give, and how they were found
     n_cols: int = 0  # width of the table the header heads: a narrower or wider table after it is another table
+    actual_of_past: bool = False  # its actual column is an earlier year's result: a target form, not a 自评表
+    places: list[int] = field(default_factory=list)  # one target column per place: read when they agree
     text: str = ""  # the header as written, for the reason a row was admitted
+
+    @property
+    def reports_results(self) -> bool:
+        """A 自评表's header: this year's actual or a score beside the target."""
+        return "score" in self.roles or ("actual" in self.roles and not self.actual_of_past)
 
     def inferred(self) -> str | None:
         """The roles found without the vocabulary's spelling, and the columns left unread, for review."""
@@ -81,7 +88,8 @@ def header_of(row: Row, year: int | None = None) -> IndicatorHeader | None:
     units = {role: unit for role, (_, text) in others.items() if (unit := money_unit(text))}
     text = "|".join(c.header for c in columns if c.col in roles.values())
     return IndicatorHeader(roles=roles, project_columns={r: c for r, (c, _) in others.items()}, money_units=units,
-                           unresolved=resolved.unresolved, decided=resolved.decided, n_cols=row.n_cols, text=text)
+                           unresolved=resolved.unresolved, decided=resolved.decided, n_cols=row.n_cols, text=text,
+                           actual_of_past=resolved.actual_of_past, places=resolved.places)
 
 
 def _groups(row: Row) -> dict[int, str]:
@@ -117,6 +125,8 @@ def read_row(row: Row, header: IndicatorHeader) -> dict[str, str | float | None]
         if role in roles:
             values[name] = text[role] if meaningful(text[role]) else None
     value = text.get(header.value_role)
+    if len(place_targets(row, header)) > 1:
+        value = None  # 1 | 2 | 1 under three villages: no one target for the project
     operator, direction = text.get("operator"), text.get("direction")
     if operator is None and direction and _is_operator(direction):  # "指标方向" holding ≥ / ≤
         operator, direction = direction, None
@@ -130,6 +140,11 @@ def read_row(row: Row, header: IndicatorHeader) -> dict[str, str | float | None]
         if role in roles and row.starts_here(roles[role]):
             values[role] = _number(text[role])
     return values
+
+
+def place_targets(row: Row, header: IndicatorHeader) -> set[str]:
+    """The different targets a row gives its places (one column per township or village)."""
+    return {compact(t) for col in header.places if meaningful(t := row.own_text(col))}
 
 
 def compose_value(value: str | None, operator: str | None, unit: str | None) -> str | None:

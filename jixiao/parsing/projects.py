@@ -60,6 +60,7 @@ class ProjectState:
     label_units: dict[int, str] = field(default_factory=dict)  # id(project) -> money unit its first money label named
     total_labelled: set[int] = field(default_factory=set)  # id(project) of projects whose form has a total's label
     fiscal_alone: set[int] = field(default_factory=set)  # …whose 财政 amount is not a 其中 line under a total
+    results_read: bool = False  # an indicator header had this year's actual or a score column (a 自评表)
     prose_level1: str | None = None  # the 一级 heading of an indicator list written as prose, while in one
     column_project: Project | None = None  # the project the last 项目名称 cell of a multi-project table started
 
@@ -147,6 +148,7 @@ class ProjectState:
         return False
 
     def _indicator_header(self, header: IndicatorHeader, row: Row) -> None:
+        self.results_read |= header.reports_results
         continued = self.header is not None  # a repeated header (page break) keeps the running row numbers
         if not continued and (self.current is None or self.rows.per_table[self.current.table_no]):
             self.start_project(row.page)

@@ -63,16 +63,18 @@ def parse_document(document: Document) -> ParsedDocument:
     parsed.unit_code = unit_code_of([p.project_code for p in parsed.projects])
     parsed.year = year
     marked = _department_marked(document)
-    parsed.form_kind = form_kind(parsed, projects.title_kinds, marked)
+    parsed.form_kind = form_kind(parsed, projects.title_kinds, marked, projects.results_read)
     parsed.problems = _problems(parsed, marked, projects.rows.incomplete) + _row_gaps(parsed, projects)
     parsed.problems += [f"{title}: announced but no project table (项目名称/预算数, indicator rows) read after it"
                         for title in projects.unread_titles]
     return parsed
 
 
-def form_kind(parsed: ParsedDocument, title_kinds: list[str], department_marked: bool) -> str | None:
-    """self_evaluation | region | department | project, from the titles and what was read."""
-    if "self_evaluation" in title_kinds or any(i.actual or i.score is not None for i in parsed.indicators):
+def form_kind(parsed: ParsedDocument, title_kinds: list[str], department_marked: bool,
+              results_read: bool = False) -> str | None:
+    """self_evaluation | region | department | project, from the titles and what was read (a header with
+    this year's actual or a score; an earlier year's actual beside the target is still a target form)."""
+    if "self_evaluation" in title_kinds or results_read:
         return "self_evaluation"
     if "region" in title_kinds:
         return "region"
@@ -155,6 +157,9 @@ def _row_gaps(parsed: ParsedDocument, projects: ProjectState) -> list[str]:
     for level, n in projects.rows.level_gaps.items():
         if n:
             gaps.append(f"{n} indicator rows have no {level}指标 although the table has that column")
+    if split := projects.rows.split_by_place:
+        gaps.append(f"{len(split)} indicator rows give each township/village its own target, no single 指标值: "
+                    f"{'、'.join(split[:3])}")
     if projects.rows.unread_columns:
         gaps.append(f"columns not understood (values under a header jixiao does not know): "
                     f"{'、'.join(projects.rows.unread_columns)} — add the spelling to dictionaries/headers.yaml")
