@@ -105,3 +105,13 @@ def published_tables(out: Path) -> dict[str, list[str]]:
 def cache_state(out: Path) -> dict[str, tuple[int, int]]:
     """Each cached extraction's inode and mtime: a document read again gets a new file."""
     return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (out / "cache" / "extract").glob("*.json")}
+
+
+def filled_slots(table) -> list[list[str]]:
+    """The text covering each grid slot ('' where nothing does): merges filled, as a reader of the form sees it."""
+    grid = [[""] * table.n_cols for _ in range(table.n_rows)]
+    for cell in table.cells:
+        for r in range(cell.row, cell.row + cell.row_span):
+            for c in range(cell.col, cell.col + cell.col_span):
+                grid[r][c] = cell.text
+    return grid

@@ -13,12 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from conftest import filled_slots
+
 from fixtures.content import make_township_document
 from fixtures.layout import indicator_grid
 from fixtures.web_writer import STREAM_LAYOUTS, write_web
 from jixiao.extractors.text import read_text
 from jixiao.extractors.text_values import split_run
-from jixiao.model.document import Paragraph, Table
+from jixiao.model.document import Paragraph
 from jixiao.parsing.structure import parse_document
 
 SEEDS = (20391, 7, 28, 39)
@@ -26,15 +28,6 @@ SEEDS = (20391, 7, 28, 39)
 
 def _document(seed: int):
     return make_township_document(random.Random(seed), "前家坞镇", "13020833", 2024, 3)
-
-
-def _slots(table: Table) -> list[list[str]]:
-    grid = [[""] * table.n_cols for _ in range(table.n_rows)]
-    for cell in table.cells:
-        for r in range(cell.row, cell.row + cell.row_span):
-            for c in range(cell.col, cell.col + cell.col_span):
-                grid[r][c] = cell.text
-    return grid
 
 
 def _read(tmp_path: Path, text: str):
@@ -70,7 +63,7 @@ def test_one_cell_per_line_rebuilds_the_merged_grid(tmp_path: Path, seed: int):
         expected: list[list[str]] = []
         for r, row in enumerate(indicator_grid(document, project)):
             expected.append([expected[r - 1][c] if cell.text is None else cell.text for c, cell in enumerate(row)])
-        assert _slots(table) == expected  # 一级/二级 merged down over their rows again, as in the .docx
+        assert filled_slots(table) == expected  # 一级/二级 merged down over their rows again, as in the .docx
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import filled_slots
+
 from fixtures.content import make_township_document
 from fixtures.layout import body_lines, indicator_grid
 from fixtures.web_writer import CHROME_TAIL, WEB_LAYOUTS, write_web
@@ -28,16 +30,6 @@ SEED = 20391
 @pytest.fixture(scope="module")
 def document():
     return make_township_document(random.Random(SEED), "前家坞镇", "13020833", 2024, 3)
-
-
-def _slots(table: Table) -> list[list[str]]:
-    """The text covering each grid slot ('' where nothing does): merges filled, as a reader of the form sees it."""
-    grid = [[""] * table.n_cols for _ in range(table.n_rows)]
-    for cell in table.cells:
-        for r in range(cell.row, cell.row + cell.row_span):
-            for c in range(cell.col, cell.col + cell.col_span):
-                grid[r][c] = cell.text
-    return grid
 
 
 def _expected_slots(grid) -> list[list[str]]:
@@ -60,7 +52,7 @@ def test_indicator_tables_come_back_slot_by_slot(tmp_path: Path, document, layou
     for table, project in zip(tables, document.projects):
         expected = _expected_slots(indicator_grid(document, project))
         assert (table.n_rows, table.n_cols) == (len(expected), len(expected[0]))
-        assert _slots(table) == expected, project.code
+        assert filled_slots(table) == expected, project.code
 
 
 @pytest.mark.parametrize("layout", WEB_LAYOUTS)
@@ -116,13 +108,13 @@ def test_pipe_rows_without_separator_br_and_padding(tmp_path: Path):
     table = doc.tables()[0]
     assert (table.n_rows, table.n_cols) == (4, 4)
     assert table.rows()[0][0].col_span == 4  # a lone title cell spans the table
-    assert _slots(table)[2] == ["产出指标", "数量指标", "行政村数量\n(个)", "11"]
-    assert _slots(table)[3] == ["产出指标", "质量指标", "合格率", "≥95%"]  # 一级 merged down again
+    assert filled_slots(table)[2] == ["产出指标", "数量指标", "行政村数量\n(个)", "11"]
+    assert filled_slots(table)[3] == ["产出指标", "质量指标", "合格率", "≥95%"]  # 一级 merged down again
 
 
 def test_pipe_row_with_a_line_break_inside_a_cell(tmp_path: Path):
     doc = _read(tmp_path, "| 项目名称 | 防汛经费 |\n| 绩效目标 | 1.目标内容1：巡查。\n2.目标内容2：抢险。 |\n| 预算数 | 81.11 |\n")
-    assert _slots(doc.tables()[0]) == [["项目名称", "防汛经费"], ["绩效目标", "1.目标内容1：巡查。\n2.目标内容2：抢险。"],
+    assert filled_slots(doc.tables()[0]) == [["项目名称", "防汛经费"], ["绩效目标", "1.目标内容1：巡查。\n2.目标内容2：抢险。"],
                                        ["预算数", "81.11"]]
 
 
@@ -135,7 +127,7 @@ def test_one_cell_per_line_with_pipes(tmp_path: Path):
             "填表人: (略)\n")
     doc = _read(tmp_path, text)
     table = doc.tables()[0]
-    assert _slots(table)[1:] == [["一级指标", "二级指标", "三级指标", "指标值"],
+    assert filled_slots(table)[1:] == [["一级指标", "二级指标", "三级指标", "指标值"],
                                  ["产出指标", "数量指标", "车辆数", "10辆"],
                                  ["产出指标", "数量指标", "射程", "≥80M"],
                                  ["效益指标", "经济效益指标", "", ""]]
@@ -146,7 +138,7 @@ def test_one_cell_per_line_without_pipes_by_header_width(tmp_path: Path):
     doc = _read(tmp_path, "项目绩效目标表\n一级指标\n二级指标\n三级指标\n指标值\n"
                           "产出指标\n数量指标\n培训人次\n≥150人次\n效益指标\n社会效益指标\n社会影响\n优\n")
     assert [b.text for b in doc.blocks if isinstance(b, Paragraph)] == ["项目绩效目标表"]
-    assert _slots(doc.tables()[0]) == [["一级指标", "二级指标", "三级指标", "指标值"],
+    assert filled_slots(doc.tables()[0]) == [["一级指标", "二级指标", "三级指标", "指标值"],
                                        ["产出指标", "数量指标", "培训人次", "≥150人次"],
                                        ["效益指标", "社会效益指标", "社会影响", "优"]]
 
@@ -158,7 +150,7 @@ def test_space_separated_rows_with_split_brackets_and_merged_cells(tmp_path: Pat
                           "产出指标 数量指标 景点开发数量( ≥**个 ) >=4个\n"
                           "流转土地 ≥ 60 %\n"
                           "满意度指标 服务对象满意度指标 游客满意度(≥**%) >=90%\n")
-    slots = _slots(doc.tables()[0])
+    slots = filled_slots(doc.tables()[0])
     assert slots[2] == ["绩效指标", "产出指标", "数量指标", "景点开发数量( ≥**个 )", ">=4个", ""]
     assert slots[3] == ["绩效指标", "产出指标", "数量指标", "流转土地", "≥ 60 %", ""]
     assert slots[4] == ["绩效指标", "满意度指标", "服务对象满意度指标", "游客满意度(≥**%)", ">=90%", ""]
@@ -168,7 +160,7 @@ def test_space_separated_rows_with_split_brackets_and_merged_cells(tmp_path: Pat
 def test_tab_separated_rows_keep_every_column(tmp_path: Path):
     doc = _read(tmp_path, "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t采购次数\t≥5次\n"
                           "\t\t维稳次数\t≥12次\n满意度指标\t\t满意度\t≥90%\n")
-    slots = _slots(doc.tables()[0])
+    slots = filled_slots(doc.tables()[0])
     assert slots[2] == ["", "", "维稳次数", "≥12次"]  # blank = merged with the cell above, as in the export
     assert slots[3] == ["满意度指标", "", "满意度", "≥90%"]
 
@@ -176,7 +168,7 @@ def test_tab_separated_rows_keep_every_column(tmp_path: Path):
 def test_inline_pipes_without_outer_pipes_are_one_row_per_line(tmp_path: Path):
     doc = _read(tmp_path, "一级指标 | 二级指标 | 三级指标 | 指标值\n产出指标 | 数量指标 | 采购次数 | ≥5次\n"
                           "维稳次数 | ≥12次\n质量指标 | 合格率 | ≥95%\n")
-    slots = _slots(doc.tables()[0])
+    slots = filled_slots(doc.tables()[0])
     assert slots[2] == ["产出指标", "数量指标", "维稳次数", "≥12次"]
     assert slots[3] == ["产出指标", "质量指标", "合格率", "≥95%"]
 
