@@ -140,14 +140,25 @@ def header_columns(row: Row, year: int | None) -> list[Column]:
 def resolve(row: Row, columns: list[Column], year: int | None, groups: dict[int, str]) -> ColumnRoles:
     """Roles from headers, then from content; one column per role (see the module doc)."""
     profiles = {c.col: profile(body_texts(row, c.col), year) for c in columns}
-    decided: list[str] = []
     _split_spanned(columns, profiles)
     for column in columns:
-        if column.role is None:
-            column.role = _content_role(profiles[column.col], columns, column)
-            if column.role:
-                column.how = "content"
+        if column.role is None and (role := _content_role(profiles[column.col], columns)):
+            column.role, column.how = role, "content"
+    decided: list[str] = []
+    roles = _claim(columns, year, groups, decided)
+    places = _places(columns, profiles, roles, decided)
+    unresolved = [c.header or f"column {c.col + 1}" for c in columns
+                  if c.role is None and c.col not in roles.values() and c.col not in places
+                  and _looks_like_data(profiles[c.col])]
+    actual = next((c for c in columns if "actual" in roles and c.col == roles["actual"]), None)
+    return ColumnRoles(roles=roles, unresolved=unresolved, decided=decided, places=places,
+                       actual_of_past=actual is not None and _of_past(actual.header + groups.get(actual.col, ""), year))
+
+
+def _claim(columns: list[Column], year: int | None, groups: dict[int, str], decided: list[str]) -> dict[str, int]:
+    """role -> column: the preferred column of each role (_preference), one target, a name column."""
     roles: dict[str, int] = {}
+    by_column = {c.col: c for c in columns}
     for column in sorted(columns, key=lambda c: _preference(c, year, groups)):
         if column.role is None:
             continue
@@ -160,7 +171,6 @@ def resolve(row: Row, columns: list[Column], year: int | None, groups: dict[int,
             decided.append(f"{column.header or f'column {column.col + 1}'} → {column.role} ({column.how})")
     values = [role for role in VALUE_ROLES if role in roles]
     if len(values) > 1:  # 半年指标值 | 全年指标值 under two spellings: one target, the annual one
-        by_column = {c.col: c for c in columns}
         keep = min(values, key=lambda r: _preference(by_column[roles[r]], year, groups))
         for role in values:
             if role != keep:
@@ -169,25 +179,24 @@ def resolve(row: Row, columns: list[Column], year: int | None, groups: dict[int,
     if "level3" not in roles and "description" in roles:  # the name column under a description's spelling
         roles["level3"] = roles.pop("description")
         decided.append("no 三级指标 column: the description column holds the names")
+    return roles
+
+
+def _places(columns: list[Column], profiles: dict[int, ColumnProfile], roles: dict[str, int],
+            decided: list[str]) -> list[int]:
+    """Columns of one target per place (西坪镇尧山村 | 桃舟乡吾培村); the first is the value column unless
+    the header names one."""
     places = [c.col for c in columns if _PLACE.search(c.header) and (c.role is None or c.how == "content")
               and _looks_like_data(profiles[c.col])]
     if len(places) < 2:
-        places = []
-    elif not any(r in roles and by_how(columns, roles[r]) == "header" for r in VALUE_ROLES):
+        return []
+    how = {c.col: c.how for c in columns}
+    if not any(r in roles and how[roles[r]] == "header" for r in VALUE_ROLES):
         for role in VALUE_ROLES:
             roles.pop(role, None)
         roles["value"] = places[0]
         decided.append(f"one target per place ({'、'.join(c.header for c in columns if c.col in places)})")
-    unresolved = [c.header or f"column {c.col + 1}" for c in columns
-                  if c.role is None and c.col not in roles.values() and c.col not in places
-                  and _looks_like_data(profiles[c.col])]
-    actual = next((c for c in columns if "actual" in roles and c.col == roles["actual"]), None)
-    return ColumnRoles(roles=roles, unresolved=unresolved, decided=decided, places=places,
-                       actual_of_past=actual is not None and _of_past(actual.header + groups.get(actual.col, ""), year))
-
-
-def by_how(columns: list[Column], col: int) -> str:
-    return next(c.how for c in columns if c.col == col)
+    return places
 
 
 def _split_spanned(columns: list[Column], profiles: dict[int, ColumnProfile]) -> None:
@@ -221,7 +230,7 @@ def _looks_like_data(p: ColumnProfile) -> bool:
     return p.n > 0 and max(p.value, p.operator, p.level1, p.level2) >= 0.5
 
 
-def _content_role(p: ColumnProfile, columns: list[Column], column: Column) -> str | None:
+def _content_role(p: ColumnProfile, columns: list[Column]) -> str | None:
     """A role for a column its header does not name, when its cells leave no doubt."""
     if p.n == 0:
         return None
