@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from jixiao.normalizers.levels import canonical_level2, parent_level1
 from jixiao.normalizers.text import compact
 from jixiao.normalizers.value_checks import is_placeholder
 from jixiao.parsing.grid import Row
@@ -70,8 +71,8 @@ class IndicatorRows:
             return
         self.incomplete = (f"'{values.get('name_raw')}' has no 指标值" if row.last and not values.get("value_raw")
                            else None)
-        for role, level in (("level1", "一级"), ("level2", "二级")):
-            self.level_gaps[level] += role in header.roles and not values.get(f"{role}_raw")
+        self.level_gaps["一级"] += "level1" in header.roles and not values.get("level1_raw") and not _implied_level1(values)
+        self.level_gaps["二级"] += "level2" in header.roles and not values.get("level2_raw")
         self.add(project, values, page=row.page, level1_guessed=guessed, admitted=header.admission(),
                  confidence=_confidence(row, header.roles.values()), columns_inferred=header.inferred())
 
@@ -91,6 +92,12 @@ def _is_level_label(values: dict) -> bool:
     经济成本指标 — but never its 一级)."""
     name = compact(values.get("name_raw"))
     return bool(name) and name == compact(values.get("level1_raw"))
+
+
+def _implied_level1(values: dict) -> bool:
+    """The 一级 follows from the 二级 (数量指标 is under 产出指标): an unruled PDF that prints the 一级 label
+    once, mid-block, loses nothing for the rows above it."""
+    return parent_level1(canonical_level2(values.get("level2_raw"))) is not None
 
 
 def _filled(value: str | None) -> bool:
