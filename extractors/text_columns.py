@@ -41,6 +41,20 @@ def header_start(cells: list[str]) -> int | None:
     return found[0]
 
 
+def glued_header(first: str, rest: list[str]) -> tuple[str, str] | None:
+    """(text before, header word) when a row's first cell is a line of text with the header's first word
+    glued to its end (`详情见附件(…)一级指标 | 二级指标 | …`: the page lost the line break before the table)."""
+    folded = fold(first)
+    if header_kind(first) or len(folded) < 6:
+        return None
+    for size in range(min(8, len(folded) - 1), 1, -1):
+        word = folded[-size:]
+        if header_kind(word) and header_start([word, *rest]) == 0:
+            cut = len(first.rstrip()) - len(first.rstrip().rstrip()[-size:]) if first.rstrip().endswith(word) else None
+            return (first.rstrip()[:cut], word) if cut else None
+    return None
+
+
 def is_header_row(cells: list[str]) -> bool:
     return header_start(cells) is not None
 

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 
 from jixiao.dictionaries import dictionary_cache, load_dictionary
 from jixiao.extractors.base import Limits
-from jixiao.extractors.text_columns import aligned_table, fits, is_header_row, stacked
+from jixiao.extractors.text_columns import aligned_table, fits, glued_header, is_header_row, stacked
 from jixiao.extractors.text_glue import glued_blocks, without_page_marks
 from jixiao.extractors.text_grid import RawRow, build_table
 from jixiao.extractors.text_regions import stream_regions
@@ -88,7 +88,12 @@ def _layout_blocks(lines: list[Line], limits: Limits) -> list[Paragraph | Table]
             blocks += _plain_run(run, limits)
             run = []
             j = _pipe_block_end(lines, i)
-            blocks += _pipe_block(lines[i:j], limits)
+            block = lines[i:j]
+            cells = _markdown_cells(text)
+            if cells and (glued := glued_header(cells[0], cells[1:])) is not None:
+                blocks.append(Paragraph(text=glued[0].strip(), prov=Provenance(line=number)))
+                block = [(number, text.replace(glued[0], "", 1)), *block[1:]]
+            blocks += _pipe_block(block, limits)
             i = j
             continue
         if not text.strip() or is_chrome(text):
