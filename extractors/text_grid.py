@@ -36,7 +36,7 @@ class RawRow:
 _NUMBER = re.compile(r"\d")
 _OPERATOR_ONLY = re.compile(r"^[≥≤<>=≠~～]{1,2}$")
 _SCORE_TAIL = re.compile(r"[(（][^()（）]*[)）]分?$")
-_LEVEL_TAIL = re.compile(r"(指标|目标)$")
+_LEVEL_TAIL = re.compile(r"(指标|目标|(?<=[^指目数标])值)$")  # 产出值 / 数量值: a level spelled as normalizers/levels.py reads it
 _UNIT_CHARS = 6  # words beside a number that still make it a value: "≤2000元/月", "2024年12月31日前完成"
 _HISTORY = 6  # cells per column that say what the column holds (the header's, then the rows')
 
