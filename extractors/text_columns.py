@@ -98,7 +98,7 @@ _FITS: dict[str, dict[str, float]] = {
     "op": {"op": 3},
     "unit": {"unit": 2, "figure": -1},
     "text": {"text": 1, "basis": 1, "unit": 1, "number": 0, "figure": 0},
-    "basis": {"basis": 3, "text": 1, "number": 0},
+    "basis": {"basis": 3, "text": 0.5, "number": 0},  # a basis column holds basis words (计划标准) most often
 }
 
 
