@@ -102,12 +102,14 @@ _FITS: dict[str, dict[str, float]] = {
 }
 
 
-def _kinds(cells: list[str], level1: str | None = None) -> list[str]:
+def _kinds(cells: list[str], level1: str | None = None, context: bool = True) -> list[str]:
     """Cell kinds in the row; a name that may be 一级 or 二级 opening the row is a 二级 when it belongs under
     the block's 一级 (成本指标 under 产出指标: the 一级 cell is merged from above); a level word without its
     指标 ending right after a possible 二级 is the row's name (经济成本 under 成本指标), as the stream
     reader reads it."""
     kinds = [_cell_kind(c) for c in cells]
+    if not context:
+        return kinds
     if kinds and kinds[0] == "level" and is_level2_under(cells[0], level1):
         kinds[0] = "level2"
     for i in range(1, len(kinds)):
@@ -123,10 +125,11 @@ def _fit(cell: str, column: str) -> Score:
     return _FITS.get(column, _FITS["text"]).get(cell)
 
 
-def placements(cells: list[str], columns: list[str], level1: str | None = None) -> list[set[int]] | None:
+def placements(cells: list[str], columns: list[str], level1: str | None = None,
+               context: bool = True) -> list[set[int]] | None:
     """For each cell, the columns it takes in the best placements (cells in order, increasing columns);
     None when the cells fit no placement. `level1`: the 一级 of the block the row is in."""
-    kinds = _kinds(cells, level1)
+    kinds = _kinds(cells, level1, context)
     n, m = len(cells), len(columns)
     if n == 0 or n > m:
         return None
@@ -240,8 +243,19 @@ def _without_column(cells: list[Cell], col: int) -> list[Cell]:
 
 def _placed(texts: list[str], columns: list[str], start: int,
             level1: str | None) -> tuple[dict[int, str], bool]:
-    """Column → text for one data row, and whether some cell could not be placed with certainty."""
-    found = placements(texts, columns[start:], level1)
+    """Column → text for one data row, and whether some cell could not be placed with certainty: read
+    with the block's context first (see _kinds), else by the cells' own kinds when that is unambiguous."""
+    placed, doubt = _placed_with(texts, columns, start, level1, True)
+    if doubt:
+        plain, plain_doubt = _placed_with(texts, columns, start, level1, False)
+        if not plain_doubt:
+            return plain, False
+    return placed, doubt
+
+
+def _placed_with(texts: list[str], columns: list[str], start: int, level1: str | None,
+                 context: bool) -> tuple[dict[int, str], bool]:
+    found = placements(texts, columns[start:], level1, context)
     if found is None:
         return {}, True
     placed: dict[int, str] = {}
