@@ -31,7 +31,9 @@ _BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
 def read_text(path: Path, limits: Limits = Limits()) -> Document:
     """Paragraphs and tables of a text file, with the encoding it was written in."""
     text, encoding = decode_text(path.read_bytes())
-    return Document(format="txt", encoding=encoding, blocks=_blocks(text.splitlines(), limits))
+    blocks = _blocks(text.splitlines(), limits)
+    doubts = [d for b in blocks if isinstance(b, Table) for d in b.doubts]
+    return Document(format="txt", encoding=encoding, blocks=blocks, doubts=doubts)
 
 
 def decode_text(data: bytes) -> tuple[str, str]:

@@ -127,6 +127,12 @@ def _label_cells(text: str) -> list[str]:
     return cells
 
 
+def glued_label_kind(text: str) -> str | None:
+    """The label kind of the label a glued line opens with (identity for 项目名称…), else None."""
+    cells = _label_cells(text)
+    return label_kind(cells[0]) if cells else None
+
+
 def kv_rows(text: str) -> list[list[str]]:
     """The key/value rows of glued text; amounts under a heading row cut into one value per heading."""
     rows: list[list[str]] = []

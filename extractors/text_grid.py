@@ -36,7 +36,7 @@ class RawRow:
 _NUMBER = re.compile(r"\d")
 _OPERATOR_ONLY = re.compile(r"^[≥≤<>=≠~～]{1,2}$")
 _SCORE_TAIL = re.compile(r"[(（][^()（）]*[)）]分?$")
-_LEVEL_TAIL = re.compile(r"(指标|目标)$")
+_LEVEL_TAIL = re.compile(r"(指标|目标|(?<=[^指目数标])值)$")  # 产出值 / 数量值: a level spelled as normalizers/levels.py reads it
 _UNIT_CHARS = 6  # words beside a number that still make it a value: "≤2000元/月", "2024年12月31日前完成"
 _HISTORY = 6  # cells per column that say what the column holds (the header's, then the rows')
 
@@ -177,12 +177,19 @@ def build_table(rows: list[RawRow], limits: Limits) -> Table:
                         f"limit of {limits.max_cells} cells — check the file is the form, not a data dump")
     grid = _Grid(width)
     full_kinds = {i: [kind(t) for t in r.cells] for i, r in enumerate(rows) if len(r.cells) == width}
+    from jixiao.extractors.text_columns import header_start  # (it builds on this module's cell kinds)
+    floor = 0  # columns of the row label (绩效指标) left of the indicator header: merged over its rows
     for r, raw in enumerate(rows):
         k = len(raw.cells)
         kinds = [kind(t) for t in raw.cells]
+        if k > 2 and (start := header_start(raw.cells)) is not None:  # what the columns held above the
+            for column in grid.profile:  # indicator header (项目名称 and its value) says nothing about
+                column.clear()  # the columns below it
+            floor = start
         offset = 0
         if 0 < r and k < width:
             offsets = [s for s in range(width - k + 1) if s == 0 or grid.extendable(r, s)]
+            offsets = [s for s in offsets if s >= floor] or offsets
             offset, score = _best_offset(kinds, grid.profile, offsets)
             if k == 1 and (score <= 0 or kinds[0] not in _LEVEL_KINDS):  # a lone cell moves only under
                 offset = 0  # a column of its own 一级/二级 kind

@@ -21,10 +21,12 @@ from collections.abc import Iterator
 
 from jixiao.dictionaries import dictionary_cache, load_dictionary
 from jixiao.extractors.base import Limits
+from jixiao.extractors.text_columns import aligned_table, fits, glued_header, is_header_row, stacked
 from jixiao.extractors.text_glue import glued_blocks, without_page_marks
 from jixiao.extractors.text_grid import RawRow, build_table
 from jixiao.extractors.text_regions import stream_regions
 from jixiao.extractors.text_stream import stream_blocks
+from jixiao.extractors.text_vocab import fold, level_kind
 from jixiao.model.document import Paragraph, Provenance, Table
 
 Line = tuple[int, str]  # (1-based line number, text)
@@ -86,7 +88,12 @@ def _layout_blocks(lines: list[Line], limits: Limits) -> list[Paragraph | Table]
             blocks += _plain_run(run, limits)
             run = []
             j = _pipe_block_end(lines, i)
-            blocks += _pipe_block(lines[i:j], limits)
+            block = lines[i:j]
+            cells = _markdown_cells(text)
+            if cells and (glued := glued_header(cells[0], cells[1:])) is not None:
+                blocks.append(Paragraph(text=glued[0].strip(), prov=Provenance(line=number)))
+                block = [(number, text.replace(glued[0], "", 1)), *block[1:]]
+            blocks += _pipe_block(block, limits)
             i = j
             continue
         if not text.strip() or is_chrome(text):
@@ -100,13 +107,18 @@ def _layout_blocks(lines: list[Line], limits: Limits) -> list[Paragraph | Table]
 
 def _pipe_block_end(lines: list[Line], start: int) -> int:
     """End of the pipe block starting at `start`: up to a blank line, or a non-pipe line not followed
-    by a pipe line (a cell's second line sits between pipe lines)."""
+    by a pipe line (a cell's second line sits between pipe lines); a last line holding a pipe is the
+    block's last row, cut short."""
     end = start + 1
     while end < len(lines):
         text = lines[end][1]
         if not text.strip():
             break
         if not is_pipe_line(text):
+            last = end + 1 >= len(lines) or not lines[end + 1][1].strip()
+            if last and "|" in text:  # the block's last row, cut off before its closing pipes (指标3 | 1座)
+                end += 1
+                break
             nxt = end + 1
             while nxt < len(lines) and lines[nxt][1].strip() and not is_pipe_line(lines[nxt][1]):
                 nxt += 1
@@ -199,7 +211,8 @@ def _row_pipes(block: list[Line]) -> int | None:
 
 
 def _counted_rows(block: list[Line], limits: Limits) -> list[Paragraph | Table]:
-    total = _row_pipes(block)
+    # a last line the text cut short (指标3 | 1座, no closing pipes) is read as a row, but says nothing of the width
+    total = _row_pipes(block[:-1] if len(block) > 1 and not is_pipe_line(block[-1][1]) else block)
     if total is None:  # no consistent row width: one row per line
         return [build_table([RawRow(_trim([_cell_text(p) for p in t.strip().strip("|").split("|")]), n)
                              for n, t in block], limits)]
@@ -262,13 +275,53 @@ def _plain_run(run: list[Line], limits: Limits) -> list[Paragraph | Table]:
         rows = [RawRow([t.strip() for _, t in table_lines[i:i + width]], table_lines[i][0])
                 for i in range(0, len(table_lines), width)]
         return _paragraphs(run[:start]) + [build_table(rows, limits)]
-    split = [(n, t, _space_cells(t)) for n, t in run]
+    split = _rejoined_lines([(n, t, _space_cells(t)) for n, t in run])
     multi = [i for i, (_, _, cells) in enumerate(split) if len(cells) >= 2]
     if len(multi) < _MIN_SPACE_ROWS or sum(len(split[i][2]) >= 3 for i in multi) < 2:
         return _paragraphs(run)
     first, last = multi[0], multi[-1]
+    under = _under_header(split, first, last)
+    if under is not None:
+        head, end = under
+        before = [RawRow(cells, n) for n, _, cells in split[first:head]]
+        table = aligned_table(split[head][2], [(n, cells) for n, _, cells in split[head + 1:end]], split[head][0])
+        rest = [line for line in run if end < len(split) and line[0] >= split[end][0]]
+        return (_paragraphs(run[:run.index(next(x for x in run if x[0] == split[first][0]))])
+                + [stacked(build_table(before, limits), table) if before else table] + _plain_run(rest, limits))
     rows = [RawRow(cells, n) for n, _, cells in split[first:last + 1]]
     return _paragraphs(run[:first]) + [build_table(rows, limits)] + _paragraphs(run[last + 1:])
+
+
+def _rejoined_lines(split: list[tuple[int, str, list[str]]]) -> list[tuple[int, str, list[str]]]:
+    """A line that is only the 指标/目标 ending of the cell before it (a narrow cell wrapped) joined back."""
+    out: list[tuple[int, str, list[str]]] = []
+    for number, text, cells in split:
+        if out and len(cells) == 1 and fold(cells[0]) in ("指标", "目标") and out[-1][2]:
+            n, t, before = out[-1]
+            out[-1] = (n, t + cells[0], [*before[:-1], before[-1] + cells[0]])
+            continue
+        out.append((number, text, cells))
+    return out
+
+
+def _under_header(split: list[tuple[int, str, list[str]]], first: int, last: int) -> tuple[int, int] | None:
+    """(header index, end) of an indicator header in space-separated rows (not tab-separated, which keep
+    their empty cells) and the rows that fit under it; None when there is none, or it is two rows deep."""
+    for i in range(first, last + 1):
+        number, text, cells = split[i]
+        if "\t" in text.strip() or not is_header_row(cells):
+            continue
+        if i + 1 <= last and is_header_row(split[i + 1][2]) and len(split[i + 1][2]) != len(cells):
+            return None  # a header two rows deep (中期目标 | 年度目标 over their columns)
+        if i + 1 < len(split) and split[i + 1][2] and not fits(split[i + 1][2], cells):
+            return None  # the rows below do not fit the header (a blank header cell was lost): read as before
+        end = i + 1
+        while end < len(split) and split[end][2] and (
+                (fits(split[end][2], cells) and (len(split[end][2]) > 1 or level_kind(split[end][2][0])))
+                or (end + 1 < len(split) and len(split[end + 1][2]) > 1 and fits(split[end + 1][2], cells))):
+            end += 1  # a lone cell, or one that fits no column, only between two rows of the table (a doubt)
+        return i, end
+    return None
 
 
 def _paragraphs(lines: list[Line]) -> list[Paragraph | Table]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from jixiao.extractors.text_glue import compact, find_glued_header
+from jixiao.extractors.text_glue import compact, find_glued_header, glued_label_kind
 from jixiao.extractors.text_stream import FORM_TITLE, MIN_HEADER, find_header, joined_labels
 from jixiao.extractors.text_vocab import header_kind, is_footer, label_kind
 
@@ -40,11 +40,12 @@ def stream_regions(lines: list[Line], is_chrome, is_pipe_line, space_cells) -> l
         found = find_header(cells) if len(cells) > 2 * MIN_HEADER else None
         if found and len(cells) - found[1] >= 2 * (found[1] - found[0]):
             regions.append((i, i + 1, "spaces"))
-        elif not found and len(text) > 40 and find_glued_header(compact(text)):
+        elif not found and (len(text) > 40 or _glued_header_line(text)) and find_glued_header(compact(text)):
+            start = _glued_start(lines, i, regions[-1][1] if regions else 0, is_chrome) if len(text) <= 40 else i
             end = i + 1
             while end < len(lines) and lines[end][1].strip() and not is_chrome(lines[end][1]):
                 end += 1
-            regions.append((i, end, "glued"))
+            regions.append((start, end, "glued"))
             i = end
             continue
         i += 1
@@ -94,7 +95,33 @@ def _cells_end(lines: list[Line], header: int, is_chrome, is_pipe_line) -> int:
     end = header
     while end < len(lines):
         text = lines[end][1].strip()
-        if text and (is_chrome(text) or is_pipe_line(text) or len(text) > _LONG or is_footer(text)):
+        if text and (is_chrome(text) or is_pipe_line(text) or len(text) > _LONG
+                     or (is_footer(text) and not header_kind(text))):  # 备注 is a column before it is a note
             break
         end += 1
     return end
+
+
+def _glued_header_line(text: str) -> bool:
+    """A line that is only an indicator header glued together (绩效指标一级指标二级指标指标内容指标值): the
+    rows below it are glued too, one per line."""
+    if re.search(r"[ \t\u3000|]", text.strip()):  # spaced or piped cells: another layout
+        return False
+    folded = compact(text)
+    found = find_glued_header(folded)
+    return found is not None and found[1] == len(folded) and found[0] <= 8
+
+
+def _glued_start(lines: list[Line], header: int, floor: int, is_chrome) -> int:
+    """The first line of a glued form's key/value part before its header line: back to its project label
+    (项目名称…), over blank lines, up to a title, chrome or prose; the header line when there is none."""
+    start = header
+    j = header - 1
+    while j >= floor:
+        text = lines[j][1].strip()
+        if text and (is_chrome(text) or len(text) > _LONG or _TITLE.search(compact(text))):
+            break
+        if text and glued_label_kind(compact(text)) == "identity":
+            start = j
+        j -= 1
+    return start

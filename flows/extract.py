@@ -118,7 +118,7 @@ def _extract(path: Path, doc_id: str, max_bytes: int, pages: Sequence[Path]) -> 
         return _failed(doc_id, path, "internal", cacheable=False,
                        error=f"could not be processed ({type(exc).__name__}: {exc}) — "
                              "report this file to the jixiao maintainers")
-    status, code, error = judge(parsed)
+    status, code, error = judge(parsed, document.doubts)
     return Extraction(doc_id=doc_id, format=document.format, encoding=document.encoding,
                       read_method=document.read_method, n_pages=document.n_pages, status=status,
                       error=error, error_code=code, notes=document.notes, form_kind=parsed.form_kind,
@@ -136,17 +136,18 @@ def format_by_name(path: Path) -> str:
     return SUPPORTED_SUFFIXES.get(suffix, suffix.lstrip(".") or "unknown")
 
 
-def judge(parsed: ParsedDocument) -> tuple[Status, str | None, str | None]:
+def judge(parsed: ParsedDocument, doubts: Sequence[str] = ()) -> tuple[Status, str | None, str | None]:
     """ok, partial (something recognizable but incomplete) or failed (nothing recognizable),
-    with the error code and message. A document with no project and no indicator is never ok."""
+    with the error code and message. A document with no project and no indicator is never ok, nor one
+    the reader read parts of without confidence (`doubts`: cells it could not place)."""
     targets = any(g.kind == "item" and g.indicator_text for g in parsed.goals)
     if not parsed.indicators and not parsed.projects and not targets:
         return "failed", "no_structure", (
             "no performance-target structure found: no indicator table (一级/二级/三级指标 … 指标值 header), no "
             "project fields (项目名称, 预算数 …) and no 分项绩效目标 with 绩效指标 — check this is a 绩效目标 "
             "document; if it is, add its header spellings to dictionaries/headers.yaml or forms.yaml")
-    if parsed.problems:
-        return "partial", "incomplete", "; ".join(parsed.problems)
+    if parsed.problems or doubts:
+        return "partial", "incomplete", "; ".join([*parsed.problems, *doubts])
     return "ok", None, None
 
 

@@ -112,6 +112,14 @@ def test_pipe_rows_without_separator_br_and_padding(tmp_path: Path):
     assert filled_slots(table)[3] == ["产出指标", "质量指标", "合格率", "≥95%"]  # 一级 merged down again
 
 
+def test_a_last_pipe_row_cut_before_its_padding_is_still_a_row(tmp_path: Path):
+    doc = _read(tmp_path, "一级指标 | 二级指标 | 三级指标 | 指标值 | ||\n产出指标 | 数量指标 | 新建保鲜库数量 | 1座 | ||\n"
+                          "新建保鲜库面积 | 3550平方米 | ||||\n新建消防水池数量 | 1座")
+    table = doc.tables()[0]
+    assert filled_slots(table)[-1] == ["产出指标", "数量指标", "新建消防水池数量", "1座"]
+    assert not [b for b in doc.blocks if isinstance(b, Paragraph)]
+
+
 def test_pipe_row_with_a_line_break_inside_a_cell(tmp_path: Path):
     doc = _read(tmp_path, "| 项目名称 | 防汛经费 |\n| 绩效目标 | 1.目标内容1：巡查。\n2.目标内容2：抢险。 |\n| 预算数 | 81.11 |\n")
     assert filled_slots(doc.tables()[0]) == [["项目名称", "防汛经费"], ["绩效目标", "1.目标内容1：巡查。\n2.目标内容2：抢险。"],

@@ -52,6 +52,7 @@ class Table(BaseModel):
     cells: list[Cell]
     prov: Provenance = Field(default_factory=Provenance)
     row_pages: list[int] | None = None  # page of each row, for PDF tables joined across pages
+    doubts: list[str] = Field(default_factory=list)  # rows the reader could not place with confidence
 
     def rows(self) -> list[list[Cell]]:
         """Cells grouped by the row they start in, left to right."""
@@ -94,6 +95,8 @@ class Document(BaseModel):
     n_pages: int | None = None  # PDF only
     blocks: list[Block] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)  # what the reader skipped or could not read, for a person
+    # what the reader read without confidence (published text whose cells cannot be placed): never `ok`
+    doubts: list[str] = Field(default_factory=list)
 
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]

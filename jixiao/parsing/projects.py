@@ -109,8 +109,8 @@ class ProjectState:
     # ------------------------------------------------------------------ rows
 
     def row(self, row: Row) -> None:
-        if not any(t.strip() for t in row.texts()):
-            return
+        if not any(meaningful(t) for t in row.texts()):
+            return  # blank, or a template's filler row (……) between indicator rows: nothing, and no table end
         if len(row.cells) == 1 and (self.unit(row.cells[0].text) or self._title_cell(row.cells[0].text)):
             return
         header = header_of(row, self.year)
