@@ -133,6 +133,12 @@ def header_columns(row: Row, year: int | None) -> list[Column]:
         text = cell.text if heading and cell.col == col else ""
         role, how = header_role(text, year)
         group = cell.col if heading and cell.col_span > 1 else None
+        before = columns[-1] if columns else None
+        if not compact(text) and group is None and before is not None and (
+                before.group is not None or before.role in VALUE_ROLES):
+            # a 指标值 header over ≥ | 95 | % that lost its span (published text): the blank columns after it
+            group = before.group if before.group is not None else before.col
+            before.group = group
         columns.append(Column(col=col, header=compact(text), role=role, how=how, group=group))
     return columns
 

@@ -53,8 +53,8 @@ class IndicatorRows:
         values["level1_raw"] = values.get("level1_raw") or level1
         values["level2_raw"] = values.get("level2_raw") or level2
         self.last_levels = (values["level1_raw"], values["level2_raw"])
-        if any(is_total(values.get(k)) for k in ("name_raw", "level1_raw", "level2_raw")):
-            return  # 合计 | 100: a total, not an indicator
+        if any(is_total(cell.text) for cell in row.cells) or is_total(values.get("name_raw")):
+            return  # 合计 | 100: a total, not an indicator, wherever its label sits
         if _is_level_label(values):
             return  # 产出指标 | 产出指标 | 正向: the 一级 read as the name, the row's cells are out of their columns
         if compact(values.get("value_raw")) in _NOT_VALUES:
