@@ -212,3 +212,16 @@ def test_last_years_actual_beside_the_target_keeps_a_target_form():
         ["产出指标", "数量指标", "维护道路里程", "≥20公里", "21公里"],
     ]))
     assert evaluation.form_kind == "self_evaluation"
+
+
+def test_lone_labels_in_a_table_body_are_set_aside_and_said():
+    parsed = parse(table(PROJECT), table([
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "维护道路里程", "≥20公里"],
+        [None, None, "附件：", ""],
+        [None, None, "百分比", ""],
+        ["二级指标", "三级指标", "2023年实际值", "2024年指标值"],
+    ]))
+    assert [i.name_raw for i in parsed.indicators] == ["维护道路里程"]
+    status, _, error = judge(parsed)
+    assert status == "partial" and "附件：、百分比" in error

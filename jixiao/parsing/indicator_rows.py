@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 
 from jixiao.normalizers.levels import canonical_level2, parent_level1
 from jixiao.normalizers.text import compact
+from jixiao.normalizers.units import normalize_unit
 from jixiao.normalizers.value_checks import is_placeholder
 from jixiao.parsing.grid import Row
-from jixiao.parsing.indicators import (IndicatorHeader, is_bare_template_name, is_level_fragment, place_targets,
-                                       read_row)
+from jixiao.parsing.columns import header_role
+from jixiao.parsing.indicators import (IndicatorHeader, is_bare_template_name, is_level_fragment, is_level_name,
+                                       place_targets, read_row)
 from jixiao.parsing.records import Project, TableIndicator, meaningful
 from jixiao.parsing.vocabulary import is_total
 
@@ -32,6 +34,7 @@ class IndicatorRows:
     level_gaps: Counter[str] = field(default_factory=Counter)  # rows with a blank 一级/二级 where the table has one
     unread_columns: list[str] = field(default_factory=list)  # header cells over values no role was found for
     split_by_place: list[str] = field(default_factory=list)  # rows whose target differs between place columns
+    set_aside: list[str] = field(default_factory=list)  # lone labels in the body (附件：, 百分比), not indicators
 
     def new_header(self, header: IndicatorHeader, continued: bool) -> None:
         """A header row; a repeated one (a page break) keeps the levels of the rows above it."""
@@ -46,15 +49,11 @@ class IndicatorRows:
             self.split_by_place.append(values.get("name_raw") or "?")
         own_levels = [row.own_text(header.roles[r]) for r in ("level1", "level2")
                       if r in header.roles and row.starts_here(header.roles[r])]
-        level1, level2 = self.last_levels
-        guessed = not values.get("level1_raw") and level1 is not None
-        if values.get("level1_raw") and values["level1_raw"] != level1 and not values.get("level2_raw"):
-            level2 = None  # a new 一级 block does not inherit the last block's 二级
-        values["level1_raw"] = values.get("level1_raw") or level1
-        values["level2_raw"] = values.get("level2_raw") or level2
-        self.last_levels = (values["level1_raw"], values["level2_raw"])
+        guessed = self._carry_levels(values)
         if any(is_total(cell.text) for cell in row.cells) or is_total(values.get("name_raw")):
             return  # 合计 | 100: a total, not an indicator, wherever its label sits
+        if _headings(values):
+            return  # 2021年实际值 | 预期2022年值: the second line of a two-row header
         if _is_level_label(values):
             return  # 产出指标 | 产出指标 | 正向: the 一级 read as the name, the row's cells are out of their columns
         if compact(values.get("value_raw")) in _NOT_VALUES:
@@ -64,6 +63,9 @@ class IndicatorRows:
                 or (is_bare_template_name(values.get("name_raw")) and not _filled(values.get("value_raw"))):
             fragment = next((t for t in own_levels if is_level_fragment(t)), None)
             self.incomplete = f"'{fragment}'" if fragment and row.last else None
+            return
+        if _lone_label(values) and not row.last:
+            self.set_aside.append(values["name_raw"])  # not stored, but said: the row may be a shifted one
             return
         if row.last and not values.get("value_raw") and len(compact(values.get("name_raw"))) <= 2 \
                 and not values.get("description"):
@@ -76,6 +78,17 @@ class IndicatorRows:
         self.add(project, values, page=row.page, level1_guessed=guessed, admitted=header.admission(),
                  confidence=_confidence(row, header.roles.values()), columns_inferred=header.inferred())
 
+    def _carry_levels(self, values: dict) -> bool:
+        """Fill blank 一级/二级 from the rows above (merged cells); True when the 一级 is only carried down."""
+        level1, level2 = self.last_levels
+        guessed = not values.get("level1_raw") and level1 is not None
+        if values.get("level1_raw") and values["level1_raw"] != level1 and not values.get("level2_raw"):
+            level2 = None  # a new 一级 block does not inherit the last block's 二级
+        values["level1_raw"] = values.get("level1_raw") or level1
+        values["level2_raw"] = values.get("level2_raw") or level2
+        self.last_levels = (values["level1_raw"], values["level2_raw"])
+        return guessed
+
     def add(self, project: Project, values: dict, **about: object) -> None:
         """Store one indicator of `project` (its fields as written, and where it came from)."""
         self.per_table[project.table_no] += 1
@@ -85,6 +98,23 @@ class IndicatorRows:
 
 
 _NOT_VALUES = frozenset({"正向", "反向", "定量", "定性", "正向指标", "反向指标", "定量指标", "定性指标"})
+
+
+def _headings(values: dict) -> bool:
+    name, value = values.get("name_raw"), values.get("value_raw")
+    return bool(name and value and header_role(name)[0] and header_role(value)[0])
+
+
+def _lone_label(values: dict) -> bool:
+    """A name standing alone that cannot be an indicator: a label (附件：), a unit (百分比), a level name, a
+    stub of a few characters (中央补)."""
+    name = values.get("name_raw")
+    if not name or values.get("value_raw") or values.get("description") or values.get("actual"):
+        return False
+    folded = compact(name)
+    unit = normalize_unit(folded)
+    return (len(folded) <= 4 or folded.endswith((":", "：")) or is_level_name(name)
+            or (unit is not None and unit.family != "unknown"))
 
 
 def _is_level_label(values: dict) -> bool:

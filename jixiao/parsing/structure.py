@@ -157,6 +157,9 @@ def _row_gaps(parsed: ParsedDocument, projects: ProjectState) -> list[str]:
     for level, n in projects.rows.level_gaps.items():
         if n:
             gaps.append(f"{n} indicator rows have no {level}指标 although the table has that column")
+    if aside := projects.rows.set_aside:
+        gaps.append(f"{len(aside)} rows of an indicator table hold only a label, no indicator or value (not read): "
+                    f"{'、'.join(aside[:3])} — check the rows around them")
     if split := projects.rows.split_by_place:
         gaps.append(f"{len(split)} indicator rows give each township/village its own target, no single 指标值: "
                     f"{'、'.join(split[:3])}")
