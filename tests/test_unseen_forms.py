@@ -225,3 +225,10 @@ def test_lone_labels_in_a_table_body_are_set_aside_and_said():
     assert [i.name_raw for i in parsed.indicators] == ["维护道路里程"]
     status, _, error = judge(parsed)
     assert status == "partial" and "附件：、百分比" in error
+
+
+def test_a_label_and_its_value_on_one_line_with_a_space_between():
+    parsed = parse("项目名称 特困家庭再扶助(独生子女死亡再扶助)", "预算资金 6.30万元", "实施单位 区卫生健康局")
+    project = parsed.projects[0]
+    assert (project.project_name, project.budget_wan) == ("特困家庭再扶助(独生子女死亡再扶助)", 6.3)
+    assert parse("项目 建设 进展 顺利").projects == []

@@ -34,6 +34,8 @@ _TARGET_ITEM = re.compile(
 # "项目编码 XXX 项目名称 YYY" printed as a line of text (a table row the PDF lost its rules for)
 _CODE_LINE = re.compile(r"^项目(?:编码|代码|编号)[:：]?(?P<code>[0-9A-Z]{8,})(?:项目名称[:：]?(?P<name>.+))?$")
 _PLAN_MONTHS = {3: "plan_mar", 6: "plan_jun", 10: "plan_oct", 12: "plan_dec"}
+# "项目名称 X": a label and its value on one line, a space between them (no other space in the label)
+_SPACED_LABEL = re.compile(r"^\s*(\S{2,16})[ \t\u3000]+(\S.*?)\s*$")
 _IDENTITY = ("project_code", "project_name")
 _MONEY = {"budget": "budget_wan", "fiscal": "fiscal_wan", "other": "other_wan"}
 _TEXT_FIELDS = ("project_name", "department", "implementing_unit", "purpose")
@@ -296,8 +298,11 @@ class ProjectState:
         return True
 
     def label_line(self, text: str, page: int | None) -> bool:
-        """"项目名称：X" / "预算数：10万元" / "主管部门：Y" written as a line of text."""
+        """"项目名称：X" / "预算数：10万元" / "主管部门：Y" written as a line of text; also "项目名称 X", the
+        cells of a table row a web page printed with a space between them."""
         head, sep, value = re.sub(r"\s+", "", text).partition("：" if "：" in text else ":")
+        if not sep and (spaced := _SPACED_LABEL.match(text)):
+            head, sep, value = spaced.group(1), " ", spaced.group(2)
         label = line_label(head, value) if sep else None
         if label is None or label.key not in (*_STARTS_PROJECT, *_PARTIES) or not meaningful(value):
             return False
