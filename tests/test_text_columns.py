@@ -14,22 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from conftest import filled_slots
+
 from fixtures.content import make_township_document
 from fixtures.layout import GridCell, indicator_grid
 from fixtures.web_writer import table_lines
 from jixiao.extractors.text import read_text
 from jixiao.flows.extract import judge
-from jixiao.model.document import Table
 from jixiao.parsing.structure import parse_document
-
-
-def _slots(table: Table) -> list[list[str]]:
-    grid = [[""] * table.n_cols for _ in range(table.n_rows)]
-    for cell in table.cells:
-        for r in range(cell.row, cell.row + cell.row_span):
-            for c in range(cell.col, cell.col + cell.col_span):
-                grid[r][c] = cell.text
-    return grid
 
 
 def _expected(grid: list[list[GridCell]]) -> list[list[str]]:
@@ -56,7 +48,7 @@ def test_space_rows_with_blank_cells_come_back_under_their_header(tmp_path: Path
                    else [*row[:last], replace(row[last], text="")] for r, row in enumerate(grid)]
         doc = _read(tmp_path, ["项目名称 " + project.name, *table_lines(blanked, "spaces")])
         table = next(t for t in doc.tables() if any(c.text == grid[0][0].text for c in t.cells))
-        slots = _slots(table)
+        slots = filled_slots(table)
         header_row = next(r for r, row in enumerate(slots) if row[0] == grid[0][0].text)
         assert slots[header_row:] == _expected(blanked), project.code
         assert not doc.doubts
@@ -88,7 +80,7 @@ def test_a_row_label_line_and_a_wrapped_level_name_are_put_back(tmp_path: Path):
         "数量指标 扶助人数 63人",
         "质量指标 资格审核合格率 100%",
     ])
-    slots = _slots(doc.tables()[-1])
+    slots = filled_slots(doc.tables()[-1])
     assert slots[-2][1:] == ["项目完成指标", "数量指标", "扶助人数", "63人"]
     assert slots[-1][1:] == ["项目完成指标", "质量指标", "资格审核合格率", "100%"]
 
@@ -100,6 +92,6 @@ def test_a_header_glued_to_the_line_before_it(tmp_path: Path):
         "| | 考核学校数 | 11所 |",
     ])
     assert doc.blocks[0].text.startswith("详情见附件")
-    slots = _slots(doc.tables()[0])
+    slots = filled_slots(doc.tables()[0])
     assert slots[0] == ["一级指标", "二级指标", "指标名称", "目标值"]
     assert slots[2][2:] == ["考核学校数", "11所"]
