@@ -60,7 +60,7 @@ def row_labels(row: Row) -> list[FieldCell]:
             continue
         head, inline = split_inline(cell.text)
         if inline is not None and (label := line_label(head, inline)):
-            found.append(FieldCell(cell, Label(label.key, label.unit), inline))
+            found.append(FieldCell(cell, label, inline))
         elif (label := money_label(cell.text)) and is_amount(row.value_of(cell)[1]):
             found.append(FieldCell(cell, label))
     return found
