@@ -21,6 +21,7 @@ from jixiao.normalizers.levels import canonical_level1, canonical_level2
 from jixiao.normalizers.text import compact
 from jixiao.normalizers.units import normalize_unit
 from jixiao.normalizers.values import parse_indicator_value
+from jixiao.model.document import Cell
 from jixiao.parsing.grid import Row
 from jixiao.parsing.records import clean, meaningful
 from jixiao.parsing.vocabulary import indicator_role, indicator_role_near, is_footer_text, project_column_role
@@ -122,14 +123,25 @@ def body_texts(row: Row, col: int, limit: int = 40) -> list[str | None]:
     return texts
 
 
+def _heading_cell(row: Row, col: int) -> Cell | None:
+    """The header cell over `col`: in this row, or merged down from the row above (指标值 beside a 绩效指标
+    group over 一级/二级/三级); a cell running on below the header is a row label, not a heading."""
+    cell = row.owner(col)
+    return cell if cell is not None and cell.row + cell.row_span - 1 <= row.index else None
+
+
+def spelled_roles(row: Row) -> set[str]:
+    """The roles the row's cells are spelled as in headers.yaml (the "header" roles of header_columns)."""
+    return {role for col in range(row.n_cols)
+            if (cell := _heading_cell(row, col)) is not None and cell.col == col and (role := indicator_role(cell.text))}
+
+
 def header_columns(row: Row, year: int | None) -> list[Column]:
-    """One Column per grid column: the header cell starting there (in this row, or merged down from the
-    row above, as 指标值 beside a 绩效指标 group over 一级/二级/三级)."""
+    """One Column per grid column, with the role its header cell gives it."""
     columns = []
     for col in range(row.n_cols):
-        cell = row.owner(col)
-        # a cell running on below the header is a row label (绩效指标 down the left side), not a heading
-        heading = cell is not None and cell.row + cell.row_span - 1 <= row.index
+        cell = _heading_cell(row, col)
+        heading = cell is not None
         text = cell.text if heading and cell.col == col else ""
         role, how = header_role(text, year)
         group = cell.col if heading and cell.col_span > 1 else None

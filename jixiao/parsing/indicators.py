@@ -16,7 +16,7 @@ from jixiao.dictionaries import dictionary_cache, load_dictionary
 from jixiao.normalizers.levels import canonical_level1, canonical_level2
 from jixiao.normalizers.text import compact
 from jixiao.normalizers.value_checks import is_placeholder
-from jixiao.parsing.columns import NAME_ROLES, VALUE_ROLES, header_columns, resolve
+from jixiao.parsing.columns import NAME_ROLES, VALUE_ROLES, header_columns, resolve, spelled_roles
 from jixiao.parsing.grid import Row
 from jixiao.parsing.records import meaningful
 from jixiao.parsing.vocabulary import is_footer_text, is_signoff, min_header_roles, money_unit, project_column_role
@@ -71,9 +71,10 @@ def header_of(row: Row, year: int | None = None) -> IndicatorHeader | None:
 
     Two of its cells must be spelled as the vocabulary has them and one must name a level or an
     indicator; the other columns get their roles from their words or their cells (columns.py)."""
+    if len(spelled_roles(row)) < 2:  # every row of every table is asked: the cheap test first
+        return None
     columns = header_columns(row, year)
-    named = {c.role for c in columns if c.role and c.how == "header"}
-    if len(named) < 2 or not {c.role for c in columns if c.role} & set(NAME_ROLES):
+    if not {c.role for c in columns if c.role} & set(NAME_ROLES):
         return None
     others: dict[str, tuple[int, str]] = {}
     for column in columns:
