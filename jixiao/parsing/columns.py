@@ -24,14 +24,14 @@ from jixiao.normalizers.values import parse_indicator_value
 from jixiao.model.document import Cell
 from jixiao.parsing.grid import Row
 from jixiao.parsing.records import clean, meaningful
-from jixiao.parsing.vocabulary import indicator_role, indicator_role_near, is_footer_text, project_column_role
+from jixiao.parsing.vocabulary import (indicator_role, indicator_role_near, is_footer_text, is_operator,
+                                       project_column_role)
 
 VALUE_ROLES = ("value_with_unit", "value", "target")
 # a column headed by a place (西坪镇尧山村, 笏石街道办): a form giving one target per township or village
 _PLACE = re.compile(r"^.{2,14}(?:镇|乡|街道|街道办|办事处|村|社区|县|区)$")
 NAME_ROLES = ("level1", "level2", "level3", "description")
 _YEAR = re.compile(r"(20\d\d)(?:年度|年)?")
-_OPERATOR = re.compile(r"^(?:≥|≤|>=|<=|>|<|=|＞|＜|＝|≧|≦|大于等于|小于等于|大于|小于|等于|不低于|不高于|不少于|不超过|不大于|不小于)$")
 
 
 @dataclass(frozen=True)
@@ -92,13 +92,13 @@ def header_role(text: str | None, year: int | None = None) -> tuple[str | None, 
 
 
 def profile(texts: Iterable[str | None], year: int | None = None) -> ColumnProfile:
-    cells = [c for t in texts if (c := compact(t)) and (meaningful(c) or _OPERATOR.match(c))]
+    cells = [c for t in texts if (c := compact(t)) and (meaningful(c) or is_operator(c))]
     if not cells:
         return ColumnProfile()
     n = len(cells)
     level1 = sum(canonical_level1(c) is not None for c in cells) / n
     level2 = sum(canonical_level2(c) is not None for c in cells) / n
-    operator = sum(bool(_OPERATOR.match(c)) for c in cells) / n
+    operator = sum(is_operator(c) for c in cells) / n
     value = sum(parse_indicator_value(c, year).value_kind != "text" for c in cells) / n
     unit = sum(_is_unit(c) for c in cells) / n
     return ColumnProfile(n=n, level1=level1, level2=level2, operator=operator, value=value, unit=unit,

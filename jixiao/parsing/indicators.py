@@ -19,14 +19,13 @@ from jixiao.normalizers.value_checks import is_placeholder
 from jixiao.parsing.columns import NAME_ROLES, VALUE_ROLES, header_columns, resolve, spelled_roles
 from jixiao.parsing.grid import Row
 from jixiao.parsing.records import meaningful
-from jixiao.parsing.vocabulary import is_footer_text, is_signoff, min_header_roles, money_unit, project_column_role
+from jixiao.parsing.vocabulary import is_footer_text, is_operator, is_signoff, min_header_roles, money_unit, project_column_role
 
 # roles read into TableIndicator fields of the same meaning
 _TEXT_FIELDS = {"level1": "level1_raw", "level2": "level2_raw", "level3": "name_raw",
                 "description": "description", "basis": "basis_raw", "actual": "actual",
                 "explanation": "explanation"}
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-_NON_OPERATORS = ("定性", "定量", "正向", "反向", "无")
 
 
 @dataclass
@@ -129,7 +128,7 @@ def read_row(row: Row, header: IndicatorHeader) -> dict[str, str | float | None]
     if len(place_targets(row, header)) > 1:
         value = None  # 1 | 2 | 1 under three villages: no one target for the project
     operator, direction = text.get("operator"), text.get("direction")
-    if operator is None and direction and _is_operator(direction):  # "指标方向" holding ≥ / ≤
+    if operator is None and direction and is_operator(direction):  # "指标方向" holding ≥ / ≤
         operator, direction = direction, None
     # a template mark left as the value ("≥**%", "……") stays, so the value is flagged, not lost
     kept = value if meaningful(value) or is_placeholder(value) else None
@@ -154,7 +153,7 @@ def compose_value(value: str | None, operator: str | None, unit: str | None) -> 
     if value is None:
         return None
     composed = value
-    if operator and _is_operator(operator) and re.match(r"^[-+.]?\d", compact(value)):
+    if operator and is_operator(operator) and re.match(r"^[-+.]?\d", compact(value)):
         composed = f"{operator.strip()}{composed}"
     if unit and meaningful_unit(unit) and re.search(r"\d$", compact(value)):
         composed = f"{composed}{unit.strip()}"
@@ -164,17 +163,6 @@ def compose_value(value: str | None, operator: str | None, unit: str | None) -> 
 def meaningful_unit(unit: str) -> bool:
     folded = compact(unit)
     return bool(folded) and folded not in ("-", "—", "/", "无", "…", "……") and not re.search(r"\d", folded)
-
-
-@dictionary_cache
-def _operator_words() -> frozenset[str]:
-    prefixes = load_dictionary("operators")["prefix"]
-    return frozenset(compact(w) for words in prefixes.values() for w in words)
-
-
-def _is_operator(text: str) -> bool:
-    folded = compact(text)
-    return bool(folded) and not any(w in folded for w in _NON_OPERATORS) and folded in _operator_words()
 
 
 def direction_of(text: str | None) -> str | None:

@@ -173,6 +173,22 @@ def is_heading(text: str | None) -> bool:
                              or project_column_role(text) is not None)
 
 
+@dictionary_cache
+def _operator_words() -> frozenset[str]:
+    prefixes = load_dictionary("operators")["prefix"]
+    return frozenset(compact(w) for words in prefixes.values() for w in words)
+
+
+_NON_OPERATORS = ("定性", "定量", "正向", "反向", "无")
+
+
+def is_operator(text: str | None) -> bool:
+    """A cell that is only a comparator as operators.yaml spells them (≥, 不低于), in an operator or
+    direction column — not 正向/定量."""
+    folded = compact(text)
+    return bool(folded) and not any(w in folded for w in _NON_OPERATORS) and folded in _operator_words()
+
+
 def is_list_heading(text: str | None) -> bool:
     """"序号": the first column heading of a list (recipients, villages, projects with amounts)."""
     return fold(text) in _forms().get("list_headings", [])
