@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from jixiao.dictionaries import dictionary_cache, load_dictionary
-from jixiao.normalizers.levels import canonical_level1, canonical_level2
+from jixiao.dictionaries import dictionary_cache
+from jixiao.normalizers.levels import canonical_level1, canonical_level2, level_spellings
 from jixiao.normalizers.text import compact
 from jixiao.normalizers.value_checks import is_placeholder
 from jixiao.parsing.columns import NAME_ROLES, VALUE_ROLES, header_columns, resolve, spelled_roles
@@ -183,11 +183,7 @@ def _number(text: str | None) -> float | None:
 
 @dictionary_cache
 def _level_names() -> frozenset[str]:
-    levels = load_dictionary("levels")
-    names = set(levels["level1"]) | set(levels["level2"])
-    names |= {s for spellings in levels["level1"].values() for s in spellings or []}
-    names |= {s for entry in levels["level2"].values() for s in entry.get("spellings", [])}
-    return frozenset(compact(n) for n in names)
+    return frozenset(compact(n) for n in level_spellings())
 
 
 def is_level_fragment(text: str | None) -> bool:
