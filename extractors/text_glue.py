@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from jixiao.dictionaries import dictionary_cache
 from jixiao.extractors.text_stream import (MIN_HEADER, Item, Section, build_tables, paragraphs, row_label_words,
                                            tail_kinds)
 from jixiao.extractors.text_values import doubled_tail, halves, run_pattern, split_run
@@ -57,8 +58,10 @@ def _header_at(text: str, pos: int) -> str | None:
     return next((w for w in _header_list() if text.startswith(w, pos)), None)
 
 
-def _header_list() -> list[str]:
-    return sorted(header_words(), key=len, reverse=True)
+@dictionary_cache
+def _header_list() -> tuple[str, ...]:
+    """Header words, longest first (asked at every position of a glued text: sorted once)."""
+    return tuple(sorted(header_words(), key=len, reverse=True))
 
 
 def find_glued_header(text: str) -> tuple[int, int, list[str]] | None:
