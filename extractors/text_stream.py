@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 
 from jixiao.dictionaries import dictionary_cache, load_dictionary
 from jixiao.extractors.text_grid import kind
-from jixiao.extractors.text_vocab import (column_kind, fold, header_kind, is_footer, is_level2_under, is_level_prefix,
-                                          is_basis, is_total, label_kind, level_kind)
+from jixiao.extractors.text_vocab import (column_kind, fold, header_kind, is_basis, is_blank_slot, is_footer,
+                                          is_level2_under, is_level_prefix, is_total, label_kind, level_kind)
 from jixiao.model.document import Cell, Paragraph, Provenance, Table
 
 Item = tuple[str, "str | list[str]"]  # ("level1"|"level2"|"level", name) or ("row", [name, cell, …])
@@ -65,11 +65,22 @@ def joined_labels(tokens: list[str]) -> list[str]:
             glued = fold(out[-1]) + fold(token)
             broken = (len(fold(token)) <= 3 or is_level_prefix(out[-1])) and not level_kind(token) and (
                 level_kind(glued) or header_kind(glued)) and not header_kind(token)
-            if broken or (_SCORE_CELL.match(fold(token)) and level_kind(out[-1])):
+            if broken or _broken_heading(out[-1], token) or (_SCORE_CELL.match(fold(token)) and level_kind(out[-1])):
                 out[-1] = out[-1].strip() + token.strip()
                 continue
         out.append(token)
     return out
+
+
+def _broken_heading(before: str, token: str) -> bool:
+    """"年度" "指标值", "全年" "预算数": a short cell that is no word of its own and, with the next cell,
+    is a column heading (a heading word alone may follow a qualifier the line break cut off)."""
+    head = fold(before)
+    if not head or len(head) > 4 or re.search(r"\d", head) or header_kind(before) or label_kind(before) \
+            or level_kind(before):
+        return False
+    glued = head + fold(token)
+    return bool(header_kind(glued) or label_kind(glued) == "heading")
 
 
 def find_header(tokens: list[str]) -> tuple[int, int] | None:
@@ -161,8 +172,8 @@ def cell_items(tokens: list[str], header: list[str], row_label: str | None) -> t
             continue
         nxt = tokens[index + 1] if index + 1 < len(tokens) else None
         filled = len(row) - 1 if row is not None else 0
-        if row is not None and (filled < required or (filled < len(tail) and (
-                nxt is None or level_kind(nxt) or is_footer(nxt) or is_total(nxt)
+        if row is not None and not is_blank_slot(token) and (filled < required or (filled < len(tail) and (
+                nxt is None or level_kind(nxt) or is_footer(nxt) or is_total(nxt) or is_blank_slot(nxt)
                 or (tail[filled] == "basis" and is_basis(token))))):
             row.append(token)
             continue
