@@ -196,17 +196,18 @@ def _row_pipes(block: list[Line]) -> int | None:
     closed = [t.strip().endswith("|") for _, t in block]
     longest = max(counts)
     for total in range(max(longest, 2), longest + 65):
-        acc = 0
+        acc = rows = 0
         for count, opens, closes in zip(counts, opened, closed):
             if acc == 0 and opened[0] and not opens:  # rows opened by a lone `|` all start that way
                 break
             acc += count
             if acc == total:
-                acc = 0
+                acc, rows = 0, rows + 1
             elif acc > total or (count and not closes):  # a row goes on to the next line only after a `|`
                 break
         else:
-            return total
+            if rows >= 2 or len(block) <= 3:  # the whole block as one row is no row width
+                return total
     return None
 
 
