@@ -14,18 +14,6 @@ api_app = typer.Typer(no_args_is_help=True, help="Prefect's local API server, ke
 console = Console()
 
 
-def describe(api, keep_minutes: float) -> str:
-    """What a run says about the Prefect API it reports to (a flows.startup.PrefectApi)."""
-    if api.kept is not None and api.reused:
-        return f"Prefect: reporting to the API server kept from an earlier run ({api.url})"
-    if api.kept is not None:
-        return (f"Prefect: starting a local API server in the background, kept {keep_minutes:g} minutes after the "
-                "run for the next one (jixiao api stop; --keep-api 0 stops it with the run)")
-    if api.local:
-        return "Prefect: starting a local API server in the background (PREFECT_API_URL reuses a running one)"
-    return f"Prefect: reporting to {api.url}"
-
-
 @api_app.command()
 def status() -> None:
     """Say whether a kept server is running, where, and for how long it stays idle before stopping."""
