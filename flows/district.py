@@ -2,7 +2,7 @@
 
 Reading is the expensive, parallel part: locally one task per batch of documents on the flow's
 threads, each driving a killable reader process (or waiting for the documents the run reads
-ahead, flows.ahead); on Dask a subflow with one task per document. Results land in the
+ahead, flows.runtime.ahead); on Dask a subflow with one task per document. Results land in the
 extraction cache keyed by doc_id, so task futures carry only a status string and a re-run
 reads only new or changed files. Building the dataset (normalize, find duplicates, write
 DuckDB + Parquet) runs once, in the flow's process, from the cache.
@@ -58,7 +58,7 @@ def write_postgres_task(out: str, db: SecretStr) -> dict[str, int]:
 def district_flow(plan: RunPlan) -> RunSummary:
     """Read what is new → build the dataset (→ PostgreSQL), for the files the plan discovered.
 
-    Documents of `plan.read_before` were read while the flow started (flows.startup), and are not read
+    Documents of `plan.read_before` were read while the flow started (flows.runtime.startup), and are not read
     again even when their result is one the cache retries (e.g. a scan before OCR); documents the plan's
     read-ahead is reading are waited for, not cached yet.
     """
@@ -161,7 +161,7 @@ def _task_runner(options: RunOptions, n_documents: int) -> TaskRunner:
         # One thread per worker process: reading is pure-Python parsing, which threads cannot share out.
         return DaskTaskRunner(cluster_kwargs={"n_workers": options.workers, "threads_per_worker": 1,
                                               "processes": True})
-    # Every document is read in a killable child process of its own (flows.guard): a task only feeds its
+    # Every document is read in a killable child process of its own (flows.runtime.guard): a task only feeds its
     # child and writes the cache. So threads of this process read `workers` documents at once, without the
     # worker processes that each imported Prefect and the readers (seconds of CPU) just to wait on a child.
     return ThreadPoolTaskRunner(max_workers=max(1, min(options.workers, n_documents)))

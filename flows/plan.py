@@ -24,7 +24,7 @@ Runner = Literal["local", "dask"]
 
 @runtime_checkable
 class ReadingAhead(Protocol):
-    """Documents a run reads before its read tasks start (flows.ahead.ReadAhead): the tasks wait
+    """Documents a run reads before its read tasks start (flows.runtime.ahead.ReadAhead): the tasks wait
     for these instead of reading them again."""
 
     def reads(self, doc_id: str) -> bool: ...

@@ -9,8 +9,8 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from jixiao.flows.extract import Extraction
-from jixiao.flows.guard import read_into_cache
-from jixiao.flows.lifeline import watch_parent
+from jixiao.flows.runtime.guard import read_into_cache
+from jixiao.flows.runtime.lifeline import watch_parent
 from jixiao.flows.plan import ReadingAhead
 
 

@@ -22,9 +22,9 @@ from jixiao.flows.inbox import InboxError, checked_manifest
 from jixiao.flows.plan import RunOptions, RunPlan, plan_run
 
 if TYPE_CHECKING:
-    from jixiao.flows.ahead import ReadAhead
+    from jixiao.flows.runtime.ahead import ReadAhead
     from jixiao.flows.dataset import RunSummary
-    from jixiao.flows.startup import PrefectApi
+    from jixiao.flows.runtime.startup import PrefectApi
 
 Say = Callable[[str], None]
 
@@ -61,7 +61,7 @@ class DistrictRun:
             raise RunFailed(str(exc)) from exc
 
     def execute(self, say: Say, warn: Say) -> RunResult:
-        from jixiao.flows.lifeline import start_reader_server
+        from jixiao.flows.runtime.lifeline import start_reader_server
 
         # A published fingerprint: see first whether anything changed (then Prefect is not started at all).
         unpublished = self.options.db is not None or not (self.out / FINGERPRINT_FILE).exists()
@@ -92,15 +92,15 @@ class DistrictRun:
         return plan
 
     def _start_api(self, say: Say) -> PrefectApi:
-        from jixiao.flows.startup import start_api
+        from jixiao.flows.runtime.startup import start_api
 
         api = start_api(self.verbose, self.keep_api)
         say(api.describe(self.keep_api))
         return api
 
     def _run_flow(self, plan: RunPlan, api: PrefectApi, say: Say) -> RunResult:
-        from jixiao.flows.ahead import read_ahead
-        from jixiao.flows.startup import ApiError, Preparation
+        from jixiao.flows.runtime.ahead import read_ahead
+        from jixiao.flows.runtime.startup import ApiError, Preparation
 
         options = plan.options
         local = options.runner == "local"

@@ -1,4 +1,4 @@
-"""The run's read-ahead (flows.ahead): documents read on reader children from the start, results
+"""The run's read-ahead (flows.runtime.ahead): documents read on reader children from the start, results
 waited for by the flow's read tasks without reading a document twice, and a failure reaching them."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.flows import ahead, guard
+from jixiao.flows.runtime import ahead, guard
 from jixiao.flows.extract import ExtractionCache
 from jixiao.flows.inbox import file_sha256
 

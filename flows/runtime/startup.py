@@ -3,7 +3,7 @@ started early so they overlap (imports, discovery, reading the documents).
 
 Without a configured server Prefect starts a private one the moment the flow begins and waits for
 it (imports, database migrations: ~3.5 s, the biggest fixed cost of a small run). Here the server an
-earlier run kept is used (flows.kept_api), or one is started first, before jixiao imports Prefect,
+earlier run kept is used (flows.runtime.kept_api), or one is started first, before jixiao imports Prefect,
 spaCy or Arrow and reads the inbox, and waited for only when the flow starts. A server the operator
 keeps running (`prefect server start`, then PREFECT_API_URL, in the environment or the active Prefect
 profile) is used as it is.
@@ -28,8 +28,8 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jixiao.flows.kept_api import KeptApi, find_kept_api, holding, prefect_home, server_environment, start_kept_api
-from jixiao.flows.lifeline import die_with_parent
+from jixiao.flows.runtime.kept_api import KeptApi, find_kept_api, holding, prefect_home, server_environment, start_kept_api
+from jixiao.flows.runtime.lifeline import die_with_parent
 
 
 class ApiError(Exception):
@@ -61,7 +61,7 @@ class PrefectApi:
 
     url: str
     process: subprocess.Popen | None = None  # a private server: stops when this process exits
-    kept: KeptApi | None = None  # a server kept for later runs (flows.kept_api)
+    kept: KeptApi | None = None  # a server kept for later runs (flows.runtime.kept_api)
     reused: bool = False  # the kept server was already running
     started: float = field(default_factory=time.perf_counter)
 
@@ -114,7 +114,7 @@ class PrefectApi:
 
 
 def start_api(verbose: bool = False, keep_minutes: float = 0) -> PrefectApi:
-    """The configured API; else the server an earlier run kept (flows.kept_api), or a new one started in
+    """The configured API; else the server an earlier run kept (flows.runtime.kept_api), or a new one started in
     the background: kept for `keep_minutes` after the run, or private (stopped when this process
     exits) with 0. Sets PREFECT_API_URL so Prefect, and the worker processes it spawns, use it."""
     url = configured_api_url()
@@ -128,7 +128,7 @@ def start_api(verbose: bool = False, keep_minutes: float = 0) -> PrefectApi:
         port = _free_port()
         quiet = None if verbose else subprocess.DEVNULL
         process = subprocess.Popen(  # the kept server's start, without a lease: it stops with this run
-            [sys.executable, "-m", "jixiao.flows.kept_api", "--port", str(port)],
+            [sys.executable, "-m", "jixiao.flows.runtime.kept_api", "--port", str(port)],
             env=server_environment(), stdout=quiet, stderr=quiet,
             preexec_fn=die_with_parent if os.name == "posix" else None)
         api = PrefectApi(url=f"http://127.0.0.1:{port}/api", process=process)

@@ -1,6 +1,6 @@
 """Reading ahead: the run's documents read on `workers` guarded children from the moment the inbox
 is known, while the flow is still being imported and Prefect's server started; the flow's read
-tasks then wait for these documents instead of reading them (flows.guard.read_into_cache).
+tasks then wait for these documents instead of reading them (flows.runtime.guard.read_into_cache).
 
 One reading pool for the whole run, so no document is read twice and the children never stop
 between the start-up and the flow: the flow's tasks still log and count every document, as if
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from jixiao.extractors.legacy import converted_format
 from jixiao.flows.extract import Extraction, ExtractionCache
-from jixiao.flows.guard import GuardedReader, OcrBusy, ocr_lock
+from jixiao.flows.runtime.guard import GuardedReader, OcrBusy, ocr_lock
 from jixiao.flows.inbox import InboxFile, local_path, portable_path, primary_copies
 
 DEFER_BY = 8  # a scan met while another reader does OCR is read this many documents later,
