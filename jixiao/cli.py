@@ -251,7 +251,9 @@ def query(
         typer.echo(text, nl=False)
         return
     try:
-        output.write_text(text, encoding="utf-8", newline="")
+        # a CSV file is for Excel, which reads UTF-8 only after a BOM (review.csv has one too);
+        # standard output is for other programs and gets none
+        output.write_text(text, encoding="utf-8-sig" if fmt is Format.csv else "utf-8", newline="")
     except OSError as exc:
         raise _fail(f"cannot write {output}: {exc.strerror}", code=1) from exc
     err.print(escape(f"wrote {len(rows)} rows to {output}"))

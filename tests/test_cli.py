@@ -109,6 +109,16 @@ def test_query_csv_parses_into_the_tables_rows(example_dataset: Path) -> None:
     assert parsed[1:] == expected
 
 
+def test_query_csv_to_a_file_has_a_bom_for_excel_and_stdout_has_none(example_dataset: Path, tmp_path: Path) -> None:
+    target = tmp_path / "documents.csv"
+    args = ["query", "select township from documents", "--out", str(example_dataset), "-f", "csv"]
+    assert invoke([*args, "--output", str(target)]).exit_code == 0
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf"), "Excel reads UTF-8 as the local code page without a BOM"
+    assert data[3:].decode("utf-8").splitlines()[0] == "township"
+    assert invoke(args).stdout.splitlines()[0] == "township", "other programs read standard output: no BOM"
+
+
 def test_query_json_and_output_file(example_dataset: Path, tmp_path: Path) -> None:
     target = tmp_path / "documents.json"
     result = invoke(["query", "select doc_id, township, status, n_pages from documents", "--out", str(example_dataset),
