@@ -18,8 +18,9 @@ from jixiao.cli_api import api_app, describe as describe_api
 from jixiao.cli_checks import checks as checks_command
 from jixiao.cli_stop import run_and_exit, stops_cleanly
 from jixiao.cli_summary import print_summary, print_unchanged
+from jixiao.cli_usage import UsageErrorsInOneLine
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(cls=UsageErrorsInOneLine, add_completion=False, no_args_is_help=True,
                   help="Read township 绩效目标 submissions into one district dataset (DuckDB + Parquet).")
 console = Console()
 err = Console(stderr=True)

@@ -42,6 +42,20 @@ def test_version() -> None:
     assert result.output.strip() == f"jixiao {importlib.metadata.version('jixiao')}"
 
 
+@pytest.mark.parametrize(("args", "phrases"), [
+    (["run", str(EXAMPLES), "--workers", "-1"], ["'--workers'", "greater than or equal to 0", "run --help"]),
+    (["run", str(EXAMPLES), "--year", "abc"], ["'--year'", "integer"]),
+    (["frobnicate"], ["No such command 'frobnicate'", "run, query"]),
+    (["api", "frob"], ["No such command 'frob'", "status, stop"]),
+    (["query", "select 1", "-f", "xml"], ["'xml' is not one of", "query --help"]),
+    (["query"], ["Missing argument"]),
+])
+def test_the_command_line_librarys_own_usage_errors_are_one_line_and_a_hint(args: list[str], phrases: list[str]) -> None:
+    result = invoke(args)
+    assert_clean_error(result, 2, "hint:", *phrases)
+    assert "╭" not in result.output and "Value error" not in result.output
+
+
 def test_out_pointing_at_a_file(tmp_path: Path) -> None:
     target = tmp_path / "district.xlsx"
     target.write_bytes(b"keep me")
