@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from jixiao.analysis.checks import CheckInputs, DocumentFacts, run_checks
+from jixiao.analysis.checks import CheckInputs, DocumentFacts, Finding, run_checks
 from jixiao.analysis.resubmissions import Submission, Supersession, find_resubmissions, newer_by_name
 from jixiao.flows.inbox import InboxFile
 from jixiao.normalizers.text import compact
@@ -119,9 +119,9 @@ class TextFacts:
 
 def review_checks(files: list[InboxFile], documents: list[dict], texts: dict[str, TextFacts | None],
                   staged: dict[str, pa.Table], superseded: dict[str, Supersession], year: int | None,
-                  copies: list[OlderCopy] = ()) -> list[dict]:
+                  copies: list[OlderCopy] = (), tracked: list[tuple[str, str, Finding]] = ()) -> list[dict]:
     """The checks table: every rule over the read documents (and `superseded` on older identical copies);
-    `texts`: TextFacts of each read document by doc_id."""
+    `texts`: TextFacts of each read document by doc_id; `tracked`: the findings across documents and years."""
     read = {d["doc_id"] for d in documents if d["status"] in ("ok", "partial")}
     facts, seen = [], set()
     for f in files:
@@ -140,7 +140,8 @@ def review_checks(files: list[InboxFile], documents: list[dict], texts: dict[str
                             superseded_by=c.newer.source_path, superseded_reason=f"内容相同，{c.reason}")
               for c in copies]
     return run_checks(CheckInputs(documents=facts, projects=staged["projects"].to_pylist(),
-                                  indicators=staged["indicators"].select(INDICATOR_COLUMNS).to_pylist(), year=year))
+                                  indicators=staged["indicators"].select(INDICATOR_COLUMNS).to_pylist(), year=year,
+                                  tracked=list(tracked)))
 
 
 BODY_CHARS = 20000

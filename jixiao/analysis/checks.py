@@ -59,6 +59,8 @@ class CheckInputs:
     projects: list[dict] = field(default_factory=list)
     indicators: list[dict] = field(default_factory=list)
     year: int | None = None  # the district year from --year; else the documents' majority
+    # (doc_id, rule, finding) of the rules across documents and years (tracking.py: results, history)
+    tracked: list[tuple[str, str, Finding]] = field(default_factory=list)
 
 
 @cache
@@ -291,6 +293,8 @@ def run_checks(inputs: CheckInputs) -> list[dict]:
     indicators = [i for i in inputs.indicators if i["doc_id"] in township_of]
     for doc_id, rule, finding in project_findings(projects, indicators):
         rows.append(check_row(rule, facts_of[doc_id], finding))
+    rows += [check_row(rule, facts_of[doc_id], finding) for doc_id, rule, finding in inputs.tracked
+             if doc_id in township_of]
     order = {s: i for i, s in enumerate(SEVERITIES)}
     rows.sort(key=lambda r: (r["township"] or "", r["source_path"], order[r["severity"]],
                              r["table_no"] or 0, r["rule"], r["name_raw"] or ""))
