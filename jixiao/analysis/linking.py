@@ -6,7 +6,8 @@ A township files one project under many spellings: with or without its year (202
 its 项目编码 in one document and not in the other, or with a new code. Two projects of one township are
 linked, in this order, by
 1. the same code and names that do not contradict it (`code`);
-2. the same normalised name (`name`);
+2. the same normalised name (`name`): without the document's own year, then without any year (the
+   arrears 2023年未拨… in a 2024 form are another project than its 2024年… one);
 3. the same code alone (`code`): a renamed project keeps its code;
 4. the closest normalised name, unique and close enough, or close with most indicators shared (`fuzzy`).
 Within a linked pair, indicators are linked by name (folded), then by vocabulary id when it is unique
@@ -30,9 +31,12 @@ from jixiao.normalizers.text import compact, match_key
 LinkMethod = Literal["code", "name", "fuzzy"]
 
 
+ANY_YEAR = r"(?:19|20)\d\d"
+
+
 @dataclass(frozen=True)
 class LinkSettings:
-    year_patterns: tuple[re.Pattern[str], ...]
+    year_patterns: tuple[str, ...]  # with {year} for the year
     variants: dict[str, str]  # spelling → the one it is read as
     fuzzy_name_min: float
     fuzzy_margin: float
@@ -51,7 +55,7 @@ def link_settings() -> LinkSettings:
     names = tracking_settings().get("project_names") or {}
     linking = tracking_settings().get("linking") or {}
     variants = spelling_table(names.get("variants") or {}, compact, "tracking.yaml project_names.variants")
-    return LinkSettings(year_patterns=tuple(re.compile(p) for p in names.get("year_patterns") or []),
+    return LinkSettings(year_patterns=tuple(str(p) for p in names.get("year_patterns") or []),
                         variants={k: v for k, v in variants.items() if k != v},
                         fuzzy_name_min=float(linking.get("fuzzy_name_min", 0.8)),
                         fuzzy_margin=float(linking.get("fuzzy_margin", 0.05)),
@@ -59,17 +63,23 @@ def link_settings() -> LinkSettings:
                         indicator_overlap_min=float(linking.get("indicator_overlap_min", 0.5)))
 
 
+@dictionary_cache(maxsize=256)
+def _year_patterns(year: int | None) -> tuple[re.Pattern[str], ...]:
+    shown = ANY_YEAR if year is None else str(year)
+    return tuple(re.compile(p.replace("{year}", shown)) for p in link_settings().year_patterns)
+
+
 @dictionary_cache(maxsize=65536)
-def project_name_key(name: str | None, township: str = "") -> str:
-    """农村饮水工程维修养护资金 for 青龙湾镇2024年度农村饮水工程维修养护经费: no township, no year, one
-    spelling of each variant word."""
+def project_name_key(name: str | None, township: str = "", year: int | None = None) -> str:
+    """农村饮水工程维修养护资金 for 青龙湾镇2024年度农村饮水工程维修养护经费: no township, no year (only
+    `year` when given), one spelling of each variant word."""
     text = compact(name or "")
     cfg = link_settings()
     for own in sorted({compact(township), township_core(township)} - {""}, key=len, reverse=True):
         if len(own) >= 2 and text.startswith(own) and len(text) > len(own) + 1:
             text = text[len(own):]
             break
-    for pattern in cfg.year_patterns:
+    for pattern in _year_patterns(year):
         text = pattern.sub("", text)
     for spelling in sorted(cfg.variants, key=len, reverse=True):
         if spelling in text:
@@ -99,6 +109,12 @@ class ProjectFiling:
 
     @property
     def name_key(self) -> str:
+        """The name without the filing's own year."""
+        return project_name_key(self.project_name, self.township, self.year)
+
+    @property
+    def loose_key(self) -> str:
+        """The name without any year."""
         return project_name_key(self.project_name, self.township)
 
     @property
@@ -127,9 +143,9 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def _similarity(a: ProjectFiling, b: ProjectFiling) -> float:
-    if not a.name_key or not b.name_key:
+    if not a.loose_key or not b.loose_key:
         return 0.0
-    return fuzz.ratio(a.name_key, b.name_key) / 100
+    return fuzz.ratio(a.loose_key, b.loose_key) / 100
 
 
 def link_projects(earlier: Sequence[ProjectFiling], later: Sequence[ProjectFiling]) -> dict[int, tuple[int, LinkMethod]]:
@@ -156,6 +172,7 @@ def link_projects(earlier: Sequence[ProjectFiling], later: Sequence[ProjectFilin
 
     stage("code", lambda a, b: same_code(a, b) and names_agree(a, b))
     stage("name", lambda a, b: bool(a.name_key) and a.name_key == b.name_key)
+    stage("name", lambda a, b: bool(a.loose_key) and a.loose_key == b.loose_key)
     stage("code", same_code)
     _fuzzy_stage(earlier, later, links, taken, cfg)
     return links
