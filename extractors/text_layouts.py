@@ -222,7 +222,7 @@ def _row_pipes(block: list[Line]) -> int | None:
 def _counted_rows(block: list[Line], limits: Limits) -> list[Paragraph | Table]:
     # a last line the text cut short (指标3 | 1座, no closing pipes) is read as a row, but says nothing of the width
     total = _row_pipes(block[:-1] if len(block) > 1 and not is_pipe_line(block[-1][1]) else block)
-    if total is None:  # no consistent row width: one row per line
+    if total is None or _row_per_line(block, total):  # one row per line
         return [build_table([RawRow(_trim([_cell_text(p) for p in t.strip().strip("|").split("|")]), n)
                              for n, t in block], limits)]
     blocks: list[Paragraph | Table] = []
@@ -246,6 +246,16 @@ def _counted_rows(block: list[Line], limits: Limits) -> list[Paragraph | Table]:
     if rows:
         blocks.append(build_table(rows, limits))
     return blocks
+
+
+def _row_per_line(block: list[Line], total: int) -> bool:
+    """Most lines hold several cells (`产出指标 | 数量指标 | 80000 | |||`) and the row width that makes the
+    pipes add up is more than most lines have: lines were joined only to make the sum work (a few
+    lines padded differently), so each line is a row."""
+    several = sum(sum(1 for p in t.split("|") if p.strip()) >= 2 for _, t in block)
+    counts = [t.count("|") for _, t in block]
+    usual = max(set(counts), key=counts.count)
+    return several >= max(2, 0.6 * len(block)) and total > usual
 
 
 def _counted_row(lines: list[Line]) -> RawRow:
