@@ -236,3 +236,24 @@ def test_rows_padded_to_a_width_that_a_few_lines_do_not_share(tmp_path: Path):
     got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators]
     assert got == [("产出指标", "数量指标", "新造林面积(亩)", "3000"), ("产出指标", "数量指标", "修建作业道长度(公里)", "30"),
                    ("产出指标", "时效指标", "项目完成时间", "2023年底"), ("效益指标", "社会效益指标", "受益人数(人)", "132")]
+
+
+def test_one_cell_per_line_rows_ended_by_padding_pipes(tmp_path: Path):
+    """`text |` one cell per line, each row closed by a line of padding pipes (no one row width adds up;
+    the template's blank rows are padding only): rows come back one by one."""
+    lines = ["项目支出绩效自评表 |", "|||||||||||", "项目名称 |", "河道维护费 |", "|||||||||",
+             "项目资金 (万元) |", "|", "全年预算数 |", "全年执行数 |", "|||||||",
+             "年度资金总额 |", "80万 |", "76万 |", "||||||",
+             "绩 效 指 标 |", "一级指标 |", "二级指标 |", "三级指标 |", "年度 指标值 |", "实际 完成值 |", "||||",
+             "产出指标 |", "数量指标 |", "清淤长度 |", "12公里 |", "12公里 |", "|||||",
+             "河岸巡查次数 |", "≥24次 |", "26次 |", "||||||||",
+             "|", "|", "|", "||||||||",
+             "满意度指标 |", "服务对象满意度指标 |", "沿河居民满意度 |", "≥90% |", "93% |", "|||||"]
+    path = tmp_path / "page.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    parsed = parse_document(read_text(path))
+    assert [(p.project_name, p.budget_wan) for p in parsed.projects] == [("河道维护费", 80.0)]
+    got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw, i.actual) for i in parsed.indicators]
+    assert got == [("产出指标", "数量指标", "清淤长度", "12公里", "12公里"),
+                   ("产出指标", "数量指标", "河岸巡查次数", "≥24次", "26次"),
+                   ("满意度指标", "服务对象满意度指标", "沿河居民满意度", "≥90%", "93%")]
