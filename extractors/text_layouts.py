@@ -155,15 +155,20 @@ def _pipe_block(block: list[Line], limits: Limits) -> list[Paragraph | Table]:
 
 
 def _markdown_rows(body: list[Line], limits: Limits) -> list[Paragraph | Table]:
-    """One row per `| … |` line; a row not closed by `|` goes on over the next lines (a line break in a
-    cell) until a line opens a new row; a line outside any row is a paragraph between two tables."""
+    """One row per `| … |` line; a row not closed by `|` (or only opened by a lone `|`) goes on over the
+    next lines (a line break in a cell), and a line of cells closed by `|` but not opened by one goes on
+    with the row before it, until a line opens a new row; a line outside any row is a paragraph."""
     blocks: list[Paragraph | Table] = []
     rows: list[RawRow] = []
     open_row: tuple[int, str] | None = None  # (line, text) of the row being read
     for number, text in body:
         s = text.strip()
-        if open_row is not None and not open_row[1].endswith("|") and not s.startswith("|"):
-            open_row = (open_row[0], f"{open_row[1]}\n{s}")
+        if open_row is not None and not s.startswith("|") and (
+                not open_row[1].endswith("|") or open_row[1] == "|"):
+            open_row = (open_row[0], f"{open_row[1]}\n{s}")  # a line break inside a cell
+            continue
+        if open_row is not None and not s.startswith("|") and s.endswith("|"):
+            open_row = (open_row[0], f"{open_row[1]} {s}")  # the row's next cells on a line of their own
             continue
         if open_row is not None:
             rows.append(RawRow(_markdown_cells(open_row[1]), open_row[0]))
