@@ -94,10 +94,12 @@ def _layout_blocks(lines: list[Line], limits: Limits) -> list[Paragraph | Table]
     while i < len(lines):
         number, text = lines[i]
         if is_pipe_line(text):
-            blocks += _plain_run(run, limits)
-            run = []
             j = _pipe_block_end(lines, i)
             block = lines[i:j]
+            if run and run[-1][0] == number - 1 and _cells_between_pipes(block) is not None:
+                block, run = [run[-1], *block], run[:-1]  # the cell before the first pipe (项目名称)
+            blocks += _plain_run(run, limits)
+            run = []
             cells = _markdown_cells(text)
             if cells and (glued := glued_header(cells[0], cells[1:])) is not None:
                 blocks.append(Paragraph(text=glued[0].strip(), prov=Provenance(line=number)))
@@ -148,10 +150,27 @@ def _pipe_block(block: list[Line], limits: Limits) -> list[Paragraph | Table]:
     body = [(n, t) for n, t in block if not _SEPARATOR.match(t.strip())]
     if not body:
         return []
+    if (cells := _cells_between_pipes(body)) is not None:
+        return stream_blocks(cells, body[0][0])
     first = body[0][1].strip()
     if first.startswith("|") and first.count("|") >= 2:
         return _markdown_rows(body, limits)
     return _counted_rows(body, limits)
+
+
+def _cells_between_pipes(body: list[Line]) -> list[str] | None:
+    """`项目名称` / `|` / `某项目` / `|` …: every pipe on a line of its own between cells, one cell per
+    line (a pipe right after a pipe is an empty cell); None for any other block."""
+    texts = [t.strip() for _, t in body]
+    if any("|" in t and t != "|" for t in texts) or texts.count("|") < len(texts) / 3:
+        return None
+    cells: list[str] = []
+    for before, text in zip(["|", *texts], texts):
+        if text != "|":
+            cells.append(text)
+        elif before == "|":
+            cells.append("")
+    return cells
 
 
 def _markdown_rows(body: list[Line], limits: Limits) -> list[Paragraph | Table]:
