@@ -227,3 +227,16 @@ def is_blank_slot(text: str) -> bool:
     folded = fold(text)
     slot, marks = _slot_patterns()
     return bool(folded) and bool(slot.match(folded) or marks.match(folded))
+
+
+@dictionary_cache
+def _description_openers() -> tuple[str, ...]:
+    words = load_dictionary("text_layout")["stream"]["description_openers"]
+    return tuple(sorted((fold(w) for w in words), key=len, reverse=True))
+
+
+def description_start(text: str, min_name: int = 2) -> int | None:
+    """Where a description (反映…, 体现…) opens in a glued name + description, after a name of at least
+    `min_name` characters; None when none does."""
+    hits = [i for w in _description_openers() if (i := text.find(w, min_name)) >= 0]
+    return min(hits) if hits else None
