@@ -21,8 +21,8 @@ from jixiao.extractors.base import Limits
 from jixiao.extractors.text_columns import aligned_table, fits, glued_header, is_header_row, stacked
 from jixiao.extractors.text_glue import glued_blocks, without_page_marks
 from jixiao.extractors.text_grid import RawRow, build_table
-from jixiao.extractors.text_pipes import (Line, cells_between_pipes, is_pipe_line, markdown_cells, pipe_block,
-                                          pipe_block_end, trim_cells)
+from jixiao.extractors.text_pipes import (Line, cells_between_pipes, is_pipe_line, leading_pipe_rows, markdown_cells,
+                                          pipe_block, pipe_block_end, trim_cells)
 from jixiao.extractors.text_regions import stream_regions
 from jixiao.extractors.text_stream import stream_blocks
 from jixiao.extractors.text_vocab import fold, level_kind
@@ -73,6 +73,16 @@ def _cell_lines(lines: list[Line]) -> list[Line]:
     return [(n, t.strip()) for n, t in lines if t.strip() or (marked and t)]
 
 
+def _lead_lines(run: list[Line], number: int, most: int = 3) -> list[Line]:
+    """The short lines right before line `number` (a first cell broken over lines)."""
+    lead: list[Line] = []
+    for n, text in reversed(run):
+        if n != number - len(lead) - 1 or len(lead) == most or len(text.strip()) > 12:
+            break
+        lead.insert(0, (n, text))
+    return lead
+
+
 def _layout_blocks(lines: list[Line], limits: Limits) -> list[Paragraph | Table]:
     """Pipe tables, space-separated rows and paragraphs."""
     blocks: list[Paragraph | Table] = []
@@ -85,6 +95,9 @@ def _layout_blocks(lines: list[Line], limits: Limits) -> list[Paragraph | Table]
             block = lines[i:j]
             if run and run[-1][0] == number - 1 and cells_between_pipes(block) is not None:
                 block, run = [run[-1], *block], run[:-1]  # the cell before the first pipe (项目名称)
+            lead = _lead_lines(run, number)
+            if lead and leading_pipe_rows(lead + block) is not None:
+                block, run = lead + block, run[:-len(lead)]  # the first row's first cell ("绩效" / "指标")
             blocks += _plain_run(run, limits)
             run = []
             cells = markdown_cells(text)

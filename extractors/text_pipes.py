@@ -70,10 +70,37 @@ def pipe_block(block: list[Line], limits: Limits) -> list[Paragraph | Table]:
         return []
     if (cells := cells_between_pipes(body)) is not None:
         return stream_blocks(cells, body[0][0])
+    if (led := leading_pipe_rows(body)) is not None:
+        return [build_table(led, limits)]
     first = body[0][1].strip()
     if first.startswith("|") and first.count("|") >= 2:
         return _markdown_rows(body, limits)
     return _counted_rows(body, limits)
+
+
+def leading_pipe_rows(body: list[Line]) -> list[RawRow] | None:
+    """`项目决策` / `| 数量指标` / `| 宣传次数` / … / `| |`: a row's first cell on a line of its own, a pipe
+    before each next cell, the row ended by a line ending in a pipe; a line with no pipe inside a row
+    goes on with the cell before it ("社会效益" / "指标"). None unless most lines are so led."""
+    texts = [t.strip() for _, t in body]
+    led = [t for t in texts if t.startswith("|") and t.strip("| ")]
+    if len(led) < 0.5 * len(texts) or sum(t.endswith("|") for t in led) > 0.2 * len(led):
+        return None
+    rows: list[RawRow] = []
+    ended = True
+    for number, text in zip((n for n, _ in body), texts):
+        if not text.startswith("|"):
+            if ended:
+                rows.append(RawRow([text], number))
+            else:
+                rows[-1].cells[-1] += "\n" + text
+            ended = False
+            continue
+        if not rows:
+            rows.append(RawRow([], number))
+        rows[-1].cells.extend(_cell_text(p) for p in text.split("|")[1:])
+        ended = text.endswith("|")
+    return [RawRow(trim_cells(r.cells), r.line) for r in rows]
 
 
 def cells_between_pipes(body: list[Line]) -> list[str] | None:

@@ -307,3 +307,23 @@ def test_cells_separated_by_lines_holding_one_pipe(tmp_path: Path):
     assert [(p.project_name, p.budget_wan) for p in parsed.projects] == [("乡村道路养护经费", 45.0)]
     got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators]
     assert got == [("产出指标", "数量指标", "养护里程", "≧30公里"), ("产出指标", "质量指标", "路面完好率", "≧90%")]
+
+
+def test_a_pipe_before_each_cell_and_a_row_of_headings_that_is_no_project(tmp_path: Path):
+    """`项目决策` / `    | 数量指标` / … / `    | |`: a row's first cell alone, a pipe before each next cell,
+    the row ended by a line ending in a pipe ("社会效益" / "指标" one cell); and `项目名称 | 中央、省级财政资金
+    | 资金计划 | 资金到位情况` names columns, so no project is named by it."""
+    text = "\n".join([
+        "绩效", "       指标", "        | 一级指标", "        | 二级指标", "        | 三级指标", "        | 指标值",
+        "        | 实施进度", "        | ",
+        "项目产出", "        | 数量指标", "        | 宣传次数", "        | 2次", "        | 已完成", "        | |",
+        "项目效益", "        | 社会效益", "       指标", "        | 维权意识", "        | 不断提升", "        | 已完成", "        | |",
+        "", "项目名称", "        | 中央、省级财政资金", "        | 资金计划", "        | 资金到位情况",
+    ])
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    parsed = parse_document(read_text(path))
+    got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw, i.actual) for i in parsed.indicators]
+    assert got == [("项目产出", "数量指标", "宣传次数", "2次", "已完成"),
+                   ("项目效益", "社会效益指标", "维权意识", "不断提升", "已完成")]
+    assert all(p.project_name is None for p in parsed.projects)
