@@ -94,6 +94,9 @@ def _require(module: str, extra: str, option: str) -> None:
 
 
 def _check_out(out: Path) -> None:
+    if out.is_symlink() and not out.exists():
+        raise _fail(f"--out {out} is a link to a folder that does not exist (or a link looping on itself)",
+                    hint=f"create the folder it points to ({os.readlink(out)}), or choose another folder")
     if out.exists() and not out.is_dir():
         raise _fail(f"--out {out} is a file; it must be a folder (the dataset, cache and reports go in it)",
                     hint=f"choose a folder, e.g. --out {out.with_suffix('')}-output")
@@ -141,7 +144,7 @@ def run(
     try:
         checked_manifest(inbox)
     except InboxError as exc:
-        raise _fail(str(exc)) from exc
+        raise _fail(str(exc), hint=exc.hint) from exc
     _quiet_prefect(verbose)
     from jixiao.flows.lifeline import start_reader_server
     from jixiao.flows.startup import ApiError, Preparation, PrefectApi, read_ahead, start_api
@@ -165,7 +168,7 @@ def run(
     try:
         files = discover_inbox(inbox, exclude=out)
     except InboxError as exc:
-        raise _fail(str(exc)) from exc
+        raise _fail(str(exc), hint=exc.hint) from exc
     if not files and not allow_empty and (out / "district.duckdb").exists():
         raise _fail(f"the inbox {inbox} holds no files: the previous dataset in {out} is kept",
                     hint="put the submissions in the inbox, or pass --allow-empty to publish an empty dataset", code=1)
