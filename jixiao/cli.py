@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
@@ -18,11 +17,12 @@ from jixiao.cli_api import api_app, describe as describe_api
 from jixiao.cli_checks import checks as checks_command
 from jixiao.cli_stop import run_and_exit, stops_cleanly
 from jixiao.cli_summary import print_summary, print_unchanged
+from jixiao.terminal import inert, inert_console, make_logs_inert
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Read township 绩效目标 submissions into one district dataset (DuckDB + Parquet).")
-console = Console()
-err = Console(stderr=True)
+console = inert_console()
+err = inert_console(stderr=True)
 
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="Output folder (dataset, cache, reports).")]
 
@@ -200,6 +200,7 @@ def run(
         _say((f"read {n_early} documents while the flow started; " if n_early else "")
              + (f"Prefect API ready ({waited:.1f} s); " if api.local and not api.reused else "")
              + "running flow jixiao-district")
+        make_logs_inert()  # Prefect's logging is configured by now: the per-document lines name files
         try:
             with api.holding():
                 summary = run_district(inbox, out, workers=workers, max_bytes=max_mb * 1024 * 1024,
@@ -251,7 +252,7 @@ def query(
     rows = rows[:limit] if limit else rows
     text = terminal.render(fmt.value, columns, rows)
     if output is None:
-        typer.echo(text, nl=False)
+        typer.echo(inert(text, lines=True) if console.is_terminal else text, nl=False)
         return
     try:
         output.write_text(text, encoding="utf-8", newline="")
