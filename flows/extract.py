@@ -35,7 +35,8 @@ VERSIONED_PACKAGES = ("jixiao.extractors", "jixiao.parsing", "jixiao.model", "ji
 _NAMED_DICTIONARY = re.compile(r"""load_dictionary\(\s*["'](\w+)["']\s*\)""")
 # Failures that installing something fixes (LibreOffice; the OCR package or its models): never cached,
 # so the next run tries the file again. OCR that ran and found no text is `no_text`, and cached.
-_RETRY_CODES = {"needs_libreoffice", "scanned_no_ocr"}
+# Not the document's doing: no LibreOffice or OCR yet, a timeout (a busy machine?), a process killed from outside.
+_RETRY_CODES = {"needs_libreoffice", "scanned_no_ocr", "timeout", "not_processed"}
 
 
 def source_digest(folders: Iterable[Path], dictionaries: Path | None = None) -> str:
