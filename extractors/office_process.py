@@ -32,7 +32,8 @@ while child.poll() is None:
     if select.select([0], [], [], 0.2)[0] and not os.read(0, 64):
         os.killpg(0, signal.SIGKILL)
 if child.returncode < 0:
-    signal.signal(-child.returncode, signal.SIG_DFL)
+    if -child.returncode != signal.SIGKILL:
+        signal.signal(-child.returncode, signal.SIG_DFL)
     os.kill(os.getpid(), -child.returncode)
 sys.exit(child.returncode)
 """
