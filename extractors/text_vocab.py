@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from jixiao.dictionaries import dictionary_cache, load_dictionary
+from jixiao.dictionaries.characters import simplified
 from jixiao.extractors.text_grid import _key, kind
 
 # what a header word says about the cells below it
@@ -25,8 +26,9 @@ _SCORE = re.compile(r"[(（]?[\d\-~～.]*分?[)）]?分?$")
 
 
 def fold(text: str) -> str:
-    """Width-folded, no whitespace, no leading ★/*, no trailing colon: how vocabulary is compared."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lstrip("★*").rstrip(":：")
+    """Width-folded, no whitespace, read as simplified Chinese, no leading ★/*, no trailing colon: how
+    vocabulary is compared."""
+    return simplified(re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))).lstrip("★*").rstrip(":：")
 
 
 def _bare(text: str) -> str:
@@ -212,3 +214,16 @@ def _basis_words() -> frozenset[str]:
 def is_basis(text: str) -> bool:
     """计划指标, 行业标准, 满意度调查: a 指标值确定依据 as basis.yaml spells it."""
     return fold(text) in _basis_words()
+
+
+@dictionary_cache
+def _slot_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    marks = load_dictionary("value_checks")["placeholders"]
+    return re.compile(marks["bare_slot"]), re.compile(rf"^(?:{marks['marks']})+$")
+
+
+def is_blank_slot(text: str) -> bool:
+    """"指标2", "……": a template's numbered slot or fill-in marks left empty; never a value of the row before."""
+    folded = fold(text)
+    slot, marks = _slot_patterns()
+    return bool(folded) and bool(slot.match(folded) or marks.match(folded))

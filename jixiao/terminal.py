@@ -16,7 +16,6 @@ import io
 import json
 import logging
 import re
-from collections.abc import Iterable
 from typing import TextIO
 
 from rich.cells import cell_len
@@ -68,21 +67,23 @@ def inert_console(stderr: bool = False) -> Console:
     return console
 
 
-class _InertLog(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg, record.args = inert(record.getMessage()), None
-        return True
+def make_logs_inert() -> None:
+    """Every log record made from now on carries its message inert (Prefect prints the per-document lines
+    on the terminal); a record factory, so it holds however and whenever logging is configured."""
+    make_record = logging.getLogRecordFactory()
+    if getattr(make_record, "inert", False):
+        return
 
+    def inert_record(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = make_record(*args, **kwargs)
+        try:
+            record.msg, record.args = inert(record.getMessage()), None
+        except Exception:  # arguments that do not fit the message: logging reports that itself
+            pass
+        return record
 
-def make_logs_inert(loggers: Iterable[logging.Logger] = ()) -> None:
-    """Log lines printed on the terminal (Prefect's console handler on the root logger, and the
-    handlers of `loggers`) show control characters as escapes; call once logging is configured."""
-    for logger in (logging.getLogger(), *loggers):
-        for handler in logger.handlers:
-            if isinstance(handler, logging.StreamHandler) and not any(isinstance(f, _InertLog) for f in handler.filters):
-                handler.addFilter(_InertLog())
-
-FORMATS = ("table", "csv", "json", "markdown")
+    inert_record.inert = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(inert_record)
 
 
 def is_number(value: object) -> bool:

@@ -19,7 +19,7 @@ import pytest
 
 from jixiao.extractors import legacy, office_process
 from jixiao.flows.extract import ExtractionCache
-from jixiao.flows.guard import GuardedReader
+from jixiao.flows.runtime.guard import GuardedReader
 from tests.conftest import needs_soffice
 
 REPO = Path(__file__).resolve().parents[1]

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from jixiao.normalizers.levels import canonical_level2, parent_level1
 from jixiao.normalizers.text import compact
 from jixiao.normalizers.units import normalize_unit
-from jixiao.normalizers.value_checks import is_placeholder
+from jixiao.normalizers.value_checks import is_bare_slot, is_choice_list, is_placeholder
 from jixiao.parsing.grid import Row
 from jixiao.parsing.columns import header_role
-from jixiao.parsing.indicators import (IndicatorHeader, is_bare_template_name, is_level_fragment, is_level_name,
+from jixiao.parsing.indicators import (IndicatorHeader, is_level_fragment, is_level_name,
                                        place_targets, read_row)
 from jixiao.parsing.records import Project, TableIndicator, meaningful
 from jixiao.parsing.vocabulary import is_total
@@ -35,12 +35,17 @@ class IndicatorRows:
     unread_columns: list[str] = field(default_factory=list)  # header cells over values no role was found for
     split_by_place: list[str] = field(default_factory=list)  # rows whose target differs between place columns
     set_aside: list[str] = field(default_factory=list)  # lone labels in the body (附件：, 百分比), not indicators
+    # rows of a block whose own 一级 and 二级 are no level (预算绩效评价结果 | 考核节点进度完成率 | 10分): not read
+    outside_levels: list[str] = field(default_factory=list)
+    foreign_block: str | None = None  # the 一级 text of the block being skipped
+    nameless: list[str] = field(default_factory=list)  # values of rows that name no indicator: not read
 
     def new_header(self, header: IndicatorHeader, continued: bool) -> None:
         """A header row; a repeated one (a page break) keeps the levels of the rows above it."""
         self.unread_columns += [h for h in header.unresolved if h not in self.unread_columns]
         if not continued:
             self.last_levels = (None, None)
+            self.foreign_block = None
 
     def read(self, row: Row, header: IndicatorHeader, project: Project) -> None:
         """Add `row` to `project`'s indicators when it is one."""
@@ -49,6 +54,8 @@ class IndicatorRows:
             self.split_by_place.append(values.get("name_raw") or "?")
         own_levels = [row.own_text(header.roles[r]) for r in ("level1", "level2")
                       if r in header.roles and row.starts_here(header.roles[r])]
+        if self._outside_levels(row, header, values):
+            return
         guessed = self._carry_levels(values)
         if any(is_total(cell.text) for cell in row.cells) or is_total(values.get("name_raw")):
             return  # 合计 | 100: a total, not an indicator, wherever its label sits
@@ -56,13 +63,18 @@ class IndicatorRows:
             return  # 2021年实际值 | 预期2022年值: the second line of a two-row header
         if _is_level_label(values):
             return  # 产出指标 | 产出指标 | 正向: the 一级 read as the name, the row's cells are out of their columns
+        if is_choice_list(values.get("value_raw")):
+            return  # 最近年度绩效评价情况 | 优秀□ 良好□ 合格□: a form field below the indicators
         if compact(values.get("value_raw")) in _NOT_VALUES:
             values["value_raw"] = None  # 正向 / 定量 under 指标值: the row's value is not where its header says
         # a template row left blank ("指标1：" | "≥**%") is no indicator; a filled name keeps its placeholder value
         if not any(values.get(k) and not is_placeholder(values[k]) for k in ("name_raw", "description", "value_raw")) \
-                or (is_bare_template_name(values.get("name_raw")) and not _filled(values.get("value_raw"))):
+                or (is_bare_slot(values.get("name_raw")) and not _filled(values.get("value_raw"))):
             fragment = next((t for t in own_levels if is_level_fragment(t)), None)
             self.incomplete = f"'{fragment}'" if fragment and row.last else None
+            return
+        if not values.get("name_raw") and not values.get("description"):
+            self.nameless.append(values.get("value_raw") or "?")  # a value no name goes with: said, not stored
             return
         if _lone_label(values) and not row.last:
             self.set_aside.append(values["name_raw"])  # not stored, but said: the row may be a shifted one
@@ -77,6 +89,19 @@ class IndicatorRows:
         self.level_gaps["二级"] += "level2" in header.roles and not values.get("level2_raw")
         self.add(project, values, page=row.page, level1_guessed=guessed, admitted=header.admission(),
                  confidence=_confidence(row, header.roles.values()), columns_inferred=header.inferred())
+
+    def _outside_levels(self, row: Row, header: IndicatorHeader, values: dict) -> bool:
+        """True for a row of a block that a 一级 cell naming no level opens with a 二级 naming none either
+        (a score block printed under the indicators): it is said, not stored. A block under an unusual
+        一级 (项目决策) whose 二级 is a level (数量指标) is read."""
+        if "level1" in header.roles and row.starts_here(header.roles["level1"]):
+            level1, level2 = values.get("level1_raw"), values.get("level2_raw")
+            self.foreign_block = level1 if meaningful(level1) and not is_level_name(level1) and not (
+                level2 and is_level_name(level2)) and "level2" in header.roles else None
+        if self.foreign_block is None:
+            return False
+        self.outside_levels.append(f"{self.foreign_block}: {values.get('level2_raw') or values.get('name_raw') or '?'}")
+        return True
 
     def _carry_levels(self, values: dict) -> bool:
         """Fill blank 一级/二级 from the rows above (merged cells); True when the 一级 is only carried down."""
