@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from jixiao.flows.fingerprint import FINGERPRINT_FILE, unchanged_summary
 from jixiao.flows.inbox import InboxError, checked_manifest
 from jixiao.flows.plan import RunOptions, RunPlan, plan_run
+from jixiao.flows.runtime.memory import reader_budget, use_budget
 
 if TYPE_CHECKING:
     from jixiao.flows.runtime.ahead import ReadAhead
@@ -55,6 +56,7 @@ class DistrictRun:
         self.started = time.perf_counter()
         self.inbox, self.out, self.options = inbox, out, options
         self.keep_api, self.allow_empty, self.verbose = keep_api, allow_empty, verbose
+        use_budget(reader_budget(options.workers))  # the readers' caps add up to what the machine has
         try:
             self.manifest = checked_manifest(inbox)
         except InboxError as exc:

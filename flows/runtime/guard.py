@@ -3,7 +3,7 @@
 A reader that loops or inflates without end (a PDF ruled 600×600, a table grid past any limit) must
 cost one document, not the batch: the child gets `Limits.max_seconds` of wall-clock time per
 document, plus `Limits.ocr_page_seconds` for every page OCR reports done (a scan is slow but makes
-progress), and `Limits.max_memory_bytes` of memory; past either it is killed, the document is
+progress), and its share of the machine's memory (flows.runtime.memory); past either it is killed, the document is
 `failed` (`timeout` / `too_large`) and a fresh child reads the next one. Children die with their
 parent (Linux: a parent-death signal), so a killed run leaves no reader behind.
 """
@@ -29,6 +29,7 @@ from jixiao.extractors.legacy import Conversions, batch_conversions
 from jixiao.extractors.office_process import stop_conversions
 from jixiao.flows.extract import Extraction, ExtractionCache, extract_file, extraction_version, format_by_name
 from jixiao.flows.inbox import local_path
+from jixiao.flows.runtime.memory import current_budget, take_slot
 from jixiao.flows.runtime.lifeline import die_with_parent, reader_context
 from jixiao.flows.plan import ReadingAhead
 
@@ -153,11 +154,14 @@ class GuardedReader:
     """Reads documents one at a time in a reusable child process, killed past the limits."""
 
     def __init__(self, seconds: float = DEFAULT_LIMITS.max_seconds,
-                 memory_bytes: int = DEFAULT_LIMITS.max_memory_bytes, converted: Conversions | None = None,
+                 memory_bytes: int | None = None, converted: Conversions | None = None,
                  ocr_lock: Path | None = None):
-        """`converted`: the batch's legacy files converted to .docx (extractors.legacy);
+        """`memory_bytes`: the child's cap (default: the run's share, flows.runtime.memory);
+        `converted`: the batch's legacy files converted to .docx (extractors.legacy);
         `ocr_lock`: the lock file that lets one reader of the run at a time recognise pages."""
-        self.seconds, self.memory_bytes, self.converted = seconds, memory_bytes, converted
+        self.seconds, self.converted = seconds, converted
+        self.memory_bytes = memory_bytes if memory_bytes is not None else current_budget().memory_bytes
+        self._slot: threading.Semaphore | None = None  # one of the run's reader slots, while a child lives
         self.ocr_lock = ocr_lock
         self.page_seconds = DEFAULT_LIMITS.ocr_page_seconds
         self._process: multiprocessing.process.BaseProcess | None = None
@@ -231,6 +235,9 @@ class GuardedReader:
     def _start(self) -> Connection:
         if self._process is None or not self._process.is_alive():
             self._kill()
+            self._slot = take_slot(_STOPPING)  # no more children at once than the machine's memory holds
+            if self._slot is None:
+                raise ReadingStopped
             ours, theirs = multiprocessing.Pipe()
             self._process = reader_context().Process(target=_child, args=(theirs, self.memory_bytes), daemon=True,
                                                name="jixiao-reader")
@@ -250,6 +257,9 @@ class GuardedReader:
             self._conn.close()
         self._process = self._conn = None
         _LIVE.discard(self)
+        if self._slot is not None:
+            self._slot.release()
+            self._slot = None
 
     def close(self) -> None:
         """Ask the child to finish (it is between documents), then make sure it is gone."""
