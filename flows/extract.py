@@ -201,7 +201,16 @@ class ExtractionCache:
             partial.unlink(missing_ok=True)
 
     def put(self, extraction: Extraction) -> None:
-        fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(extraction.model_dump_json())
-        os.replace(tmp, self._path(extraction.doc_id))
+        """Stored atomically; a full or read-only drive is a StoreError naming it (the run ends in one line)."""
+        tmp = None
+        try:
+            fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(extraction.model_dump_json())
+            os.replace(tmp, self._path(extraction.doc_id))
+        except OSError as exc:
+            from jixiao.store.local import write_failure  # DuckDB and Arrow: not in every reader child
+
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+            raise write_failure(self.root, exc) from exc

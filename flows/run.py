@@ -10,6 +10,7 @@ Nothing of Prefect is imported at import time: start_api must run before Prefect
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -67,6 +68,8 @@ class DistrictRun:
 
         # A published fingerprint: see first whether anything changed (then Prefect is not started at all).
         unpublished = self.options.db is not None or not (self.out / FINGERPRINT_FILE).exists()
+        if unpublished:
+            self._check_space()  # before anything is read or written (a re-run that changes nothing writes nothing)
         if unpublished and self.options.runner == "local":
             start_reader_server()  # documents will be read: its imports overlap Prefect's start and discovery
         api = self._start_api(say) if unpublished else None
@@ -79,8 +82,17 @@ class DistrictRun:
             published = unchanged_summary(self.out, plan.fingerprint)
             if published is not None:
                 return RunResult(seconds=time.perf_counter() - self.started, published=published)
+            self._check_space()
             api = self._start_api(say)
         return self._run_flow(plan, api, say)
+
+    def _check_space(self) -> None:
+        from jixiao.store.local import StoreError, check_free_space
+
+        try:
+            check_free_space(self.out, Path(tempfile.gettempdir()))
+        except StoreError as exc:
+            raise RunFailed(str(exc), exit_code=1) from exc
 
     def _plan(self) -> RunPlan:
         try:
