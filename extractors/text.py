@@ -18,7 +18,8 @@ from pathlib import Path
 from jixiao.model.document import Document, Paragraph, Provenance, Table
 from jixiao.extractors.base import Limits
 from jixiao.model.errors import ReadError
-from jixiao.extractors.text_layouts import is_pipe_line, free_blocks
+from jixiao.extractors.text_layouts import free_blocks
+from jixiao.extractors.text_pipes import is_pipe_line
 
 # Tried in order after UTF-8; gbk before gb18030 so the common name is recorded.
 _CHINESE_ENCODINGS = ("gbk", "gb18030")

@@ -276,3 +276,34 @@ def test_traditional_characters_with_pinyin_glosses_are_read_as_the_form_they_we
     assert got == [("產(chǎn)出指標(biāo)", "數(shù)量指標(biāo)", "受助學(xué)生數(shù)", "1200人"),
                    ("產(chǎn)出指標(biāo)", "數(shù)量指標(biāo)", "資助標準達標率", "100%"),
                    ("滿意度指標(biāo)", "服務對象滿意度指標(biāo)", "學(xué)生滿意度", "≥90%")]
+
+
+def test_pipe_rows_opened_by_a_lone_pipe_or_going_on_after_a_closed_line(tmp_path: Path):
+    """`|` alone then `一级 指标 |` on the next line is one row opened there; `| 项目名称 |` then
+    `某项目经费 |` is one row whose second cell sits on a line of its own."""
+    text = "\n".join([
+        "| 2021年度项目支出绩效自评表 | |||||", "| 项目名称 |", "农村饮水维修经费 |", "|||||||",
+        "| 项目资金 (万元) | 年度资金总额 | 30 | ||||",
+        "|", "一级 指标 |", "二级指标 | 三级指标 | 指标值 | 实际完成值 |",
+        "| 产出指标 | 数量指标 | 维修水厂数 | 4个 | 4个 |", "| 质量指标 | 验收合格率 | 100% | 100% |",
+    ])
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    parsed = parse_document(read_text(path))
+    assert [(p.project_name, p.budget_wan) for p in parsed.projects] == [("农村饮水维修经费", 30.0)]
+    got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw, i.actual) for i in parsed.indicators]
+    assert got == [("产出指标", "数量指标", "维修水厂数", "4个", "4个"), ("产出指标", "质量指标", "验收合格率", "100%", "100%")]
+
+
+def test_cells_separated_by_lines_holding_one_pipe(tmp_path: Path):
+    """`项目名称` / `|` / `某项目` / `|` …: a cell per line with a pipe line between cells (an empty cell
+    where two pipes meet), the first cell before the first pipe."""
+    cells = ["项目名称", "乡村道路养护经费", "主管部门", "", "年度资金总额", "45万元", "一级指标", "二级指标", "三级指标",
+             "指标值", "产出指标", "数量指标", "养护里程", "≧30公里", "质量指标", "路面完好率", "≧90%"]
+    path = tmp_path / "page.txt"
+    lines = [line for cell in cells for line in ([cell, "|"] if cell else ["|"])]
+    path.write_text("说明文字。\n\n" + "\n".join(lines), encoding="utf-8")
+    parsed = parse_document(read_text(path))
+    assert [(p.project_name, p.budget_wan) for p in parsed.projects] == [("乡村道路养护经费", 45.0)]
+    got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators]
+    assert got == [("产出指标", "数量指标", "养护里程", "≧30公里"), ("产出指标", "质量指标", "路面完好率", "≧90%")]
