@@ -35,7 +35,8 @@ VERSIONED_PACKAGES = ("jixiao.extractors", "jixiao.parsing", "jixiao.model", "ji
 _NAMED_DICTIONARY = re.compile(r"""load_dictionary\(\s*["'](\w+)["']\s*\)""")
 # Failures that installing something fixes (LibreOffice; the OCR package or its models): never cached,
 # so the next run tries the file again. OCR that ran and found no text is `no_text`, and cached.
-_RETRY_CODES = {"needs_libreoffice", "scanned_no_ocr"}
+# Not the document's doing: no LibreOffice or OCR yet, a timeout (a busy machine?), a process killed from outside.
+_RETRY_CODES = {"needs_libreoffice", "scanned_no_ocr", "timeout", "not_processed"}
 
 
 def source_digest(folders: Iterable[Path], dictionaries: Path | None = None) -> str:
@@ -200,7 +201,16 @@ class ExtractionCache:
             partial.unlink(missing_ok=True)
 
     def put(self, extraction: Extraction) -> None:
-        fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(extraction.model_dump_json())
-        os.replace(tmp, self._path(extraction.doc_id))
+        """Stored atomically; a full or read-only drive is a StoreError naming it (the run ends in one line)."""
+        tmp = None
+        try:
+            fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(extraction.model_dump_json())
+            os.replace(tmp, self._path(extraction.doc_id))
+        except OSError as exc:
+            from jixiao.store.local import write_failure  # DuckDB and Arrow: not in every reader child
+
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+            raise write_failure(self.root, exc) from exc

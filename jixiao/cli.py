@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
@@ -17,11 +16,12 @@ from jixiao.cli_checks import checks as checks_command
 from jixiao.cli_stop import run_and_exit, stops_cleanly
 from jixiao.cli_summary import print_summary, print_unchanged
 from jixiao.cli_usage import UsageErrorsInOneLine
+from jixiao.terminal import inert, inert_console, make_logs_inert
 
 app = typer.Typer(cls=UsageErrorsInOneLine, add_completion=False, no_args_is_help=True,
                   help="Read township 绩效目标 submissions into one district dataset (DuckDB + Parquet).")
-console = Console()
-err = Console(stderr=True)
+console = inert_console()
+err = inert_console(stderr=True)
 
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="Output folder (dataset, cache, reports).")]
 
@@ -97,6 +97,9 @@ def _require(module: str, extra: str, option: str) -> None:
 
 
 def _check_out(out: Path) -> None:
+    if out.is_symlink() and not out.exists():
+        raise _fail(f"--out {out} is a link to a folder that does not exist (or a link looping on itself)",
+                    hint=f"create the folder it points to ({os.readlink(out)}), or choose another folder")
     if out.exists() and not out.is_dir():
         raise _fail(f"--out {out} is a file; it must be a folder (the dataset, cache and reports go in it)",
                     hint=f"choose a folder, e.g. --out {out.with_suffix('')}-output")
@@ -146,6 +149,7 @@ def run(
     try:
         district_run = DistrictRun(inbox, out, options, keep_api=keep_api, allow_empty=allow_empty, verbose=verbose)
         _quiet_prefect(verbose)
+        make_logs_inert()  # the per-document log lines name files
         _say(f"jixiao {_installed_version()}: {inbox} → {out}")
         result = district_run.execute(_say, _warn)
     except RunFailed as exc:
@@ -194,7 +198,7 @@ def query(
     rows = rows[:limit] if limit else rows
     text = terminal.render(fmt.value, columns, rows)
     if output is None:
-        typer.echo(text, nl=False)
+        typer.echo(inert(text, lines=True) if console.is_terminal else text, nl=False)
         return
     try:
         # a CSV file is for Excel, which reads UTF-8 only after a BOM (review.csv has one too);
