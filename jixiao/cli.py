@@ -13,8 +13,9 @@ from jixiao.cli_data import compare, duplicates, export, query, report, vocab_ap
 from jixiao.cli_output import console
 from jixiao.cli_run import installed_version, run
 from jixiao.cli_stop import run_and_exit
+from jixiao.cli_usage import UsageErrorsInOneLine
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(cls=UsageErrorsInOneLine, add_completion=False, no_args_is_help=True,
                   help="Read township 绩效目标 submissions into one district dataset (DuckDB + Parquet).")
 
 

@@ -21,7 +21,7 @@ def status() -> None:
 
     from jixiao.flows.runtime.kept_api import find_kept_api, prefect_home
 
-    kept = find_kept_api()
+    kept = find_kept_api(renew=False)
     if kept is None:
         console.print(f"no kept Prefect API server for {escape(str(prefect_home()))}; the next run starts one")
         return

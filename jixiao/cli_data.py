@@ -52,7 +52,9 @@ def query(
         typer.echo(text, nl=False)
         return
     try:
-        output.write_text(text, encoding="utf-8", newline="")
+        # a CSV file is for Excel, which reads UTF-8 only after a BOM (review.csv has one too);
+        # standard output is for other programs and gets none
+        output.write_text(text, encoding="utf-8-sig" if fmt is Format.csv else "utf-8", newline="")
     except OSError as exc:
         raise fail(f"cannot write {output}: {exc.strerror}", code=1) from exc
     err.print(escape(f"wrote {len(rows)} rows to {output}"))
@@ -71,20 +73,29 @@ def vocab_suggest(
     from jixiao.store.local import StoreError, run_query
     from jixiao.analysis.review import suggest_vocabulary
 
-    try:
-        _, found = run_query(out, "select name_raw, level2, source from indicators where match_method = 'new' "
+    from jixiao.analysis.review import unit_family
+
+    try:  # current documents only: a superseded copy would count its names twice
+        _, found = run_query(out, "select name_raw, level2, source, case when nullif(trim(value_raw), '') is not null "
+                                  "then value_kind end, base_unit from current_indicators where match_method = 'new' "
                                   "order by name_raw")
+        _, [(superseded,)] = run_query(out, "select count(*) from indicators where match_method = 'new' and doc_id "
+                                            "not in (select doc_id from current_documents)")
     except StoreError as exc:
         raise fail(str(exc), code=1) from exc
     rows = [r for r in found if include_paragraphs or r[2] != "paragraph"]
     left_out = len(found) - len(rows)
     if rows:
-        print(suggest_vocabulary([r[0] for r in rows], [r[1] for r in rows]))
+        print(suggest_vocabulary([r[0] for r in rows], [r[1] for r in rows],
+                                 families=[unit_family(r[3], r[4]) for r in rows]))
     elif not left_out:
         console.print("every indicator name matched the vocabulary; nothing to suggest")
     if left_out:  # on stderr: stdout stays YAML to paste
         err.print(f"{'' if rows else 'every table indicator matched the vocabulary; '}{left_out} new names come "
                   "from 绩效指标 sentences (paragraph rows): add --include-paragraphs to cluster them too",
+                  soft_wrap=True, highlight=False)
+    if superseded:
+        err.print(f"{superseded} new names of superseded files (older versions of a resubmission) are left out",
                   soft_wrap=True, highlight=False)
 
 

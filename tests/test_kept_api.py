@@ -196,3 +196,24 @@ def test_a_server_start_skips_migrations_only_on_a_database_a_migrating_start_of
     third = _serve_until_healthy(home, _free_port())
     assert skipped not in _stop(third)
     assert json.loads(marker.read_text(encoding="utf-8"))["prefect"] == version("prefect"), "migrated, marked again"
+
+
+def test_api_status_reads_the_lease_without_renewing_it(tmp_path: Path, monkeypatch) -> None:
+    import os
+
+    from typer.testing import CliRunner
+
+    from jixiao.cli import app
+
+    lease = tmp_path / "jixiao-api-9.lease"
+    lease.touch()
+    old = time.time() - 300
+    os.utime(lease, (old, old))
+    (tmp_path / kept_api.RECORD).write_text(json.dumps({"url": "http://127.0.0.1:9/api", "pid": os.getpid(),
+                                                        "lease": str(lease), "prefect": kept_api.version("prefect")}),
+                                            encoding="utf-8")
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path))
+    result = CliRunner().invoke(app, ["api", "status"])
+    assert result.exit_code == 0 and "last used 300 s ago" in " ".join(result.stdout.split()), result.stdout
+    assert abs(lease.stat().st_mtime - old) < 1, "asking for the status kept the server alive"
+    assert kept_api.find_kept_api(tmp_path) is not None and time.time() - lease.stat().st_mtime < 5, "a run renews it"

@@ -192,3 +192,47 @@ def test_a_table_beyond_the_cell_limit_is_refused(tmp_path: Path):
     with pytest.raises(ReadError) as err:
         _read(tmp_path, rows + "\n", Limits(max_cells=100))
     assert err.value.code == "too_large"
+
+
+def test_rows_ending_in_pipes_with_level_names_under_the_name_heading(tmp_path: Path):
+    """Each line a row closed by `|` (no opening pipe, a lone `|` for a blank row), 指标名称 holding the
+    二级 and 指标描述 the indicator, a field left empty before the next label, tick boxes below."""
+    text = "\n".join([
+        "项目名称: | 河道保洁经费 | 项目编号: |", "|",
+        "项目联系人: | 李明 | 联系电话: | 0571-1234567 |",
+        "项目属性: | 新增□ 延续□ | 项目期限: | 全年 |",
+        "指标类型 | 指标名称 | 指标值 | 指标描述 |",
+        "产出指标 | 数量指标 | 120公里 | 完成120公里河道的日常保洁 |",
+        "质量指标 | ≥98% | 保洁达标率 |",
+        "效益指标 | 生态效益指标 | 是 | 改善河道水质 |",
+        "满意度指标 | 服务对象或受益者满意度指标 | ≥90% | 沿河居民满意率 |",
+        "最近年度绩效评价情况 | 优秀□ 良好□ 合格□ | 附上一年度评价报告 |",
+    ])
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    parsed = parse_document(read_text(path))
+    assert [(p.project_name, p.project_code) for p in parsed.projects] == [("河道保洁经费", None)]
+    got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators]
+    assert got == [("产出指标", "数量指标", "完成120公里河道的日常保洁", "120公里"),
+                   ("产出指标", "质量指标", "保洁达标率", "≥98%"),
+                   ("效益指标", "生态效益指标", "改善河道水质", "是"),
+                   ("满意度指标", "服务对象或受益者满意度指标", "沿河居民满意率", "≥90%")]
+
+
+def test_rows_padded_to_a_width_that_a_few_lines_do_not_share(tmp_path: Path):
+    """Each line one row padded with `||||` to the page table's width, except the page's own fields above
+    it: the lines are rows, not joined two by two to make the pipes add up."""
+    text = "\n".join([
+        "索 引 号 | 6404/2022-00043 | 发文时间 | 2022-02-23 |", "发布机构 | 某区林业局 | 文 号 | |",
+        "公开方式 | 主动公开 | 有效性 | 有效 |", "标 题: | 项目支出绩效目标申报表 |", "(2022年度) | ||||||",
+        "项目名称 | 南山造林项目 | |||||", "项目资金 (万元) | 年度资金总额: | 600.00 | ||||",
+        "绩 效 指 标 | 一级指标 | 二级指标 | 三级指标 | 指标值 | ||",
+        "产出指标 | 数量指标 | 新造林面积(亩) | 3000 | |||", "修建作业道长度(公里) | 30 | |||||",
+        "时效指标 | 项目完成时间 | 2023年底 | ||||", "效益指标 | 社会效益指标 | 受益人数(人) | 132 | |||",
+    ])
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    parsed = parse_document(read_text(path))
+    got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators]
+    assert got == [("产出指标", "数量指标", "新造林面积(亩)", "3000"), ("产出指标", "数量指标", "修建作业道长度(公里)", "30"),
+                   ("产出指标", "时效指标", "项目完成时间", "2023年底"), ("效益指标", "社会效益指标", "受益人数(人)", "132")]

@@ -72,15 +72,15 @@ def _locked(home: Path) -> Iterator[None]:
         yield
 
 
-def find_kept_api(home: Path | None = None) -> KeptApi | None:
+def find_kept_api(home: Path | None = None, renew: bool = True) -> KeptApi | None:
     """The kept server of this Prefect home, if its process lives and runs this Prefect version;
-    its lease is touched, so it stays up for the run that asked."""
+    with `renew` its lease is touched, so it stays up for the run that asked (`jixiao api status`
+    only looks: asking how long the server lives must not keep it alive)."""
     home = home or prefect_home()
     with _locked(home):
         kept = _recorded(home)
-        if kept is None:
-            return None
-        kept.lease.touch()
+        if kept is not None and renew:
+            kept.lease.touch()
         return kept
 
 
