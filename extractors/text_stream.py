@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from jixiao.dictionaries import dictionary_cache, load_dictionary
-from jixiao.extractors.text_grid import kind
+from jixiao.extractors.text_kinds import kind
 from jixiao.extractors.text_vocab import (column_kind, fold, header_kind, is_basis, is_blank_slot, is_footer,
                                           is_level2_under, is_level_prefix, is_total, label_kind, level_kind)
 from jixiao.model.document import Cell, Paragraph, Provenance, Table

@@ -13,7 +13,7 @@ import unicodedata
 
 from jixiao.dictionaries import dictionary_cache, load_dictionary
 from jixiao.dictionaries.characters import simplified
-from jixiao.extractors.text_grid import _key, kind
+from jixiao.extractors.text_kinds import cell_key, kind
 
 # what a header word says about the cells below it
 COLUMN_KINDS = {"level1": "level1", "level2": "level2", "level3": "name", "description": "text",
@@ -118,17 +118,17 @@ def level_kind(text: str) -> str | None:
 def _level_key(text: str) -> str:
     folded = fold(text)
     cut = _SCORE.sub("", folded) if re.search(r"分[)）]?$|[)）]$", folded) else folded
-    return _key(cut or folded)
+    return cell_key(cut or folded)
 
 
 @dictionary_cache
 def _level_parents() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
     levels = load_dictionary("levels")
-    level1 = {_key(s): name for name, spellings in levels["level1"].items() for s in [name, *(spellings or ())]}
+    level1 = {cell_key(s): name for name, spellings in levels["level1"].items() for s in [name, *(spellings or ())]}
     parents: dict[str, set[str]] = {}
     for name, entry in levels["level2"].items():
         for s in [name, *entry.get("spellings", ())]:
-            parents.setdefault(_key(s), set()).update(entry.get("parents", ()))
+            parents.setdefault(cell_key(s), set()).update(entry.get("parents", ()))
     return level1, {k: frozenset(v) for k, v in parents.items()}
 
 

@@ -210,9 +210,9 @@ class GuardedReader:
             return self._died(path, doc_id)
         self._kill()
         # Not cached: a busy machine can time out a good file, so the next run tries it again.
-        return Extraction(doc_id=doc_id, format=format_by_name(path), status="failed", error_code="timeout",
-                          cacheable=False, error=f"reading took longer than {self.seconds:g} s and was stopped — check it is the "
-                                "right file (a very large or unusual table?), or split it into smaller files")
+        return Extraction.failed(doc_id, format_by_name(path), "timeout", cacheable=False,
+                                 error=f"reading took longer than {self.seconds:g} s and was stopped — check it is "
+                                       "the right file (a very large or unusual table?), or split it into smaller files")
 
     def _died(self, path: Path, doc_id: str, out_of_memory: bool = False) -> Extraction:
         """The child died mid-read: out of its memory cap (the document's doing: cached), killed from
@@ -220,17 +220,17 @@ class GuardedReader:
         code = self._process.exitcode if self._process is not None else None
         self._kill()
         if out_of_memory:
-            return Extraction(doc_id=doc_id, format=format_by_name(path), status="failed", error_code="too_large",
-                              error="reading needed more memory than a document may use and was stopped — check "
-                                    "it is the right file, or split it into smaller files")
+            return Extraction.failed(doc_id, format_by_name(path), "too_large",
+                                     "reading needed more memory than a document may use and was stopped — check "
+                                     "it is the right file, or split it into smaller files")
         if code is None or code < 0:
             what = f"signal {signal.Signals(-code).name}" if code is not None and -code in signal.valid_signals() else "a signal"
-            return Extraction(doc_id=doc_id, format=format_by_name(path), status="failed", error_code="not_processed",
-                              cacheable=False, error=f"the reader was stopped from outside jixiao ({what}: the machine "
-                              "ran short of memory, or someone ended the process) — it is read again on the next run")
-        return Extraction(doc_id=doc_id, format=format_by_name(path), status="failed", error_code="internal",
-                          cacheable=False, error=f"the reader crashed on this file (exit {code}) — send the file "
-                                                 "to the jixiao maintainers; the other documents are not affected")
+            return Extraction.failed(doc_id, format_by_name(path), "not_processed", cacheable=False,
+                                     error=f"the reader was stopped from outside jixiao ({what}: the machine ran short "
+                                           "of memory, or someone ended the process) — it is read again on the next run")
+        return Extraction.failed(doc_id, format_by_name(path), "internal", cacheable=False,
+                                 error=f"the reader crashed on this file (exit {code}) — send the file to the jixiao "
+                                       "maintainers; the other documents are not affected")
 
     def _start(self) -> Connection:
         if self._process is None or not self._process.is_alive():

@@ -19,6 +19,7 @@ from jixiao.normalizers.text import compact
 from jixiao.parsing.department import DepartmentState
 from jixiao.parsing.grid import table_rows
 from jixiao.parsing.projects import ProjectState
+from jixiao.model.outcome import FormKind
 from jixiao.parsing.records import Goal, ParsedDocument, Project, TableIndicator, clean
 from jixiao.parsing.vocabulary import department_markers, is_form_title
 
@@ -71,7 +72,7 @@ def parse_document(document: Document) -> ParsedDocument:
 
 
 def form_kind(parsed: ParsedDocument, title_kinds: list[str], department_marked: bool,
-              results_read: bool = False) -> str | None:
+              results_read: bool = False) -> FormKind | None:
     """self_evaluation | region | department | project, from the titles and what was read (a header with
     this year's actual or a score; an earlier year's actual beside the target is still a target form)."""
     if "self_evaluation" in title_kinds or results_read:
