@@ -68,7 +68,7 @@ def pipe_block(block: list[Line], limits: Limits) -> list[Paragraph | Table]:
     body = [(n, t) for n, t in block if not _SEPARATOR.match(t.strip())]
     if not body:
         return []
-    if (cells := cells_between_pipes(body)) is not None:
+    if (cells := cells_between_pipes(body)) is not None or (cells := _cells_closed_by_pipes(body)) is not None:
         return stream_blocks(cells, body[0][0])
     if (led := leading_pipe_rows(body)) is not None:
         return [build_table(led, limits)]
@@ -101,6 +101,15 @@ def leading_pipe_rows(body: list[Line]) -> list[RawRow] | None:
         rows[-1].cells.extend(_cell_text(p) for p in text.split("|")[1:])
         ended = text.endswith("|")
     return [RawRow(trim_cells(r.cells), r.line) for r in rows]
+
+
+def _cells_closed_by_pipes(body: list[Line]) -> list[str] | None:
+    """`项目名称 |` / `某项目 |` / `|` …: every line one cell closed by the only pipe on it (a lone pipe an
+    empty cell): no pipe count tells the rows apart, so the cells are a stream; None for any other block."""
+    texts = [t.strip() for _, t in body]
+    if len(texts) < 4 or any(t.count("|") != 1 or not t.endswith("|") for t in texts):
+        return None
+    return [t[:-1].strip() for t in texts]
 
 
 def cells_between_pipes(body: list[Line]) -> list[str] | None:

@@ -327,3 +327,17 @@ def test_a_pipe_before_each_cell_and_a_row_of_headings_that_is_no_project(tmp_pa
     assert got == [("项目产出", "数量指标", "宣传次数", "2次", "已完成"),
                    ("项目效益", "社会效益指标", "维权意识", "不断提升", "已完成")]
     assert all(p.project_name is None for p in parsed.projects)
+
+
+def test_cells_each_closed_by_the_only_pipe_on_its_line(tmp_path: Path):
+    """`一级指标 |` / `产出指标 |` / `|` …: one cell per line, each closed by its pipe, a lone pipe an empty
+    cell: read as a cell stream, the empty cells keeping the rows to the header's width."""
+    cells = ["项目名称", "工资性支出", "一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "完成值", "权重",
+             "得分", "产出指标", "数量指标", "发放覆盖率", "=", "100", "%", "", "60", "", "效益指标", "社会效益指标",
+             "足额保障率", "=", "100", "%", "", "30", ""]
+    path = tmp_path / "page.txt"
+    path.write_text("\n".join(f"{c} |" if c else "|" for c in cells), encoding="utf-8")
+    parsed = parse_document(read_text(path))
+    assert [p.project_name for p in parsed.projects] == ["工资性支出"]
+    got = [(i.level2_raw, i.name_raw, i.value_raw, i.actual, i.weight) for i in parsed.indicators]
+    assert got == [("数量指标", "发放覆盖率", "=100%", None, 60.0), ("社会效益指标", "足额保障率", "=100%", None, 30.0)]
