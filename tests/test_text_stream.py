@@ -206,3 +206,20 @@ def test_glued_rows_cut_where_the_description_opens(tmp_path: Path):
     assert got == [("数量指标", "道路保洁面积", "85万平方米"), ("数量指标", "垃圾清运次数", "365次"),
                    ("质量指标", "道路清洁达标率", "≥95%")]
     assert any("could not be cut" in d for d in document.doubts)
+
+
+def test_targets_listed_under_level_headings_of_their_own(tmp_path: Path):
+    """A 公示 listing its targets under 一级 and 二级 headings, one item a line: "name≧value；" or a target
+    in words after a comma; 成本指标 under 产出指标 is the 二级; the list ends at the 附件 line."""
+    text = "\n".join([
+        "现将具体绩效目标设定如下:", "一、产出指标", "(一)数量指标", "设施温棚种植人员(县内培训)≧300人;",
+        "(二)时效指标", "完成时限,2025年10月底前;", "(三)成本指标", "种植人员培训标准≦1000元/人;",
+        "二、效益指标", "(一)社会效益指标", "学员种植技术水平,提高;", "三、满意度指标", "参训学员满意度≥95%。",
+        "附件:同心县设施农业技术培训项目绩效目标表"])
+    parsed = parse_document(_read(tmp_path, text))
+    got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators]
+    assert got == [("产出指标", "数量指标", "设施温棚种植人员(县内培训)", "≧300人"),
+                   ("产出指标", "时效指标", "完成时限", "2025年10月底前"),
+                   ("产出指标", "成本指标", "种植人员培训标准", "≦1000元/人"),
+                   ("效益指标", "社会效益指标", "学员种植技术水平", "提高"),
+                   ("满意度指标", None, "参训学员满意度", "≥95%")]

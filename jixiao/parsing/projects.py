@@ -18,7 +18,7 @@ from jixiao.parsing.fields import FieldCell, field_value, line_label, row_labels
 from jixiao.parsing.grid import Row
 from jixiao.parsing.indicator_rows import IndicatorRows
 from jixiao.parsing.indicators import IndicatorHeader, header_of, is_footer, is_level_name
-from jixiao.parsing.prose import list_heading, list_items
+from jixiao.parsing.prose import level2_heading, line_items, list_heading, list_items
 from jixiao.parsing.records import Goal, Project, TableIndicator, clean, meaningful
 from jixiao.parsing.vocabulary import (is_form_title, is_list_heading, money_unit, scale_to_wan, title_kind,
                                        title_subject, unit_line, unitless_yuan_from)
@@ -64,6 +64,7 @@ class ProjectState:
     fiscal_alone: set[int] = field(default_factory=set)  # …whose 财政 amount is not a 其中 line under a total
     results_read: bool = False  # an indicator header had this year's actual or a score column (a 自评表)
     prose_level1: str | None = None  # the 一级 heading of an indicator list written as prose, while in one
+    prose_level2: str | None = None  # its 二级 heading on a line of its own, while under one
     column_project: Project | None = None  # the project the last 项目名称 cell of a multi-project table started
 
     @property
@@ -318,17 +319,23 @@ class ProjectState:
         return True
 
     def prose_line(self, text: str, page: int | None) -> bool:
-        """A line of an indicator list written as prose (prose.py): its 一级 heading, or its items."""
+        """A line of an indicator list written as prose (prose.py): its 一级 or 二级 heading, or its items."""
+        level2 = level2_heading(text, under=self.prose_level1) if self.prose_level1 is not None else None
+        if level2 is not None:
+            self.prose_level2 = level2
+            return True
         if self.header is None and (heading := list_heading(text)) is not None:
-            self.prose_level1 = heading
+            self.prose_level1, self.prose_level2 = heading, None
             return True
         items = list_items(text) if self.prose_level1 is not None else []
+        if not items and self.prose_level1 is not None:
+            items = line_items(text, self.prose_level2)
         if not items:
-            self.prose_level1 = None
+            self.prose_level1 = self.prose_level2 = None
             return False
         project = self.current or self.start_project(page)
         for item in items:
-            self.rows.add(project, {"level1_raw": self.prose_level1, "level2_raw": item.level2_raw,
+            self.rows.add(project, {"level1_raw": self.prose_level1, "level2_raw": item.level2_raw or None,
                                     "name_raw": item.name_raw, "value_raw": item.value_raw},
                           page=page, admitted=f"listed in the text under {self.prose_level1} / {item.level2_raw}")
         return True

@@ -8,8 +8,16 @@
 A list starts at a line that is only a 一级 name (numbered or not) and goes on while its lines carry a
 二级 name followed by a colon or comma; within a 二级 part, items end at ；/。 or at a comma right after a
 value. An item's value is the operator, number and unit it ends with; an item with no number is a
-qualitative target whose words are both its name and its value (生态修复功能提高). Nothing else in the
-text is read this way.
+qualitative target whose words are both its name and its value (生态修复功能提高). A 二级 name may also
+head lines of its own, each line then its items:
+
+    一、产出指标
+    （一）数量指标
+    设施温棚种植人员（县内培训）≧300人；
+    （三）时效指标
+    完成时限，2025年10月底前；
+
+where a comma parts a name from a target written in words. Nothing else in the text is read this way.
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ import re
 from dataclasses import dataclass
 
 from jixiao.dictionaries import dictionary_cache
-from jixiao.normalizers.levels import canonical_level1, canonical_level2, level_spellings
+from jixiao.normalizers.levels import canonical_level1, canonical_level2, level_spellings, parent_level1
 from jixiao.normalizers.text import compact
 
 _NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+\s*[、.．])\s*")
@@ -28,6 +36,7 @@ _VALUE = re.compile(_OPERATOR + r"?\s*-?\d+(?:\.\d+)?\s*(?:%|‰|[^\s\d;；。,�
 _VALUE_BEFORE_COMMA = re.compile(_OPERATOR + r"?\s*-?\d+(?:\.\d+)?\s*(?:%|‰|[^\s\d;；。,，、()（）≥≤<>=*]{1,6})?(?=[,，])")
 _ITEM_END = re.compile(r"[;；。]")
 MAX_HEADING = 12
+MAX_LINE = 60  # a line of items under a heading is short; a longer one is a sentence
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,36 @@ def list_heading(text: str) -> str | None:
     """The 一级 name of a line that is only that name ("一、 产出指标"), as written, else None."""
     bare = _NUMBERING.sub("", text).strip().rstrip(":：")
     return bare if len(compact(bare)) <= MAX_HEADING and canonical_level1(bare) is not None else None
+
+
+def level2_heading(text: str, under: str) -> str | None:
+    """The 二级 name of a line that is only that name ("（一）数量指标") and belongs under the 一级 `under`
+    (成本指标 under 产出指标 is a 二级, under nothing a 一级), as written, else None."""
+    bare = _NUMBERING.sub("", text).strip().rstrip(":：")
+    level2 = canonical_level2(bare) if len(compact(bare)) <= MAX_HEADING else None
+    if level2 is None or (canonical_level1(bare) is not None and parent_level1(level2) != canonical_level1(under)):
+        return None
+    return bare
+
+
+def line_items(text: str, level2: str | None) -> list[ProseItem]:
+    """The items of a line under a 二级 (or 一级) heading: each ends at ；/。 and states a value, or, under a
+    二级 heading, a target in words after a comma (完成时限，2025年10月底前). None unless every item does:
+    a sentence or a label line (附件：…) ends the list."""
+    pieces = [p.strip() for p in _ITEM_END.split(text) if p.strip()]
+    if not pieces or len(compact(text)) > MAX_LINE or re.search(r"[:：]", text):
+        return []
+    items = []
+    for piece in pieces:
+        name, comma, words = piece.rpartition("，") if "，" in piece else piece.rpartition(",")
+        if level2 and comma and name.strip() and 0 < len(compact(words)) <= MAX_HEADING:
+            items.append(ProseItem(level2_raw=level2 or "", name_raw=name.strip(), value_raw=words.strip()))
+        elif (value := _VALUE.search(piece)) is not None and value.start() > 0:
+            items.append(ProseItem(level2_raw=level2 or "", name_raw=piece[:value.start()].strip(),
+                                   value_raw=value.group(0).strip()))
+        else:
+            return []
+    return items
 
 
 def list_items(text: str) -> list[ProseItem]:
