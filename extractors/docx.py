@@ -62,13 +62,14 @@ def _check_package(path: Path, limits: Limits) -> None:
 
 
 def _xml_error(exc: etree.XMLSyntaxError) -> ReadError:
+    # libxml2's depth error suggests XML_PARSE_HUGE, so depth is told apart from size first
+    if "depth" in str(exc).lower():
+        return ReadError("truncated", "tables nested too deeply inside other tables to read (the Word XML is over "
+                         "256 levels deep) — move the nested tables out into the page, save and submit again")
     if xml_too_large(exc):
         return ReadError("too_large", f"the .docx is too big to read safely, not damaged: its text is larger than a "
                          f"document may be ({exc}) — check it is the 绩效目标 document, remove pasted data or "
                          "pictures, save and submit again")
-    if "depth" in str(exc).lower():
-        return ReadError("truncated", "tables nested too deeply inside other tables to read (the Word XML is over "
-                         "256 levels deep) — move the nested tables out into the page, save and submit again")
     return ReadError("truncated", f"damaged docx: its text cannot be parsed ({exc}) — open it in Word, save it "
                      "again, or ask the township to resend it")
 
