@@ -16,6 +16,7 @@ from rich.table import Table
 
 from jixiao.cli_api import api_app, describe as describe_api
 from jixiao.cli_checks import checks as checks_command
+from jixiao.cli_results import results as results_command
 from jixiao.cli_stop import run_and_exit, stops_cleanly
 from jixiao.cli_summary import print_summary, print_unchanged
 
@@ -387,6 +388,7 @@ def report(out: OutOption = Path("output")) -> None:
 
 
 app.command("checks")(checks_command)
+app.command("results")(results_command)
 
 
 def entry() -> None:
