@@ -49,7 +49,7 @@ class RunSummary(BaseModel):
 
 def prepare_build() -> None:
     """What the build does first: build spaCy's pipeline, parse the dictionaries, let pyarrow import
-    pandas for its first table. A run calls it in a thread while documents are read (flows.startup);
+    pandas for its first table. A run calls it in a thread while documents are read (flows.runtime.startup);
     the build calls it again, which waits for that thread and then costs nothing (all of it is cached)."""
     from jixiao.analysis.checks import settings as check_settings
     from jixiao.model.schema import to_arrow

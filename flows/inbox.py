@@ -68,19 +68,21 @@ class ManifestEntry:
 _YES, _NO = {"yes", "y", "true", "1", "是", "当前", "有效"}, {"no", "n", "false", "0", "否", "作废", "旧"}
 
 
-def discover_inbox(inbox: Path, exclude: Path | None = None) -> list[InboxFile]:
+def discover_inbox(inbox: Path, exclude: Path | None = None,
+                   manifest: dict[str, ManifestEntry] | None = None) -> list[InboxFile]:
     """Every submission file under `inbox`, sorted by relative path.
 
     Links are followed only to files inside the inbox; a link out of it, a folder or file that
     cannot be opened, or anything that is not a regular file becomes an `unreadable` entry (a
     failed documents row), never silence. `exclude` (the output folder, when it lies inside the
-    inbox) is not searched.
+    inbox) is not searched. `manifest`: the inbox's checked manifest when the caller has read it
+    already (checked_manifest), else it is read here.
     """
     if not inbox.is_dir():
         raise InboxError(f"inbox folder {inbox} does not exist or is not a folder")
     if not os.access(inbox, os.R_OK | os.X_OK):
         raise InboxError(f"inbox folder {inbox} cannot be read — give the account running jixiao read access")
-    manifest = checked_manifest(inbox)
+    manifest = checked_manifest(inbox) if manifest is None else manifest
     skip = {os.path.realpath(exclude)} if exclude is not None else set()
     files = []
     for path, problem in sorted(_walk(inbox, os.path.realpath(inbox), skip), key=lambda f: str(f[0])):

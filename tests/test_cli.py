@@ -42,6 +42,20 @@ def test_version() -> None:
     assert result.output.strip() == f"jixiao {importlib.metadata.version('jixiao')}"
 
 
+@pytest.mark.parametrize(("args", "phrases"), [
+    (["run", str(EXAMPLES), "--workers", "-1"], ["'--workers'", "greater than or equal to 0", "run --help"]),
+    (["run", str(EXAMPLES), "--year", "abc"], ["'--year'", "integer"]),
+    (["frobnicate"], ["No such command 'frobnicate'", "run, query"]),
+    (["api", "frob"], ["No such command 'frob'", "status, stop"]),
+    (["query", "select 1", "-f", "xml"], ["'xml' is not one of", "query --help"]),
+    (["query"], ["Missing argument"]),
+])
+def test_the_command_line_librarys_own_usage_errors_are_one_line_and_a_hint(args: list[str], phrases: list[str]) -> None:
+    result = invoke(args)
+    assert_clean_error(result, 2, "hint:", *phrases)
+    assert "╭" not in result.output and "Value error" not in result.output
+
+
 def test_out_pointing_at_a_file(tmp_path: Path) -> None:
     target = tmp_path / "district.xlsx"
     target.write_bytes(b"keep me")
@@ -107,6 +121,16 @@ def test_query_csv_parses_into_the_tables_rows(example_dataset: Path) -> None:
     assert len(parsed) - 1 == len(rows) > 20
     expected = [["" if v is None else str(v) for v in row] for row in rows]
     assert parsed[1:] == expected
+
+
+def test_query_csv_to_a_file_has_a_bom_for_excel_and_stdout_has_none(example_dataset: Path, tmp_path: Path) -> None:
+    target = tmp_path / "documents.csv"
+    args = ["query", "select township from documents", "--out", str(example_dataset), "-f", "csv"]
+    assert invoke([*args, "--output", str(target)]).exit_code == 0
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf"), "Excel reads UTF-8 as the local code page without a BOM"
+    assert data[3:].decode("utf-8").splitlines()[0] == "township"
+    assert invoke(args).stdout.splitlines()[0] == "township", "other programs read standard output: no BOM"
 
 
 def test_query_json_and_output_file(example_dataset: Path, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from jixiao.dictionaries import DictionaryError
-from jixiao.analysis.review import review_rows, suggest_vocabulary
+from jixiao.analysis.review import review_rows, suggest_vocabulary, unit_family
 from jixiao.normalizers.vocabulary import Indicator, IndicatorVocabulary, new_indicator_id, normalize_name
 
 
@@ -165,6 +165,29 @@ def test_suggested_vocabulary_groups_spellings_and_loads_as_entries(vocabulary):
     grown = IndicatorVocabulary([*vocabulary.indicators, *(Indicator(e["id"], e["name"], tuple(e["synonyms"]),
                                  e["level1"], tuple(e["level2"]), e["unit"]) for e in entries)], vocabulary.settings)
     assert grown.match_indicators(["检测桥梁数量"])[0].indicator_id == entries[0]["id"]
+
+
+def test_suggested_unit_is_what_the_values_were_read_as_not_the_level2s_habit(vocabulary):
+    from collections import Counter
+
+    from jixiao.normalizers.values import parse_indicator_value
+
+    units: dict[str, Counter] = {}
+    for ind in vocabulary.indicators:
+        for level2 in ind.level2:
+            units.setdefault(level2, Counter())[ind.unit] += 1
+    wordy = next(l2 for l2, c in units.items() if c.most_common(1)[0][0] == "text")  # e.g. 社会效益指标
+    values = [parse_indicator_value(v) for v in ("≥95%", "≥98%", "100%")]
+    families = [unit_family(v.value_kind, v.base_unit) for v in values]
+    assert families == ["percent"] * 3
+    entries = yaml.safe_load(suggest_vocabulary(["群众政策知晓度"] * 3, [wordy] * 3, vocabulary, families))
+    assert entries[0]["unit"] == "percent", "values written ≥95% are a percent, whatever the 二级 mostly holds"
+    money = parse_indicator_value("50万元")
+    assert unit_family(money.value_kind, money.base_unit) == "money"
+    assert unit_family(parse_indicator_value("3个").value_kind, parse_indicator_value("3个").base_unit) == "count"
+    words = parse_indicator_value("明显改善")
+    assert unit_family(words.value_kind, words.base_unit) == "text"
+    assert yaml.safe_load(suggest_vocabulary(["群众政策知晓度"], [wordy], vocabulary))[0]["unit"] == "text"
 
 
 def test_category_spellings_match_exactly_but_never_fuzzily(vocabulary):

@@ -18,6 +18,7 @@ import yaml
 
 from jixiao.analysis.union_find import UnionFind
 from jixiao.dictionaries import load_dictionary
+from jixiao.normalizers.units import normalize_unit
 from jixiao.normalizers.vocabulary import IndicatorMatch, IndicatorVocabulary, name_similarity, normalize_name
 
 _ID_NUMBER = re.compile(r"^IND-(\d+)$")
@@ -76,29 +77,46 @@ def _next_id_number(vocabulary: IndicatorVocabulary) -> int:
     return max(numbers, default=0) + 1
 
 
+def unit_family(value_kind: str | None, base_unit: str | None) -> str | None:
+    """The vocabulary's unit family (percent | count | money | date | grade | text) a value was read as:
+    `≥95%` is percent, `50万元` money, `3个` count, `明显改善` text; None when the row has no value."""
+    if value_kind in ("percent", "date", "grade", "text"):
+        return value_kind
+    if value_kind == "number":
+        info = normalize_unit(base_unit)
+        return "money" if info is not None and info.family == "money" else "count"
+    return None
+
+
 def suggest_vocabulary(unmatched_names: Sequence[str], level2s: Sequence[str | None] | None = None,
-                       vocabulary: IndicatorVocabulary | None = None) -> str:
+                       vocabulary: IndicatorVocabulary | None = None,
+                       families: Sequence[str | None] | None = None) -> str:
     """Proposed indicators.yaml entries (YAML text, to paste under `indicators:`) for unplaced names.
 
     Names are grouped by the matcher's own similarity at its fuzzy threshold (single link); the
     most frequent spelling becomes the name, the others synonyms. With `level2s` (aligned with the
     names) the most common 二级 is proposed, with the 一级 and the unit family the vocabulary's
-    entries under that 二级 mostly have.
+    entries under that 二级 mostly have. With `families` (each row's `unit_family`) the unit is the one
+    most of the group's values were read as; `text` only when its values are words.
     """
     vocabulary = vocabulary or IndicatorVocabulary.load()
     level2s = level2s if level2s is not None else [None] * len(unmatched_names)
-    if len(level2s) != len(unmatched_names):
-        raise ValueError("unmatched_names and level2s must have the same length")
+    families = families if families is not None else [None] * len(unmatched_names)
+    if not len(level2s) == len(families) == len(unmatched_names):
+        raise ValueError("unmatched_names, level2s and families must have the same length")
     counts: Counter[str] = Counter()
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     level2_votes: dict[str, Counter[str]] = defaultdict(Counter)
-    for raw, level2 in zip(unmatched_names, level2s):
+    family_votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for raw, level2, family in zip(unmatched_names, level2s, families):
         key = normalize_name(raw)
         if key:
             counts[key] += 1
             spellings[key][raw.strip()] += 1
             if level2:
                 level2_votes[key][level2] += 1
+            if family:
+                family_votes[key][family] += 1
     keys = sorted(counts, key=lambda k: (-counts[k], len(k), k))
     if not keys:
         return ""
@@ -115,13 +133,16 @@ def suggest_vocabulary(unmatched_names: Sequence[str], level2s: Sequence[str | N
         members = sorted((keys[i] for i in group), key=lambda k: (-counts[k], len(k), k))
         votes = sum((level2_votes[k] for k in members), Counter())
         level2 = votes.most_common(1)[0][0] if votes else "TODO"
+        read_as = sum((family_votes[k] for k in members), Counter())
+        unit = read_as.most_common(1)[0][0] if read_as else \
+            units_of[level2].most_common(1)[0][0] if level2 in units_of else "text"
         entry = {
             "id": f"IND-{number:04d}",
             "name": spellings[members[0]].most_common(1)[0][0],
             "synonyms": [spellings[k].most_common(1)[0][0] for k in members[1:]],
             "level1": level1_of.get(level2, "TODO"),
             "level2": [level2],
-            "unit": units_of[level2].most_common(1)[0][0] if level2 in units_of else "text",
+            "unit": unit,
         }
         number += 1
         n_rows = sum(counts[k] for k in members)
