@@ -14,6 +14,7 @@ from rich.table import Table
 
 from jixiao.cli_api import api_app
 from jixiao.cli_checks import checks as checks_command
+from jixiao.cli_options import OutOption
 from jixiao.cli_results import results as results_command
 from jixiao.cli_stop import run_and_exit, stops_cleanly
 from jixiao.cli_summary import print_summary, print_unchanged
@@ -24,7 +25,6 @@ app = typer.Typer(cls=UsageErrorsInOneLine, add_completion=False, no_args_is_hel
 console = Console()
 err = Console(stderr=True)
 
-OutOption = Annotated[Path, typer.Option("--out", "-o", help="Output folder (dataset, cache, reports).")]
 
 
 class Runner(str, Enum):

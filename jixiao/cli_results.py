@@ -11,6 +11,8 @@ from typing import Annotated
 
 import typer
 
+from jixiao.cli_options import LimitOption, OutOption, TownshipOption
+
 
 class Outcome(str, Enum):
     met = "met"
@@ -21,11 +23,11 @@ class Outcome(str, Enum):
 
 
 def results(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (dataset, cache, reports).")] = Path("output"),
-    township: Annotated[str | None, typer.Option(help="Only this township (as in the documents table).")] = None,
+    out: OutOption = Path("output"),
+    township: TownshipOption = None,
     year: Annotated[int | None, typer.Option(help="Only this year's targets (default: every year judged).")] = None,
     outcome: Annotated[Outcome | None, typer.Option(help="Only this outcome.")] = None,
-    limit: Annotated[int, typer.Option(min=1, help="Rows to print at most.")] = 200,
+    limit: LimitOption = 200,
 ) -> None:
     """Did the townships do what they promised? Each target of a year beside the 实际完成值 of that
     year's 自评表: met, missed (with the 偏差原因 given), no actual, no target, or not comparable."""
