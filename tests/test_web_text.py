@@ -217,3 +217,13 @@ def test_rows_ending_in_pipes_with_level_names_under_the_name_heading(tmp_path: 
                    ("产出指标", "质量指标", "保洁达标率", "≥98%"),
                    ("效益指标", "生态效益指标", "改善河道水质", "是"),
                    ("满意度指标", "服务对象或受益者满意度指标", "沿河居民满意率", "≥90%")]
+
+
+def test_pipe_rows_with_a_blank_last_cell_stay_under_their_header(tmp_path: Path):
+    """A 自评表 copied from a page: every row written out in full, 偏差原因 blank — the rows are not short."""
+    doc = _read(tmp_path, "| 绩效指标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 偏差原因 |\n"
+                          "| 绩效指标 | 产出指标 | 数量指标 | 开展巡查次数 | ≥13次 | 14次 |  |\n"
+                          "| 绩效指标 | 产出指标 | 质量指标 | 问题整改率 | ≥98% | 95% | 人手不足 |\n")
+    slots = filled_slots(doc.tables()[0])
+    assert slots[1] == ["绩效指标", "产出指标", "数量指标", "开展巡查次数", "≥13次", "14次", ""]
+    assert slots[2][3:] == ["问题整改率", "≥98%", "95%", "人手不足"]
