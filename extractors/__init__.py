@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from jixiao.extractors.base import Limits, Reader
+from jixiao.extractors.base import Limits, Reader, Sniffed
 from jixiao.extractors.image import is_image, read_pages
 from jixiao.model.document import Document
 from jixiao.model.errors import ReadError
@@ -79,6 +79,14 @@ def _is_cfb_with(*streams: str):
 
 
 _EXCEL_BINARY = _is_cfb_with("Workbook", "Book")
+_WORD_BINARY = _is_cfb_with("WordDocument")
+
+
+def _is_rtf(sniff: Sniffed) -> bool:
+    """RTF; also taken under .doc: Word and many systems save RTF so named, and Word opens it (so does LibreOffice)."""
+    return sniff.head.startswith(b"{\\rtf")
+
+
 _EXCEL_ZIP = _is_zip_with("xl/workbook.xml")
 
 READERS: tuple[Reader, ...] = (
@@ -88,9 +96,9 @@ READERS: tuple[Reader, ...] = (
     Reader("xls", (".xls",), "xls", _EXCEL_BINARY),
     Reader("et", (".et",), "xls", lambda sniff: _EXCEL_BINARY(sniff) or _EXCEL_ZIP(sniff)),  # WPS saves either
     Reader("ods", (".ods",), "xls", _is_odf("application/vnd.oasis.opendocument.spreadsheet")),
-    Reader("doc", (".doc",), "legacy", _is_cfb_with("WordDocument")),
+    Reader("rtf", (".rtf",), "legacy", _is_rtf),  # before doc: RTF named otherwise is told to be .rtf
+    Reader("doc", (".doc",), "legacy", lambda sniff: _WORD_BINARY(sniff) or _is_rtf(sniff)),
     Reader("wps", (".wps",), "legacy", _is_cfb_with("WordDocument", "CONTENTS")),  # WPS Office, or MS Works
-    Reader("rtf", (".rtf",), "legacy", lambda sniff: sniff.head.startswith(b"{\\rtf")),
     Reader("txt", (".txt",), "text", lambda sniff: False, signed=False),  # no signature: chosen by name
     Reader("image", (".jpg", ".jpeg", ".png", ".tif", ".tiff"), "image", lambda sniff: is_image(sniff.head)),
 )

@@ -85,3 +85,26 @@ def check_zip_size(members: list[zipfile.ZipInfo], limits: Limits, what: str, re
     if inflated > limits.max_unzipped_bytes:
         raise ReadError("too_large", f"{what} inflates to {inflated / 2**20:,.0f} MB (limit "
                         f"{limits.max_unzipped_bytes / 2**20:,.0f} MB) — {remedy}")
+
+
+_ZIP_METHODS = {zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "LZMA", 99: "AES"}
+
+
+def check_zip_methods(members: list[zipfile.ZipInfo], what: str, remedy: str) -> None:
+    """Refuse a package whose members are encrypted (a zip password, AES: `encrypted`) or compressed by a
+    method Office never writes (LZMA, bzip2: `unsupported_format`, not a password), before inflating any."""
+    if any(m.flag_bits & 0x1 or m.compress_type == 99 for m in members):
+        raise ReadError("encrypted", f"{what} was zipped with a password (or AES) — {remedy} without a password, "
+                        "and submit that")
+    odd = {m.compress_type for m in members} - {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+    if odd:
+        names = ", ".join(sorted(_ZIP_METHODS.get(c, f"method {c}") for c in odd))
+        raise ReadError("unsupported_format", f"{what} was re-zipped with {names} compression, which Office never "
+                        f"writes and jixiao cannot unpack (no password is involved) — {remedy}, and submit that")
+
+
+def xml_too_large(exc: Exception) -> bool:
+    """An XML parser error that is a size limit (a text node of megabytes, memory running out while
+    parsing), not damage."""
+    text = str(exc).lower()
+    return any(sign in text for sign in ("resource limit", "huge", "too long", "too big", "memory", "unknown error"))

@@ -20,7 +20,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from jixiao.model.document import Cell, Document, Paragraph, Provenance, Table
-from jixiao.extractors.base import Limits, check_zip_size, zip_members
+from jixiao.extractors.base import Limits, check_zip_methods, check_zip_size, xml_too_large, zip_members
 from jixiao.model.errors import ReadError
 
 _P, _TBL, _SDT, _SDT_CONTENT = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
@@ -45,7 +45,7 @@ def read_docx(path: Path, limits: Limits = Limits()) -> Document:
             "or ask the township to resend it"
         ) from exc
     except etree.XMLSyntaxError as exc:
-        raise ReadError("truncated", _xml_error_message(exc)) from exc
+        raise _xml_error(exc) from exc
     except ValueError as exc:  # python-docx: "file '…' is not a Word file, content type is …"
         raise ReadError("unsupported_format", f"not a Word document although named .docx ({exc}) — save the 绩效目标 document "
                         "as .docx in Word or WPS and submit that") from exc
@@ -56,19 +56,21 @@ def _check_package(path: Path, limits: Limits) -> None:
     """Refuse a package before inflating it: members encrypted (a zip password, AES) that python-docx
     would fail on obscurely, or too large (check_zip_size)."""
     members = zip_members(path)
-    if any(m.flag_bits & 0x1 or m.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for m in members):
-        raise ReadError("encrypted", "the .docx was zipped with a password (or AES) — open it in Word or WPS, "
-                        "save it as .docx without a password, and submit that")
+    check_zip_methods(members, "the .docx", "open it in Word or WPS, save it as .docx")
     check_zip_size(members, limits, "the .docx", "open it in Word, save it again without large pictures, "
                    "and check it is the 绩效目标 document")
 
 
-def _xml_error_message(exc: etree.XMLSyntaxError) -> str:
+def _xml_error(exc: etree.XMLSyntaxError) -> ReadError:
+    if xml_too_large(exc):
+        return ReadError("too_large", f"the .docx is too big to read safely, not damaged: its text is larger than a "
+                         f"document may be ({exc}) — check it is the 绩效目标 document, remove pasted data or "
+                         "pictures, save and submit again")
     if "depth" in str(exc).lower():
-        return ("tables nested too deeply inside other tables to read (the Word XML is over 256 levels deep) — "
-                "move the nested tables out into the page, save and submit again")
-    return (f"damaged docx: its text cannot be parsed ({exc}) — open it in Word, save it again, "
-            "or ask the township to resend it")
+        return ReadError("truncated", "tables nested too deeply inside other tables to read (the Word XML is over "
+                         "256 levels deep) — move the nested tables out into the page, save and submit again")
+    return ReadError("truncated", f"damaged docx: its text cannot be parsed ({exc}) — open it in Word, save it "
+                     "again, or ask the township to resend it")
 
 
 def _blocks(container: etree._Element, limits: Limits) -> Iterator[Paragraph | Table]:

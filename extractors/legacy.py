@@ -5,9 +5,11 @@ converts all the legacy files of a batch in one process: starting it costs secon
 a fraction of one. A batch that overruns its time limit is killed and its files retried one by one, so
 one file that hangs LibreOffice fails alone (`timeout`). The flow keeps the conversions under its
 output's cache folder by doc_id (`batch_conversions`), so a re-run converts nothing again; read on its
-own, a file is converted in a temporary folder. A file LibreOffice failed on (or timed out on) is kept
-as failed there too (`<doc_id>.failed.json`): the same bytes would fail the same way. Without
-LibreOffice the file fails with `needs_libreoffice` and the command that installs it.
+own, a file is converted in a temporary folder. A file LibreOffice failed on is kept as failed there
+too (`<doc_id>.failed.json`): the same bytes would fail the same way. A timeout (a busy machine?) or a
+LibreOffice killed from outside is the run's only: its reading child is told (`Conversions.passed_on`),
+the next run converts the file again. Without LibreOffice the file fails with `needs_libreoffice` and
+the command that installs it. LibreOffice dies with jixiao, however jixiao ends (`office_process`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ import json
 import os
 import platform
 import shutil
-import signal
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -27,6 +28,8 @@ from pathlib import Path
 
 from jixiao.extractors.base import Limits
 from jixiao.extractors.docx import read_docx
+from jixiao.extractors.office_process import (ConversionStopped, forget, kill_group, remove_leftovers, start_guarded,
+                                              stopping, temp_prefix)
 from jixiao.model.document import Document
 from jixiao.model.errors import ReadError
 
@@ -51,14 +54,25 @@ def find_soffice() -> str | None:
     return next((p for p in _WINDOWS_PATHS if Path(p).is_file()), None) if platform.system() == "Windows" else None
 
 
-class Conversions:
-    """The .docx conversions of one batch, kept as `<folder>/<doc_id>.docx`, and the errors met this batch."""
+# Failures a document causes: the same bytes would fail the same way, so they are kept on disk. A timeout
+# (a busy machine?), a conversion killed from outside or a missing LibreOffice are kept for this run only.
+_LASTING = frozenset({"conversion_failed"})
 
-    def __init__(self, folder: Path, timeout: float):
+
+class Conversions:
+    """The .docx conversions of one batch, kept as `<folder>/<doc_id>.docx`, and the errors met this batch
+    (`known`: those the process that converted the batch met, as code and message by doc_id)."""
+
+    def __init__(self, folder: Path, timeout: float, known: dict[str, tuple[str, str]] | None = None):
         self.folder = folder
         self.timeout = timeout
-        self.errors: dict[str, ReadError] = {}
+        self.errors: dict[str, ReadError] = {key: ReadError(*error) for key, error in (known or {}).items()}
         folder.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(folder)
+
+    def passed_on(self) -> dict[str, tuple[str, str]]:
+        """The errors of this run that are not on disk, for the reading child (see `known`)."""
+        return {key: (error.code, str(error)) for key, error in self.errors.items() if error.code not in _LASTING}
 
     def target(self, doc_id: str) -> Path:
         return self.folder / f"{doc_id}.docx"
@@ -88,7 +102,7 @@ class Conversions:
                               f"is not installed — {install_hint()} (or save the file as .docx in Word or WPS)")
             self.errors.update(dict.fromkeys(todo, error))
             return
-        with tempfile.TemporaryDirectory(prefix="jixiao-lo-") as work:
+        with tempfile.TemporaryDirectory(prefix=temp_prefix("lo")) as work:
             left = self._run(soffice, todo, Path(work), self.timeout * len(todo))
             for key in left if len(todo) > 1 else []:  # the batch overran: one by one, so only the culprit fails
                 self._run(soffice, {key: todo[key]}, Path(work), self.timeout)
@@ -97,7 +111,7 @@ class Conversions:
                 self.errors[key] = ReadError(
                     "conversion_failed", f"LibreOffice could not convert this {src.suffix} file (damaged, password-"
                     "protected or not really a Word document) — open it in Word or WPS, save it as .docx and submit that")
-            if key in self.errors:
+            if key in self.errors and self.errors[key].code in _LASTING:
                 error = self.errors[key]
                 self._failure(key).write_text(json.dumps({"code": error.code, "message": str(error)},
                                                          ensure_ascii=False), encoding="utf-8")
@@ -105,7 +119,7 @@ class Conversions:
     def _run(self, soffice: str, sources: dict[str, Path], work: Path, seconds: float) -> list[str]:
         """One soffice process over the sources; returns the keys it did not convert when it ran out of time."""
         staged = work / "in"
-        out = Path(tempfile.mkdtemp(dir=self.folder, prefix=".converting-"))
+        out = Path(tempfile.mkdtemp(dir=self.folder, prefix="." + temp_prefix("converting")))
         shutil.rmtree(staged, ignore_errors=True)
         staged.mkdir()
         names = []
@@ -116,20 +130,29 @@ class Conversions:
         profile = (work / f"profile-{os.getpid()}").resolve().as_uri()
         command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--invisible", "--norestore",
                    "--nolockcheck", "--nodefault", "--convert-to", "docx", "--outdir", str(out), *names]
-        timed_out = False
-        with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              start_new_session=True) as process:
+        timed_out = killed = False
+        try:
+            process = start_guarded(command)
+        except ConversionStopped:
+            process, killed = None, True
+        if process is not None:
             try:
                 process.wait(timeout=_STARTUP_SECONDS + seconds)
             except subprocess.TimeoutExpired:
                 timed_out = True
-                _kill(process)
+                kill_group(process)
+            killed = not timed_out and (process.returncode < 0 or stopping())
+            forget(process)
         for key in sources:
             produced = out / f"{key}.docx"
             if produced.exists() and produced.stat().st_size > 0:
                 os.replace(produced, self.target(key))
         shutil.rmtree(out, ignore_errors=True)
         left = [key for key in sources if not self.target(key).exists()]
+        for key in left if killed else []:
+            self.errors[key] = ReadError("not_processed", "LibreOffice was stopped from outside jixiao (the machine "
+                                         "ran short of memory, someone ended it, or the run was stopped) while "
+                                         "converting this file — it is converted again on the next run")
         if timed_out and len(sources) == 1:
             self.errors[left[0]] = ReadError("timeout", f"LibreOffice took over {seconds:.0f} s converting this file "
                                              "and was stopped — open it in Word or WPS, save it as .docx and submit that")
@@ -143,18 +166,6 @@ class Conversions:
         return self.target(doc_id)
 
 
-def _kill(process: subprocess.Popen) -> None:
-    """Stop soffice and the soffice.bin it started (its own process group)."""
-    try:
-        if hasattr(os, "killpg"):
-            os.killpg(process.pid, signal.SIGKILL)
-        else:
-            process.kill()
-    except (ProcessLookupError, PermissionError):
-        pass
-    process.wait()
-
-
 _BATCH: ContextVar[Conversions | None] = ContextVar("jixiao_conversions", default=None)
 
 
@@ -164,9 +175,11 @@ def converted_format(path: Path) -> bool:
 
 
 @contextmanager
-def batch_conversions(folder: Path, sources: dict[str, Path], limits: Limits) -> Iterator[Conversions]:
-    """Convert a batch's legacy files (doc_id -> path) in one LibreOffice run; reads inside use the results."""
-    conversions = Conversions(folder, limits.max_convert_seconds)
+def batch_conversions(folder: Path, sources: dict[str, Path], limits: Limits,
+                      known: dict[str, tuple[str, str]] | None = None) -> Iterator[Conversions]:
+    """Convert a batch's legacy files (doc_id -> path) in one LibreOffice run; reads inside use the results.
+    `known`: the errors the batch's converting process met this run (`Conversions.passed_on`)."""
+    conversions = Conversions(folder, limits.max_convert_seconds, known)
     conversions.convert({key: src for key, src in sources.items() if converted_format(src)})
     token = _BATCH.set(conversions)
     try:
@@ -185,7 +198,7 @@ def read(path: Path, limits: Limits) -> Document:
     batch = _BATCH.get()
     if batch is not None:
         return _read_converted(batch.docx_for(path, doc_id), fmt)
-    with tempfile.TemporaryDirectory(prefix="jixiao-doc-") as folder:
+    with tempfile.TemporaryDirectory(prefix=temp_prefix("doc")) as folder:
         return _read_converted(Conversions(Path(folder), limits.max_convert_seconds).docx_for(path, doc_id), fmt)
 
 

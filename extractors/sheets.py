@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jixiao.extractors.base import Limits, check_zip_size, zip_members
+from jixiao.extractors.base import Limits, check_zip_methods, check_zip_size, zip_members
 from jixiao.model.document import Block, Cell, Paragraph, Provenance, Table
 from jixiao.model.errors import ReadError
 
@@ -46,6 +46,7 @@ def check_package(path: Path, limits: Limits) -> None:
     except (zipfile.BadZipFile, OSError) as exc:
         raise ReadError("truncated", "truncated or corrupt workbook: not a valid zip archive — open it in "
                         "Excel or WPS and save it again, or ask the township to resend it") from exc
+    check_zip_methods(members, "the workbook", "open it in Excel or WPS, save it as .xlsx")
     check_zip_size(members, limits, "the workbook", "save only the 绩效目标 sheets in Excel and submit that")
 
 

@@ -18,7 +18,8 @@ from pathlib import Path
 from jixiao.model.document import Document, Paragraph, Provenance, Table
 from jixiao.extractors.base import Limits
 from jixiao.model.errors import ReadError
-from jixiao.extractors.text_layouts import is_pipe_line, free_blocks
+from jixiao.extractors.text_layouts import free_blocks
+from jixiao.extractors.text_pipes import is_pipe_line
 
 # Tried in order after UTF-8; gbk before gb18030 so the common name is recorded.
 _CHINESE_ENCODINGS = ("gbk", "gb18030")
@@ -33,6 +34,10 @@ def read_text(path: Path, limits: Limits = Limits()) -> Document:
     text, encoding = decode_text(path.read_bytes())
     blocks = _blocks(text.splitlines(), limits)
     doubts = [d for b in blocks if isinstance(b, Table) for d in b.doubts]
+    if "+" in encoding:  # a guess per line: a value may be mojibake, so the document is not `ok`
+        legacy = encoding.split("+")[1].upper()
+        doubts.append(f"the file mixes two text encodings (UTF-8 and {legacy}): the lines that are not UTF-8 were "
+                      f"read as {legacy} — check their values, or save the whole file as UTF-8 and submit it again")
     return Document(format="txt", encoding=encoding, blocks=blocks, doubts=doubts)
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from jixiao.extractors.text_grid import kind
+from jixiao.extractors.text_kinds import kind
 from jixiao.extractors.text_stream import find_header
 from jixiao.extractors.text_vocab import (column_kind, fold, header_kind, is_basis, is_level2_under, level_kind,
                                           unit_words)

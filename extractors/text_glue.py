@@ -21,10 +21,10 @@ import unicodedata
 
 from jixiao.dictionaries import dictionary_cache
 from jixiao.extractors.text_stream import (MIN_HEADER, Item, Section, build_tables, paragraphs, row_label_words,
-                                           tail_kinds)
+                                           tail_kinds, tail_kinds_of)
 from jixiao.extractors.text_values import doubled_tail, halves, run_pattern, split_run
-from jixiao.extractors.text_vocab import (header_words, is_footer, is_level_prefix, is_total, label_kind, label_words,
-                                          level_kind, level_names, starts_with_footer)
+from jixiao.extractors.text_vocab import (column_kind, description_start, header_words, is_footer, is_level_prefix,
+                                          is_total, label_kind, label_words, level_kind, level_names, starts_with_footer)
 from jixiao.model.document import Paragraph, Table
 
 _PAGE_MARK = re.compile(r"^\s*(\d{1,3})\s*、")
@@ -270,6 +270,41 @@ def _rows(text: str, slots: list[str]) -> list[list[str]]:
     return [row for row in rows if _NAMED.search(row[0])]  # figures without a name are no indicator
 
 
+def _described_layout(header: list[str]) -> tuple[list[str], list[str]] | None:
+    """(header, slots after the name) when a description column (指标解释, 绩效标准) stands between the name
+    and the value: rows are cut where a description opens (反映…). A header with no name column whose
+    first column after the levels is that description gets a blank name column before it (the 二级
+    heading spanned both in the form)."""
+    kinds = [column_kind(h) for h in header]
+    levels = max((i for i, k in enumerate(kinds) if k in ("level1", "level2")), default=-1)
+    if "name" not in kinds and levels + 1 < len(header) and kinds[levels + 1] in ("text", "basis"):
+        header = [*header[:levels + 1], "", *header[levels + 1:]]
+        kinds = [*kinds[:levels + 1], "name", *kinds[levels + 1:]]
+    tail, required = tail_kinds_of(kinds)
+    if not tail or tail[0] not in ("text", "basis") or not any(k not in ("text", "basis") for k in tail[:required]):
+        return None
+    return header, tail[:required]
+
+
+def _described_rows(text: str, slots: list[str]) -> tuple[list[list[str]], str | None]:
+    """Rows (name, description, values) of the text between two level names, cut where a description
+    opens; a row whose values do not follow its description is left out and said."""
+    pieces = _pieces(text)
+    rows: list[list[str]] = []
+    at = 0
+    while at < len(pieces):
+        what, piece = pieces[at]
+        cut = description_start(piece) if what == "text" else None
+        fill = _fill(pieces, at + 1, slots[1:]) if cut else None
+        if cut is None or fill is None:
+            rest = "".join(p for _, p in pieces[at:])
+            return rows, (f"indicator rows of glued text: '{rest[:30]}' could not be cut into a name, its description "
+                          "and its values — not read")
+        rows.append([piece[:cut], piece[cut:], *fill[0]])
+        at = fill[1]
+    return rows, None
+
+
 def glued_blocks(text: str, line: int, after_form: bool = False) -> list[Paragraph | Table]:
     """Paragraphs and tables of glued text (every form in it, in order; after a first form, another only
     where a project label such as 项目名称 announces it, not in the notes below a table)."""
@@ -304,13 +339,22 @@ def glued_blocks(text: str, line: int, after_form: bool = False) -> list[Paragra
         rest_after = ""
     segments, rest = _segments(body, row_label)
     rest += rest_after
+    texts = [piece for what, piece in segments if what == "text"]
+    described = _described_layout(header) if sum(description_start(t) is not None for t in texts) * 2 > len(texts) \
+        else None  # 指标内容 that holds the names themselves: no description opens in them
+    if described is not None:
+        section.header, slots = described
     items: list[Item] = []
     for what, piece in segments:
         if what == "level":
             items.append((level_kind(piece) or "level2", piece))
+        elif described is not None:
+            rows, doubt = _described_rows(piece, slots)
+            items += [("row", row) for row in rows]
+            section.doubts += [doubt] if doubt else []
         else:
             items += [("row", row) for row in _rows(piece, tail[:required])]
-    if {"text", "basis"} & set(tail[:required]):  # a text column before the value (绩效指标描述): no safe cut
+    if described is None and {"text", "basis"} & set(tail[:required]):  # a text column before the value: no safe cut
         section.header, items, rest = [], [], folded[end:]
         blocks = paragraphs(["".join(kv[:first])], line) + build_tables(section) + paragraphs([rest], line)
         return blocks

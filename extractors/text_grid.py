@@ -14,13 +14,12 @@ Nothing is interpreted beyond that: what a column means is the parser's business
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import deque
 from dataclasses import dataclass
 
-from jixiao.dictionaries import dictionary_cache, load_dictionary
 from jixiao.extractors.base import Limits
+from jixiao.extractors.text_columns import header_start
+from jixiao.extractors.text_kinds import LEVEL_KINDS, kind
 from jixiao.model.document import Cell, Provenance, Table
 from jixiao.model.errors import ReadError
 
@@ -33,70 +32,16 @@ class RawRow:
     line: int
 
 
-_NUMBER = re.compile(r"\d")
-_OPERATOR_ONLY = re.compile(r"^[≥≤<>=≠~～]{1,2}$")
-_SCORE_TAIL = re.compile(r"[(（][^()（）]*[)）]分?$")
-_LEVEL_TAIL = re.compile(r"(指标|目标|(?<=[^指目数标])值)$")  # 产出值 / 数量值: a level spelled as normalizers/levels.py reads it
-_UNIT_CHARS = 6  # words beside a number that still make it a value: "≤2000元/月", "2024年12月31日前完成"
 _HISTORY = 6  # cells per column that say what the column holds (the header's, then the rows')
-
-
-def _key(text: str) -> str:
-    """A cell's text for comparing names: width folded, no blanks, no (50分) tail, no trailing 指标."""
-    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lstrip("★*")
-    key = _SCORE_TAIL.sub("", key)
-    return _LEVEL_TAIL.sub("", key)
-
-
-@dictionary_cache
-def _level_words() -> tuple[frozenset[str], frozenset[str]]:
-    levels = load_dictionary("levels")
-    hints = load_dictionary("text_layout")["header_kinds"]
-    level1 = {_key(name) for name in levels["level1"]}
-    level1 |= {_key(s) for spellings in levels["level1"].values() for s in spellings or ()}
-    level2 = {_key(name) for name in levels["level2"]}
-    level2 |= {_key(s) for entry in levels["level2"].values() for s in entry.get("spellings", ())}
-    level1 |= {_key(w) for w in hints["level1"]}
-    level2 |= {_key(w) for w in hints["level2"]}
-    return frozenset(level1), frozenset(level2)
-
-
-@dictionary_cache
-def _value_headers() -> frozenset[str]:
-    return frozenset(_key(w) for w in load_dictionary("text_layout")["header_kinds"]["value"])
-
-
-def kind(text: str | None) -> str | None:
-    """The kind of a cell for alignment: empty, level1, level2, level (either), number, op, short, text."""
-    if text is None:
-        return None
-    folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-    if not folded:
-        return "empty"
-    key = _key(text)
-    level1, level2 = _level_words()
-    in1, in2 = key in level1, key in level2
-    if in1 or in2:
-        return "level" if in1 and in2 else ("level1" if in1 else "level2")
-    if key in _value_headers():
-        return "number"
-    if _OPERATOR_ONLY.match(folded):
-        return "op"
-    if _NUMBER.search(folded) and len(re.sub(r"[\d.,，%‰/\-~～≥≤<>=+:：\s]", "", folded)) <= _UNIT_CHARS:
-        return "number"
-    return "short" if len(folded) <= 3 else "text"
-
-
-_LEVEL_KINDS = frozenset({"level1", "level2", "level"})
 
 
 def _fit(a: str | None, b: str | None) -> int:
     """How well a cell of kind `a` sits in a column whose cell above is of kind `b`."""
     if a is None or b is None or a == "empty" or b == "empty":
         return 0
-    if a in _LEVEL_KINDS and b in _LEVEL_KINDS:
+    if a in LEVEL_KINDS and b in LEVEL_KINDS:
         return 1 if a == b or "level" in (a, b) else 0
-    if a in _LEVEL_KINDS or b in _LEVEL_KINDS:
+    if a in LEVEL_KINDS or b in LEVEL_KINDS:
         return 0
     return 1 if a == b else 0
 
@@ -177,7 +122,6 @@ def build_table(rows: list[RawRow], limits: Limits) -> Table:
                         f"limit of {limits.max_cells} cells — check the file is the form, not a data dump")
     grid = _Grid(width)
     full_kinds = {i: [kind(t) for t in r.cells] for i, r in enumerate(rows) if len(r.cells) == width}
-    from jixiao.extractors.text_columns import header_start  # (it builds on this module's cell kinds)
     floor = 0  # columns of the row label (绩效指标) left of the indicator header: merged over its rows
     for r, raw in enumerate(rows):
         k = len(raw.cells)
@@ -191,11 +135,11 @@ def build_table(rows: list[RawRow], limits: Limits) -> Table:
             offsets = [s for s in range(width - k + 1) if s == 0 or grid.extendable(r, s)]
             offsets = [s for s in offsets if s >= floor] or offsets
             offset, score = _best_offset(kinds, grid.profile, offsets)
-            if k == 1 and (score <= 0 or kinds[0] not in _LEVEL_KINDS):  # a lone cell moves only under
+            if k == 1 and (score <= 0 or kinds[0] not in LEVEL_KINDS):  # a lone cell moves only under
                 offset = 0  # a column of its own 一级/二级 kind
             if offset > 0:
                 grid.extend(r, offset)
-        if offset == 0 and 1 < k < width and (r + 1) in full_kinds and _LEVEL_KINDS & set(kinds):
+        if offset == 0 and 1 < k < width and (r + 1) in full_kinds and LEVEL_KINDS & set(kinds):
             # a header row (一级指标 …) one cell short of the data rows below it: fit it to the next row
             below = [deque([b]) for b in full_kinds[r + 1]]
             ahead, score = _best_offset(kinds, below, list(range(width - k + 1)))

@@ -1,11 +1,9 @@
-"""Tables in published text: pipe tables, one cell per line, one row per line with spaces, page chrome.
+"""Tables in published text: where each shape is, one cell per line, one row per line with spaces, chrome.
 
 Web pages copied or saved as text give a form's tables in several shapes (each seen in real
 published 绩效目标 forms):
-- pipe rows, one row per line: `| 一级指标 | 二级指标 | 指标值 |`, with or without `| --- |` lines,
-  `<br>` for a line break inside a cell, trailing `||||` padding up to the page table's width;
-- pipe cells, one cell per line: `一级指标 |` (or a row opened by a lone `|`), a row ending when the
-  line ends on the table's full count of pipes — found as the count every row of the block reaches;
+- pipe tables (text_pipes.py);
+- forms whose cells run together (text_regions.py finds them, text_stream.py and text_glue.py read them);
 - no separators at all, one cell per line, after a run of known header words (the row width);
 - one row per line, cells separated by runs of spaces or tabs (a bracket split by a space is rejoined).
 Page chrome (breadcrumbs, 发布时间/来源, 打印本页, 分享到 …; patterns in dictionaries/text_layout.yaml)
@@ -14,7 +12,6 @@ is dropped. Any line that fits no table stays a paragraph, so nothing is lost si
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -24,16 +21,12 @@ from jixiao.extractors.base import Limits
 from jixiao.extractors.text_columns import aligned_table, fits, glued_header, is_header_row, stacked
 from jixiao.extractors.text_glue import glued_blocks, without_page_marks
 from jixiao.extractors.text_grid import RawRow, build_table
+from jixiao.extractors.text_pipes import (Line, cells_between_pipes, is_pipe_line, leading_pipe_rows, markdown_cells,
+                                          pipe_block, pipe_block_end, trim_cells)
 from jixiao.extractors.text_regions import stream_regions
 from jixiao.extractors.text_stream import stream_blocks
 from jixiao.extractors.text_vocab import fold, level_kind
 from jixiao.model.document import Paragraph, Provenance, Table
-
-Line = tuple[int, str]  # (1-based line number, text)
-
-_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
-_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _OPENERS, _CLOSERS = "(（[【", ")）]】"
 _OPERATOR_TOKEN = re.compile(r"^(≥|≤|>=|<=|＞=|＜=|>|<|＞|＜|=|＝)$")
@@ -52,11 +45,6 @@ def is_chrome(text: str) -> bool:
     """A line of the web page around the document (breadcrumb, publication line, print/share links)."""
     folded = unicodedata.normalize("NFKC", text)
     return any(p.search(folded) for p in _chrome())
-
-
-def is_pipe_line(text: str) -> bool:
-    s = text.strip()
-    return bool(s) and (s[0] == "|" or s[-1] == "|" or s.count("|") >= 2)
 
 
 def free_blocks(lines: list[Line], limits: Limits) -> list[Paragraph | Table]:
@@ -85,6 +73,16 @@ def _cell_lines(lines: list[Line]) -> list[Line]:
     return [(n, t.strip()) for n, t in lines if t.strip() or (marked and t)]
 
 
+def _lead_lines(run: list[Line], number: int, most: int = 3) -> list[Line]:
+    """The short lines right before line `number` (a first cell broken over lines)."""
+    lead: list[Line] = []
+    for n, text in reversed(run):
+        if n != number - len(lead) - 1 or len(lead) == most or len(text.strip()) > 12:
+            break
+        lead.insert(0, (n, text))
+    return lead
+
+
 def _layout_blocks(lines: list[Line], limits: Limits) -> list[Paragraph | Table]:
     """Pipe tables, space-separated rows and paragraphs."""
     blocks: list[Paragraph | Table] = []
@@ -93,15 +91,20 @@ def _layout_blocks(lines: list[Line], limits: Limits) -> list[Paragraph | Table]
     while i < len(lines):
         number, text = lines[i]
         if is_pipe_line(text):
+            j = pipe_block_end(lines, i)
+            block = lines[i:j]
+            if run and run[-1][0] == number - 1 and cells_between_pipes(block) is not None:
+                block, run = [run[-1], *block], run[:-1]  # the cell before the first pipe (项目名称)
+            lead = _lead_lines(run, number)
+            if lead and leading_pipe_rows(lead + block) is not None:
+                block, run = lead + block, run[:-len(lead)]  # the first row's first cell ("绩效" / "指标")
             blocks += _plain_run(run, limits)
             run = []
-            j = _pipe_block_end(lines, i)
-            block = lines[i:j]
-            cells = _markdown_cells(text)
+            cells = markdown_cells(text)
             if cells and (glued := glued_header(cells[0], cells[1:])) is not None:
                 blocks.append(Paragraph(text=glued[0].strip(), prov=Provenance(line=number)))
                 block = [(number, text.replace(glued[0], "", 1)), *block[1:]]
-            blocks += _pipe_block(block, limits)
+            blocks += pipe_block(block, limits)
             i = j
             continue
         if not text.strip() or is_chrome(text):
@@ -111,184 +114,6 @@ def _layout_blocks(lines: list[Line], limits: Limits) -> list[Paragraph | Table]
             run.append((number, text))
         i += 1
     return blocks + _plain_run(run, limits)
-
-
-def _pipe_block_end(lines: list[Line], start: int) -> int:
-    """End of the pipe block starting at `start`: up to a blank line, or a non-pipe line not followed
-    by a pipe line (a cell's second line sits between pipe lines); a last line holding a pipe is the
-    block's last row, cut short."""
-    end = start + 1
-    while end < len(lines):
-        text = lines[end][1]
-        if not text.strip():
-            break
-        if not is_pipe_line(text):
-            last = end + 1 >= len(lines) or not lines[end + 1][1].strip()
-            if last and "|" in text:  # the block's last row, cut off before its closing pipes (指标3 | 1座)
-                end += 1
-                break
-            nxt = end + 1
-            while nxt < len(lines) and lines[nxt][1].strip() and not is_pipe_line(lines[nxt][1]):
-                nxt += 1
-            if nxt >= len(lines) or not lines[nxt][1].strip():
-                break
-            end = nxt
-            continue
-        end += 1
-    return end
-
-
-def _cell_text(piece: str) -> str:
-    text = html.unescape(_BR.sub("\n", piece.replace("\\|", "|")))
-    return "\n".join(part.strip() for part in text.strip().split("\n"))
-
-
-def _pipe_block(block: list[Line], limits: Limits) -> list[Paragraph | Table]:
-    body = [(n, t) for n, t in block if not _SEPARATOR.match(t.strip())]
-    if not body:
-        return []
-    first = body[0][1].strip()
-    if first.startswith("|") and first.count("|") >= 2:
-        return _markdown_rows(body, limits)
-    return _counted_rows(body, limits)
-
-
-def _markdown_rows(body: list[Line], limits: Limits) -> list[Paragraph | Table]:
-    """One row per `| … |` line; a row not closed by `|` goes on over the next lines (a line break in a
-    cell) until a line opens a new row; a line outside any row is a paragraph between two tables.
-    Empty cells at a row's end count when the row has as many cells as the fullest (see _complete_rows)."""
-    blocks: list[Paragraph | Table] = []
-    rows: list[RawRow] = []
-    open_row: tuple[int, str] | None = None  # (line, text) of the row being read
-    for number, text in body:
-        s = text.strip()
-        if open_row is not None and not open_row[1].endswith("|") and not s.startswith("|"):
-            open_row = (open_row[0], f"{open_row[1]}\n{s}")
-            continue
-        if open_row is not None:
-            rows.append(RawRow(_markdown_cells(open_row[1], trim=False), open_row[0]))
-            open_row = None
-        if s.startswith("|"):
-            open_row = (number, s)
-            continue
-        if rows:
-            blocks.append(build_table(_complete_rows(rows), limits))
-            rows = []
-        blocks.append(Paragraph(text=s, prov=Provenance(line=number)))
-    if open_row is not None:
-        rows.append(RawRow(_markdown_cells(open_row[1], trim=False), open_row[0]))
-    if rows:
-        blocks.append(build_table(_complete_rows(rows), limits))
-    return blocks
-
-
-def _markdown_cells(text: str, trim: bool = True) -> list[str]:
-    s = text.strip()
-    s = s[1:] if s.startswith("|") else s
-    s = s[:-1] if s.endswith("|") and not s.endswith("\\|") else s
-    cells = [_cell_text(p) for p in _UNESCAPED_PIPE.split(s)]
-    return _trim(cells) if trim else cells
-
-
-def _complete_rows(rows: list[RawRow]) -> list[RawRow]:
-    """Rows as written, blank cells at the end dropped — except below an indicator header, in a row
-    written with as many cells as the header: its blank 偏差原因 is a cell, and the row is not short."""
-    from jixiao.extractors.text_columns import header_start  # (it builds on the grid's cell kinds)
-
-    out, header = [], None  # header: (cells written, cells with text)
-    for row in rows:
-        trimmed = _trim(list(row.cells))
-        if len(trimmed) > 2 and header_start(trimmed) is not None:
-            header = (len(row.cells), len(trimmed))
-        elif header is not None and len(row.cells) == header[0] and len(trimmed) < header[1]:
-            trimmed = row.cells[:header[1]]
-        out.append(RawRow(trimmed, row.line))
-    return out
-
-
-def _trim(cells: list[str]) -> list[str]:
-    while cells and not cells[-1].strip():
-        cells.pop()
-    return cells
-
-
-def _row_pipes(block: list[Line]) -> int | None:
-    """The pipe count of every row of a one-cell-per-line block: the smallest count at least as large as
-    any line's that the running count reaches exactly at line ends, row after row (the last row may be
-    cut off), each row starting with a `|` line when the first does and going on past a line only when
-    that line ends with `|`. None when no count fits."""
-    counts = [t.count("|") for _, t in block]
-    opened = [t.strip().startswith("|") for _, t in block]
-    closed = [t.strip().endswith("|") for _, t in block]
-    longest = max(counts)
-    for total in range(max(longest, 2), longest + 65):
-        acc = rows = 0
-        for count, opens, closes in zip(counts, opened, closed):
-            if acc == 0 and opened[0] and not opens:  # rows opened by a lone `|` all start that way
-                break
-            acc += count
-            if acc == total:
-                acc, rows = 0, rows + 1
-            elif acc > total or (count and not closes):  # a row goes on to the next line only after a `|`
-                break
-        else:
-            if rows >= 2 or len(block) <= 3:  # the whole block as one row is no row width
-                return total
-    return None
-
-
-def _counted_rows(block: list[Line], limits: Limits) -> list[Paragraph | Table]:
-    # a last line the text cut short (指标3 | 1座, no closing pipes) is read as a row, but says nothing of the width
-    total = _row_pipes(block[:-1] if len(block) > 1 and not is_pipe_line(block[-1][1]) else block)
-    if total is None:  # no consistent row width: one row per line
-        return [build_table([RawRow(_trim([_cell_text(p) for p in t.strip().strip("|").split("|")]), n)
-                             for n, t in block], limits)]
-    blocks: list[Paragraph | Table] = []
-    rows: list[RawRow] = []
-    current: list[Line] = []
-    acc = 0
-    for number, text in block:
-        if acc == 0 and "|" not in text:  # between complete rows: a line of its own
-            if rows:
-                blocks.append(build_table(rows, limits))
-                rows = []
-            blocks.append(Paragraph(text=text.strip(), prov=Provenance(line=number)))
-            continue
-        current.append((number, text))
-        acc += text.count("|")
-        if acc >= total:
-            rows.append(_counted_row(current))
-            current, acc = [], 0
-    if current:  # cut off mid-row: keep what it has
-        rows.append(_counted_row(current))
-    if rows:
-        blocks.append(build_table(rows, limits))
-    return blocks
-
-
-def _counted_row(lines: list[Line]) -> RawRow:
-    """Cells of one row written one cell per line (`text |`); a lone `|` line in the middle is a blank
-    cell, the pipes of the row's last line after its last text are padding."""
-    texts = [t.strip() for _, t in lines]
-    if texts[0].startswith("|"):
-        texts[0] = texts[0][1:]
-    cells: list[str] = []
-    pending = ""
-    for index, text in enumerate(texts):
-        pieces = text.split("|")
-        last_line = index == len(texts) - 1
-        for p, piece in enumerate(pieces[:-1]):
-            cell = f"{pending}\n{piece}" if pending else piece
-            pending = ""
-            if last_line and not cell.strip() and not any(q.strip() for q in pieces[p:]):
-                break
-            cells.append(_cell_text(cell))
-        tail = pieces[-1]
-        if tail.strip():
-            pending = f"{pending}\n{tail}" if pending else tail
-    if pending.strip():
-        cells.append(_cell_text(pending))
-    return RawRow(_trim(cells), lines[0][0])
 
 
 def _plain_run(run: list[Line], limits: Limits) -> list[Paragraph | Table]:
@@ -380,7 +205,7 @@ def _space_cells(text: str) -> list[str]:
     """Cells of a line whose cells are separated by spaces or tabs, with split brackets, a lone
     operator, a lone percent sign and a heading number rejoined (`开发数量( ≥**个 )`, `≥ 95 %`, `一、 总体`)."""
     if "\t" in text.strip():  # tab-separated (a spreadsheet copy): every tab is a column, blanks kept
-        return _trim([cell.strip() for cell in text.rstrip().split("\t")])
+        return trim_cells([cell.strip() for cell in text.rstrip().split("\t")])
     return list(_rejoined([t for t in _SPACES.split(text.strip()) if t]))
 
 

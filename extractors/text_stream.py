@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from jixiao.dictionaries import dictionary_cache, load_dictionary
-from jixiao.extractors.text_grid import kind
+from jixiao.extractors.text_kinds import kind
 from jixiao.extractors.text_vocab import (column_kind, fold, header_kind, is_basis, is_blank_slot, is_footer,
                                           is_level2_under, is_level_prefix, is_total, label_kind, level_kind)
 from jixiao.model.document import Cell, Paragraph, Provenance, Table
@@ -41,6 +41,7 @@ class Section:
     header: list[str] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
     grid: list[list[str]] = field(default_factory=list)  # rows read by the header's width (every cell kept)
+    doubts: list[str] = field(default_factory=list)  # cells the reader could not place: said, not guessed
 
 
 @dictionary_cache
@@ -123,7 +124,11 @@ def kv_rows(tokens: list[str]) -> list[list[str]]:
 
 def tail_kinds(header: list[str]) -> tuple[list[str], int]:
     """Kinds of the columns after the name column, and how many of them a row must fill."""
-    kinds = [column_kind(h) for h in header]
+    return tail_kinds_of([column_kind(h) for h in header])
+
+
+def tail_kinds_of(kinds: list[str]) -> tuple[list[str], int]:
+    """tail_kinds for the header's column kinds."""
     name_col = next((i for i, k in enumerate(kinds) if k == "name"),
                     max((i for i, k in enumerate(kinds) if k in ("level1", "level2")), default=-1) + 1)
     tail = kinds[name_col + 1:]
@@ -197,7 +202,7 @@ def build_tables(section: Section) -> list[Table]:
     if section.grid:
         tables.append(Table.from_rows([section.header, *section.grid], prov))
     elif section.header:
-        tables.append(_indicator_table(section, prov))
+        tables.append(_indicator_table(section, prov).model_copy(update={"doubts": section.doubts}))
     return tables
 
 

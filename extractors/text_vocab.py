@@ -12,7 +12,8 @@ import re
 import unicodedata
 
 from jixiao.dictionaries import dictionary_cache, load_dictionary
-from jixiao.extractors.text_grid import _key, kind
+from jixiao.dictionaries.characters import simplified
+from jixiao.extractors.text_kinds import cell_key, kind
 
 # what a header word says about the cells below it
 COLUMN_KINDS = {"level1": "level1", "level2": "level2", "level3": "name", "description": "text",
@@ -25,8 +26,9 @@ _SCORE = re.compile(r"[(（]?[\d\-~～.]*分?[)）]?分?$")
 
 
 def fold(text: str) -> str:
-    """Width-folded, no whitespace, no leading ★/*, no trailing colon: how vocabulary is compared."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lstrip("★*").rstrip(":：")
+    """Width-folded, no whitespace, read as simplified Chinese, no leading ★/*, no trailing colon: how
+    vocabulary is compared."""
+    return simplified(re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))).lstrip("★*").rstrip(":：")
 
 
 def _bare(text: str) -> str:
@@ -116,17 +118,17 @@ def level_kind(text: str) -> str | None:
 def _level_key(text: str) -> str:
     folded = fold(text)
     cut = _SCORE.sub("", folded) if re.search(r"分[)）]?$|[)）]$", folded) else folded
-    return _key(cut or folded)
+    return cell_key(cut or folded)
 
 
 @dictionary_cache
 def _level_parents() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
     levels = load_dictionary("levels")
-    level1 = {_key(s): name for name, spellings in levels["level1"].items() for s in [name, *(spellings or ())]}
+    level1 = {cell_key(s): name for name, spellings in levels["level1"].items() for s in [name, *(spellings or ())]}
     parents: dict[str, set[str]] = {}
     for name, entry in levels["level2"].items():
         for s in [name, *entry.get("spellings", ())]:
-            parents.setdefault(_key(s), set()).update(entry.get("parents", ()))
+            parents.setdefault(cell_key(s), set()).update(entry.get("parents", ()))
     return level1, {k: frozenset(v) for k, v in parents.items()}
 
 
@@ -225,3 +227,16 @@ def is_blank_slot(text: str) -> bool:
     folded = fold(text)
     slot, marks = _slot_patterns()
     return bool(folded) and bool(slot.match(folded) or marks.match(folded))
+
+
+@dictionary_cache
+def _description_openers() -> tuple[str, ...]:
+    words = load_dictionary("text_layout")["stream"]["description_openers"]
+    return tuple(sorted((fold(w) for w in words), key=len, reverse=True))
+
+
+def description_start(text: str, min_name: int = 2) -> int | None:
+    """Where a description (反映…, 体现…) opens in a glued name + description, after a name of at least
+    `min_name` characters; None when none does."""
+    hits = [i for w in _description_openers() if (i := text.find(w, min_name)) >= 0]
+    return min(hits) if hits else None

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from jixiao.extractors.base import Limits
+from jixiao.extractors.base import Limits, xml_too_large
 from jixiao.extractors.cellvalue import cell_text
 from jixiao.extractors.sheets import Merge, Sheet, SheetSource, SheetTooLarge, check_package, workbook_blocks
 from jixiao.model.document import Document
@@ -33,6 +33,11 @@ def read(path: Path, limits: Limits) -> Document:
     return Document(format="xlsx", blocks=blocks, notes=notes)
 
 
+def _damaged(exc: Exception) -> ReadError:
+    return ReadError("truncated", f"damaged Excel workbook ({type(exc).__name__}: {exc}) — open it in Excel or WPS, "
+                     "save it again, or ask the township to resend it")
+
+
 class _Workbook:
     """The workbook with formulas as written, and (opened when a formula is met) with their saved results."""
 
@@ -43,9 +48,13 @@ class _Workbook:
         self.saved = None
         try:
             self.book = openpyxl.load_workbook(path, read_only=True, data_only=False)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, etree.XMLSyntaxError) as exc:
-            raise ReadError("truncated", f"damaged Excel workbook ({type(exc).__name__}: {exc}) — open it in Excel "
-                            "or WPS, save it again, or ask the township to resend it") from exc
+        except etree.XMLSyntaxError as exc:
+            if xml_too_large(exc):
+                raise ReadError("too_large", f"the workbook is too big to open safely, not damaged ({exc}) — save "
+                                "only the 绩效目标 sheets in Excel and submit that") from exc
+            raise _damaged(exc) from exc
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+            raise _damaged(exc) from exc
 
     def __enter__(self) -> _Workbook:
         return self

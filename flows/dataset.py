@@ -51,7 +51,7 @@ def prepare_build() -> None:
     """What the build does first: build spaCy's pipeline, parse the dictionaries, let pyarrow import
     pandas for its first table. A run calls it in a thread while documents are read (flows.runtime.startup);
     the build calls it again, which waits for that thread and then costs nothing (all of it is cached)."""
-    from jixiao.analysis.checks import settings as check_settings
+    from jixiao.analysis.check_rules import settings as check_settings
     from jixiao.model.schema import to_arrow
     from jixiao.normalizers.sentences import prepare
 
@@ -105,9 +105,9 @@ def _write_tables(files: list[InboxFile], cache: ExtractionCache, writer: Datase
     failed: dict[str, Extraction] = {}  # what an identical copy of a failed file says
     for start in range(0, len(unique), BATCH_DOCUMENTS):
         batch = [(f, _extraction(f, cache)) for f in unique[start:start + BATCH_DOCUMENTS]]
-        final = final and all(e is not None and e.cacheable for _, e in batch)
-        texts.update((f.doc_id, TextFacts.of(e.parsed if e else None)) for f, e in batch)
-        failed.update((f.doc_id, e) for f, e in batch if e is not None and e.status == "failed")
+        final = final and all(e.cacheable for _, e in batch)
+        texts.update((f.doc_id, TextFacts.of(e.parsed)) for f, e in batch)
+        failed.update((f.doc_id, e) for f, e in batch if e.status == "failed")
         rows = batch_rows(batch, vocabulary)
         for table in ("goals", "projects", "indicators"):
             writer.append(table, rows.tables[table])
@@ -145,13 +145,16 @@ def _write_tables(files: list[InboxFile], cache: ExtractionCache, writer: Datase
                       n_checks=dict(Counter(c["severity"] for c in checks))), final
 
 
-def _extraction(file: InboxFile, cache: ExtractionCache) -> Extraction | None:
-    """The cached read, or for a file discovery could not open (a link out of the inbox, no permission)
-    a failed one saying why; that one is not cached, so the next run looks again."""
-    if file.unreadable is None:
-        return cache.get(file.doc_id)
-    return Extraction(doc_id=file.doc_id, format=format_by_name(Path(file.source_path)), status="failed",
-                      error=file.unreadable, error_code="unreadable_file", cacheable=False)
+def _extraction(file: InboxFile, cache: ExtractionCache) -> Extraction:
+    """The cached read; for a file discovery could not open (a link out of the inbox, no permission) or
+    one with no result in the cache (the run stopped before it), a failed one saying why. Neither is
+    final: the next run looks again."""
+    read = cache.get(file.doc_id) if file.unreadable is None else None
+    if read is not None:
+        return read
+    code, why = (("unreadable_file", file.unreadable) if file.unreadable is not None else
+                 ("not_processed", "not processed (the run stopped before this file)"))
+    return Extraction.failed(file.doc_id, format_by_name(Path(file.source_path)), code, why, cacheable=False)
 
 
 def _older_copy_rows(copies: list[OlderCopy], documents: list[dict]) -> list[dict]:
@@ -166,9 +169,7 @@ def _identical_copy_row(file: InboxFile, original: str, read: Extraction | None)
     error, code = f"identical to {original} (same bytes) — counted once; remove the copy", "duplicate_file"
     if read is not None and read.status == "failed":  # it fails for the same reason as the file it copies
         error, code = f"identical to {original} (same bytes), which failed: {read.error}", read.error_code
-    extraction = Extraction(doc_id=file.doc_id, format=format_by_name(file.path), status="failed",
-                            error=error, error_code=code)
-    return document_row(file, extraction)
+    return document_row(file, Extraction.failed(file.doc_id, format_by_name(file.path), code, error))
 
 
 def _write_review(path: Path, rows: list[dict]) -> None:

@@ -16,14 +16,14 @@ import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from jixiao.extractors import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, read_document
 from jixiao.dictionaries import dictionary_cache, dictionary_dir
 from jixiao.flows.inbox import file_sha256, pages_sha256
-from jixiao.model.errors import ReadError
+from jixiao.model.errors import ErrorCode, ReadError
+from jixiao.model.outcome import Outcome, Status
 from jixiao.parsing.names import document_names
 from jixiao.parsing.structure import ParsedDocument, parse_document
 
@@ -35,7 +35,8 @@ VERSIONED_PACKAGES = ("jixiao.extractors", "jixiao.parsing", "jixiao.model", "ji
 _NAMED_DICTIONARY = re.compile(r"""load_dictionary\(\s*["'](\w+)["']\s*\)""")
 # Failures that installing something fixes (LibreOffice; the OCR package or its models): never cached,
 # so the next run tries the file again. OCR that ran and found no text is `no_text`, and cached.
-_RETRY_CODES = {"needs_libreoffice", "scanned_no_ocr"}
+# Not the document's doing: no LibreOffice or OCR yet, a timeout (a busy machine?), a process killed from outside.
+_RETRY_CODES = {"needs_libreoffice", "scanned_no_ocr", "timeout", "not_processed"}
 
 
 def source_digest(folders: Iterable[Path], dictionaries: Path | None = None) -> str:
@@ -62,22 +63,11 @@ def extraction_version() -> str:
     folders = [Path(importlib.import_module(name).__file__).parent for name in VERSIONED_PACKAGES]
     return source_digest(folders, dictionary_dir())
 
-Status = Literal["ok", "partial", "failed"]
+class Extraction(Outcome):
+    """A document's outcome with what the cache keeps beside it: the version of the readers and parser
+    that made it, and the parsed records the dataset is built from."""
 
-
-class Extraction(BaseModel):
-    doc_id: str
     version: str = Field(default_factory=extraction_version)
-    cacheable: bool = True  # False for unexpected errors, so the next run tries again (early: see _HEADER)
-    format: str
-    encoding: str | None = None
-    n_pages: int | None = None
-    read_method: str | None = None
-    status: Status
-    error: str | None = None
-    error_code: str | None = None
-    form_kind: str | None = None  # department | project | region | self_evaluation
-    notes: list[str] = []  # what the reader skipped (hidden or empty sheets, formulas without a result)
     parsed: ParsedDocument | None = None
 
 
@@ -94,9 +84,9 @@ def extract_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES, pa
     except OSError:
         changed = True
     if changed:
-        return _failed(doc_id, path, "unreadable_file", cacheable=False,
-                       error="the file changed, moved or vanished while it was read (still being copied?) — "
-                             "run again once the file is complete and in place")
+        return Extraction.failed(doc_id, format_by_name(path), "unreadable_file", cacheable=False,
+                                 error="the file changed, moved or vanished while it was read (still being "
+                                       "copied?) — run again once the file is complete and in place")
     return extraction
 
 
@@ -106,28 +96,24 @@ def _extract(path: Path, doc_id: str, max_bytes: int, pages: Sequence[Path]) -> 
         parsed = parse_document(document)
         parsed.names = document_names(document)
     except ReadError as exc:
-        return _failed(doc_id, path, exc.code, str(exc), cacheable=exc.code not in _RETRY_CODES)
+        return Extraction.failed(doc_id, format_by_name(path), exc.code, str(exc),
+                                 cacheable=exc.code not in _RETRY_CODES)
     except OSError as exc:  # vanished, locked or no permission since discovery
-        return _failed(doc_id, path, "unreadable_file", cacheable=False,
-                       error=f"could not be opened ({exc.strerror or type(exc).__name__}) — check the file is in "
-                             "place and readable by the account running jixiao, then run again")
+        return Extraction.failed(doc_id, format_by_name(path), "unreadable_file", cacheable=False,
+                                 error=f"could not be opened ({exc.strerror or type(exc).__name__}) — check the "
+                                       "file is in place and readable by the account running jixiao, then run again")
     except MemoryError:
-        return _failed(doc_id, path, "too_large", "needs more memory than a document may use — check it is the "
-                       "right file, or split it into smaller files")
+        return Extraction.failed(doc_id, format_by_name(path), "too_large", "needs more memory than a document may "
+                                 "use — check it is the right file, or split it into smaller files")
     except Exception as exc:  # a reader bug must not stop the batch; keep the file for a retry
-        return _failed(doc_id, path, "internal", cacheable=False,
-                       error=f"could not be processed ({type(exc).__name__}: {exc}) — "
-                             "report this file to the jixiao maintainers")
+        return Extraction.failed(doc_id, format_by_name(path), "internal", cacheable=False,
+                                 error=f"could not be processed ({type(exc).__name__}: {exc}) — "
+                                       "report this file to the jixiao maintainers")
     status, code, error = judge(parsed, document.doubts)
     return Extraction(doc_id=doc_id, format=document.format, encoding=document.encoding,
                       read_method=document.read_method, n_pages=document.n_pages, status=status,
                       error=error, error_code=code, notes=document.notes, form_kind=parsed.form_kind,
                       parsed=parsed)
-
-
-def _failed(doc_id: str, path: Path, code: str, error: str, cacheable: bool = True) -> Extraction:
-    return Extraction(doc_id=doc_id, format=format_by_name(path), status="failed", error=error,
-                      error_code=code, cacheable=cacheable)
 
 
 def format_by_name(path: Path) -> str:
@@ -136,7 +122,7 @@ def format_by_name(path: Path) -> str:
     return SUPPORTED_SUFFIXES.get(suffix, suffix.lstrip(".") or "unknown")
 
 
-def judge(parsed: ParsedDocument, doubts: Sequence[str] = ()) -> tuple[Status, str | None, str | None]:
+def judge(parsed: ParsedDocument, doubts: Sequence[str] = ()) -> tuple[Status, ErrorCode | None, str | None]:
     """ok, partial (something recognizable but incomplete) or failed (nothing recognizable),
     with the error code and message. A document with no project and no indicator is never ok, nor one
     the reader read parts of without confidence (`doubts`: cells it could not place)."""
@@ -151,9 +137,12 @@ def judge(parsed: ParsedDocument, doubts: Sequence[str] = ()) -> tuple[Status, s
     return "ok", None, None
 
 
-# The start of a cache file as Extraction.model_dump_json writes it: enough to tell whether the file must be
-# read again without parsing the whole document (which the dataset build then does, once).
-_HEADER = re.compile(rb'^\{"doc_id":"[^"]*","version":"(\w+)","cacheable":(true|false),')
+# The head of a cache file as Extraction.model_dump_json writes it (the outcome's fields, then the version,
+# then the parsed records): enough to tell whether the file must be read again without parsing the whole
+# document (which the dataset build then does, once). An outcome whose notes fill the head is parsed.
+_HEAD_BYTES = 4096
+_CACHEABLE = re.compile(rb'^\{"doc_id":"[^"]*","cacheable":(true|false),')
+_VERSION = re.compile(rb',"version":"(\w+)","parsed":')
 
 
 class ExtractionCache:
@@ -183,16 +172,16 @@ class ExtractionCache:
         the head and the last byte of a cache file written by this version: the build parses it later."""
         try:
             with self._path(doc_id).open("rb") as fh:
-                head = fh.read(256)
+                head = fh.read(_HEAD_BYTES)
                 fh.seek(-1, os.SEEK_END)
                 complete = fh.read(1) == b"}"
         except OSError:
             return False  # missing or empty
-        header = _HEADER.match(head)
-        if header is None or not complete:  # another layout: parse it to be sure
+        cacheable, version = _CACHEABLE.match(head), _VERSION.search(head)
+        if cacheable is None or version is None or not complete:  # another layout: parse it to be sure
             extraction = self.get(doc_id)
             return extraction is not None and extraction.cacheable
-        return header[1].decode() == extraction_version() and header[2] == b"true"
+        return version[1].decode() == extraction_version() and cacheable[1] == b"true"
 
     def discard_partial_writes(self) -> None:
         """Remove temporary files of writes a killed run never finished (call when no reader runs)."""
@@ -200,7 +189,16 @@ class ExtractionCache:
             partial.unlink(missing_ok=True)
 
     def put(self, extraction: Extraction) -> None:
-        fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(extraction.model_dump_json())
-        os.replace(tmp, self._path(extraction.doc_id))
+        """Stored atomically; a full or read-only drive is a StoreError naming it (the run ends in one line)."""
+        tmp = None
+        try:
+            fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(extraction.model_dump_json())
+            os.replace(tmp, self._path(extraction.doc_id))
+        except OSError as exc:
+            from jixiao.store.local import write_failure  # DuckDB and Arrow: not in every reader child
+
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+            raise write_failure(self.root, exc) from exc

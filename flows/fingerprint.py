@@ -17,14 +17,15 @@ import dataclasses
 import hashlib
 import importlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from jixiao.dictionaries import dictionary_cache, dictionary_dir
-from jixiao.flows.inbox import InboxFile
+from jixiao.flows.inbox import InboxFile, portable_path
 
 FINGERPRINT_FILE = "inputs.json"
-FORMAT = 1  # bump when what the fingerprint covers changes
+FORMAT = 2  # bump when what the fingerprint covers changes
 # Every installed package of jixiao (pyproject's package-dir): any code change rebuilds.
 CODE_PACKAGES = ("jixiao", "jixiao.extractors", "jixiao.normalizers", "jixiao.flows", "jixiao.dictionaries")
 
@@ -51,21 +52,23 @@ def dictionaries_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def _file_key(file: InboxFile) -> dict[str, Any]:
+def _file_key(inbox: Path, file: InboxFile) -> dict[str, Any]:
+    """Paths relative to the inbox (the CLI discovers it as given, the flow as an absolute path; the
+    header holds the inbox itself), as JSON can hold them: never resolved (a link looping on itself
+    was classified by the walk and must not raise here), a GBK name as its bytes (portable_path)."""
     record = dataclasses.asdict(file)
-    # Resolved: the CLI discovers the inbox as given, the flow as an absolute path; both must agree.
-    record["path"] = str(file.path.resolve())
-    record["pages"] = [str(p.resolve()) for p in file.pages]
+    record["path"] = portable_path(file.path.relative_to(inbox))
+    record["pages"] = [portable_path(p.relative_to(inbox)) for p in file.pages]
     return record
 
 
 def inputs_fingerprint(inbox: Path, files: list[InboxFile], year: int | None, max_bytes: int) -> str:
     """The hash of everything the dataset is built from (see the module docstring)."""
     digest = hashlib.sha256()
-    header = {"format": FORMAT, "inbox": str(inbox.resolve()), "year": year, "max_bytes": max_bytes,
+    header = {"format": FORMAT, "inbox": portable_path(Path(os.path.realpath(inbox))), "year": year, "max_bytes": max_bytes,
               "code": code_version(), "dictionaries": dictionaries_version()}
     digest.update(json.dumps(header, sort_keys=True).encode())
-    for record in sorted((_file_key(f) for f in files), key=lambda r: (r["source_path"], r["doc_id"])):
+    for record in sorted((_file_key(inbox, f) for f in files), key=lambda r: (r["source_path"], r["doc_id"])):
         digest.update(json.dumps(record, sort_keys=True, ensure_ascii=False).encode())
     return digest.hexdigest()
 

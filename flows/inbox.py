@@ -21,7 +21,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from jixiao.dictionaries import dictionary_cache, load_dictionary
 from jixiao.extractors import named_as_it_is
@@ -34,7 +34,11 @@ _MANIFEST_COLUMNS = {"file", "township", "unit_code", "year"}
 
 
 class InboxError(Exception):
-    """The inbox or its manifest cannot be used; the message says how to fix it."""
+    """The inbox or its manifest cannot be used; the message says what is wrong, `hint` (when given) what to do."""
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.hint = hint
 
 
 @dataclass(frozen=True)
@@ -172,11 +176,21 @@ def checked_manifest(inbox: Path) -> dict[str, ManifestEntry]:
     """The manifest's rows, each naming a submission that is in the inbox (checked before any work)."""
     manifest = read_manifest(inbox / MANIFEST_NAME)
     for name, entry in manifest.items():
+        if _outside(name):
+            raise InboxError(f"{inbox / MANIFEST_NAME} line {entry.line}: file '{name}' is not a path inside the "
+                             "inbox (an absolute path, or one climbing out with ..)",
+                             hint="write the path relative to the inbox, e.g. 镇名/目标.docx, or remove the row")
         path = inbox / name
-        if not path.is_file() or _ignored(path.relative_to(inbox)):
+        if not path.is_file() or _ignored(PurePosixPath(name)):
             raise InboxError(f"{inbox / MANIFEST_NAME} line {entry.line}: file '{name}' is not in the inbox — "
                              "correct the path (relative to the inbox, e.g. 镇名/目标.docx) or remove the row")
     return manifest
+
+
+def _outside(name: str) -> bool:
+    """A manifest path that leaves the inbox: absolute (/etc/passwd, C:/x, //server/x) or climbing with `..`."""
+    path = PurePosixPath(name)
+    return path.is_absolute() or PureWindowsPath(name).drive != "" or ".." in path.parts
 
 
 _UNREADABLE = ("cannot be opened: no permission to read it (or it vanished) — give the account running "
@@ -194,7 +208,10 @@ def _walk(folder: Path, root: str, skip: set[str]) -> Iterator[tuple[Path, str |
     for entry in entries:
         path = Path(entry.path)
         try:
-            if entry.is_symlink():
+            if entry.name.startswith(".") and entry.name not in CLUTTER_NAMES and not entry.name.startswith("._"):
+                if os.path.realpath(path) not in skip:
+                    yield path, _HIDDEN.format(what="folder" if entry.is_dir(follow_symlinks=False) else "file")
+            elif entry.is_symlink():
                 target = os.path.realpath(path)
                 if os.path.commonpath([target, root]) != root:
                     yield path, ("a link to a place outside the inbox, not followed — copy the file itself "
@@ -284,10 +301,18 @@ def primary_copies(files: list[InboxFile]) -> dict[str, InboxFile]:
     return primary
 
 
-def _ignored(rel: Path) -> bool:
-    """The manifest, hidden files and Office lock files (~$name.docx) are not submissions."""
+# Files an operating system or Office leaves beside documents: never submissions, not listed.
+CLUTTER_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini", ".directory"})
+_HIDDEN = ("a hidden {what} (its name starts with a dot), not read — if it holds a submission, rename it "
+           "without the leading dot and run again")
+
+
+def _ignored(rel: PurePosixPath | Path) -> bool:
+    """The manifest, Office lock files (~$name.docx) and system clutter (.DS_Store, macOS ._name forks,
+    Thumbs.db) are not submissions; any other hidden name is a row saying it was not read (`_walk`)."""
     name = rel.name
-    return rel.as_posix() == MANIFEST_NAME or any(p.startswith(".") for p in rel.parts) or name.startswith("~$")
+    return (rel.as_posix() == MANIFEST_NAME or name.startswith("~$") or name in CLUTTER_NAMES
+            or name.startswith("._"))
 
 
 def file_sha256(path: Path) -> str:

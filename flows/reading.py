@@ -9,6 +9,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from jixiao.flows.extract import Extraction
+from jixiao.flows.inbox import local_path, readable_name
 from jixiao.flows.runtime.guard import read_into_cache
 from jixiao.flows.runtime.lifeline import watch_parent
 from jixiao.flows.plan import ReadingAhead
@@ -38,7 +39,8 @@ def read_submissions(paths: list[str], doc_ids: list[str], out: str, max_bytes: 
 
     def done(path: str, extraction: Extraction) -> None:
         statuses.append(extraction.status)
-        logger.info("%s: %s%s", path, extraction.status, f" — {extraction.error}" if extraction.error else "")
+        shown = readable_name(str(local_path(path)))[0]  # a GBK name decoded, not its bytes in hex
+        logger.info("%s: %s%s", shown, extraction.status, f" — {extraction.error}" if extraction.error else "")
 
     read_into_cache(paths, doc_ids, out, max_bytes, done, pages=pages, ahead=ahead)
     return statuses

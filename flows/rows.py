@@ -30,26 +30,22 @@ class BatchRows:
     review: list[dict]  # low-confidence and new vocabulary matches
 
 
-def document_row(file: InboxFile, extraction: Extraction | None, n_indicators: int = 0) -> dict:
-    parsed = extraction.parsed if extraction else None
+def document_row(file: InboxFile, extraction: Extraction, n_indicators: int = 0) -> dict:
+    """The documents row: what discovery knows of the file, then its outcome and counts (none for a
+    document not read)."""
+    parsed = extraction.parsed or ParsedDocument()
     return {
         "doc_id": file.doc_id,
         "township": file.township,
-        "unit_code": file.unit_code or (parsed.unit_code if parsed else None),
-        "year": file.year or (parsed.year if parsed else None),
+        "unit_code": file.unit_code or parsed.unit_code,
+        "year": file.year or parsed.year,
         "source_path": file.source_path,
-        "format": extraction.format if extraction else None,
-        "encoding": extraction.encoding if extraction else None,
-        "status": extraction.status if extraction else "failed",
-        "error": extraction.error if extraction else "not processed (the run stopped before this file)",
-        "error_code": extraction.error_code if extraction else "not_processed",
-        "read_method": extraction.read_method if extraction else None,
-        "notes": "; ".join([*(extraction.notes if extraction else []), *filter(None, [file.path_note])]) or None,
-        "form_kind": extraction.form_kind if extraction else None,
-        "n_goals": len(parsed.goals) if parsed else 0,
-        "n_projects": len(parsed.projects) if parsed else 0,
+        **extraction.model_dump(include={"format", "encoding", "status", "error", "error_code", "read_method",
+                                         "form_kind", "n_pages"}),
+        "notes": "; ".join([*extraction.notes, *filter(None, [file.path_note])]) or None,
+        "n_goals": len(parsed.goals),
+        "n_projects": len(parsed.projects),
         "n_indicators": n_indicators,
-        "n_pages": extraction.n_pages if extraction else None,
         "size_bytes": file.size_bytes,
     }
 
@@ -93,14 +89,14 @@ def _normalize(rows: list[dict], years: Sequence[int | None], vocabulary: Indica
     return review_rows(rows, matches, vocabulary)
 
 
-def batch_rows(batch: Sequence[tuple[InboxFile, Extraction | None]], vocabulary: IndicatorVocabulary) -> BatchRows:
+def batch_rows(batch: Sequence[tuple[InboxFile, Extraction]], vocabulary: IndicatorVocabulary) -> BatchRows:
     """Rows of every table for a batch of documents (duplicates are found later, over all rows)."""
     tables: TableRows = {"documents": [], "goals": [], "projects": [], "indicators": []}
     indicators: list[dict] = []
     years: list[int | None] = []
     counts: list[int] = []
     for file, extraction in batch:
-        parsed = extraction.parsed if extraction else None
+        parsed = extraction.parsed
         if parsed is None:
             counts.append(0)
             continue

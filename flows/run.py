@@ -10,6 +10,7 @@ Nothing of Prefect is imported at import time: start_api must run before Prefect
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from jixiao.flows.fingerprint import FINGERPRINT_FILE, unchanged_summary
 from jixiao.flows.inbox import InboxError, checked_manifest
 from jixiao.flows.plan import RunOptions, RunPlan, plan_run
+from jixiao.flows.runtime.memory import reader_budget, use_budget
 
 if TYPE_CHECKING:
     from jixiao.flows.runtime.ahead import ReadAhead
@@ -55,16 +57,19 @@ class DistrictRun:
         self.started = time.perf_counter()
         self.inbox, self.out, self.options = inbox, out, options
         self.keep_api, self.allow_empty, self.verbose = keep_api, allow_empty, verbose
+        use_budget(reader_budget(options.workers))  # the readers' caps add up to what the machine has
         try:
             self.manifest = checked_manifest(inbox)
         except InboxError as exc:
-            raise RunFailed(str(exc)) from exc
+            raise RunFailed(str(exc), hint=exc.hint) from exc
 
     def execute(self, say: Say, warn: Say) -> RunResult:
         from jixiao.flows.runtime.lifeline import start_reader_server
 
         # A published fingerprint: see first whether anything changed (then Prefect is not started at all).
         unpublished = self.options.db is not None or not (self.out / FINGERPRINT_FILE).exists()
+        if unpublished:
+            self._check_space()  # before anything is read or written (a re-run that changes nothing writes nothing)
         if unpublished and self.options.runner == "local":
             start_reader_server()  # documents will be read: its imports overlap Prefect's start and discovery
         api = self._start_api(say) if unpublished else None
@@ -77,14 +82,23 @@ class DistrictRun:
             published = unchanged_summary(self.out, plan.fingerprint)
             if published is not None:
                 return RunResult(seconds=time.perf_counter() - self.started, published=published)
+            self._check_space()
             api = self._start_api(say)
         return self._run_flow(plan, api, say)
+
+    def _check_space(self) -> None:
+        from jixiao.store.local import StoreError, check_free_space
+
+        try:
+            check_free_space(self.out, Path(tempfile.gettempdir()))
+        except StoreError as exc:
+            raise RunFailed(str(exc), exit_code=1) from exc
 
     def _plan(self) -> RunPlan:
         try:
             plan = plan_run(self.inbox, self.out, self.options, self.manifest)
         except InboxError as exc:
-            raise RunFailed(str(exc)) from exc
+            raise RunFailed(str(exc), hint=exc.hint) from exc
         if not plan.files and not self.allow_empty and (self.out / "district.duckdb").exists():
             raise RunFailed(f"the inbox {self.inbox} holds no files: the previous dataset in {self.out} is kept",
                             hint="put the submissions in the inbox, or pass --allow-empty to publish an empty "

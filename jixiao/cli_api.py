@@ -6,12 +6,13 @@ A command group of the `jixiao` app (registered in cli.py), kept in its own file
 from __future__ import annotations
 
 import typer
-from rich.console import Console
 from rich.markup import escape
+
+from jixiao.terminal import inert_console
 
 api_app = typer.Typer(no_args_is_help=True, help="Prefect's local API server, kept between runs "
                                                  "(jixiao run --keep-api MINUTES, default 10).")
-console = Console()
+console = inert_console()
 
 
 @api_app.command()

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from jixiao.cli_options import LimitOption, OutOption, TownshipOption
+from jixiao.cli_output import LimitOption, OutOption, TownshipOption
 
 
 class Severity(str, Enum):
@@ -33,26 +33,26 @@ def checks(
     indicators, unmeasurable targets, wrong year or township, superseded files, repeated codes."""
     from rich.table import Table
 
-    from jixiao.analysis.checks import settings
+    from jixiao.analysis.check_rules import settings
     from jixiao.analysis.export import ExportError, write_checks_xlsx
     from jixiao.analysis.townships import select_checks
-    from jixiao.cli import _fail, console
+    from jixiao.cli_output import console, fail
     from jixiao.dictionaries import DictionaryError
     from jixiao.store.local import StoreError, run_query
 
     rules = sorted((settings().get("rules") or {}))
     if rule is not None and rule not in rules:
-        raise _fail(f"unknown rule {rule!r}", hint="rules: " + ", ".join(rules))
+        raise fail(f"unknown rule {rule!r}", hint="rules: " + ", ".join(rules))
     if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
-        raise _fail(f"--xlsx {xlsx}: the list is written as an Excel .xlsx file", hint=f"name it {xlsx.with_suffix('.xlsx')}")
+        raise fail(f"--xlsx {xlsx}: the list is written as an Excel .xlsx file", hint=f"name it {xlsx.with_suffix('.xlsx')}")
     try:
         rows = select_checks(out, township, rule, severity.value if severity else None)
         if township is not None and not rows:
             known = [t for (t,) in run_query(out, "select distinct township from documents order by 1")[1]]
             if township not in known:
-                raise _fail(f"no township {township!r} in the dataset", hint="townships: " + "、".join(map(str, known)))
+                raise fail(f"no township {township!r} in the dataset", hint="townships: " + "、".join(map(str, known)))
     except StoreError as exc:
-        raise _fail(str(exc), code=1) from exc
+        raise fail(str(exc), code=1) from exc
     table = Table("township", "file", "project", "indicator", "severity", show_lines=True)
     table.add_column("message", overflow="fold", min_width=30)
     for row in rows[:limit]:
@@ -69,5 +69,5 @@ def checks(
         try:
             write_checks_xlsx(rows, xlsx)
         except (ExportError, DictionaryError) as exc:
-            raise _fail(str(exc), code=1) from exc
+            raise fail(str(exc), code=1) from exc
         console.print(f"wrote {xlsx}")

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from jixiao.cli_options import LimitOption, OutOption, TownshipOption
+from jixiao.cli_output import LimitOption, OutOption, TownshipOption
 
 
 class Outcome(str, Enum):
@@ -34,14 +34,14 @@ def results(
     from rich.table import Table
 
     from jixiao.analysis.result_views import OUTCOMES, result_years, select_results
-    from jixiao.cli import _fail, console
+    from jixiao.cli_output import console, fail
     from jixiao.store.local import StoreError
 
     try:
         rows = select_results(out, township, year, outcome.value if outcome else None)
         years = result_years(out) if not rows else []
     except StoreError as exc:
-        raise _fail(str(exc), code=1) from exc
+        raise fail(str(exc), code=1) from exc
     if not rows:
         hint = ("years with results: " + ", ".join(map(str, years))) if years else \
             "results need a township's target form and its 自评表 of the same year (inbox/<year>/<township>/…)"

@@ -11,10 +11,11 @@ import sys
 from collections.abc import Callable
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
-err = Console(stderr=True)
+from jixiao.terminal import inert_console
+
+err = inert_console(stderr=True)
 
 
 def _interrupt(signum: int, frame: object) -> None:

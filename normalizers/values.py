@@ -1,7 +1,7 @@
 """Parse a 指标值 cell ("≥95%", "不少于45个", "≤1.5万元", "2024年底完成", "优") into fields.
 
 One pure function, `parse_indicator_value`, tries three readings in order: a deadline (or a period
-such as 全年), a grade, then a comparator + number + unit. A template placeholder ("……", "≥**%") is
+such as 全年; deadlines.py), a grade, then a comparator + number + unit. A template placeholder ("……", "≥**%") is
 no value; whatever no reading takes completely stays `text` with a `reason` for the review report:
 a cell is never half-read or guessed. Vocabulary lives in dictionaries/operators.yaml,
 value_words.yaml, units.yaml and value_checks.yaml.
@@ -13,43 +13,16 @@ on first use (`jixiao.dictionaries`), never at import.
 
 from __future__ import annotations
 
-import calendar
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
 
 from jixiao.dictionaries import dictionary_cache, load_dictionary, spelling_table
+from jixiao.normalizers.deadlines import parse_deadline
+from jixiao.normalizers.indicator_value import RANGE_SEPARATOR, IndicatorValue, alternation, cn_number, text_value
 from jixiao.normalizers.text import compact, fold_with_offsets, original_span
 from jixiao.normalizers.units import UNKNOWN, SCALE, UnitInfo, normalize_unit
 from jixiao.normalizers.value_checks import is_placeholder, money_context, unit_said_twice  # noqa: F401
-
-ValueKind = Literal["number", "percent", "grade", "date", "text"]
-Operator = Literal[">=", "<=", "=", ">", "<"]
-
-
-@dataclass(frozen=True, slots=True)
-class IndicatorValue:
-    """The parsed 指标值; field names are the `indicators` columns of the data contract."""
-
-    operator: str | None = None
-    value: float | None = None
-    value_max: float | None = None  # upper end of a range ("90%-95%"); value is the lower end
-    unit_raw: str | None = None  # as written, e.g. "元／村"
-    unit: str | None = None  # canonical, e.g. "元/村"
-    value_base: float | None = None
-    base_unit: str | None = None
-    value_kind: ValueKind = "text"
-    grade: str | None = None
-    due_date: str | None = None  # ISO YYYY-MM-DD
-    reason: str | None = None  # why the cell is text, or what was assumed; for the review report
-
-
-def _alternation(words: Iterable[str]) -> str:
-    """A regex alternation trying longer words first (大于等于 before 大于)."""
-    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
-
 
 NUMBER_PATTERN = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 """An Arabic number as written after width folding: 12,600 / 4.85 / 95."""
@@ -58,14 +31,8 @@ CN_NUMBER_PATTERN = (rf"[{_CN_DIGITS}]+(?:亿[{_CN_DIGITS}]+万(?![{_CN_DIGITS}�
                      r"(?:点[零〇一二三四五六七八九]+)?")
 """A Chinese numeral (十二, 一百零五, 三点五); a trailing 万/亿 is the unit's, but not a 万 closing a 亿 section."""
 _NUMBER_RE = re.compile(rf"(?P<percent>百分之)?(?:(?P<arabic>-?(?:{NUMBER_PATTERN}))|(?P<cn>{CN_NUMBER_PATTERN}))")
-_RANGE_SEPARATOR = r"-|~|〜|至|到|—|–"  # after folding: ～ is ~, － is -
-_RANGE_RE = re.compile(rf"(?P<unit>\D{{0,4}}?)(?:{_RANGE_SEPARATOR})")
-_DATE_SEPARATOR = re.compile(_RANGE_SEPARATOR)
+_RANGE_RE = re.compile(rf"(?P<unit>\D{{0,4}}?)(?:{RANGE_SEPARATOR})")
 _MAX_UNKNOWN_UNIT = 6  # longer unread text after a number is a remark, not a unit
-_DEADLINE_OPERATOR = "<="
-_YEAR = r"(?P<y>(?:19|20)\d{2})"
-_MONTH = r"(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
-_DAY = r"(?P<d>3[01]|[12]\d|0?[1-9]|三十一?|二?十[一二三四五六七八九]?|[一二三四五六七八九])"
 
 
 @dataclass(frozen=True)
@@ -80,12 +47,6 @@ class _Vocabulary:
     tail_re: re.Pattern[str]
     grades: dict[str, str]
     grade_re: re.Pattern[str]
-    periods: dict[str, str]
-    month_parts: dict[str, int | None]
-    date_forms: tuple[re.Pattern[str], ...]
-    deadline_prefix_re: re.Pattern[str]
-    deadline_tail_re: re.Pattern[str]
-    on_time_words: frozenset[str]
 
 
 @dictionary_cache
@@ -96,34 +57,17 @@ def _vocabulary() -> _Vocabulary:
     lead_words = {compact(str(w)) for w in ops["lead_words"]}
     trail_words = {compact(str(w)) for w in ops["trail_words"]}
     grades = {compact(str(w)): str(g) for g, spellings in words["grades"].items() for w in spellings}
-    periods = {compact(str(k)): str(v) for k, v in words["year_periods"].items()}
-    month_parts = {compact(str(k)): v for k, v in words["month_parts"].items()}
-    deadline_suffixes = _alternation(words["deadline_suffixes"])
     return _Vocabulary(
         operators=operators,
         suffix_operators=suffix,
         default_operator=str(ops["default"]),
         range_operator=str(ops["range"]),
-        prefix_re=re.compile(_alternation(set(operators) | lead_words)),
-        tail_re=re.compile(rf"(?:(?P<remark>\([^()]*\))|(?P<punct>[。，,；;、.:!?])|(?P<op>{_alternation(suffix)})"
-                           rf"|(?P<trail>{_alternation(trail_words)}))$"),
+        prefix_re=re.compile(alternation(set(operators) | lead_words)),
+        tail_re=re.compile(rf"(?:(?P<remark>\([^()]*\))|(?P<punct>[。，,；;、.:!?])|(?P<op>{alternation(suffix)})"
+                           rf"|(?P<trail>{alternation(trail_words)}))$"),
         grades=grades,
-        grade_re=re.compile(rf"(?P<grade>{_alternation(grades)})(?:{_alternation(words['grade_suffixes'])})?"
-                            rf"(?P<op>{_alternation(suffix)})?"),
-        periods=periods,
-        month_parts=month_parts,
-        date_forms=(
-            re.compile(rf"{_YEAR}[./-]{_MONTH}[./-]{_DAY}"),
-            re.compile(rf"{_YEAR}[./-]{_MONTH}"),
-            re.compile(rf"(?:{_YEAR}年)?{_MONTH}月{_DAY}[日号]"),
-            re.compile(rf"(?:{_YEAR}年)?{_MONTH}月份?(?P<part>{_alternation(month_parts)})?"),
-            re.compile(rf"(?:{_YEAR}年?)?第?(?P<period>{_alternation(periods)})"),
-            re.compile(rf"{_YEAR}年度?"),
-        ),
-        deadline_prefix_re=re.compile(_alternation(words["deadline_prefixes"])),
-        deadline_tail_re=re.compile(rf"(?:{deadline_suffixes})?(?:{_alternation(words['deadline_verbs'])})?"
-                                    rf"(?:{deadline_suffixes})?"),
-        on_time_words=frozenset(compact(str(w)) for w in words["on_time_words"]),
+        grade_re=re.compile(rf"(?P<grade>{alternation(grades)})(?:{alternation(words['grade_suffixes'])})?"
+                            rf"(?P<op>{alternation(suffix)})?"),
     )
 
 
@@ -135,113 +79,6 @@ def operator_words() -> dict[str, str]:
 def suffix_operator_words() -> dict[str, str]:
     """Comparators written after a number and its unit: 以上 → ">=", 以内 → "<="."""
     return _vocabulary().suffix_operators
-
-
-def _text(reason: str) -> IndicatorValue:
-    return IndicatorValue(value_kind="text", reason=reason)
-
-
-def _cn_number(text: str) -> Fraction:
-    import cn2an  # a third of a second to import; most values are Arabic numerals
-
-    try:
-        return Fraction(str(cn2an.cn2an(text, "smart")))
-    except (KeyError, IndexError, TypeError) as exc:  # cn2an's KeyError for a malformed "十十二"
-        raise ValueError(f"not a Chinese numeral: {text!r}") from exc
-
-
-def _small_int(text: str) -> int:
-    """A month or day written 12 or 十二."""
-    return int(text) if text.isdigit() else int(_cn_number(text))
-
-
-def _iso(year: int, month: int, day: int | None) -> str | None:
-    """ISO date; day None means the last day of the month. None when the day does not exist."""
-    last = calendar.monthrange(year, month)[1]
-    if day is None:
-        day = last
-    if not 1 <= day <= last:
-        return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
-
-
-def _date_end(body: str, year: int | None) -> tuple[str | None, int | None] | None:
-    """(ISO last day, year written) of one date form, or None when `body` is not a date.
-
-    The ISO date is None when the form is a date but its year is neither written nor given.
-    """
-    for form in _vocabulary().date_forms:
-        match = form.fullmatch(body)
-        if match is None:
-            continue
-        groups = match.groupdict()
-        written_year = int(groups["y"]) if groups.get("y") else None
-        the_year = written_year or year
-        if the_year is None:
-            return None, None
-        if groups.get("period"):
-            month, day = (int(p) for p in _vocabulary().periods[groups["period"]].split("-"))
-            return _iso(the_year, month, day), written_year
-        if groups.get("m"):
-            day_text = groups.get("d")
-            day = _small_int(day_text) if day_text else _vocabulary().month_parts.get(groups.get("part") or "")
-            return _iso(the_year, _small_int(groups["m"]), day), written_year
-        return _iso(the_year, 12, 31), written_year
-    return None
-
-
-def _parse_deadline(folded: str, year: int | None) -> IndicatorValue | None:
-    """A deadline ("2024年底完成", "12月底前", "2023.07-2024.01"), or None when it is not one."""
-    for body in _deadline_bodies(folded):
-        if body in _vocabulary().on_time_words:
-            return _on_time(body, year)
-        end = _date_end(body, year) or _date_range_end(body, year)
-        if end is None:
-            continue
-        due, written_year = end
-        if due is not None:
-            return IndicatorValue(operator=_DEADLINE_OPERATOR, value_kind="date", due_date=due)
-        problem = "no such day" if written_year or year else "year neither written nor given"
-        return IndicatorValue(operator=_DEADLINE_OPERATOR, value_kind="date", reason=f"deadline {body!r}: {problem}")
-    return None
-
-
-def _on_time(word: str, year: int | None) -> IndicatorValue:
-    """按时/按期: no date written, so the deadline is the end of the budget year (and says so)."""
-    if year is None:
-        return IndicatorValue(operator=_DEADLINE_OPERATOR, value_kind="date", reason=f"{word}: year not given")
-    return IndicatorValue(
-        operator=_DEADLINE_OPERATOR,
-        value_kind="date",
-        due_date=_iso(year, 12, 31),
-        reason=f"no date written ({word}): end of the budget year {year} assumed",
-    )
-
-
-def _deadline_bodies(folded: str) -> list[str]:
-    """The date part of a deadline, longest first: "截至2024年底前完成" → "2024年底前", "2024年底"…"""
-    starts = [0]
-    if prefix := _vocabulary().deadline_prefix_re.match(folded):
-        starts.append(prefix.end())
-    return [
-        folded[start:end]
-        for start in starts
-        for end in range(len(folded), start, -1)
-        if _vocabulary().deadline_tail_re.fullmatch(folded, end)
-    ]
-
-
-def _date_range_end(body: str, year: int | None) -> tuple[str | None, int | None] | None:
-    """The end of a period written "start-end" (2023.07-2024.01, 2024年1月-12月, 1-12月)."""
-    for sep in _DATE_SEPARATOR.finditer(body):
-        head = body[: sep.start()]
-        start = _date_end(head, year) or (_date_end(head + "月", year) if "月" in body[sep.end() :] else None)
-        if start is None:
-            continue
-        end = _date_end(body[sep.end() :], start[1] or year)
-        if end is not None:
-            return end
-    return None
 
 
 def _parse_grade(folded: str) -> IndicatorValue | None:
@@ -285,7 +122,7 @@ def _read_number(folded: str, pos: int) -> _Number | None:
         value = Fraction(match["arabic"].replace(",", ""))
     else:
         try:
-            value = _cn_number(match["cn"])
+            value = cn_number(match["cn"])
         except ValueError:
             return None
     percent_word = match.span("percent") if match["percent"] else None
@@ -313,7 +150,7 @@ def _parse_number(text: str, folded: str, offsets: list[int], money: bool) -> In
     operator, pos = _skip_prefix(folded, 0)
     first = _read_number(folded, pos)
     if first is None:
-        return _text("qualitative: no number, grade or date")
+        return text_value("qualitative: no number, grade or date")
     value, pos, is_cn = first.value, first.end, first.chinese
     value_max: Fraction | None = None
     range_unit = range_unit_raw = ""
@@ -329,21 +166,21 @@ def _parse_number(text: str, folded: str, offsets: list[int], money: bool) -> In
     unit_raw = original_span(text, offsets, pos, unit_end) or None
     if first.percent_word:
         if unit_folded or range_unit:
-            return _text(f"百分之 followed by a unit: {unit_folded or range_unit!r}")
+            return text_value(f"百分之 followed by a unit: {unit_folded or range_unit!r}")
         unit_raw = original_span(text, offsets, *first.percent_word)
         unit_folded = "%"
     if range_unit and not unit_folded:
         unit_folded, unit_raw = range_unit, range_unit_raw
     elif range_unit and normalize_unit(range_unit, money) != normalize_unit(unit_folded, money):
-        return _text(f"range with two units: {range_unit!r} and {unit_folded!r}")
+        return text_value(f"range with two units: {range_unit!r} and {unit_folded!r}")
     info = normalize_unit(unit_folded, money) if unit_folded else None
     if info is not None and not info.known:
         if is_cn:
-            return _text(f"Chinese numeral followed by unknown text {unit_folded!r}")
+            return text_value(f"Chinese numeral followed by unknown text {unit_folded!r}")
         if len(unit_folded) > _MAX_UNKNOWN_UNIT or re.search(r"\d", unit_folded):
-            return _text(f"unexpected text after the number: {unit_folded!r}")
+            return text_value(f"unexpected text after the number: {unit_folded!r}")
     if value_max is not None and value_max < value:
-        return _text("range whose end is below its start")
+        return text_value("range whose end is below its start")
     vocabulary = _vocabulary()
     fallback = vocabulary.range_operator if value_max is not None else vocabulary.default_operator
     operator = (suffix_operator if operator == "=" else operator) or operator or suffix_operator or fallback
@@ -389,12 +226,12 @@ def parse_indicator_value(text: str | None, year: int | None = None, *, money: b
     Cached: the same few hundred spellings repeat across a district's 150k rows.
     """
     if text is None:
-        return _text("empty cell")
+        return text_value("empty cell")
     folded, offsets = fold_with_offsets(text)
     if not folded:
-        return _text("empty cell")
+        return text_value("empty cell")
     try:
-        placeholder = _text(f"placeholder, not a value: {text.strip()!r}") if is_placeholder(text) else None
-        return _parse_deadline(folded, year) or _parse_grade(folded) or placeholder or _parse_number(text, folded, offsets, money)
+        placeholder = text_value(f"placeholder, not a value: {text.strip()!r}") if is_placeholder(text) else None
+        return parse_deadline(folded, year) or _parse_grade(folded) or placeholder or _parse_number(text, folded, offsets, money)
     except (ArithmeticError, ValueError, LookupError) as exc:  # cn2an: KeyError on 零十五; one cell stays text
-        return _text(f"number too large or malformed ({type(exc).__name__}); kept as written")
+        return text_value(f"number too large or malformed ({type(exc).__name__}); kept as written")

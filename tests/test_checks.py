@@ -8,7 +8,8 @@ import pytest
 
 from jixiao.analysis import project_checks as pc
 from jixiao.analysis.checks import (CheckInputs, DocumentFacts, district_year, duplicate_project_codes, named_places,
-                                    run_checks, settings, township_core, township_mismatch, year_mismatch)
+                                    run_checks, township_core, township_mismatch, year_mismatch)
+from jixiao.analysis.check_rules import settings
 from jixiao.analysis.resubmissions import Submission, find_resubmissions, name_date, revision_rank
 
 REQUIRED_RULES = {"missing_budget", "budget_sum_mismatch", "plan_exceeds_budget", "plan_not_monotonic", "missing_output_indicator",

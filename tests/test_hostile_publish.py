@@ -125,3 +125,44 @@ def test_an_empty_inbox_keeps_the_previous_dataset(tmp_path: Path, cli_env: dict
     emptied = subprocess.run([*command, "--allow-empty"], env=cli_env, capture_output=True, text=True, timeout=600)
     assert emptied.returncode == 0, emptied.stderr
     assert _n_documents(out) == (0, 0)
+
+
+def test_a_nearly_full_disk_stops_the_run_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """40 KB free: one line naming the drive and the space needed, before anything is read or cached."""
+    from typer.testing import CliRunner
+
+    from jixiao.cli import app
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    _add(inbox, 1)
+    _run(inbox, out)
+    before = _n_documents(out)
+    _add(inbox, 2)
+    Usage = namedtuple("Usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: Usage(10**9, 10**9, 40 * 1024))
+    cached = sorted((out / "cache" / "extract").iterdir())
+    result = CliRunner().invoke(app, ["run", str(inbox), "--out", str(out)])
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert result.exit_code == 1 and lines[-1].startswith("error: ") and "Traceback" not in result.output, result.output
+    assert "0.0 MB free on the drive mounted at" in result.output and "MB there" in result.output
+    assert sorted((out / "cache" / "extract").iterdir()) == cached, "a document was read onto the full drive"
+    assert _n_documents(out) == before
+
+
+def test_a_cache_write_on_a_full_drive_is_one_line_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import errno
+    import tempfile
+
+    from jixiao.flows.extract import Extraction
+
+    cache = ExtractionCache(tmp_path / "out")
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "mkstemp", full)
+    with pytest.raises(StoreError) as failed:
+        cache.put(Extraction(doc_id="0" * 64, format="docx", status="failed"))
+    message = str(failed.value)
+    assert "No space left on device" in message and "mounted at" in message and "\n" not in message
+    assert "previous dataset is kept" in message

@@ -124,3 +124,61 @@ def test_every_package_folder_is_in_the_wheel():
     found = {".".join((package, *init.parent.relative_to(REPO / folder).parts))
              for folder, package in PACKAGE_DIRS.items() for init in (REPO / folder).rglob("__init__.py")}
     assert found == listed
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module → the jixiao modules it imports, wherever the import sits (in a function, under
+    TYPE_CHECKING): `from package import module` counts as importing the module."""
+    found = modules()
+    graph: dict[str, set[str]] = {}
+    for module, path in found.items():
+        edges = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                submodules = {f"{node.module}.{alias.name}" for alias in node.names} & found.keys()
+                edges |= submodules or {node.module}
+            elif isinstance(node, ast.Import):
+                edges.update(alias.name for alias in node.names)
+        graph[module] = {e for e in edges if e in found and e != module}
+    return graph
+
+
+def import_circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    circles: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        for imported in graph[module]:
+            if imported not in index:
+                visit(imported)
+                low[module] = min(low[module], low[imported])
+            elif imported in stack:
+                low[module] = min(low[module], index[imported])
+        if low[module] == index[module]:
+            group = []
+            while (member := stack.pop()) != module:
+                group.append(member)
+            if group:
+                circles.append(sorted([module, *group]))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return circles
+
+
+def test_import_circles_are_found():
+    assert import_circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert import_circles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_import_circle_even_through_imports_inside_functions():
+    """A circle hidden by an import inside a function still ties two modules into one: move the shared
+    piece into a module of its own."""
+    circles = import_circles(import_graph())
+    assert not circles, "\n".join(" ↔ ".join(c) for c in circles)

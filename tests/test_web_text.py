@@ -227,3 +227,113 @@ def test_pipe_rows_with_a_blank_last_cell_stay_under_their_header(tmp_path: Path
     slots = filled_slots(doc.tables()[0])
     assert slots[1] == ["绩效指标", "产出指标", "数量指标", "开展巡查次数", "≥13次", "14次", ""]
     assert slots[2][3:] == ["问题整改率", "≥98%", "95%", "人手不足"]
+
+
+def test_rows_padded_to_a_width_that_a_few_lines_do_not_share(tmp_path: Path):
+    """Each line one row padded with `||||` to the page table's width, except the page's own fields above
+    it: the lines are rows, not joined two by two to make the pipes add up."""
+    text = "\n".join([
+        "索 引 号 | 6404/2022-00043 | 发文时间 | 2022-02-23 |", "发布机构 | 某区林业局 | 文 号 | |",
+        "公开方式 | 主动公开 | 有效性 | 有效 |", "标 题: | 项目支出绩效目标申报表 |", "(2022年度) | ||||||",
+        "项目名称 | 南山造林项目 | |||||", "项目资金 (万元) | 年度资金总额: | 600.00 | ||||",
+        "绩 效 指 标 | 一级指标 | 二级指标 | 三级指标 | 指标值 | ||",
+        "产出指标 | 数量指标 | 新造林面积(亩) | 3000 | |||", "修建作业道长度(公里) | 30 | |||||",
+        "时效指标 | 项目完成时间 | 2023年底 | ||||", "效益指标 | 社会效益指标 | 受益人数(人) | 132 | |||",
+    ])
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    parsed = parse_document(read_text(path))
+    got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators]
+    assert got == [("产出指标", "数量指标", "新造林面积(亩)", "3000"), ("产出指标", "数量指标", "修建作业道长度(公里)", "30"),
+                   ("产出指标", "时效指标", "项目完成时间", "2023年底"), ("效益指标", "社会效益指标", "受益人数(人)", "132")]
+
+
+def test_one_cell_per_line_rows_ended_by_padding_pipes(tmp_path: Path):
+    """`text |` one cell per line, each row closed by a line of padding pipes (no one row width adds up;
+    the template's blank rows are padding only): rows come back one by one."""
+    lines = ["项目支出绩效自评表 |", "|||||||||||", "项目名称 |", "河道维护费 |", "|||||||||",
+             "项目资金 (万元) |", "|", "全年预算数 |", "全年执行数 |", "|||||||",
+             "年度资金总额 |", "80万 |", "76万 |", "||||||",
+             "绩 效 指 标 |", "一级指标 |", "二级指标 |", "三级指标 |", "年度 指标值 |", "实际 完成值 |", "||||",
+             "产出指标 |", "数量指标 |", "清淤长度 |", "12公里 |", "12公里 |", "|||||",
+             "河岸巡查次数 |", "≥24次 |", "26次 |", "||||||||",
+             "|", "|", "|", "||||||||",
+             "满意度指标 |", "服务对象满意度指标 |", "沿河居民满意度 |", "≥90% |", "93% |", "|||||"]
+    path = tmp_path / "page.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    parsed = parse_document(read_text(path))
+    assert [(p.project_name, p.budget_wan) for p in parsed.projects] == [("河道维护费", 80.0)]
+    got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw, i.actual) for i in parsed.indicators]
+    assert got == [("产出指标", "数量指标", "清淤长度", "12公里", "12公里"),
+                   ("产出指标", "数量指标", "河岸巡查次数", "≥24次", "26次"),
+                   ("满意度指标", "服务对象满意度指标", "沿河居民满意度", "≥90%", "93%")]
+
+
+def test_traditional_characters_with_pinyin_glosses_are_read_as_the_form_they_were(tmp_path: Path):
+    """A mirror site's copy (績效指標(biāo), 產(chǎn)出指標(biāo)): the header and the levels are found and the
+    rows placed under them; the text stays as written."""
+    text = "\n".join([
+        "專項名稱 | 學(xué)生資助經(jīng)費 | |||||",
+        "績效指標(biāo) | 一級指標(biāo) | 二級指標(biāo) | 三級指標(biāo) | 指標(biāo)值 | 備註 |",
+        "產(chǎn)出指標(biāo) | 數(shù)量指標(biāo) | 受助學(xué)生數(shù) | 1200人 | |",
+        "資助標準達標率 | 100% | |",
+        "滿意度指標(biāo) | 服務對象滿意度指標(biāo) | 學(xué)生滿意度 | ≥90% | |",
+    ])
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    parsed = parse_document(read_text(path))
+    got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators]
+    assert got == [("產(chǎn)出指標(biāo)", "數(shù)量指標(biāo)", "受助學(xué)生數(shù)", "1200人"),
+                   ("產(chǎn)出指標(biāo)", "數(shù)量指標(biāo)", "資助標準達標率", "100%"),
+                   ("滿意度指標(biāo)", "服務對象滿意度指標(biāo)", "學(xué)生滿意度", "≥90%")]
+
+
+def test_pipe_rows_opened_by_a_lone_pipe_or_going_on_after_a_closed_line(tmp_path: Path):
+    """`|` alone then `一级 指标 |` on the next line is one row opened there; `| 项目名称 |` then
+    `某项目经费 |` is one row whose second cell sits on a line of its own."""
+    text = "\n".join([
+        "| 2021年度项目支出绩效自评表 | |||||", "| 项目名称 |", "农村饮水维修经费 |", "|||||||",
+        "| 项目资金 (万元) | 年度资金总额 | 30 | ||||",
+        "|", "一级 指标 |", "二级指标 | 三级指标 | 指标值 | 实际完成值 |",
+        "| 产出指标 | 数量指标 | 维修水厂数 | 4个 | 4个 |", "| 质量指标 | 验收合格率 | 100% | 100% |",
+    ])
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    parsed = parse_document(read_text(path))
+    assert [(p.project_name, p.budget_wan) for p in parsed.projects] == [("农村饮水维修经费", 30.0)]
+    got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw, i.actual) for i in parsed.indicators]
+    assert got == [("产出指标", "数量指标", "维修水厂数", "4个", "4个"), ("产出指标", "质量指标", "验收合格率", "100%", "100%")]
+
+
+def test_cells_separated_by_lines_holding_one_pipe(tmp_path: Path):
+    """`项目名称` / `|` / `某项目` / `|` …: a cell per line with a pipe line between cells (an empty cell
+    where two pipes meet), the first cell before the first pipe."""
+    cells = ["项目名称", "乡村道路养护经费", "主管部门", "", "年度资金总额", "45万元", "一级指标", "二级指标", "三级指标",
+             "指标值", "产出指标", "数量指标", "养护里程", "≧30公里", "质量指标", "路面完好率", "≧90%"]
+    path = tmp_path / "page.txt"
+    lines = [line for cell in cells for line in ([cell, "|"] if cell else ["|"])]
+    path.write_text("说明文字。\n\n" + "\n".join(lines), encoding="utf-8")
+    parsed = parse_document(read_text(path))
+    assert [(p.project_name, p.budget_wan) for p in parsed.projects] == [("乡村道路养护经费", 45.0)]
+    got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators]
+    assert got == [("产出指标", "数量指标", "养护里程", "≧30公里"), ("产出指标", "质量指标", "路面完好率", "≧90%")]
+
+
+def test_a_pipe_before_each_cell_and_a_row_of_headings_that_is_no_project(tmp_path: Path):
+    """`项目决策` / `    | 数量指标` / … / `    | |`: a row's first cell alone, a pipe before each next cell,
+    the row ended by a line ending in a pipe ("社会效益" / "指标" one cell); and `项目名称 | 中央、省级财政资金
+    | 资金计划 | 资金到位情况` names columns, so no project is named by it."""
+    text = "\n".join([
+        "绩效", "       指标", "        | 一级指标", "        | 二级指标", "        | 三级指标", "        | 指标值",
+        "        | 实施进度", "        | ",
+        "项目产出", "        | 数量指标", "        | 宣传次数", "        | 2次", "        | 已完成", "        | |",
+        "项目效益", "        | 社会效益", "       指标", "        | 维权意识", "        | 不断提升", "        | 已完成", "        | |",
+        "", "项目名称", "        | 中央、省级财政资金", "        | 资金计划", "        | 资金到位情况",
+    ])
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    parsed = parse_document(read_text(path))
+    got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw, i.actual) for i in parsed.indicators]
+    assert got == [("项目产出", "数量指标", "宣传次数", "2次", "已完成"),
+                   ("项目效益", "社会效益指标", "维权意识", "不断提升", "已完成")]
+    assert all(p.project_name is None for p in parsed.projects)

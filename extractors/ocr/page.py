@@ -31,6 +31,7 @@ class OcrSettings:
 
     dpi: int
     max_pixels: int
+    min_page_side: int
     max_seconds: float
     engine: EngineSettings
     min_line_confidence: float

@@ -1,8 +1,9 @@
 """OCR over the pages of one document: scanned pages of a PDF, or page images (photos, scans).
 
 Work is bounded before it is done: a page's pixels (rendered size, and every image pdfium would
-have to decode) against `max_pixels`, the page count by the reader's limits, and the document's
-time against `max_seconds`, checked before each page.
+have to decode) against `max_pixels` and its short side against `min_page_side`, the page count (an
+image file's frames counted at open) by the reader's limits, and the document's time against
+`max_seconds`, checked before each page.
 """
 
 from __future__ import annotations
@@ -70,18 +71,40 @@ def ocr_pdf_pages(path: Path, numbers: list[int], timings: PageTimings | None = 
 def ocr_image_files(paths: Iterable[Path], max_pages: int, timings: PageTimings | None = None) -> Iterator[OcrPage]:
     """Every page of the image files, in order (a multi-page TIFF gives each of its frames)."""
     settings = ocr_settings()
+    paths = list(paths)
+    n_frames = sum(_frame_count(path) for path in paths)  # known at open: refused before any page is read
+    if n_frames > max_pages:
+        raise ReadError("too_large", f"{n_frames} page images in one document, more than the limit of {max_pages} "
+                        "— send only the pages of one township's targets")
     deadline = Deadline(settings.max_seconds)
     number = 0
     for path in paths:
         for image, dpi in _frames(path, settings):
             number += 1
-            if number > max_pages:
-                raise ReadError("too_large", f"more than {max_pages} page images in one document — send only "
-                                "the pages of one township's targets")
-            deadline.check(number - 1, number)
+            deadline.check(number - 1, n_frames)
             page_starting()
             yield read_page_image(image, number, settings.dpi, settings, timings)
             page_done()
+
+
+def _frame_count(path: Path) -> int:
+    """The frames of an image file (a multi-page TIFF's pages), read from its directory, nothing decoded."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as opened:
+            return getattr(opened, "n_frames", 1)
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+        return 1  # _frames says what is wrong with it
+
+
+def _check_shape(width: int, height: int, factor: float, name: str, settings: OcrSettings) -> None:
+    """An image whose short side, at the OCR resolution, cannot hold a line of text (a strip of 1 × 100000
+    pixels) is no page: it would resample to nothing."""
+    if min(width, height) * factor < settings.min_page_side:
+        raise ReadError("unsupported_format", f"image {name} is {width} × {height} pixels: too narrow to be a page "
+                        f"(its short side would be under {settings.min_page_side} pixels at {settings.dpi} dpi) — "
+                        "send a scan or photo of the page itself")
 
 
 def _frames(path: Path, settings: OcrSettings) -> Iterator[tuple[np.ndarray, float]]:
@@ -98,6 +121,7 @@ def _frames(path: Path, settings: OcrSettings) -> Iterator[tuple[np.ndarray, flo
                 dpi = _resolution(frame, opened.info.get("dpi"))
                 bgr = cv2.cvtColor(np.asarray(frame), cv2.COLOR_RGB2BGR)
                 factor = settings.dpi / dpi
+                _check_shape(frame.width, frame.height, factor, path.name, settings)
                 if abs(factor - 1) > 0.05:
                     interpolation = cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC
                     bgr = cv2.resize(bgr, None, fx=factor, fy=factor, interpolation=interpolation)

@@ -17,21 +17,23 @@ from pathlib import Path
 from jixiao.extractors.base import Limits
 from jixiao.extractors.pdf.layout import document_blocks
 from jixiao.extractors.pdf.pdfium import DrawnPage, check_text_layer, drawn_pages
+from jixiao.extractors.pdf.settings import PDF_SETTINGS, PdfSettings
 from jixiao.model.document import Document
 from jixiao.model.errors import ReadError
 
 _DEFAULT_LIMITS = Limits()
 
 
-def read_pdf(path: Path, limits: Limits = _DEFAULT_LIMITS) -> Document:
-    """Every paragraph and table of a PDF, in reading order; scanned pages OCR'd."""
-    drawn = drawn_pages(path, limits.max_pages)
+def read_pdf(path: Path, limits: Limits = _DEFAULT_LIMITS, settings: PdfSettings = PDF_SETTINGS) -> Document:
+    """Every paragraph and table of a PDF, in reading order; scanned pages OCR'd. `settings`: the
+    reader's tolerances (extractors/pdf/settings.py)."""
+    drawn = drawn_pages(path, limits.max_pages, settings)
     scanned = [page.number for page in drawn if page.scanned]
     if scanned:
         drawn = _with_ocr(path, drawn, scanned)
-    check_text_layer(drawn)
+    check_text_layer(drawn, settings)
     method = "text_layer" if not scanned else "ocr" if len(scanned) == len(drawn) else "mixed"
-    return Document(format="pdf", read_method=method, n_pages=len(drawn), blocks=document_blocks(drawn))
+    return Document(format="pdf", read_method=method, n_pages=len(drawn), blocks=document_blocks(drawn, settings))
 
 
 def _with_ocr(path: Path, drawn: list[DrawnPage], scanned: list[int]) -> list[DrawnPage]:

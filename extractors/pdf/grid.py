@@ -12,41 +12,37 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 
-# pdfplumber's TableSettings defaults for the lines strategy, in points.
-PREFILTER_MIN_LENGTH = 1  # shorter segments are dropped before snapping
-SNAP_TOLERANCE = 3  # parallel edges closer than this are moved onto their average line
-JOIN_TOLERANCE = 3  # collinear edges with a gap up to this are joined into one
-MIN_LENGTH = 3  # shorter edges after joining are dropped
-INTERSECTION_TOLERANCE = 3  # an edge ending this close to another still crosses it
+from jixiao.extractors.pdf.settings import PDF_SETTINGS, PdfSettings
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 Point = tuple[float, float]
 
 
-def grids(edges: list[dict]) -> list[list[Box]]:
-    """Cell boxes of each table the edges draw, tables top to bottom; single boxes are left out."""
-    edges = [e for e in edges if _length(e) >= PREFILTER_MIN_LENGTH]
-    edges = [e for e in _joined(_snapped(edges)) if _length(e) >= MIN_LENGTH]
-    return _tables(_cells(_intersections(edges)))
+def grids(edges: list[dict], settings: PdfSettings = PDF_SETTINGS) -> list[list[Box]]:
+    """Cell boxes of each table the edges draw, tables top to bottom; single boxes are left out. The
+    tolerances' defaults are pdfplumber's TableSettings defaults for the lines strategy."""
+    edges = [e for e in edges if _length(e) >= settings.min_segment]
+    edges = [e for e in _joined(_snapped(edges, settings.snap), settings.join) if _length(e) >= settings.min_edge]
+    return _tables(_cells(_intersections(edges, settings.intersection)))
 
 
 def _length(edge: dict) -> float:
     return edge["height"] if edge["orientation"] == "v" else edge["width"]
 
 
-def _snapped(edges: list[dict]) -> list[dict]:
+def _snapped(edges: list[dict], tolerance: float) -> list[dict]:
     """Vertical edges moved onto their clustered x, horizontal ones onto their clustered top."""
     vertical = [e for e in edges if e["orientation"] == "v"]
     horizontal = [e for e in edges if e["orientation"] == "h"]
-    return _snap(vertical, "x0", ("x0", "x1")) + _snap(horizontal, "top", ("top", "bottom"))
+    return _snap(vertical, "x0", ("x0", "x1"), tolerance) + _snap(horizontal, "top", ("top", "bottom"), tolerance)
 
 
-def _snap(edges: list[dict], attr: str, moved: tuple[str, str]) -> list[dict]:
+def _snap(edges: list[dict], attr: str, moved: tuple[str, str], tolerance: float) -> list[dict]:
     """Cluster positions (each within the tolerance of the previous one) and move edges to the mean."""
     cluster_of: dict[float, int] = {}
     cluster, last = -1, float("-inf")
     for value in sorted({e[attr] for e in edges}):
-        if value > last + SNAP_TOLERANCE:
+        if value > last + tolerance:
             cluster += 1
         cluster_of[value], last = cluster, value
     out: list[dict] = []
@@ -60,7 +56,7 @@ def _snap(edges: list[dict], attr: str, moved: tuple[str, str]) -> list[dict]:
     return out
 
 
-def _joined(edges: list[dict]) -> list[dict]:
+def _joined(edges: list[dict], tolerance: float) -> list[dict]:
     """Edges on one line whose gap is at most the join tolerance become one edge."""
 
     def line(edge: dict) -> tuple[str, float]:
@@ -72,7 +68,7 @@ def _joined(edges: list[dict]) -> list[dict]:
         joined: list[dict] = []
         for edge in sorted(group, key=lambda e: e[start]):
             last = joined[-1] if joined else None
-            if last is None or edge[start] > last[end] + JOIN_TOLERANCE:
+            if last is None or edge[start] > last[end] + tolerance:
                 joined.append(edge)
             elif edge[end] > last[end]:  # lengths updated as pdfplumber's resize_object does
                 new_length = edge[end] - last["x0"] if orientation == "h" else last[length] + (edge[end] - last[end])
@@ -81,9 +77,8 @@ def _joined(edges: list[dict]) -> list[dict]:
     return out
 
 
-def _intersections(edges: list[dict]) -> dict[Point, dict[str, set[Box]]]:
+def _intersections(edges: list[dict], tol: float) -> dict[Point, dict[str, set[Box]]]:
     """Crossing points of vertical and horizontal edges, each with the boxes of the edges through it."""
-    tol = INTERSECTION_TOLERANCE
     vertical = sorted((e for e in edges if e["orientation"] == "v"), key=lambda e: (e["x0"], e["top"]))
     horizontal = sorted((e for e in edges if e["orientation"] == "h"), key=lambda e: (e["top"], e["x0"]))
     points: dict[Point, dict[str, set[Box]]] = {}

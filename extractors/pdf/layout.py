@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 
 from jixiao.extractors.pdf.lines import PARAGRAPH_START, Line, confidence_of, join_lines, text_lines
 from jixiao.extractors.pdf.pdfium import DrawnPage
+from jixiao.extractors.pdf.settings import PDF_SETTINGS, PdfSettings
 from jixiao.extractors.pdf.tables import RawTable, append_continuation, continues, finish, inside, ruled_tables
 from jixiao.extractors.pdf.unruled import unruled_tables
 from jixiao.model.document import Paragraph, Provenance, Table
 
-FURNITURE_ZONE = 0.1  # top/bottom share of the page where page numbers live
 PAGE_NUMBER = re.compile(r"^(?:[-—–\s]*\d+[-—–\s]*|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
 
 @dataclass
@@ -27,22 +27,23 @@ class PageContent:
     items: list[Line | RawTable] = field(default_factory=list)
 
 
-def read_page(page: DrawnPage) -> PageContent:
+def read_page(page: DrawnPage, settings: PdfSettings) -> PageContent:
     number = page.number
-    tables = ruled_tables(page.edges, page.chars, number) if page.edges else []
+    tables = ruled_tables(page.edges, page.chars, number, settings) if page.edges else []
     boxes = [t.bbox for t in tables]
     outside = [c for c in page.chars if not inside(c, boxes)] if boxes else page.chars
-    lines = [line for line in text_lines(outside, number) if not _is_furniture(line, page.height)]
-    unruled, lines = unruled_tables(lines)
+    lines = [line for line in text_lines(outside, number, settings.column_gap)
+             if not _is_furniture(line, page.height, settings.furniture_zone)]
+    unruled, lines = unruled_tables(lines, settings.snap)
     tables += unruled
     items: list[Line | RawTable] = [*lines, *tables]
     items.sort(key=lambda item: item.bbox[1] if isinstance(item, RawTable) else item.top)
     return PageContent(number, page.height, items)
 
 
-def _is_furniture(line: Line, height: float) -> bool:
-    """A bare page number in the top or bottom margin zone."""
-    in_zone = line.bottom < FURNITURE_ZONE * height or line.top > (1 - FURNITURE_ZONE) * height
+def _is_furniture(line: Line, height: float, zone: float) -> bool:
+    """A bare page number in the top or bottom margin `zone` (a share of the page's height)."""
+    in_zone = line.bottom < zone * height or line.top > (1 - zone) * height
     return in_zone and bool(PAGE_NUMBER.match(line.text))
 
 
@@ -85,7 +86,7 @@ def _starts_paragraph(prev: Line, line: Line, margins: Margins) -> bool:
     return line.page == prev.page and line.top - prev.bottom > margins.line_gap + 0.6 * size
 
 
-def blocks(items: list[Line | RawTable], margins: Margins) -> Iterator[Paragraph | Table]:
+def blocks(items: list[Line | RawTable], margins: Margins, settings: PdfSettings) -> Iterator[Paragraph | Table]:
     """Lines grouped into paragraphs, page breaks bridged for paragraphs and for split tables."""
     lines: list[Line] = []
     table: RawTable | None = None
@@ -94,15 +95,15 @@ def blocks(items: list[Line | RawTable], margins: Margins) -> Iterator[Paragraph
             if lines:
                 yield _paragraph(lines, margins)
                 lines = []
-            if table is not None and continues(table, item, margins.heights):
-                append_continuation(table, item)
+            if table is not None and continues(table, item, margins.heights, settings):
+                append_continuation(table, item, settings.snap)
                 continue
             if table is not None:
-                yield finish(table)
+                yield finish(table, settings.snap)
             table = item
             continue
         if table is not None:
-            yield finish(table)
+            yield finish(table, settings.snap)
             table = None
         if lines and _starts_paragraph(lines[-1], item, margins):
             yield _paragraph(lines, margins)
@@ -111,7 +112,7 @@ def blocks(items: list[Line | RawTable], margins: Margins) -> Iterator[Paragraph
     if lines:
         yield _paragraph(lines, margins)
     if table is not None:
-        yield finish(table)
+        yield finish(table, settings.snap)
 
 
 def _paragraph(lines: list[Line], margins: Margins) -> Paragraph:
@@ -127,8 +128,8 @@ def _paragraph(lines: list[Line], margins: Margins) -> Paragraph:
     return Paragraph(text=text, prov=Provenance(page=lines[0].page, bbox=bbox), confidence=confidence)
 
 
-def document_blocks(drawn: list[DrawnPage]) -> list[Paragraph | Table]:
+def document_blocks(drawn: list[DrawnPage], settings: PdfSettings = PDF_SETTINGS) -> list[Paragraph | Table]:
     """Every paragraph and table of a document's pages (read from a text layer or by OCR), in reading order."""
-    pages = [read_page(page) for page in drawn]
+    pages = [read_page(page, settings) for page in drawn]
     margins = Margins.of(pages)
-    return list(blocks([item for page in pages for item in page.items], margins))
+    return list(blocks([item for page in pages for item in page.items], margins, settings))

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
-COLUMN_GAP = 0.5  # in character sizes: a wider gap inside a text line separates table columns
 
 # A line that starts like this opens a new paragraph (numbering and "标签：" labels).
 PARAGRAPH_START = re.compile(
@@ -43,6 +42,7 @@ class Line:
 
     chars: list[dict]
     page: int
+    column_gap: float  # in character sizes: a wider gap inside the line separates table columns (PdfSettings)
 
     @cached_property
     def x0(self) -> float:
@@ -73,10 +73,10 @@ class Line:
         """Pieces separated by gaps wider than a column gap (table columns without rules)."""
         pieces = [[self.chars[0]]]
         for prev, char in zip(self.chars, self.chars[1:]):
-            if char["x0"] - prev["x1"] > COLUMN_GAP * max(char["size"], prev["size"]):
+            if char["x0"] - prev["x1"] > self.column_gap * max(char["size"], prev["size"]):
                 pieces.append([])
             pieces[-1].append(char)
-        return [Line(chars, self.page) for chars in pieces]
+        return [Line(chars, self.page, self.column_gap) for chars in pieces]
 
 
 def confidence_of(chars: Iterable[dict]) -> float | None:
@@ -95,7 +95,7 @@ def _chars_text(chars: list[dict]) -> str:
     return "".join(out)
 
 
-def text_lines(chars: Iterable[dict], page: int) -> list[Line]:
+def text_lines(chars: Iterable[dict], page: int, column_gap: float) -> list[Line]:
     """Group characters into lines: a character belongs to the line its vertical middle falls in."""
     lines: list[list[dict]] = []
     band_bottom = float("-inf")
@@ -115,7 +115,7 @@ def text_lines(chars: Iterable[dict], page: int) -> list[Line]:
             if char["text"] == kept[-1]["text"] and abs(char["x0"] - kept[-1]["x0"]) < 1:
                 continue
             kept.append(char)
-        out.append(Line(kept, page))
+        out.append(Line(kept, page, column_gap))
     return out
 
 

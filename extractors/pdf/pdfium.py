@@ -17,12 +17,9 @@ import pypdfium2
 import pypdfium2.raw as pdfium_c
 
 from jixiao.extractors.pdf.fonts import measuring_fonts
+from jixiao.extractors.pdf.settings import PDF_SETTINGS, PdfSettings
 from jixiao.model.errors import ReadError
 
-UNREADABLE_SHARE = 0.1  # above this share of undecodable characters the text layer is garbage
-STRAIGHT = 0.01  # points: a segment this close to level or plumb is a horizontal or vertical edge
-FORM_DEPTH = 8  # nested form XObjects followed when collecting drawn segments
-SCAN_STAMP_CHARS = 40  # at most this much text over a page-sized image is a scanning app's stamp
 
 @dataclass
 class DrawnPage:
@@ -35,7 +32,7 @@ class DrawnPage:
     scanned: bool  # images and no text: needs OCR
 
 
-def drawn_pages(path: Path, max_pages: int) -> list[DrawnPage]:
+def drawn_pages(path: Path, max_pages: int, settings: PdfSettings = PDF_SETTINGS) -> list[DrawnPage]:
     """Open the file with pdfium (failing with a clerk's message) and read every page's characters and edges.
 
     The page count is checked when the file is opened, before any page is read.
@@ -60,21 +57,22 @@ def drawn_pages(path: Path, max_pages: int) -> list[DrawnPage]:
             raise ReadError("too_large", f"PDF has {len(pdf)} pages, more than the limit of {max_pages} — check it is "
                             "the right file (one township's targets), or ask the township to send only those pages")
         with measuring_fonts():
-            return [_drawn_page(pdf[i], i + 1) for i in range(len(pdf))]
+            return [_drawn_page(pdf[i], i + 1, settings) for i in range(len(pdf))]
     finally:
         pdf.close()
 
 
-def _drawn_page(page: pypdfium2.PdfPage, number: int) -> DrawnPage:
+def _drawn_page(page: pypdfium2.PdfPage, number: int, settings: PdfSettings) -> DrawnPage:
     left, bottom, _, top = page.get_bbox()
     chars = _page_chars(page.get_textpage(), left, top)
-    return DrawnPage(number, top - bottom, chars, _page_edges(page, left, top), _scanned(page, chars))
+    return DrawnPage(number, top - bottom, chars, _page_edges(page, left, top, settings),
+                     _scanned(page, chars, settings.scan_stamp_chars))
 
 
-def _scanned(page: pypdfium2.PdfPage, chars: list[dict]) -> bool:
+def _scanned(page: pypdfium2.PdfPage, chars: list[dict], stamp_chars: int) -> bool:
     """A page that is an image: no text at all, or only a line or two (a scanning app's stamp such as
     '扫描全能王') over an image covering most of the page. Such a page needs OCR."""
-    if len(chars) > SCAN_STAMP_CHARS:
+    if len(chars) > stamp_chars:
         return False
     images = list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
     if not chars:
@@ -154,16 +152,17 @@ _Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
-def _page_edges(page: pypdfium2.PdfPage, left: float, top: float) -> list[dict]:
+def _page_edges(page: pypdfium2.PdfPage, left: float, top: float, settings: PdfSettings) -> list[dict]:
     """Horizontal and vertical segments of every drawn path (lines, rectangles, grids), as table edges."""
     edges: list[dict] = []
     count = pdfium_c.FPDFPage_CountObjects(page)
     objects = [pdfium_c.FPDFPage_GetObject(page, i) for i in range(count)]
-    _collect_edges(objects, _IDENTITY, 0, edges, (left, top))
+    _collect_edges(objects, _IDENTITY, 0, edges, (left, top), settings)
     return edges
 
 
-def _collect_edges(objects: list, outer: _Matrix, depth: int, edges: list[dict], origin: tuple[float, float]) -> None:
+def _collect_edges(objects: list, outer: _Matrix, depth: int, edges: list[dict], origin: tuple[float, float],
+                   settings: PdfSettings) -> None:
     matrix = pdfium_c.FS_MATRIX()
     for obj in objects:
         kind = pdfium_c.FPDFPageObj_GetType(obj)
@@ -172,10 +171,10 @@ def _collect_edges(objects: list, outer: _Matrix, depth: int, edges: list[dict],
         pdfium_c.FPDFPageObj_GetMatrix(obj, matrix)
         placed = _compose(outer, (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f))
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-            _path_edges(obj, placed, edges, origin)
-        elif depth < FORM_DEPTH:
+            _path_edges(obj, placed, edges, origin, settings.straight)
+        elif depth < settings.form_depth:
             inner = [pdfium_c.FPDFFormObj_GetObject(obj, i) for i in range(pdfium_c.FPDFFormObj_CountObjects(obj))]
-            _collect_edges(inner, placed, depth + 1, edges, origin)
+            _collect_edges(inner, placed, depth + 1, edges, origin, settings)
 
 
 def _compose(outer: _Matrix, inner: _Matrix) -> _Matrix:
@@ -186,7 +185,7 @@ def _compose(outer: _Matrix, inner: _Matrix) -> _Matrix:
             a * ie + c * if_ + e, b * ie + d * if_ + f)
 
 
-def _path_edges(path, matrix: _Matrix, edges: list[dict], origin: tuple[float, float]) -> None:
+def _path_edges(path, matrix: _Matrix, edges: list[dict], origin: tuple[float, float], straight: float) -> None:
     """Straight segments of one path; curves only move the pen."""
     a, b, c, d, e, f = matrix
     left, top = origin
@@ -198,22 +197,22 @@ def _path_edges(path, matrix: _Matrix, edges: list[dict], origin: tuple[float, f
         point = (a * x.value + c * y.value + e - left, top - (b * x.value + d * y.value + f))
         kind = pdfium_c.FPDFPathSegment_GetType(segment)
         if kind == pdfium_c.FPDF_SEGMENT_LINETO and pen is not None:
-            _add_edge(pen, point, edges)
+            _add_edge(pen, point, edges, straight)
         if kind == pdfium_c.FPDF_SEGMENT_MOVETO or start is None:
             start = point
         pen = point
         if pdfium_c.FPDFPathSegment_GetClose(segment):
-            _add_edge(pen, start, edges)
+            _add_edge(pen, start, edges, straight)
             pen = start
 
 
-def _add_edge(p: tuple[float, float], q: tuple[float, float], edges: list[dict]) -> None:
+def _add_edge(p: tuple[float, float], q: tuple[float, float], edges: list[dict], straight: float) -> None:
     x0, x1 = sorted((p[0], q[0]))
     top, bottom = sorted((p[1], q[1]))
-    if x1 - x0 <= STRAIGHT:
+    if x1 - x0 <= straight:
         orientation = "v"
         x0 = x1 = (x0 + x1) / 2
-    elif bottom - top <= STRAIGHT:
+    elif bottom - top <= straight:
         orientation = "h"
         top = bottom = (top + bottom) / 2
     else:
@@ -232,7 +231,7 @@ def _corrupt_message() -> str:
     )
 
 
-def check_text_layer(pages: list[DrawnPage]) -> None:
+def check_text_layer(pages: list[DrawnPage], settings: PdfSettings = PDF_SETTINGS) -> None:
     """Scanned pages and unmapped fonts (control or private-use codes) are refused before layout work."""
     chars = [c["text"] for page in pages for c in page.chars]
     if not chars:
@@ -245,7 +244,7 @@ def check_text_layer(pages: list[DrawnPage]) -> None:
             "scanned_no_ocr", f"pages {', '.join(map(str, scanned))} are scanned images without text layer — needs OCR; "
             "ask for the born-digital PDF or the docx"
         )
-    if sum(1 for ch in chars if _undecodable(ch)) > UNREADABLE_SHARE * len(chars):
+    if sum(1 for ch in chars if _undecodable(ch)) > settings.unreadable_share * len(chars):
         raise ReadError("unreadable_text", _unreadable_message())
 
 

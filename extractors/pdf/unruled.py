@@ -11,16 +11,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from jixiao.extractors.pdf.lines import Line, confidence_of, join_lines
-from jixiao.extractors.pdf.tables import SNAP, RawCell, RawTable, cluster, grid_index
+from jixiao.extractors.pdf.tables import RawCell, RawTable, cluster, grid_index
 
-def unruled_tables(lines: list[Line]) -> tuple[list[RawTable], list[Line]]:
-    """Runs of lines whose pieces stand in aligned columns become tables; other lines are returned."""
+def unruled_tables(lines: list[Line], snap: float) -> tuple[list[RawTable], list[Line]]:
+    """Runs of lines whose pieces stand in aligned columns become tables; other lines are returned.
+    `snap`: pieces starting this close are in one column (PdfSettings.snap)."""
     tables: list[RawTable] = []
     rest: list[Line] = []
     start = 0
-    for first, last in _table_runs(lines):
+    for first, last in _table_runs(lines, snap):
         rest += lines[start:first]
-        table = _columns_table(lines[first:last])
+        table = _columns_table(lines[first:last], snap)
         if table is None:
             rest += lines[first:last]
         else:
@@ -30,7 +31,7 @@ def unruled_tables(lines: list[Line]) -> tuple[list[RawTable], list[Line]]:
     return tables, rest
 
 
-def _table_runs(lines: list[Line]) -> Iterator[tuple[int, int]]:
+def _table_runs(lines: list[Line], snap: float) -> Iterator[tuple[int, int]]:
     """[first, last) index ranges of lines that may form a table without rules.
 
     A run joins lines split into several pieces that stand close together, with everything
@@ -50,23 +51,23 @@ def _table_runs(lines: list[Line]) -> Iterator[tuple[int, int]]:
             continue
         first, last = max(group[0], taken), group[-1] + 1
         starts = [p.x0 for i in group for p in lines[i].segments]
-        while first > taken and _hangs_on(lines[first - 1], lines[first], starts):
+        while first > taken and _hangs_on(lines[first - 1], lines[first], starts, snap):
             first -= 1
-        while last < len(lines) and _hangs_on(lines[last], lines[last - 1], starts, lines[last + 1 : last + 2]):
+        while last < len(lines) and _hangs_on(lines[last], lines[last - 1], starts, snap, lines[last + 1 : last + 2]):
             last += 1
         taken = last
         yield first, last
 
 
-def _hangs_on(line: Line, neighbour: Line, starts: list[float], after: list[Line] = ()) -> bool:
+def _hangs_on(line: Line, neighbour: Line, starts: list[float], snap: float, after: list[Line] = ()) -> bool:
     """A one-piece line close to the run that starts at a later column (or is followed by one that does)."""
     close = max(line.top - neighbour.bottom, neighbour.top - line.bottom) <= line.size
     if not close or len(line.segments) >= 2:
         return False
-    later = [s for s in starts if s > min(starts) + SNAP]
-    if any(abs(line.x0 - s) <= SNAP for s in later):
+    later = [s for s in starts if s > min(starts) + snap]
+    if any(abs(line.x0 - s) <= snap for s in later):
         return True
-    return bool(after) and _hangs_on(after[0], line, starts)
+    return bool(after) and _hangs_on(after[0], line, starts, snap)
 
 
 @dataclass
@@ -86,14 +87,14 @@ class _Block:
         return self.pieces[-1].bottom
 
 
-def _columns_table(run: list[Line]) -> RawTable | None:
+def _columns_table(run: list[Line], snap: float) -> RawTable | None:
     """Columns where pieces start; rows from the column with the most cells; centred merged cells span."""
     pieces = sorted((p for line in run for p in line.segments), key=lambda p: p.top)
-    starts = _column_starts(run)
+    starts = _column_starts(run, snap)
     if len(starts) < 2:
         return None
     right = max(p.x1 for p in pieces)
-    blocks = _blocks_of(pieces, starts)
+    blocks = _blocks_of(pieces, starts, snap)
     counts = [sum(1 for b in blocks if b.col == c) for c in range(len(starts))]
     anchor = counts.index(max(counts))
     rows = [[b.top, b.bottom] for b in blocks if b.col == anchor]
@@ -134,14 +135,14 @@ def _columns_table(run: list[Line]) -> RawTable | None:
     return RawTable(list(cells.values()), page, bbox)
 
 
-def _column_starts(run: list[Line]) -> list[float]:
+def _column_starts(run: list[Line], snap: float) -> list[float]:
     """x positions where at least two pieces start, and where a piece starts right of another on its line."""
-    lefts = cluster(p.x0 for line in run for p in line.segments)
-    support = {x: sum(1 for line in run for p in line.segments if abs(p.x0 - x) <= SNAP) for x in lefts}
+    lefts = cluster((p.x0 for line in run for p in line.segments), snap)
+    support = {x: sum(1 for line in run for p in line.segments if abs(p.x0 - x) <= snap) for x in lefts}
     starts = [x for x in lefts if support[x] >= 2 or x == lefts[0]]
     for line in run:
         for left, piece in zip(line.segments, line.segments[1:]):
-            if grid_index(starts, left.x0) == grid_index(starts, piece.x0):
+            if grid_index(starts, left.x0, snap) == grid_index(starts, piece.x0, snap):
                 bisect.insort(starts, piece.x0)
     return starts
 
@@ -170,13 +171,13 @@ def _centred_span(
     return first, last
 
 
-def _blocks_of(pieces: list[Line], starts: list[float]) -> list[_Block]:
+def _blocks_of(pieces: list[Line], starts: list[float], snap: float) -> list[_Block]:
     """Stack pieces per column; lines closer than about a third of their size belong to one cell."""
     blocks: list[_Block] = []
     open_blocks: dict[int, _Block] = {}
     for piece in pieces:
-        col = max(bisect.bisect_right(starts, piece.x0 + SNAP) - 1, 0)
-        span = max(bisect.bisect_left(starts, piece.x1 - SNAP) - col, 1)
+        col = max(bisect.bisect_right(starts, piece.x0 + snap) - 1, 0)
+        span = max(bisect.bisect_left(starts, piece.x1 - snap) - col, 1)
         block = open_blocks.get(col)
         if block is not None and piece.top - block.bottom <= 0.6 * piece.size:
             block.pieces.append(piece)

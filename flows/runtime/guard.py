@@ -3,7 +3,7 @@
 A reader that loops or inflates without end (a PDF ruled 600×600, a table grid past any limit) must
 cost one document, not the batch: the child gets `Limits.max_seconds` of wall-clock time per
 document, plus `Limits.ocr_page_seconds` for every page OCR reports done (a scan is slow but makes
-progress), and `Limits.max_memory_bytes` of memory; past either it is killed, the document is
+progress), and its share of the machine's memory (flows.runtime.memory); past either it is killed, the document is
 `failed` (`timeout` / `too_large`) and a fresh child reads the next one. Children die with their
 parent (Linux: a parent-death signal), so a killed run leaves no reader behind.
 """
@@ -25,9 +25,11 @@ import filelock
 
 from jixiao.extractors import DEFAULT_LIMITS
 from jixiao.extractors.ocr import progress as ocr_progress
-from jixiao.extractors.legacy import batch_conversions
+from jixiao.extractors.legacy import Conversions, batch_conversions
+from jixiao.extractors.office_process import stop_conversions
 from jixiao.flows.extract import Extraction, ExtractionCache, extract_file, extraction_version, format_by_name
 from jixiao.flows.inbox import local_path
+from jixiao.flows.runtime.memory import current_budget, take_slot
 from jixiao.flows.runtime.lifeline import die_with_parent, reader_context
 from jixiao.flows.plan import ReadingAhead
 
@@ -53,8 +55,10 @@ _LIVE: set[GuardedReader] = set()
 
 
 def stop_all_readers() -> None:
-    """Kill every reader child of this process now and refuse further reads (called from a signal handler)."""
+    """Kill every reader child and LibreOffice conversion of this process now and refuse further reads
+    (called from a signal handler)."""
     _STOPPING.set()
+    stop_conversions()
     for reader in list(_LIVE):
         process = reader._process
         if process is not None and process.is_alive():
@@ -97,11 +101,11 @@ def _serve(conn: Connection) -> None:
             return
         if request is None:
             return
-        path, doc_id, max_bytes, converted, pages, ocr_lock, defer_ocr = request
+        path, doc_id, max_bytes, converted, conversion_errors, pages, ocr_lock, defer_ocr = request
         turn = _OcrTurn(ocr_lock, conn, defer_ocr)
         ocr_progress.watch_pages(before=turn.take, after=lambda: conn.send_bytes(_PAGE_DONE))
         try:
-            with batch_conversions(converted, {}, DEFAULT_LIMITS) if converted else nullcontext():
+            with batch_conversions(converted, {}, DEFAULT_LIMITS, conversion_errors) if converted else nullcontext():
                 extraction = extract_file(path, doc_id, max_bytes=max_bytes, pages=pages)
         except OcrBusy:
             conn.send_bytes(_BUSY)
@@ -150,11 +154,14 @@ class GuardedReader:
     """Reads documents one at a time in a reusable child process, killed past the limits."""
 
     def __init__(self, seconds: float = DEFAULT_LIMITS.max_seconds,
-                 memory_bytes: int = DEFAULT_LIMITS.max_memory_bytes, converted: Path | None = None,
+                 memory_bytes: int | None = None, converted: Conversions | None = None,
                  ocr_lock: Path | None = None):
-        """`converted`: where the batch's legacy files were converted to .docx (extractors.legacy);
+        """`memory_bytes`: the child's cap (default: the run's share, flows.runtime.memory);
+        `converted`: the batch's legacy files converted to .docx (extractors.legacy);
         `ocr_lock`: the lock file that lets one reader of the run at a time recognise pages."""
-        self.seconds, self.memory_bytes, self.converted = seconds, memory_bytes, converted
+        self.seconds, self.converted = seconds, converted
+        self.memory_bytes = memory_bytes if memory_bytes is not None else current_budget().memory_bytes
+        self._slot: threading.Semaphore | None = None  # one of the run's reader slots, while a child lives
         self.ocr_lock = ocr_lock
         self.page_seconds = DEFAULT_LIMITS.ocr_page_seconds
         self._process: multiprocessing.process.BaseProcess | None = None
@@ -176,7 +183,9 @@ class GuardedReader:
             return extract_file(path, doc_id, max_bytes=max_bytes)  # bounds its memory and restarts it
         conn = self._start()
         try:
-            conn.send((path, doc_id, max_bytes, self.converted, list(pages), self.ocr_lock, defer_ocr))
+            converted = self.converted
+            conn.send((path, doc_id, max_bytes, converted.folder if converted else None,
+                       converted.passed_on() if converted else {}, list(pages), self.ocr_lock, defer_ocr))
             deadline = time.monotonic() + self.seconds
             last = False
             while conn.poll(max(deadline - time.monotonic(), 0.0)):
@@ -201,25 +210,34 @@ class GuardedReader:
             return self._died(path, doc_id)
         self._kill()
         # Not cached: a busy machine can time out a good file, so the next run tries it again.
-        return Extraction(doc_id=doc_id, format=format_by_name(path), status="failed", error_code="timeout",
-                          cacheable=False, error=f"reading took longer than {self.seconds:g} s and was stopped — check it is the "
-                                "right file (a very large or unusual table?), or split it into smaller files")
+        return Extraction.failed(doc_id, format_by_name(path), "timeout", cacheable=False,
+                                 error=f"reading took longer than {self.seconds:g} s and was stopped — check it is "
+                                       "the right file (a very large or unusual table?), or split it into smaller files")
 
     def _died(self, path: Path, doc_id: str, out_of_memory: bool = False) -> Extraction:
-        """The child died mid-read: out of its memory cap, killed by the kernel (SIGKILL), or crashed."""
+        """The child died mid-read: out of its memory cap (the document's doing: cached), killed from
+        outside (the kernel's OOM killer, an administrator: not the document's doing, so not cached), or crashed."""
         code = self._process.exitcode if self._process is not None else None
         self._kill()
-        if out_of_memory or code == -signal.SIGKILL or code is None:
-            return Extraction(doc_id=doc_id, format=format_by_name(path), status="failed", error_code="too_large",
-                              error="reading needed more memory than a document may use and was stopped — check "
-                                    "it is the right file, or split it into smaller files")
-        return Extraction(doc_id=doc_id, format=format_by_name(path), status="failed", error_code="internal",
-                          cacheable=False, error=f"the reader crashed on this file (exit {code}) — send the file "
-                                                 "to the jixiao maintainers; the other documents are not affected")
+        if out_of_memory:
+            return Extraction.failed(doc_id, format_by_name(path), "too_large",
+                                     "reading needed more memory than a document may use and was stopped — check "
+                                     "it is the right file, or split it into smaller files")
+        if code is None or code < 0:
+            what = f"signal {signal.Signals(-code).name}" if code is not None and -code in signal.valid_signals() else "a signal"
+            return Extraction.failed(doc_id, format_by_name(path), "not_processed", cacheable=False,
+                                     error=f"the reader was stopped from outside jixiao ({what}: the machine ran short "
+                                           "of memory, or someone ended the process) — it is read again on the next run")
+        return Extraction.failed(doc_id, format_by_name(path), "internal", cacheable=False,
+                                 error=f"the reader crashed on this file (exit {code}) — send the file to the jixiao "
+                                       "maintainers; the other documents are not affected")
 
     def _start(self) -> Connection:
         if self._process is None or not self._process.is_alive():
             self._kill()
+            self._slot = take_slot(_STOPPING)  # no more children at once than the machine's memory holds
+            if self._slot is None:
+                raise ReadingStopped
             ours, theirs = multiprocessing.Pipe()
             self._process = reader_context().Process(target=_child, args=(theirs, self.memory_bytes), daemon=True,
                                                name="jixiao-reader")
@@ -239,6 +257,9 @@ class GuardedReader:
             self._conn.close()
         self._process = self._conn = None
         _LIVE.discard(self)
+        if self._slot is not None:
+            self._slot.release()
+            self._slot = None
 
     def close(self) -> None:
         """Ask the child to finish (it is between documents), then make sure it is gone."""
@@ -266,8 +287,8 @@ def read_into_cache(paths: list[str], doc_ids: list[str], out: str, max_bytes: i
     legacy = {doc_id: local_path(path) for path, doc_id, _ in mine}  # .doc/.wps/.rtf: one LibreOffice run for all
     read = []
     if mine:
-        with batch_conversions(converted, legacy, DEFAULT_LIMITS), \
-                GuardedReader(converted=converted, ocr_lock=ocr_lock(out)) as reader:
+        with batch_conversions(converted, legacy, DEFAULT_LIMITS) as conversions, \
+                GuardedReader(converted=conversions, ocr_lock=ocr_lock(out)) as reader:
             read = _read_each(reader, mine, ExtractionCache(Path(out)), max_bytes, done)
     for path, doc_id, _ in items:
         if ahead is not None and ahead.reads(doc_id):

@@ -15,23 +15,12 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
-from jixiao.dictionaries import DictionaryError, dictionary_cache, load_dictionary
+from jixiao.analysis.check_rules import SEVERITIES, Finding, number, rule_settings, settings
+from jixiao.analysis.project_checks import project_findings
+from jixiao.dictionaries import DictionaryError, dictionary_cache
 from jixiao.normalizers.text import compact
-
-SEVERITIES = ("error", "warning", "info")
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One fault a rule found: the values it compared (they fill the message and the evidence)."""
-
-    values: Mapping[str, Any]
-    project: Mapping[str, Any] | None = None  # the projects row, for project-level rules
-    name_raw: str | None = None  # the indicator, for indicator-level rules
-
 
 @dataclass(frozen=True)
 class DocumentFacts:
@@ -61,31 +50,6 @@ class CheckInputs:
     year: int | None = None  # the district year from --year; else the documents' majority
     # (doc_id, rule, finding) of the rules across documents and years (tracking.py: results, history)
     tracked: list[tuple[str, str, Finding]] = field(default_factory=list)
-
-
-@cache
-def settings() -> dict[str, Any]:
-    """dictionaries/checks.yaml, checked once: every rule needs a known severity and a message."""
-    data = load_dictionary("checks") or {}
-    for rule, spec in (data.get("rules") or {}).items():
-        if (spec or {}).get("severity") not in SEVERITIES or not (spec or {}).get("message"):
-            raise DictionaryError(f"checks.yaml: rule {rule!r} needs a severity ({'/'.join(SEVERITIES)}) "
-                                  "and a message")
-    return data
-
-
-def rule_settings(rule: str) -> dict[str, Any]:
-    try:
-        return settings()["rules"][rule]
-    except KeyError as exc:
-        raise DictionaryError(f"checks.yaml: no settings for rule {rule!r}") from exc
-
-
-def number(value: float | None) -> str:
-    """12.5 → '12.5', 3.0 → '3', None → '空'; how amounts appear in messages and evidence."""
-    if value is None:
-        return "空"
-    return f"{round(value, 4):,.4f}".rstrip("0").rstrip(".")
 
 
 def _message(template: str, values: Mapping[str, Any]) -> str:
@@ -275,8 +239,6 @@ def duplicate_project_codes(projects: list[dict], township_of: Mapping[str, str]
 
 def run_checks(inputs: CheckInputs) -> list[dict]:
     """Every rule over the current documents, plus `superseded` on the old ones; sorted for reading."""
-    from jixiao.analysis.project_checks import project_findings
-
     current = [d for d in inputs.documents if not d.superseded_by]
     # an identical older copy shares its doc_id with the current file: the current one is the doc_id's
     facts_of = {d.doc_id: d for d in inputs.documents if d.superseded_by} | {d.doc_id: d for d in current}

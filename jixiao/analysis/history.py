@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from jixiao.analysis.checks import Finding
+from jixiao.analysis.check_rules import Finding
 from jixiao.analysis.linking import LinkMethod, ProjectFiling, link_indicators, link_projects
 from jixiao.analysis.results import LastActual, Pools
 from jixiao.analysis.target_values import CAPS, FLOORS, Quantity, equal_numbers, quantity, row_money, same_target

@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
-from jixiao.analysis.checks import Finding, number, rule_settings, settings
+from jixiao.analysis.check_rules import Finding, number, rule_settings, settings
 from jixiao.normalizers.units import normalize_unit
 from jixiao.normalizers.values import parse_indicator_value
 

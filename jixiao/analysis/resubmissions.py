@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePosixPath
 
-from jixiao.analysis.checks import settings
+from jixiao.analysis.check_rules import settings
 from jixiao.normalizers.text import compact
 
 

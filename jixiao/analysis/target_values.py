@@ -13,7 +13,8 @@ from datetime import date
 
 from jixiao.analysis.linking import tracking_settings
 from jixiao.normalizers.text import compact
-from jixiao.normalizers.values import IndicatorValue, money_context, parse_indicator_value
+from jixiao.normalizers.indicator_value import IndicatorValue
+from jixiao.normalizers.values import money_context, parse_indicator_value
 
 NUMERIC_KINDS = ("number", "percent")
 FLOORS, CAPS = (">=", ">"), ("<=", "<")

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jixiao.analysis.checks import SEVERITIES
+from jixiao.analysis.check_rules import SEVERITIES
 from jixiao.store.local import run_query
 
 CHECK_COLUMNS = ["township", "source_path", "project_code", "project_name", "table_no", "name_raw", "rule", "severity",

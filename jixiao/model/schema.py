@@ -1,4 +1,4 @@
-"""The output tables of the data contract (../shared/contract.md), defined once.
+"""The output tables of the data contract (docs/contract.md, written from here), defined once.
 
 Every writer (Parquet, DuckDB, PostgreSQL, xlsx) takes its column names and types
 from here, so a column cannot be renamed in one place and not the others.

@@ -160,6 +160,7 @@ def resolve(row: Row, columns: list[Column], year: int | None, groups: dict[int,
     profiles = {c.col: profile(body_texts(row, c.col), year) for c in columns}
     _split_spanned(columns, profiles)
     _names_that_are_levels(columns, profiles)
+    _unheaded_names(columns, profiles)
     for column in columns:
         if column.role is None and (role := _content_role(profiles[column.col], columns)):
             column.role, column.how = role, "content"
@@ -252,6 +253,21 @@ def _names_that_are_levels(columns: list[Column], profiles: dict[int, ColumnProf
     for column in columns:
         if column.role == "level3" and profiles[column.col].n >= 2 and profiles[column.col].level2 >= 0.7:
             column.role, column.how = "level2", "content"
+
+
+def _unheaded_names(columns: list[Column], profiles: dict[int, ColumnProfile]) -> None:
+    """一级指标 | 二级指标 | (blank) | 绩效标准 | 指标值 with names under the blank heading: the 二级 heading
+    spanned the name column in the form, so a blank-headed text column right after the levels, where no
+    column is headed as the name, holds the names."""
+    if any(c.role == "level3" for c in columns):
+        return
+    levels = [c.col for c in columns if c.role in ("level1", "level2")]
+    after = next((c for c in columns if levels and c.col == max(levels) + 1), None)
+    if after is None or after.header or after.role is not None or after.group is not None:
+        return
+    p = profiles[after.col]
+    if p.n >= 2 and max(p.value, p.level1, p.level2, p.operator) < 0.5:
+        after.role, after.how = "level3", "content"
 
 
 def _looks_like_data(p: ColumnProfile) -> bool:

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from jixiao.model.document import Cell, Table
-from jixiao.parsing.records import clean
-from jixiao.parsing.vocabulary import is_heading
+from jixiao.parsing.records import clean, meaningful
+from jixiao.parsing.vocabulary import is_column_heading, is_heading
 
 Slots = dict[tuple[int, int], Cell]
 
@@ -57,12 +57,18 @@ class Row:
             return (True, clean(under_label.text)) if under_label is not None else (False, None)
         if _is_label(right.text):
             return True, None  # 项目编号： | 项目联系人：: the field was left empty
-        if not is_heading(right.text):
+        if not is_heading(right.text) and not self._headings_after(right):
             return True, clean(right.text)
         if under_label is not None and label.row_span <= right.row_span and clean(under_label.text):
             return True, clean(under_label.text)
         under_right = self._below(right)
         return (True, clean(under_right.text)) if under_right is not None else (False, None)
+
+    def _headings_after(self, cell: Cell) -> bool:
+        """项目名称 | 中央、省级财政资金 | 资金计划 | 资金到位情况: two or more column headings after the cell
+        make the row one of headings (its values are below), the cell a heading too."""
+        after = [c for c in self.cells if c.col > cell.col and meaningful(c.text)]
+        return len(after) >= 2 and all(is_column_heading(c.text) for c in after)
 
     def beside(self, label: Cell) -> bool:
         """True when the label's value is the cell to its right (a key/value row, not a column heading)."""

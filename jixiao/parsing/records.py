@@ -6,6 +6,8 @@ import re
 
 from pydantic import BaseModel, Field
 
+from jixiao.model.outcome import FormKind
+
 
 class Goal(BaseModel):
     kind: str  # overall | item | measure | project
@@ -67,7 +69,7 @@ class TableIndicator(BaseModel):
 class ParsedDocument(BaseModel):
     unit_code: str | None = None
     year: int | None = None
-    form_kind: str | None = None  # department | project | region | self_evaluation
+    form_kind: FormKind | None = None
     goals: list[Goal] = Field(default_factory=list)
     projects: list[Project] = Field(default_factory=list)
     indicators: list[TableIndicator] = Field(default_factory=list)

@@ -19,6 +19,7 @@ from jixiao.normalizers.text import compact
 from jixiao.parsing.department import DepartmentState
 from jixiao.parsing.grid import table_rows
 from jixiao.parsing.projects import ProjectState
+from jixiao.model.outcome import FormKind
 from jixiao.parsing.records import Goal, ParsedDocument, Project, TableIndicator, clean
 from jixiao.parsing.vocabulary import department_markers, is_form_title
 
@@ -71,7 +72,7 @@ def parse_document(document: Document) -> ParsedDocument:
 
 
 def form_kind(parsed: ParsedDocument, title_kinds: list[str], department_marked: bool,
-              results_read: bool = False) -> str | None:
+              results_read: bool = False) -> FormKind | None:
     """self_evaluation | region | department | project, from the titles and what was read (a header with
     this year's actual or a score; an earlier year's actual beside the target is still a target form)."""
     if "self_evaluation" in title_kinds or results_read:
@@ -160,6 +161,11 @@ def _row_gaps(parsed: ParsedDocument, projects: ProjectState) -> list[str]:
     if aside := projects.rows.set_aside:
         gaps.append(f"{len(aside)} rows of an indicator table hold only a label, no indicator or value (not read): "
                     f"{'、'.join(aside[:3])} — check the rows around them")
+    if nameless := projects.rows.nameless:
+        gaps.append(f"{len(nameless)} rows have a value but no indicator name (not read): {'、'.join(nameless[:3])}")
+    if outside := projects.rows.outside_levels:
+        gaps.append(f"{len(outside)} rows under a 一级 that names no level were not read as indicators: "
+                    f"{'、'.join(outside[:3])}")
     if split := projects.rows.split_by_place:
         gaps.append(f"{len(split)} indicator rows give each township/village its own target, no single 指标值: "
                     f"{'、'.join(split[:3])}")

@@ -165,6 +165,12 @@ def _headings() -> frozenset[str]:
     return frozenset(fold(h) for h in _forms().get("headings", []))
 
 
+def is_column_heading(text: str | None) -> bool:
+    """A column heading of a key/value block (全年预算数, 资金到位情况): its row names columns."""
+    folded = fold(text)
+    return bool(folded) and (folded in _headings() or _unbracketed(folded) in _headings())
+
+
 def is_heading(text: str | None) -> bool:
     """A label, a column heading or an indicator header: text that is never a field's value."""
     folded = fold(text)

@@ -122,15 +122,38 @@ class DatasetWriter:
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
-def check_free_space(out: Path) -> None:
-    """Fail before any work when the disk cannot hold a second copy of the dataset (and the staging)."""
+def check_free_space(out: Path, temporary: Path | None = None) -> None:
+    """Fail before any work when the drive of `out` cannot hold a second copy of the dataset (and the
+    staging, and the extraction cache), or the drive of `temporary` (LibreOffice's profiles) is full."""
     out.mkdir(parents=True, exist_ok=True)
     current = out / CURRENT
     size = sum(f.stat().st_size for f in current.rglob("*") if f.is_file()) if current.is_dir() else 0
-    need, free = max(MIN_FREE_BYTES, 2 * size), shutil.disk_usage(out).free
-    if free < need:
-        raise StoreError(f"only {free / 2**20:,.0f} MB free on the drive of {out}; a run needs about "
-                         f"{need / 2**20:,.0f} MB — free disk space there (old exports, other files) and run again")
+    for folder, need in [(out, max(MIN_FREE_BYTES, 2 * size)), *([(temporary, MIN_FREE_BYTES)] if temporary else [])]:
+        free = shutil.disk_usage(folder).free
+        if free < need:
+            raise StoreError(f"only {free / 2**20:,.1f} MB free on {drive_of(folder)}; a run needs about "
+                             f"{need / 2**20:,.0f} MB there — free disk space (old exports, other files) and run "
+                             "again; the previous dataset is kept")
+
+
+def drive_of(folder: Path) -> str:
+    """The drive a folder is on, as a person finds it: its mount point (and the folder)."""
+    path = os.path.abspath(folder)
+    mount = path
+    while not os.path.ismount(mount) and os.path.dirname(mount) != mount:
+        mount = os.path.dirname(mount)
+    return f"the drive mounted at {mount} (holding {path})" if mount != path else f"the drive mounted at {mount}"
+
+
+def write_failure(folder: Path, exc: OSError) -> StoreError:
+    """A write that failed during the run, in one line that names the drive and what to do."""
+    try:
+        free = f"; {shutil.disk_usage(folder).free / 2**20:,.1f} MB free there"
+    except OSError:
+        free = ""
+    return StoreError(f"cannot write to {drive_of(folder)}: {exc.strerror or exc}{free} — free disk space (at least "
+                      f"{MIN_FREE_BYTES / 2**20:,.0f} MB) or make the folder writable, then run again; the previous "
+                      "dataset is kept")
 
 
 def _point_to(out: Path, version: Path, names: list[str]) -> None:

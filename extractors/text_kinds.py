@@ -1,0 +1,68 @@
+"""The kind of a cell of published text (a number, an operator, a 一级/二级 name, a short word, text):
+what the grid aligns rows by (text_grid) and the run-together stream cuts at (text_stream, text_vocab).
+Read from levels.yaml and text_layout.yaml; nothing is interpreted beyond the kind.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from jixiao.dictionaries import dictionary_cache, load_dictionary
+from jixiao.dictionaries.characters import simplified
+
+_NUMBER = re.compile(r"\d")
+_OPERATOR_ONLY = re.compile(r"^[≥≤<>=≠~～]{1,2}$")
+_SCORE_TAIL = re.compile(r"[(（][^()（）]*[)）]分?$")
+_LEVEL_TAIL = re.compile(r"(指标|目标|(?<=[^指目数标])值)$")  # 产出值 / 数量值: a level spelled as normalizers/levels.py reads it
+_UNIT_CHARS = 6  # words beside a number that still make it a value: "≤2000元/月", "2024年12月31日前完成"
+
+
+def cell_key(text: str) -> str:
+    """A cell's text for comparing names: width folded, no blanks, read as simplified Chinese, no (50分)
+    tail, no trailing 指标."""
+    key = simplified(re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))).lstrip("★*")
+    key = _SCORE_TAIL.sub("", key)
+    return _LEVEL_TAIL.sub("", key)
+
+
+@dictionary_cache
+def _level_words() -> tuple[frozenset[str], frozenset[str]]:
+    levels = load_dictionary("levels")
+    hints = load_dictionary("text_layout")["header_kinds"]
+    level1 = {cell_key(name) for name in levels["level1"]}
+    level1 |= {cell_key(s) for spellings in levels["level1"].values() for s in spellings or ()}
+    level2 = {cell_key(name) for name in levels["level2"]}
+    level2 |= {cell_key(s) for entry in levels["level2"].values() for s in entry.get("spellings", ())}
+    level1 |= {cell_key(w) for w in hints["level1"]}
+    level2 |= {cell_key(w) for w in hints["level2"]}
+    return frozenset(level1), frozenset(level2)
+
+
+@dictionary_cache
+def _value_headers() -> frozenset[str]:
+    return frozenset(cell_key(w) for w in load_dictionary("text_layout")["header_kinds"]["value"])
+
+
+def kind(text: str | None) -> str | None:
+    """The kind of a cell for alignment: empty, level1, level2, level (either), number, op, short, text."""
+    if text is None:
+        return None
+    folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    if not folded:
+        return "empty"
+    key = cell_key(text)
+    level1, level2 = _level_words()
+    in1, in2 = key in level1, key in level2
+    if in1 or in2:
+        return "level" if in1 and in2 else ("level1" if in1 else "level2")
+    if key in _value_headers():
+        return "number"
+    if _OPERATOR_ONLY.match(folded):
+        return "op"
+    if _NUMBER.search(folded) and len(re.sub(r"[\d.,，%‰/\-~～≥≤<>=+:：\s]", "", folded)) <= _UNIT_CHARS:
+        return "number"
+    return "short" if len(folded) <= 3 else "text"
+
+
+LEVEL_KINDS = frozenset({"level1", "level2", "level"})
