@@ -46,6 +46,15 @@ def test_a_self_evaluation_or_another_year_is_never_a_resubmission() -> None:
     assert set(find_resubmissions([target, evaluation, revised])) == {"a"}
 
 
+def test_texts_of_two_years_are_two_submissions_unless_a_name_marks_a_revision() -> None:
+    codes = frozenset({"13024101P000060782554"})
+    first = Submission("a", "镇", "镇/2023年目标表.docx", codes=codes, text_year=2023, mtime=1)
+    later = Submission("b", "镇", "镇/2024年目标表.docx", codes=codes, text_year=2024, mtime=2)
+    assert find_resubmissions([first, later]) == {}
+    corrected = Submission("c", "镇", "镇/2023年目标表（更正）.docx", codes=codes, text_year=2024, mtime=0)
+    assert set(find_resubmissions([first, corrected])) == {"a"}  # the correction fixed the year
+
+
 def _filing(name: str | None, code: str | None = None, year: int = 2023, rows: tuple[str, ...] = ()) -> ProjectFiling:
     return ProjectFiling("doc", "青龙湾镇", year, code, name, [{"name_raw": r} for r in rows])
 
