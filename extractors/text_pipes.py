@@ -130,7 +130,8 @@ def cells_between_pipes(body: list[Line]) -> list[str] | None:
 def _markdown_rows(body: list[Line], limits: Limits) -> list[Paragraph | Table]:
     """One row per `| … |` line; a row not closed by `|` (or only opened by a lone `|`) goes on over the
     next lines (a line break in a cell), and a line of cells closed by `|` but not opened by one goes on
-    with the row before it, until a line opens a new row; a line outside any row is a paragraph."""
+    with the row before it, until a line opens a new row; a line outside any row is a paragraph. Blank
+    cells at a row's end count in a row written as wide as its indicator header (see _complete_rows)."""
     blocks: list[Paragraph | Table] = []
     rows: list[RawRow] = []
     open_row: tuple[int, str] | None = None  # (line, text) of the row being read
@@ -144,27 +145,44 @@ def _markdown_rows(body: list[Line], limits: Limits) -> list[Paragraph | Table]:
             open_row = (open_row[0], f"{open_row[1]} {s}")  # the row's next cells on a line of their own
             continue
         if open_row is not None:
-            rows.append(RawRow(markdown_cells(open_row[1]), open_row[0]))
+            rows.append(RawRow(markdown_cells(open_row[1], trim=False), open_row[0]))
             open_row = None
         if s.startswith("|"):
             open_row = (number, s)
             continue
         if rows:
-            blocks.append(build_table(rows, limits))
+            blocks.append(build_table(_complete_rows(rows), limits))
             rows = []
         blocks.append(Paragraph(text=s, prov=Provenance(line=number)))
     if open_row is not None:
-        rows.append(RawRow(markdown_cells(open_row[1]), open_row[0]))
+        rows.append(RawRow(markdown_cells(open_row[1], trim=False), open_row[0]))
     if rows:
-        blocks.append(build_table(rows, limits))
+        blocks.append(build_table(_complete_rows(rows), limits))
     return blocks
 
 
-def markdown_cells(text: str) -> list[str]:
+def markdown_cells(text: str, trim: bool = True) -> list[str]:
     s = text.strip()
     s = s[1:] if s.startswith("|") else s
     s = s[:-1] if s.endswith("|") and not s.endswith("\\|") else s
-    return trim_cells([_cell_text(p) for p in _UNESCAPED_PIPE.split(s)])
+    cells = [_cell_text(p) for p in _UNESCAPED_PIPE.split(s)]
+    return trim_cells(cells) if trim else cells
+
+
+def _complete_rows(rows: list[RawRow]) -> list[RawRow]:
+    """Rows as written, blank cells at the end dropped — except below an indicator header, in a row
+    written with as many cells as the header: its blank 偏差原因 is a cell, and the row is not short."""
+    from jixiao.extractors.text_columns import header_start  # (it builds on the grid's cell kinds)
+
+    out, header = [], None  # header: (cells written, cells with text)
+    for row in rows:
+        trimmed = trim_cells(list(row.cells))
+        if len(trimmed) > 2 and header_start(trimmed) is not None:
+            header = (len(row.cells), len(trimmed))
+        elif header is not None and len(row.cells) == header[0] and len(trimmed) < header[1]:
+            trimmed = row.cells[:header[1]]
+        out.append(RawRow(trimmed, row.line))
+    return out
 
 
 def trim_cells(cells: list[str]) -> list[str]:

@@ -41,6 +41,7 @@ def settle_resubmissions(files: list[InboxFile], documents: list[dict], staged: 
             texts[row["doc_id"]].add(compact(row["goal_text"])[:200])
     fmt = {d["doc_id"]: d.get("format") for d in documents}
     evaluation = {d["doc_id"] for d in documents if d.get("form_kind") == "self_evaluation"}
+    year = {d["doc_id"]: d.get("year") for d in documents}
     seen: set[str] = set()
     submissions = []
     for f in files:
@@ -50,6 +51,7 @@ def settle_resubmissions(files: list[InboxFile], documents: list[dict], staged: 
                                           format=fmt.get(f.doc_id), mtime=f.mtime, n_rows=rows[f.doc_id],
                                           codes=frozenset(codes[f.doc_id]), texts=frozenset(texts[f.doc_id]),
                                           current=f.current, supersedes=f.supersedes, year=f.year,
+                                          text_year=None if f.year else year.get(f.doc_id),
                                           self_evaluation=f.doc_id in evaluation))
     return find_resubmissions(submissions)
 

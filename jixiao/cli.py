@@ -1,5 +1,5 @@
 """The `jixiao` command line: run the flow over an inbox, query the dataset. Each command lives in the
-module of its idea (cli_run, cli_data, cli_checks, cli_api); this one assembles the app."""
+module of its idea (cli_run, cli_data, cli_checks, cli_results, cli_api); this one assembles the app."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from jixiao.cli_api import api_app
 from jixiao.cli_checks import checks
 from jixiao.cli_data import compare, duplicates, export, query, report, vocab_app
 from jixiao.cli_output import console
+from jixiao.cli_results import results
 from jixiao.cli_run import installed_version, run
 from jixiao.cli_stop import run_and_exit
 from jixiao.cli_usage import UsageErrorsInOneLine
@@ -31,7 +32,7 @@ def main(_: Annotated[bool, typer.Option("--version", callback=_version, is_eage
     """Read township 绩效目标 submissions into one district dataset (DuckDB + Parquet)."""
 
 
-for command in (run, query, duplicates, compare, export, report, checks):
+for command in (run, query, duplicates, compare, export, report, checks, results):
     app.command()(command)
 app.add_typer(vocab_app, name="vocab")
 app.add_typer(api_app, name="api")

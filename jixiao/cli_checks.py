@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from jixiao.cli_output import OutOption
+from jixiao.cli_output import LimitOption, OutOption, TownshipOption
 
 
 class Severity(str, Enum):
@@ -22,12 +22,12 @@ class Severity(str, Enum):
 
 def checks(
     out: OutOption = Path("output"),
-    township: Annotated[str | None, typer.Option(help="Only this township (as in the documents table).")] = None,
+    township: TownshipOption = None,
     rule: Annotated[str | None, typer.Option(help="Only this rule, e.g. budget_sum_mismatch.")] = None,
     severity: Annotated[Severity | None, typer.Option(help="Only this severity.")] = None,
     xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Also write the list to this workbook "
                                                              "(e.g. one township's list for its clerk).")] = None,
-    limit: Annotated[int, typer.Option(min=1, help="Rows to print at most.")] = 200,
+    limit: LimitOption = 200,
 ) -> None:
     """What a reviewer must look at before approval: sums, spending plans, missing 产出/满意度/成本
     indicators, unmeasurable targets, wrong year or township, superseded files, repeated codes."""

@@ -15,6 +15,8 @@ console = inert_console()  # control characters in file names and cells shown as
 err = inert_console(stderr=True)
 
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="Output folder (dataset, cache, reports).")]
+TownshipOption = Annotated[str | None, typer.Option(help="Only this township (as in the documents table).")]
+LimitOption = Annotated[int, typer.Option(min=1, help="Rows to print at most.")]
 
 
 def fail(message: str, hint: str | None = None, code: int = 2) -> typer.Exit:

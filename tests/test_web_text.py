@@ -219,6 +219,16 @@ def test_rows_ending_in_pipes_with_level_names_under_the_name_heading(tmp_path: 
                    ("满意度指标", "服务对象或受益者满意度指标", "沿河居民满意率", "≥90%")]
 
 
+def test_pipe_rows_with_a_blank_last_cell_stay_under_their_header(tmp_path: Path):
+    """A 自评表 copied from a page: every row written out in full, 偏差原因 blank — the rows are not short."""
+    doc = _read(tmp_path, "| 绩效指标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 偏差原因 |\n"
+                          "| 绩效指标 | 产出指标 | 数量指标 | 开展巡查次数 | ≥13次 | 14次 |  |\n"
+                          "| 绩效指标 | 产出指标 | 质量指标 | 问题整改率 | ≥98% | 95% | 人手不足 |\n")
+    slots = filled_slots(doc.tables()[0])
+    assert slots[1] == ["绩效指标", "产出指标", "数量指标", "开展巡查次数", "≥13次", "14次", ""]
+    assert slots[2][3:] == ["问题整改率", "≥98%", "95%", "人手不足"]
+
+
 def test_rows_padded_to_a_width_that_a_few_lines_do_not_share(tmp_path: Path):
     """Each line one row padded with `||||` to the page table's width, except the page's own fields above
     it: the lines are rows, not joined two by two to make the pipes add up."""

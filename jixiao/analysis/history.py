@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from jixiao.analysis.checks import Finding
+from jixiao.analysis.check_rules import Finding
 from jixiao.analysis.linking import LinkMethod, ProjectFiling, link_indicators, link_projects
 from jixiao.analysis.results import LastActual, Pools
 from jixiao.analysis.target_values import CAPS, FLOORS, Quantity, equal_numbers, quantity, row_money, same_target
@@ -79,8 +79,8 @@ def _compare_years(history: History, previous: tuple[int, list[ProjectFiling]],
 def change_of(old: Quantity, old_year: int, new: Quantity, new_year: int) -> str:
     """unchanged | raised | lowered | changed, from last year's target to this year's."""
     if old.kind == "date" and new.kind == "date" and old.day and new.day:
-        shift = (new.day - date(new_year, 1, 1)).days - (old.day - date(old_year, 1, 1)).days
-        return "unchanged" if shift == 0 else "lowered" if shift > 0 else "raised"
+        before, after = _in_its_year(old.day, old_year), _in_its_year(new.day, new_year)
+        return "unchanged" if after == before else "lowered" if after > before else "raised"
     if same_target(old, new):
         return "unchanged"
     if not (old.numeric and new.numeric) or old.unit != new.unit:
@@ -91,6 +91,11 @@ def change_of(old: Quantity, old_year: int, new: Quantity, new_year: int) -> str
     if new.operator in CAPS:
         return "lowered" if higher else "raised"
     return "raised" if higher else "lowered"
+
+
+def _in_its_year(day: date, year: int) -> tuple[int, int, int]:
+    """A deadline as (years after its document's year, month, day): 年底 of each year is the same deadline."""
+    return day.year - year, day.month, day.day
 
 
 def _row(project: ProjectFiling, year: int, row: dict, change: str, method: LinkMethod | None = None,

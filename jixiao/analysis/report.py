@@ -17,6 +17,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from jixiao.analysis.result_views import ResultsSummary, results_summary
 from jixiao.analysis.townships import TownshipReview, township_reviews
 from jixiao.analysis.views import ReportData, UnitComparison, report_data
 
@@ -30,7 +31,7 @@ LOG_SCALE_SPREAD = 50  # max/min beyond this is drawn on a log axis (money: 元 
 
 def write_report(out: Path) -> Path:
     """Render the report of the dataset in `out` to `out/report.html` (replaced atomically)."""
-    html = render_report(report_data(out), out, township_reviews(out))
+    html = render_report(report_data(out), out, township_reviews(out), results_summary(out))
     path = out / REPORT_NAME
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # not mkstemp: the page must be readable by all
     tmp.write_text(html, encoding="utf-8")
@@ -38,7 +39,8 @@ def write_report(out: Path) -> Path:
     return path
 
 
-def render_report(data: ReportData, out: Path, reviews: list[TownshipReview] | None = None) -> str:
+def render_report(data: ReportData, out: Path, reviews: list[TownshipReview] | None = None,
+                  results: ResultsSummary | None = None) -> str:
     env = Environment(loader=PackageLoader("jixiao.analysis", "templates"), autoescape=select_autoescape(["html", "j2"]),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["num"] = format_number
@@ -49,6 +51,9 @@ def render_report(data: ReportData, out: Path, reviews: list[TownshipReview] | N
         data=data, out=str(out), boilerplate_chart=share_bars(boilerplate),
         dot_plot=dot_plot, reviews=reviews or [],
         budget_chart=amount_bars([(r.township, r.budget_wan) for r in reviews or []], "万元"),
+        results=results, results_chart=share_bars([(t.township, t.share_met) for t in results.townships
+                                                   if t.year is not None], aria="目标完成率", missing="无可比目标")
+        if results else None,
     )
 
 
@@ -72,10 +77,10 @@ def format_wan(value: float | None) -> str:
 # ----------------------------------------------------------------------------- charts
 
 
-def share_bars(items: list[tuple[str, float | None]]) -> Markup:
+def share_bars(items: list[tuple[str, float | None]], aria: str = "套话占比", missing: str = "无指标") -> Markup:
     """Horizontal bars of shares (0–1), one row per label; a missing share is written, not drawn."""
-    return _bars(items, aria="套话占比", room=60, ticks=[(t, f"{t:.0%}") for t in (0, 0.25, 0.5, 0.75, 1.0)],
-                 fraction=lambda share: share, missing="无指标",
+    return _bars(items, aria=aria, room=60, ticks=[(t, f"{t:.0%}") for t in (0, 0.25, 0.5, 0.75, 1.0)],
+                 fraction=lambda share: share, missing=missing,
                  title=lambda share: f"{share:.1%}", value_text=lambda share: f"{share:.0%}")
 
 

@@ -38,7 +38,8 @@ class Submission:
     texts: frozenset[str] = frozenset()  # indicator and goal texts, compacted
     current: bool | None = None  # manifest: yes / no
     supersedes: str | None = None  # manifest: source_path of the file this one replaces
-    year: int | None = None  # the year it was filed under (manifest or year folder); a text's year may be the fault a revision fixes
+    year: int | None = None  # the year it was filed under (manifest or year folder)
+    text_year: int | None = None  # the year the document gives, when it was filed under none
     self_evaluation: bool = False  # a 自评表 (reports results), not a target form
 
 
@@ -118,11 +119,14 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
 
 def same_submission(a: Submission, b: Submission, cfg: _Settings) -> bool:
     """Two files are one submission when they share most codes or texts; never a 自评表 and a target
-    form (the self-evaluation restates the targets), nor documents of two years."""
+    form (the self-evaluation restates the targets), nor documents filed under two years, nor two whose
+    texts give two years (unless a name marks a revision: it may be the year the revision corrects)."""
     if a.self_evaluation != b.self_evaluation or None not in (a.year, b.year) and a.year != b.year:
         return False
     revised = revision_rank(a.source_path, cfg.words) != revision_rank(b.source_path, cfg.words) or \
         version_number(a.source_path, cfg.versions) != version_number(b.source_path, cfg.versions)
+    if not revised and None not in (a.text_year, b.text_year) and a.text_year != b.text_year:
+        return False
     min_code = cfg.min_code_revision if revised else cfg.min_code
     min_text = cfg.min_text_revision if revised else cfg.min_text
     return overlap(a.codes, b.codes) >= min_code or overlap(a.texts, b.texts) >= min_text

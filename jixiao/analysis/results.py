@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from jixiao.analysis.checks import Finding
+from jixiao.analysis.check_rules import Finding
 from jixiao.analysis.linking import LinkMethod, ProjectFiling, link_indicators, link_projects
 from jixiao.analysis.target_values import (Quantity, in_target_unit, is_blank_actual, lower_is_better, quantity,
                                            reaches, row_money, same_target)

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from jixiao.analysis.checks import Finding
+from jixiao.analysis.check_rules import Finding
 from jixiao.analysis.history import target_history
 from jixiao.analysis.linking import ProjectFiling, project_filings
 from jixiao.analysis.results import judge_results

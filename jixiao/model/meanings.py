@@ -117,7 +117,8 @@ COLUMNS = {
     "actual_base": "the actual in the base unit",
     "target_doc_id": "the target form's doc_id",
     "self_eval_doc_id": "the 自评表's doc_id",
-    "change": "new, unchanged, raised, lowered or dropped (direction-aware; equivalent spellings are unchanged)",
+    "change": "new, unchanged, raised, lowered or dropped (direction-aware; equivalent spellings are unchanged); "
+              "changed when the target was reworded so that no direction can be told (other words, another unit)",
     "previous_year": "the year compared with",
     "previous_value_raw": "the target that year, as written",
 }
