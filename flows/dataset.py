@@ -147,11 +147,12 @@ def _write_tables(files: list[InboxFile], cache: ExtractionCache, writer: Datase
 
 def _extraction(file: InboxFile, cache: ExtractionCache) -> Extraction | None:
     """The cached read, or for a file discovery could not open (a link out of the inbox, no permission)
-    a failed one saying why; that one is not cached, so the next run looks again."""
+    a failed one saying why; that one is not final, so the next run looks again, unless its name alone
+    decided it (a hidden name: renaming it changes the inputs' fingerprint)."""
     if file.unreadable is None:
         return cache.get(file.doc_id)
     return Extraction(doc_id=file.doc_id, format=format_by_name(Path(file.source_path)), status="failed",
-                      error=file.unreadable, error_code="unreadable_file", cacheable=False)
+                      error=file.unreadable, error_code="unreadable_file", cacheable=file.unreadable_by_name)
 
 
 def _older_copy_rows(copies: list[OlderCopy], documents: list[dict]) -> list[dict]:
