@@ -148,13 +148,17 @@ def _write_tables(files: list[InboxFile], cache: ExtractionCache, writer: Datase
 def _extraction(file: InboxFile, cache: ExtractionCache) -> Extraction:
     """The cached read; for a file discovery could not open (a link out of the inbox, no permission) or
     one with no result in the cache (the run stopped before it), a failed one saying why. Neither is
-    final: the next run looks again."""
+    final, so the next run looks again, unless its name alone decided it (a hidden name: renaming it
+    changes the inputs' fingerprint)."""
     read = cache.get(file.doc_id) if file.unreadable is None else None
     if read is not None:
         return read
-    code, why = (("unreadable_file", file.unreadable) if file.unreadable is not None else
-                 ("not_processed", "not processed (the run stopped before this file)"))
-    return Extraction.failed(file.doc_id, format_by_name(Path(file.source_path)), code, why, cacheable=False)
+    fmt = format_by_name(Path(file.source_path))
+    if file.unreadable is not None:
+        return Extraction.failed(file.doc_id, fmt, "unreadable_file", file.unreadable,
+                                 cacheable=file.unreadable_by_name)
+    return Extraction.failed(file.doc_id, fmt, "not_processed", "not processed (the run stopped before this file)",
+                             cacheable=False)
 
 
 def _older_copy_rows(copies: list[OlderCopy], documents: list[dict]) -> list[dict]:

@@ -55,6 +55,8 @@ class InboxFile:
     current: bool | None = None  # from the manifest: this version counts (True) or not (False)
     supersedes: str | None = None  # from the manifest: source_path of the file this one replaces
     unreadable: str | None = None  # why the file cannot be read at all (then doc_id hashes the path)
+    # the walk's verdict follows from the name alone (a hidden name): final, where a permission may be fixed
+    unreadable_by_name: bool = False
     path_note: str | None = None  # why source_path differs from the name on disk (e.g. a GBK name)
     pages: tuple[Path, ...] = ()  # page images of one document in page order (path is the first), else ()
 
@@ -104,7 +106,8 @@ def discover_inbox(inbox: Path, exclude: Path | None = None,
                                size_bytes=max(size, 0), unit_code=entry.unit_code, year=entry.year or folder_year,
                                year_from="manifest" if entry.year else "folder" if folder_year else None,
                                mtime=_mtime(path), current=entry.current, supersedes=entry.supersedes,
-                               unreadable=problem, path_note=path_note))
+                               unreadable=problem, unreadable_by_name=problem is not None and rel.name.startswith("."),
+                               path_note=path_note))
     return group_page_images(files)
 
 

@@ -19,7 +19,7 @@ from fixtures.txt_writer import render_txt
 from jixiao.cli import app
 from jixiao.flows.dataset import build_dataset
 from jixiao.flows.extract import ExtractionCache, extract_file
-from jixiao.flows.fingerprint import inputs_fingerprint
+from jixiao.flows.fingerprint import FINGERPRINT_FILE, inputs_fingerprint
 from jixiao.flows.inbox import discover_inbox, file_sha256, primary_copies
 
 REPO = Path(__file__).resolve().parents[1]
@@ -38,7 +38,7 @@ def _rows(inbox: Path, out: Path) -> dict[str, dict]:
     for file in primary_copies(files).values():
         if not file.unreadable:
             cache.put(extract_file(file.path, file.doc_id))
-    build_dataset(files, out)
+    build_dataset(files, out, fingerprint=inputs_fingerprint(inbox, files, None, 1 << 20))
     return {r["source_path"]: r for r in pq.read_table(out / "parquet" / "documents.parquet").to_pylist()}
 
 
@@ -102,6 +102,7 @@ def test_folders_named_with_leading_dots_are_rows_that_say_why(tmp_path: Path):
     (inbox / "丰登坞镇" / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
     (inbox / "丰登坞镇" / "~$目标.docx").write_bytes(b"lock")
     rows = _rows(inbox, tmp_path / "out")
+    assert (tmp_path / "out" / FINGERPRINT_FILE).exists(), "a hidden name is final: the next run may find nothing changed"
     hidden = {"...", "..镇", ".隐藏镇", "丰登坞镇/.草稿.docx"}
     assert set(rows) == {"丰登坞镇/目标.docx", *hidden}, "system clutter and Office lock files are no rows"
     for path in hidden:

@@ -130,7 +130,9 @@ def start_api(verbose: bool = False, keep_minutes: float = 0) -> PrefectApi:
         process = subprocess.Popen(  # the kept server's start, without a lease: it stops with this run
             [sys.executable, "-m", "jixiao.flows.runtime.kept_api", "--port", str(port)],
             env=server_environment(), stdout=quiet, stderr=quiet,
-            preexec_fn=die_with_parent if os.name == "posix" else None)
+            # a session of its own: a Ctrl-C at the terminal is the run's to handle (it stops the server at exit),
+            # not a signal that kills the server under the run's last API calls
+            start_new_session=True, preexec_fn=die_with_parent if os.name == "posix" else None)
         api = PrefectApi(url=f"http://127.0.0.1:{port}/api", process=process)
         atexit.register(api.stop)
     os.environ["PREFECT_API_URL"] = api.url
