@@ -16,13 +16,13 @@ import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from jixiao.extractors import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, read_document
 from jixiao.dictionaries import dictionary_cache, dictionary_dir
 from jixiao.flows.inbox import file_sha256, pages_sha256
+from jixiao.model.codes import Status
 from jixiao.model.errors import ReadError
 from jixiao.parsing.names import document_names
 from jixiao.parsing.structure import ParsedDocument, parse_document
@@ -61,9 +61,6 @@ def extraction_version() -> str:
     """The version cached results are stored under, derived from the code (computed once per process)."""
     folders = [Path(importlib.import_module(name).__file__).parent for name in VERSIONED_PACKAGES]
     return source_digest(folders, dictionary_dir())
-
-Status = Literal["ok", "partial", "failed"]
-
 
 class Extraction(BaseModel):
     doc_id: str

@@ -18,15 +18,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
 
 from jixiao.dictionaries import dictionary_cache, load_dictionary, spelling_table
+from jixiao.model.codes import ValueKind
 from jixiao.normalizers.text import compact, fold_with_offsets, original_span
 from jixiao.normalizers.units import UNKNOWN, SCALE, UnitInfo, normalize_unit
 from jixiao.normalizers.value_checks import is_placeholder, money_context, unit_said_twice  # noqa: F401
 
-ValueKind = Literal["number", "percent", "grade", "date", "text"]
-Operator = Literal[">=", "<=", "=", ">", "<"]
 
 
 @dataclass(frozen=True, slots=True)

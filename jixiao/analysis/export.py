@@ -2,7 +2,7 @@
 then a sheet per table, made to be sorted, filtered and printed.
 
 Headers are Chinese (dictionaries/columns.yaml; the SQL name is the header cell's comment), coded
-values show their Chinese labels, money and shares have number formats and spending plans are
+values show their Chinese labels (dictionaries/labels.yaml), money and shares have number formats and spending plans are
 numbers with a flag (dictionaries/export.yaml); the header row is frozen, filtered and repeated on
 every printed page, which is A4 landscape, one page wide. Columns are sized to their content and
 long text wraps. Rows stream
@@ -32,6 +32,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from jixiao.analysis.labels import error_message, label_table
 from jixiao.dictionaries import DictionaryError, load_dictionary
 from jixiao.analysis.sheets import (CURRENT_ONLY, PLAN_COLUMNS, export_settings, spending_plan,
                                    superseded_documents, township_summary)
@@ -130,7 +131,10 @@ def _current_batches(path: Path, columns: list[str], skip: set[str]) -> tuple[in
 
 
 def _derived(table: str, batch: dict[str, list]) -> dict[str, list]:
-    """Projects: spending plans as numbers (fractions when written in percent) and the flag column."""
+    """Documents: what the clerk does about an error, in Chinese, for the English detail the dataset keeps.
+    Projects: spending plans as numbers (fractions when written in percent) and the flag column."""
+    if table == "documents" and "error" in batch:
+        batch["error"] = [error_message(code) or error for code, error in zip(batch["error_code"], batch["error"])]
     if table != "projects":
         return batch
     flag_column = (export_settings().get("spending_plan") or {}).get("column")
@@ -148,8 +152,7 @@ class _Styles:
     """Per column: the code → Chinese label map, the number format, whether long text wraps."""
 
     def __init__(self, settings: dict):
-        self.labels = {column: {str(k): str(v) for k, v in values.items()}
-                       for column, values in (settings.get("labels") or {}).items()}
+        self.labels = label_table()
         self.formats = {column: fmt for fmt, columns in (settings.get("number_formats") or {}).items()
                         for column in columns}
         self.wrap_width = int(settings.get("wrap_width", MAX_WIDTH))
@@ -295,7 +298,7 @@ CLERK_COLUMNS = ["township", "source_path", "table_no", "project_code", "project
 
 def write_checks_xlsx(rows: list[dict], xlsx: Path) -> int:
     """The checks as a workbook a township clerk can be sent (`jixiao checks --xlsx`): file, project and
-    what to fix first; Chinese headers (columns.yaml) and labels (export.yaml) as in the export."""
+    what to fix first; Chinese headers (columns.yaml) and labels (labels.yaml) as in the export."""
     sheet, all_headers = sheet_layout()["checks"]
     headers = {c: all_headers[c] for c in CLERK_COLUMNS}
     workbook = Workbook(write_only=True)

@@ -187,6 +187,36 @@ def find_resubmissions(submissions: Iterable[Submission]) -> dict[str, Supersess
     return result
 
 
+def base_name(path: str, cfg: _Settings | None = None) -> str:
+    """The name without its revision marks: 目标（修订稿）2024-01-16.docx and 目标.pdf are both 目标."""
+    cfg = cfg or _settings()
+    stem = compact(_stem(path))
+    for pattern in (*cfg.versions, *_DATES):
+        stem = pattern.sub("", stem)
+    for word in sorted(cfg.words, key=len, reverse=True):
+        stem = stem.replace(word, "")
+    return re.sub(r"[\W_]+", "", stem)
+
+
+def replaced_by_failed(newer_file: Submission, counted: Iterable[Submission], failed: bool) -> tuple[Submission, str] | None:
+    """The counted file of its township that `newer_file` — `failed`, or read too thinly to be matched
+    with it (partial) — was meant to replace, and why it is the newer one: the manifest, else its name
+    marking a revision of a file of the same name (目标.docx → 目标（修订稿）.docx); a failed revision
+    beside a township's only counted file replaces that one. None when it names no revision."""
+    cfg = _settings()
+    others = sorted((s for s in counted if s.township == newer_file.township and s.doc_id != newer_file.doc_id),
+                    key=lambda s: s.source_path)
+    for other in others:
+        if newer_file.supersedes == other.source_path or other.current is False and newer_file.current is not False:
+            return other, "manifest.csv指定"
+    for other in others:
+        by_name = newer_by_name(newer_file, other, cfg)
+        same_name = base_name(newer_file.source_path, cfg) == base_name(other.source_path, cfg)
+        if by_name is not None and by_name[0] is newer_file and (same_name or failed and len(others) == 1):
+            return other, by_name[1]
+    return None
+
+
 def _components(group: list[Submission], cfg: _Settings) -> list[list[Submission]]:
     """Files of one township linked by `same_submission`, in path order; singletons dropped."""
     group = sorted(group, key=lambda s: s.source_path)
