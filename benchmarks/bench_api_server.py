@@ -1,4 +1,4 @@
-"""CPU seconds of Prefect's API server as jixiao starts it (flows.kept_api): its start, and serving runs.
+"""CPU seconds of Prefect's API server as jixiao starts it (flows.runtime.kept_api): its start, and serving runs.
 
     python benchmarks/bench_api_server.py [--repeat 5] [--inbox ../shared/samples/inbox] [--runs 2]
 
@@ -27,8 +27,8 @@ from pathlib import Path
 
 import psutil
 
-from jixiao.flows.kept_api import server_environment
-from jixiao.flows.startup import healthy
+from jixiao.flows.runtime.kept_api import server_environment
+from jixiao.flows.runtime.startup import healthy
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -46,7 +46,7 @@ def _cpu(process: psutil.Process) -> float:
 
 def start(port: int) -> tuple[subprocess.Popen, float]:
     """A private server (as `--keep-api 0` starts it) and its CPU seconds once it answers."""
-    server = subprocess.Popen([sys.executable, "-m", "jixiao.flows.kept_api", "--port", str(port)],
+    server = subprocess.Popen([sys.executable, "-m", "jixiao.flows.runtime.kept_api", "--port", str(port)],
                               env=server_environment(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     while not healthy(f"http://127.0.0.1:{port}/api"):
         if server.poll() is not None:

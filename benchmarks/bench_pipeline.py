@@ -14,7 +14,7 @@ OCR pages/s per core beside the text-layer PDF reader's (bench_ocr.py's own outp
    pdfplumber (`extract_tables()` + `extract_text()` per page), a plain read for txt — nothing else;
 3. times jixiao's own readers (`jixiao.extractors.read_document`) and structure parser per file, by format;
 4. runs the CLI as a subprocess, `python -m jixiao.cli run INBOX --out OUT`: cold (fresh OUT) with no
-   Prefect server running (the run starts one, and keeps it: flows.kept_api), unchanged (nothing
+   Prefect server running (the run starts one, and keeps it: flows.runtime.kept_api), unchanged (nothing
    changed: the published dataset is kept, "nothing changed"), after a dictionary changed (a comment
    appended to one dictionary file, restored afterwards: everything is re-normalized, nothing re-read),
    and cold again into a fresh OUT with the server kept from the earlier runs; polling the memory (RSS
@@ -51,7 +51,7 @@ sys.path.insert(0, str(REPO))
 
 from bench_startup import prepare_prefect_database, timed
 from jixiao.extractors import SUPPORTED_SUFFIXES, read_document
-from jixiao.flows.kept_api import find_kept_api, stop_kept_api
+from jixiao.flows.runtime.kept_api import find_kept_api, stop_kept_api
 from jixiao.parsing.structure import parse_document
 
 README = REPO / "benchmarks" / "README.md"

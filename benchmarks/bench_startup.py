@@ -9,7 +9,7 @@ the process and its children; CPU is what a loaded machine cannot hide):
 - `jixiao run` on INBOX and on an empty inbox, each into a fresh output folder (nothing cached):
   "private server" = the first run of the day, with nothing configured and no server kept from an
   earlier run (JIXIAO_KEEP_API=0: jixiao starts Prefect's server and reads while it starts); "running
-  server" = with PREFECT_API_URL naming a server already up (as good as one a run kept: flows.kept_api).
+  server" = with PREFECT_API_URL naming a server already up (as good as one a run kept: flows.runtime.kept_api).
 The machine's load average is printed before and after: on a busy machine wall times stretch.
 """
 
@@ -48,7 +48,7 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
 def prepare_prefect_database(env: dict[str, str]) -> None:
     """Create and migrate Prefect's database now if this PREFECT_HOME has none (~9 CPU s, once per Prefect
     home and version): no run measured should pay for it."""
-    code = "from jixiao.flows.startup import start_api; api = start_api(); api.wait(600); api.stop()"
+    code = "from jixiao.flows.runtime.startup import start_api; api = start_api(); api.wait(600); api.stop()"
     wall, _ = timed([sys.executable, "-c", code], env)
     print(f"Prefect's database ready ({wall:.1f} s, not counted; in a new PREFECT_HOME this start creates it)")
 
@@ -74,7 +74,7 @@ def import_costs(env: dict[str, str], repeat: int) -> None:
 
 
 def server_start(env: dict[str, str], repeat: int) -> None:
-    code = ("from jixiao.flows.startup import start_api; import time; api = start_api(); "
+    code = ("from jixiao.flows.runtime.startup import start_api; import time; api = start_api(); "
             "print(api.wait(300)); api.stop()")
     row("Prefect API server: start until it answers", median([timed([sys.executable, "-c", code], env)
                                                               for _ in range(repeat)]))
@@ -104,7 +104,7 @@ def main() -> None:
     prepare_prefect_database(env)
     server_start(env, args.repeat)
     runs(args.inbox, {**env, "JIXIAO_KEEP_API": "0"}, args.repeat, "private server")
-    from jixiao.flows.startup import start_api
+    from jixiao.flows.runtime.startup import start_api
 
     os.environ.update(env)
     api = start_api()  # sets PREFECT_API_URL in this process's environment

@@ -66,7 +66,8 @@ def free_blocks(lines: list[Line], limits: Limits) -> list[Paragraph | Table]:
     pos = 0
     for start, end, shape in stream_regions(lines, is_chrome, is_pipe_line, _space_cells):
         blocks += _layout_blocks(lines[pos:start], limits)
-        region = [(n, t) for n, t in lines[start:end] if t.strip()]
+        region = (_cell_lines(lines[start:end]) if shape == "cells"
+                  else [(n, t) for n, t in lines[start:end] if t.strip()])
         if shape == "glued":
             texts = without_page_marks([t for _, t in region])
             blocks += glued_blocks("".join(t.strip() for t in texts), region[0][0])
@@ -75,6 +76,13 @@ def free_blocks(lines: list[Line], limits: Limits) -> list[Paragraph | Table]:
             blocks += stream_blocks(cells, region[0][0], one_line=shape == "spaces")
         pos = end
     return blocks + _layout_blocks(lines[pos:], limits)
+
+
+def _cell_lines(lines: list[Line]) -> list[Line]:
+    """The lines of one cell per line: a line of spaces is an empty cell where the page separates cells
+    by empty lines (an &nbsp; cell), else nothing."""
+    marked = any(t == "" for _, t in lines) and any(t and not t.strip() for _, t in lines)
+    return [(n, t.strip()) for n, t in lines if t.strip() or (marked and t)]
 
 
 def _layout_blocks(lines: list[Line], limits: Limits) -> list[Paragraph | Table]:
@@ -196,17 +204,18 @@ def _row_pipes(block: list[Line]) -> int | None:
     closed = [t.strip().endswith("|") for _, t in block]
     longest = max(counts)
     for total in range(max(longest, 2), longest + 65):
-        acc = 0
+        acc = rows = 0
         for count, opens, closes in zip(counts, opened, closed):
             if acc == 0 and opened[0] and not opens:  # rows opened by a lone `|` all start that way
                 break
             acc += count
             if acc == total:
-                acc = 0
+                acc, rows = 0, rows + 1
             elif acc > total or (count and not closes):  # a row goes on to the next line only after a `|`
                 break
         else:
-            return total
+            if rows >= 2 or len(block) <= 3:  # the whole block as one row is no row width
+                return total
     return None
 
 

@@ -18,6 +18,7 @@ from jixiao.extractors.text_vocab import header_kind, is_footer, label_kind
 Line = tuple[int, str]
 Region = tuple[int, int, str]  # (first line index, end index, "cells" | "spaces" | "glued")
 _TITLE = FORM_TITLE
+_CAPTION = re.compile(r"^[^，。,:：]{0,12}指标表$")
 _LONG = 150  # a line longer than this is prose, not a cell
 
 
@@ -78,8 +79,11 @@ def _cells_start(lines: list[Line], header: int, floor: int, is_chrome, is_pipe_
     j = header - 1
     while j >= floor:
         text = lines[j][1].strip()
-        if text and (is_chrome(text) or is_pipe_line(text) or len(text) > _LONG
-                     or _TITLE.search(re.sub(r"\s+", "", text))):
+        folded = re.sub(r"\s+", "", text)
+        if first_label is None and _CAPTION.search(folded):
+            j -= 1  # 绩效项目指标表: the indicator table's own caption, between the project's cells and it
+            continue
+        if text and (is_chrome(text) or is_pipe_line(text) or len(text) > _LONG or _TITLE.search(folded)):
             break
         kind = label_kind(text) if text else None
         if kind == "identity":

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 
 from jixiao.dictionaries import dictionary_cache, load_dictionary
 from jixiao.extractors.text_grid import kind
-from jixiao.extractors.text_vocab import (column_kind, fold, header_kind, is_footer, is_level2_under, is_level_prefix,
-                                          is_basis, is_total, label_kind, level_kind)
+from jixiao.extractors.text_vocab import (column_kind, fold, header_kind, is_basis, is_blank_slot, is_footer,
+                                          is_level2_under, is_level_prefix, is_total, label_kind, level_kind)
 from jixiao.model.document import Cell, Paragraph, Provenance, Table
 
 Item = tuple[str, "str | list[str]"]  # ("level1"|"level2"|"level", name) or ("row", [name, cell, …])
@@ -40,6 +40,7 @@ class Section:
     row_label: str | None = None
     header: list[str] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
+    grid: list[list[str]] = field(default_factory=list)  # rows read by the header's width (every cell kept)
 
 
 @dictionary_cache
@@ -65,11 +66,25 @@ def joined_labels(tokens: list[str]) -> list[str]:
             glued = fold(out[-1]) + fold(token)
             broken = (len(fold(token)) <= 3 or is_level_prefix(out[-1])) and not level_kind(token) and (
                 level_kind(glued) or header_kind(glued)) and not header_kind(token)
-            if broken or (_SCORE_CELL.match(fold(token)) and level_kind(out[-1])):
+            if broken or _broken_heading(out[-1], token) or (_SCORE_CELL.match(fold(token)) and level_kind(out[-1])):
                 out[-1] = out[-1].strip() + token.strip()
                 continue
         out.append(token)
     return out
+
+
+def _broken_heading(before: str, token: str) -> bool:
+    """"年度" "指标值", "全年" "预算数": a short cell that is no word of its own and, with the next cell,
+    is a column heading (a heading word alone may follow a qualifier the line break cut off); a label
+    whose last characters went to the next cell ("主管部门" "及编码")."""
+    head, tail = fold(before), fold(token)
+    if label_kind(before) == "label" and 0 < len(tail) <= 4 and not label_kind(token):
+        return label_kind(head + tail) == "label"  # 主管部门 / 及编码
+    if not head or len(head) > 4 or re.search(r"\d", head) or header_kind(before) or label_kind(before) \
+            or level_kind(before):
+        return False
+    glued = head + tail
+    return bool(header_kind(glued) or label_kind(glued) == "heading")
 
 
 def find_header(tokens: list[str]) -> tuple[int, int] | None:
@@ -161,8 +176,8 @@ def cell_items(tokens: list[str], header: list[str], row_label: str | None) -> t
             continue
         nxt = tokens[index + 1] if index + 1 < len(tokens) else None
         filled = len(row) - 1 if row is not None else 0
-        if row is not None and (filled < required or (filled < len(tail) and (
-                nxt is None or level_kind(nxt) or is_footer(nxt) or is_total(nxt)
+        if row is not None and not is_blank_slot(token) and (filled < required or (filled < len(tail) and (
+                nxt is None or level_kind(nxt) or is_footer(nxt) or is_total(nxt) or is_blank_slot(nxt)
                 or (tail[filled] == "basis" and is_basis(token))))):
             row.append(token)
             continue
@@ -179,7 +194,9 @@ def build_tables(section: Section) -> list[Table]:
     prov = Provenance(line=section.line)
     if section.kv_rows:
         tables.append(Table.from_rows(section.kv_rows, prov))
-    if section.header:
+    if section.grid:
+        tables.append(Table.from_rows([section.header, *section.grid], prov))
+    elif section.header:
         tables.append(_indicator_table(section, prov))
     return tables
 
@@ -248,7 +265,18 @@ def _span(rows: list[dict[int, str]], r: int, col: int, l1: int | None, l2: int 
 
 
 def explicit_section(tokens: list[str], line: int) -> tuple[list[str], Section | None, list[str]]:
-    """(cells before the form, the form, cells after it) for a stream of separate cells."""
+    """(cells before the form, the form, cells after it) for a stream of separate cells; a blank token is
+    an empty cell the page marked (then rows of the header's width are tried first)."""
+    found = find_header(tokens)
+    if found is not None and (grid := _full_width_rows(tokens[found[1]:], tokens[found[0]:found[1]])):
+        rows, used = grid
+        section = Section(line=line, header=tokens[found[0]:found[1]], grid=rows)
+        before = joined_labels([t for t in tokens[:found[0]] if t.strip()])
+        first = next((i for i, t in enumerate(before) if label_kind(t) == "identity"), None)
+        if first is None:
+            first = next((i for i, t in enumerate(before) if label_kind(t) in ("label", "heading")), len(before))
+        section.kv_rows = kv_rows(before[first:])
+        return before[:first], section, [t for t in tokens[found[1] + used:] if t.strip()]
     tokens = joined_labels([t for t in tokens if t.strip()])
     found = find_header(tokens)
     if found is None:
@@ -265,6 +293,26 @@ def explicit_section(tokens: list[str], line: int) -> tuple[list[str], Section |
                       header=tokens[start:end])
     section.items, used = cell_items(tokens[end:], section.header, row_label)
     return tokens[:first], section, tokens[end + used:]
+
+
+def _full_width_rows(tokens: list[str], header: list[str]) -> tuple[list[list[str]], int] | None:
+    """Rows of exactly the header's width when the page kept every empty cell (一级 written on every row,
+    blanks under 长期 beside 年度), and how many tokens they use; None when the cells do not fall so."""
+    if "" not in tokens:
+        return None
+    width = len(header)
+    kinds = [column_kind(h) for h in header]
+    rows: list[list[str]] = []
+    while len(tokens) - len(rows) * width >= width:
+        row = tokens[len(rows) * width:(len(rows) + 1) * width]
+        if is_footer(row[0]) or is_total(row[0]) or label_kind(row[0]) == "identity" or not any(row):
+            break
+        if any(k in ("level1", "level2") and cell and not level_kind(cell) for k, cell in zip(kinds, row)):
+            return None
+        if not all(cell for k, cell in zip(kinds, row) if k == "level1"):
+            return None  # a merged 一级 the page printed once: the rows are not of one width
+        rows.append(row)
+    return (rows, len(rows) * width) if len(rows) >= 2 else None
 
 
 def paragraphs(texts: list[str], line: int) -> list[Paragraph]:

@@ -212,3 +212,16 @@ def _basis_words() -> frozenset[str]:
 def is_basis(text: str) -> bool:
     """计划指标, 行业标准, 满意度调查: a 指标值确定依据 as basis.yaml spells it."""
     return fold(text) in _basis_words()
+
+
+@dictionary_cache
+def _slot_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    marks = load_dictionary("value_checks")["placeholders"]
+    return re.compile(marks["bare_slot"]), re.compile(rf"^(?:{marks['marks']})+$")
+
+
+def is_blank_slot(text: str) -> bool:
+    """"指标2", "……": a template's numbered slot or fill-in marks left empty; never a value of the row before."""
+    folded = fold(text)
+    slot, marks = _slot_patterns()
+    return bool(folded) and bool(slot.match(folded) or marks.match(folded))

@@ -21,6 +21,7 @@ from jixiao.flows.review import (OlderCopy, TextFacts, current_rows, resubmitted
 from jixiao.flows.rows import batch_rows, document_row
 from jixiao.store.local import DatasetWriter, StoreError, check_free_space, output_lock
 from jixiao.analysis.duplicates import find_duplicates
+from jixiao.analysis.tracking import INDICATOR_COLUMNS as TRACKING_COLUMNS, track_targets
 from jixiao.normalizers.text import inert_csv_cell
 from jixiao.normalizers.vocabulary import IndicatorVocabulary
 
@@ -48,7 +49,7 @@ class RunSummary(BaseModel):
 
 def prepare_build() -> None:
     """What the build does first: build spaCy's pipeline, parse the dictionaries, let pyarrow import
-    pandas for its first table. A run calls it in a thread while documents are read (flows.startup);
+    pandas for its first table. A run calls it in a thread while documents are read (flows.runtime.startup);
     the build calls it again, which waits for that thread and then costs nothing (all of it is cached)."""
     from jixiao.analysis.checks import settings as check_settings
     from jixiao.model.schema import to_arrow
@@ -119,7 +120,11 @@ def _write_tables(files: list[InboxFile], cache: ExtractionCache, writer: Datase
     current = {t: current_rows(table, superseded) for t, table in staged.items()}
     duplicates = find_duplicates(current["indicators"], current["goals"], projects=current["projects"])
     writer.append("duplicates", duplicates.rows)
-    checks = review_checks(unique, documents, texts, staged, superseded, year, older_copies)
+    tracking = track_targets([d for d in documents if d["doc_id"] not in superseded and d["status"] != "failed"],
+                             current["indicators"].select(TRACKING_COLUMNS).to_pylist())
+    writer.append("results", tracking.results)
+    writer.append("target_history", tracking.history)
+    checks = review_checks(unique, documents, texts, staged, superseded, year, older_copies, tracking.findings)
     writer.append("checks", checks)
     why = {c.file.source_path: (c.newer.source_path, c.reason) for c in older_copies}  # old path → (new path, why)
     for row in documents:

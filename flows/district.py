@@ -2,7 +2,7 @@
 
 Reading is the expensive, parallel part: locally one task per batch of documents on the flow's
 threads, each driving a killable reader process (or waiting for the documents the run reads
-ahead, flows.ahead); on Dask a subflow with one task per document. Results land in the
+ahead, flows.runtime.ahead); on Dask a subflow with one task per document. Results land in the
 extraction cache keyed by doc_id, so task futures carry only a status string and a re-run
 reads only new or changed files. Building the dataset (normalize, find duplicates, write
 DuckDB + Parquet) runs once, in the flow's process, from the cache.
@@ -28,12 +28,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from jixiao.extractors import DEFAULT_MAX_BYTES
 from jixiao.flows.artifacts import publish_run
-from jixiao.flows.ahead import active_read_ahead
 from jixiao.flows.reading import read_submissions
 from jixiao.flows.dataset import RunSummary, build_dataset
 from jixiao.flows.extract import ExtractionCache
-from jixiao.flows.fingerprint import inputs_fingerprint
-from jixiao.flows.inbox import InboxFile, discover_inbox, portable_path, primary_copies
+from jixiao.flows.inbox import InboxFile, portable_path, primary_copies
+from jixiao.flows.plan import ReadingAhead, RunOptions, RunPlan, Runner, plan_run
 from jixiao.store.postgres import write_postgres
 from jixiao.store.local import output_lock
 
@@ -56,41 +55,37 @@ def write_postgres_task(out: str, db: SecretStr) -> dict[str, int]:
 
 
 @flow(name="jixiao-district", log_prints=False, validate_parameters=False)
-def district_flow(inbox: str, out: str = "output", max_bytes: int = DEFAULT_MAX_BYTES, progress: bool = False,
-                  db: SecretStr | None = None, runner: str = "local", workers: int = 1,
-                  address: str | None = None, year: int | None = None,
-                  read_before: list[str] | None = None) -> RunSummary:
-    """Discover → read what is new → build the dataset (→ PostgreSQL).
+def district_flow(plan: RunPlan) -> RunSummary:
+    """Read what is new → build the dataset (→ PostgreSQL), for the files the plan discovered.
 
-    `read_before`: doc_ids this run already read while the flow started (flows.startup), not read again
-    even when their result is one the cache retries (e.g. a scan before OCR).
-
-    `db` is a SecretStr so Prefect records the run's parameters without the database password.
+    Documents of `plan.read_before` were read while the flow started (flows.runtime.startup), and are not read
+    again even when their result is one the cache retries (e.g. a scan before OCR); documents the plan's
+    read-ahead is reading are waited for, not cached yet.
     """
     started = time.perf_counter()
-    files = discover_inbox(Path(inbox), exclude=Path(out))
-    cache = ExtractionCache(Path(out))
-    done = set(read_before or ())
-    ahead = active_read_ahead()  # documents being read since before the flow: read now, not cached
-    todo = [f for f in primary_copies(files).values() if not f.unreadable and f.doc_id not in done
+    options, out, ahead = plan.options, str(plan.out), plan.ahead
+    cache = ExtractionCache(plan.out)
+    done = set(plan.read_before)
+    todo = [f for f in primary_copies(plan.files).values() if not f.unreadable and f.doc_id not in done
             and ((ahead is not None and ahead.reads(f.doc_id)) or not cache.reusable(f.doc_id))]
     todo.sort(key=lambda f: -f.size_bytes)  # big files first: better load balance across workers
     if todo:
         # Dask keeps one task per document (its scheduler balances them); locally, batches (see _batches).
-        batches = [[f] for f in todo] if runner == "dask" else _batches(todo)
+        batches = [[f] for f in todo] if options.runner == "dask" else _batches(todo)
         arguments = ([[portable_path(f.path) for f in b] for b in batches], [[f.doc_id for f in b] for b in batches],
-                     out, max_bytes, progress, [[[portable_path(p) for p in f.pages] for f in b] for b in batches])
-        if runner == "dask":  # a subflow: its local cluster is shut down before the build
-            read_documents.with_options(task_runner=_task_runner(runner, workers, address, len(todo)))(*arguments)
+                     out, options.max_bytes, options.progress,
+                     [[[portable_path(p) for p in f.pages] for f in b] for b in batches])
+        if options.runner == "dask":  # a subflow: its local cluster is shut down before the build
+            read_documents.with_options(task_runner=_task_runner(options, len(todo)))(*arguments)
         else:  # on this flow's threads: each batch's reader child ends with its batch
-            _read_batches(*arguments)
-    summary = build_dataset_task(files, out, year, inputs_fingerprint(Path(inbox), files, year, max_bytes))
-    if db is not None:
-        write_postgres_task(out, db)
+            _read_batches(*arguments, ahead=ahead)
+    summary = build_dataset_task(plan.files, out, options.year, plan.fingerprint)
+    if options.db is not None:
+        write_postgres_task(out, options.db)
     summary.n_read = len(todo)
     summary.seconds = time.perf_counter() - started
     # Completed either way (a batch with failed documents did its job), with a message naming them.
-    return publish_run(summary, inbox, out)
+    return publish_run(summary, str(plan.inbox), out)
 
 
 @flow(name="read-documents", log_prints=False, validate_parameters=False)
@@ -105,10 +100,11 @@ def read_documents(paths: list[list[str]], doc_ids: list[list[str]], out: str, m
 
 
 def _read_batches(paths: list[list[str]], doc_ids: list[list[str]], out: str, max_bytes: int, progress: bool,
-                  pages: list[list[list[str]]] | None = None) -> None:
-    """One read task per batch on the current flow's task runner, with a progress bar."""
+                  pages: list[list[list[str]]] | None = None, ahead: ReadingAhead | None = None) -> None:
+    """One read task per batch on the current flow's task runner, with a progress bar; `ahead`: the
+    documents the run reads ahead, which the tasks wait for."""
     pages = pages if pages is not None else [[[] for _ in batch] for batch in paths]
-    futures = read_submissions.map(paths, doc_ids, unmapped(out), unmapped(max_bytes), pages)
+    futures = read_submissions.map(paths, doc_ids, unmapped(out), unmapped(max_bytes), pages, unmapped(ahead))
     with _progress(progress, sum(len(b) for b in paths)) as bar:
         task_id = bar.add_task("reading", total=sum(len(b) for b in paths))
         for future in as_completed(futures):
@@ -132,39 +128,43 @@ def _progress(enabled: bool, total: int) -> Progress:
                     TimeRemainingColumn(), disable=not enabled or total == 0, transient=True)
 
 
-def run_district(inbox: Path, out: Path, workers: int, max_bytes: int = DEFAULT_MAX_BYTES,
-                 progress: bool = False, runner: str = "local", address: str | None = None,
-                 db: str | None = None, year: int | None = None, read_before: list[str] | None = None) -> RunSummary:
+def run_flow(plan: RunPlan) -> RunSummary:
     """Run the flow, reading `workers` documents at a time on this machine, or on Dask
-    (`runner="dask"`): the cluster at `address`, else a local one of `workers` processes.
-    `db`, a PostgreSQL URL, also gets the tables; `year` is the district's year for the checks."""
-    if runner == "dask":
-        _check_dask(address)
+    (`runner="dask"`): the cluster at `address`, else a local one of `workers` processes."""
+    options = plan.options
+    if options.runner == "dask":
+        _check_dask(options.address)
     # No flow-run heartbeats: a run is one local process whose end the CLI reports, and each flow's
     # heartbeat thread held its exit for up to a second.
-    with _shared_prefect_api() if runner == "dask" and not address else nullcontext(), \
+    with _shared_prefect_api() if options.runner == "dask" and not options.address else nullcontext(), \
             temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         # Locally the read tasks run on the flow's own threads (see district_flow); Dask reads in a subflow.
-        chosen = district_flow if runner == "dask" else district_flow.with_options(
-            task_runner=_task_runner(runner, workers, address, workers))
-        # Absolute paths: Dask workers do not share this process's working directory.
-        return chosen(str(inbox.resolve()), str(out.resolve()), max_bytes=max_bytes, progress=progress,
-                      db=SecretStr(db) if db else None, runner=runner, workers=workers, address=address,
-                      year=year, read_before=read_before)
+        chosen = district_flow if options.runner == "dask" else district_flow.with_options(
+            task_runner=_task_runner(options, options.workers))
+        return chosen(plan)
 
 
-def _task_runner(runner: str, workers: int, address: str | None, n_documents: int) -> TaskRunner:
-    if runner == "dask":
+def run_district(inbox: Path, out: Path, workers: int, max_bytes: int = DEFAULT_MAX_BYTES, runner: Runner = "local",
+                 address: str | None = None, db: str | None = None, year: int | None = None) -> RunSummary:
+    """Discover `inbox` and run the flow over it into `out` (what `jixiao run` does, without its start-up
+    overlap); `db`, a PostgreSQL URL, also gets the tables; `year` is the district's year for the checks."""
+    options = RunOptions(workers=workers, max_bytes=max_bytes, runner=runner, address=address, db=db, year=year)
+    return run_flow(plan_run(inbox, out, options))
+
+
+def _task_runner(options: RunOptions, n_documents: int) -> TaskRunner:
+    if options.runner == "dask":
         from prefect_dask import DaskTaskRunner
 
-        if address:
-            return DaskTaskRunner(address=address)
+        if options.address:
+            return DaskTaskRunner(address=options.address)
         # One thread per worker process: reading is pure-Python parsing, which threads cannot share out.
-        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True})
-    # Every document is read in a killable child process of its own (flows.guard): a task only feeds its
+        return DaskTaskRunner(cluster_kwargs={"n_workers": options.workers, "threads_per_worker": 1,
+                                              "processes": True})
+    # Every document is read in a killable child process of its own (flows.runtime.guard): a task only feeds its
     # child and writes the cache. So threads of this process read `workers` documents at once, without the
     # worker processes that each imported Prefect and the readers (seconds of CPU) just to wait on a child.
-    return ThreadPoolTaskRunner(max_workers=max(1, min(workers, n_documents)))
+    return ThreadPoolTaskRunner(max_workers=max(1, min(options.workers, n_documents)))
 
 
 @contextmanager

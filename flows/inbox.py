@@ -1,9 +1,11 @@
 """Find the submissions in an inbox folder and what we know about each before reading it.
 
-Layout: `inbox/<township>/<file>`, optionally `inbox/manifest.csv` with columns
-file,township,unit_code,year and, optionally, current (yes/no) and supersedes (the path of the
-file this one replaces) to settle which version of a resubmitted file counts. Township comes
-from the manifest, else the first folder under the inbox, else the file name's stem.
+Layout: `inbox/<township>/<file>`, or for several years `inbox/<YYYY>/<township>/<file>`, optionally
+`inbox/manifest.csv` with columns file,township,unit_code,year and, optionally, current (yes/no) and
+supersedes (the path of the file this one replaces) to settle which version of a resubmitted file
+counts. Township comes from the manifest, else the first folder under the inbox that is not a year
+folder, else the file name's stem; the year from the manifest, else the year folder (else, later,
+the document's text).
 Page images in one folder named as pages of one document (`1.jpg`, `2.jpg`; `第1页.png`;
 `扫描件-1.jpg`, `扫描件-2.jpg`) are one submission.
 """
@@ -21,6 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from jixiao.dictionaries import dictionary_cache, load_dictionary
 from jixiao.extractors import named_as_it_is
 from jixiao.extractors.text import decode_text
 from jixiao.model.errors import ReadError
@@ -42,7 +45,8 @@ class InboxFile:
     doc_id: str  # sha256 of the bytes
     size_bytes: int
     unit_code: str | None = None  # from the manifest
-    year: int | None = None  # from the manifest
+    year: int | None = None  # from the manifest, else the inbox's year folder
+    year_from: str | None = None  # where `year` comes from: "manifest" or "folder"
     mtime: float = 0.0  # which of two versions is newer, when nothing else says
     current: bool | None = None  # from the manifest: this version counts (True) or not (False)
     supersedes: str | None = None  # from the manifest: source_path of the file this one replaces
@@ -64,19 +68,21 @@ class ManifestEntry:
 _YES, _NO = {"yes", "y", "true", "1", "是", "当前", "有效"}, {"no", "n", "false", "0", "否", "作废", "旧"}
 
 
-def discover_inbox(inbox: Path, exclude: Path | None = None) -> list[InboxFile]:
+def discover_inbox(inbox: Path, exclude: Path | None = None,
+                   manifest: dict[str, ManifestEntry] | None = None) -> list[InboxFile]:
     """Every submission file under `inbox`, sorted by relative path.
 
     Links are followed only to files inside the inbox; a link out of it, a folder or file that
     cannot be opened, or anything that is not a regular file becomes an `unreadable` entry (a
     failed documents row), never silence. `exclude` (the output folder, when it lies inside the
-    inbox) is not searched.
+    inbox) is not searched. `manifest`: the inbox's checked manifest when the caller has read it
+    already (checked_manifest), else it is read here.
     """
     if not inbox.is_dir():
         raise InboxError(f"inbox folder {inbox} does not exist or is not a folder")
     if not os.access(inbox, os.R_OK | os.X_OK):
         raise InboxError(f"inbox folder {inbox} cannot be read — give the account running jixiao read access")
-    manifest = checked_manifest(inbox)
+    manifest = checked_manifest(inbox) if manifest is None else manifest
     skip = {os.path.realpath(exclude)} if exclude is not None else set()
     files = []
     for path, problem in sorted(_walk(inbox, os.path.realpath(inbox), skip), key=lambda f: str(f[0])):
@@ -85,16 +91,34 @@ def discover_inbox(inbox: Path, exclude: Path | None = None) -> list[InboxFile]:
             continue
         source_path, path_note = readable_name(rel.as_posix())
         entry = manifest.get(source_path, ManifestEntry(None, None, None))
-        parts = source_path.split("/")
+        folder_year, parts = year_level(source_path.split("/"))
         township = clean_cell(entry.township or (parts[0] if len(parts) > 1 else Path(parts[0]).stem))
         doc_id, size = _identity(path, source_path, problem)
         if problem is None and size < 0:
             problem = _UNREADABLE
         files.append(InboxFile(path=path, source_path=source_path, township=township, doc_id=doc_id,
-                               size_bytes=max(size, 0), unit_code=entry.unit_code, year=entry.year,
+                               size_bytes=max(size, 0), unit_code=entry.unit_code, year=entry.year or folder_year,
+                               year_from="manifest" if entry.year else "folder" if folder_year else None,
                                mtime=_mtime(path), current=entry.current, supersedes=entry.supersedes,
                                unreadable=problem, path_note=path_note))
     return group_page_images(files)
+
+
+def year_level(parts: list[str]) -> tuple[int | None, list[str]]:
+    """(the year, the parts below it) when the first folder of a path names a year (2023, 2024年, 2024年度:
+    `year_folders` in dictionaries/tracking.yaml), else (None, the parts as they are)."""
+    if len(parts) < 2:
+        return None, parts
+    for pattern in _year_folder_patterns():
+        match = pattern.fullmatch(clean_cell(parts[0]))
+        if match:
+            return int(match.group(1)), parts[1:]
+    return None, parts
+
+
+@dictionary_cache
+def _year_folder_patterns() -> list[re.Pattern[str]]:
+    return [re.compile(p) for p in load_dictionary("tracking")["year_folders"]]
 
 
 PAGE_IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff"})

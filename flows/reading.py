@@ -9,8 +9,9 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from jixiao.flows.extract import Extraction
-from jixiao.flows.guard import read_into_cache
-from jixiao.flows.lifeline import watch_parent
+from jixiao.flows.runtime.guard import read_into_cache
+from jixiao.flows.runtime.lifeline import watch_parent
+from jixiao.flows.plan import ReadingAhead
 
 
 def _retry_on_os_error(task, task_run, state) -> bool:
@@ -27,9 +28,10 @@ def _retry_on_os_error(task, task_run, state) -> bool:
 @task(name="read-submissions", retries=2, retry_delay_seconds=1, retry_condition_fn=_retry_on_os_error,
       cache_policy=NO_CACHE)
 def read_submissions(paths: list[str], doc_ids: list[str], out: str, max_bytes: int,
-                     pages: list[list[str]] | None = None) -> list[str]:
+                     pages: list[list[str]] | None = None, ahead: ReadingAhead | None = None) -> list[str]:
     """Read + parse a batch of files into the extraction cache; returns their statuses. `pages`
-    (aligned with `paths`) lists the page images of a document discovery grouped, else []."""
+    (aligned with `paths`) lists the page images of a document discovery grouped, else []; `ahead`:
+    the documents the run reads ahead (waited for, not read twice)."""
     watch_parent()  # a Dask worker must not outlive the run that started it (in the run's own process: no-op)
     logger = get_run_logger()  # one line per document, shown with `jixiao run -v` and in the Prefect UI
     statuses = []
@@ -38,5 +40,5 @@ def read_submissions(paths: list[str], doc_ids: list[str], out: str, max_bytes: 
         statuses.append(extraction.status)
         logger.info("%s: %s%s", path, extraction.status, f" — {extraction.error}" if extraction.error else "")
 
-    read_into_cache(paths, doc_ids, out, max_bytes, done, pages=pages)
+    read_into_cache(paths, doc_ids, out, max_bytes, done, pages=pages, ahead=ahead)
     return statuses

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from jixiao.analysis.checks import CheckInputs, DocumentFacts, run_checks
+from jixiao.analysis.checks import CheckInputs, DocumentFacts, Finding, run_checks
 from jixiao.analysis.resubmissions import (Submission, Supersession, find_resubmissions, newer_by_name,
                                           replaced_by_failed)
 from jixiao.flows.inbox import InboxFile
@@ -41,6 +41,7 @@ def settle_resubmissions(files: list[InboxFile], documents: list[dict], staged: 
         if row["goal_text"]:
             texts[row["doc_id"]].add(compact(row["goal_text"])[:200])
     fmt = {d["doc_id"]: d.get("format") for d in documents}
+    evaluation = {d["doc_id"] for d in documents if d.get("form_kind") == "self_evaluation"}
     seen: set[str] = set()
     submissions = []
     for f in files:
@@ -49,7 +50,8 @@ def settle_resubmissions(files: list[InboxFile], documents: list[dict], staged: 
             submissions.append(Submission(doc_id=f.doc_id, township=f.township, source_path=f.source_path,
                                           format=fmt.get(f.doc_id), mtime=f.mtime, n_rows=rows[f.doc_id],
                                           codes=frozenset(codes[f.doc_id]), texts=frozenset(texts[f.doc_id]),
-                                          current=f.current, supersedes=f.supersedes))
+                                          current=f.current, supersedes=f.supersedes, year=f.year,
+                                          self_evaluation=f.doc_id in evaluation))
     return find_resubmissions(submissions)
 
 
@@ -118,9 +120,10 @@ class TextFacts:
 
 def review_checks(files: list[InboxFile], documents: list[dict], texts: dict[str, TextFacts | None],
                   staged: dict[str, pa.Table], superseded: dict[str, Supersession], year: int | None,
-                  copies: list[OlderCopy] = ()) -> list[dict]:
+                  copies: list[OlderCopy] = (), tracked: list[tuple[str, str, Finding]] = ()) -> list[dict]:
     """The checks table: every rule over the read documents, `superseded` on older identical copies and
-    `revision_failed` on a failed revision; `texts`: TextFacts of each read document by doc_id."""
+    `revision_failed` on a failed revision; `texts`: TextFacts of each read document by doc_id; `tracked`:
+    the findings across documents and years."""
     row_of = {d["doc_id"]: d for d in documents}  # later wins: an identical copy's row comes before its original's
     revisions = failed_revisions(files, row_of, superseded)
     facts, seen = [], set()
@@ -132,7 +135,7 @@ def review_checks(files: list[InboxFile], documents: list[dict], texts: dict[str
         older = superseded.get(f.doc_id)
         replaced = revisions.get(f.doc_id)
         facts.append(DocumentFacts(doc_id=f.doc_id, township=f.township, source_path=f.source_path,
-                                   text_year=text.year if text else None, manifest_year=f.year,
+                                   text_year=text.year if text else None, manifest_year=f.year, year_from=f.year_from,
                                    names=text.names if text else (), body=text.body if text else "",
                                    unit_code=text.unit_code if text else None, manifest_unit=f.unit_code,
                                    superseded_by=older.newer_path if older else None,
@@ -144,7 +147,8 @@ def review_checks(files: list[InboxFile], documents: list[dict], texts: dict[str
                             superseded_by=c.newer.source_path, superseded_reason=f"内容相同，{c.reason}")
               for c in copies]
     return run_checks(CheckInputs(documents=facts, projects=staged["projects"].to_pylist(),
-                                  indicators=staged["indicators"].select(INDICATOR_COLUMNS).to_pylist(), year=year))
+                                  indicators=staged["indicators"].select(INDICATOR_COLUMNS).to_pylist(), year=year,
+                                  tracked=list(tracked)))
 
 
 def failed_revisions(files: list[InboxFile], row_of: dict[str, dict],

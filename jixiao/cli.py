@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
-from contextlib import nullcontext
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -14,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from jixiao.cli_api import api_app, describe as describe_api
+from jixiao.cli_api import api_app
 from jixiao.cli_checks import checks as checks_command
 from jixiao.cli_vocab import vocab_app
 from jixiao.cli_stop import run_and_exit, stops_cleanly
@@ -63,6 +61,10 @@ def _fail(message: str, hint: str | None = None, code: int = 2) -> typer.Exit:
 
 def _say(message: str) -> None:
     console.print(escape(message), style="dim", soft_wrap=True, highlight=False)
+
+
+def _warn(message: str) -> None:
+    err.print(f"[yellow]warning:[/] {escape(message)}")
 
 
 def _version(value: bool) -> None:
@@ -127,7 +129,6 @@ def run(
                                                    "(else the previous dataset is kept).")] = False,
 ) -> None:
     """Read every submission in INBOX and (re)build the dataset in --out."""
-    started = time.perf_counter()
     if not inbox.is_dir():
         raise _fail(f"inbox folder {inbox} does not exist or is not a folder",
                     hint="give the folder that holds one sub-folder per township")
@@ -138,77 +139,21 @@ def run(
     if db:
         _require("psycopg", "postgres", "--db")
     _check_out(out)
-    from jixiao.flows.inbox import InboxError, checked_manifest, discover_inbox
+    from jixiao.flows.plan import RunOptions
+    from jixiao.flows.run import DistrictRun, RunFailed
 
+    options = RunOptions(workers=workers or os.cpu_count() or 1, max_bytes=max_mb * 1024 * 1024, runner=runner.value,
+                         address=address, db=db, year=year, progress=console.is_terminal)
     try:
-        checked_manifest(inbox)
-    except InboxError as exc:
-        raise _fail(str(exc)) from exc
-    _quiet_prefect(verbose)
-    from jixiao.flows.lifeline import start_reader_server
-    from jixiao.flows.startup import ApiError, Preparation, PrefectApi, read_ahead, start_api
-    from jixiao.flows.fingerprint import FINGERPRINT_FILE, inputs_fingerprint, unchanged_summary
-
-    _say(f"jixiao {_installed_version()}: {inbox} → {out}")
-
-    def start_prefect() -> PrefectApi:
-        api = start_api(verbose, keep_api)
-        _say(describe_api(api, keep_api))
-        return api
-
-    # A published fingerprint: see first whether anything changed (then Prefect is not started at all).
-    unpublished = db or not (out / FINGERPRINT_FILE).exists()
-    if unpublished and runner is Runner.local:
-        start_reader_server()  # documents will be read: its imports overlap Prefect's start and discovery
-    api = start_prefect() if unpublished else None
-    if out.resolve().is_relative_to(inbox.resolve()):
-        err.print(f"[yellow]warning:[/] the output folder {escape(str(out))} is inside the inbox; it is skipped, "
-                  "not read as submissions (better: --out outside the inbox)")
-    try:
-        files = discover_inbox(inbox, exclude=out)
-    except InboxError as exc:
-        raise _fail(str(exc)) from exc
-    if not files and not allow_empty and (out / "district.duckdb").exists():
-        raise _fail(f"the inbox {inbox} holds no files: the previous dataset in {out} is kept",
-                    hint="put the submissions in the inbox, or pass --allow-empty to publish an empty dataset", code=1)
-    _say(f"found {len(files)} files from {len({f.township for f in files})} townships")
-    if api is None:
-        published = unchanged_summary(out, inputs_fingerprint(inbox, files, year, max_mb * 1024 * 1024))
-        if published is not None:
-            return print_unchanged(console, published, inbox, out, time.perf_counter() - started)
-        api = start_prefect()
-    workers = workers or os.cpu_count() or 1
-    with read_ahead(files, out, max_mb * 1024 * 1024, workers) if runner is Runner.local else nullcontext() as ahead:
-        prepared = Preparation()  # imports the flow in a thread while the documents are read
-        prepared.wait_imported()
-        from jixiao.flows.district import RunnerError, run_district
-        from jixiao.store.local import StoreError
-        from jixiao.store.postgres import DatabaseError
-
-        try:
-            # A configured server is up or not: no reason to wait for it as long as for one starting now.
-            waited = api.wait(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]) if api.local else 15)
-        except ApiError as exc:
-            raise _fail(str(exc), code=1) from exc
-        read_early = ahead.done() if ahead is not None else []
-        n_early = len(read_early)
-        source = {f.doc_id: f.source_path for f in files} if verbose else {}
-        for doc_id in read_early if verbose else []:  # the flow's read tasks log the others
-            read = ahead.result(doc_id)
-            _say(f"{source[doc_id]}: {read.status}" + (f" — {read.error}" if read.error else ""))
-        _say((f"read {n_early} documents while the flow started; " if n_early else "")
-             + (f"Prefect API ready ({waited:.1f} s); " if api.local and not api.reused else "")
-             + "running flow jixiao-district")
-        try:
-            with api.holding():
-                summary = run_district(inbox, out, workers=workers, max_bytes=max_mb * 1024 * 1024,
-                                       progress=console.is_terminal, runner=runner.value, address=address, db=db,
-                                       year=year, read_before=read_early)
-        except (InboxError, StoreError, RunnerError) as exc:
-            raise _fail(str(exc)) from exc
-        except DatabaseError as exc:
-            raise _fail(str(exc), code=1) from exc
-    print_summary(console, summary, inbox, out, n_early, time.perf_counter() - started)
+        district_run = DistrictRun(inbox, out, options, keep_api=keep_api, allow_empty=allow_empty, verbose=verbose)
+        _quiet_prefect(verbose)
+        _say(f"jixiao {_installed_version()}: {inbox} → {out}")
+        result = district_run.execute(_say, _warn)
+    except RunFailed as exc:
+        raise _fail(str(exc), hint=exc.hint, code=exc.exit_code) from exc
+    if result.published is not None:
+        return print_unchanged(console, result.published, inbox, out, result.seconds)
+    print_summary(console, result.summary, inbox, out, result.n_early, result.seconds)
     if db:
         console.print("postgresql: the same tables written")
 

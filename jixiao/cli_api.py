@@ -1,4 +1,4 @@
-"""`jixiao api status` and `jixiao api stop`: the Prefect API server jixiao keeps running between runs (flows.kept_api).
+"""`jixiao api status` and `jixiao api stop`: the Prefect API server jixiao keeps running between runs (flows.runtime.kept_api).
 
 A command group of the `jixiao` app (registered in cli.py), kept in its own file so cli.py stays short.
 """
@@ -14,24 +14,12 @@ api_app = typer.Typer(no_args_is_help=True, help="Prefect's local API server, ke
 console = Console()
 
 
-def describe(api, keep_minutes: float) -> str:
-    """What a run says about the Prefect API it reports to (a flows.startup.PrefectApi)."""
-    if api.kept is not None and api.reused:
-        return f"Prefect: reporting to the API server kept from an earlier run ({api.url})"
-    if api.kept is not None:
-        return (f"Prefect: starting a local API server in the background, kept {keep_minutes:g} minutes after the "
-                "run for the next one (jixiao api stop; --keep-api 0 stops it with the run)")
-    if api.local:
-        return "Prefect: starting a local API server in the background (PREFECT_API_URL reuses a running one)"
-    return f"Prefect: reporting to {api.url}"
-
-
 @api_app.command()
 def status() -> None:
     """Say whether a kept server is running, where, and for how long it stays idle before stopping."""
     import time
 
-    from jixiao.flows.kept_api import find_kept_api, prefect_home
+    from jixiao.flows.runtime.kept_api import find_kept_api, prefect_home
 
     kept = find_kept_api(renew=False)
     if kept is None:
@@ -44,7 +32,7 @@ def status() -> None:
 @api_app.command()
 def stop() -> None:
     """Stop the kept server now; run it between runs (a run using the server would lose its API)."""
-    from jixiao.flows.kept_api import stop_kept_api
+    from jixiao.flows.runtime.kept_api import stop_kept_api
 
     kept = stop_kept_api()
     console.print(f"stopping the Prefect API server at {kept.url} (pid {kept.pid})" if kept is not None

@@ -24,8 +24,8 @@ def _interrupt(signum: int, frame: object) -> None:
     import multiprocessing
 
     logging.disable(logging.ERROR)  # Prefect would report the stop as crashed runs: our one line says it
-    if "jixiao.flows.guard" in sys.modules:
-        sys.modules["jixiao.flows.guard"].stop_all_readers()
+    if "jixiao.flows.runtime.guard" in sys.modules:
+        sys.modules["jixiao.flows.runtime.guard"].stop_all_readers()
     for child in multiprocessing.active_children():
         child.kill()
     raise KeyboardInterrupt

@@ -28,6 +28,9 @@ class _Checks:
     around: re.Pattern[str]
     max_unit_chars: int
     template_label: re.Pattern[str]
+    bare_slot: re.Pattern[str]
+    choice_box: re.Pattern[str]
+    min_choices: int
     name_hints: tuple[re.Pattern[str], ...]
     leading_marks: re.Pattern[str]
     max_percent: float
@@ -44,6 +47,9 @@ def _checks() -> _Checks:
         around=re.compile(ph["around"]),
         max_unit_chars=int(ph["max_unit_chars"]),
         template_label=re.compile(ph["template_labels"]),
+        bare_slot=re.compile(ph["bare_slot"]),
+        choice_box=re.compile(ph["choice_box"]),
+        min_choices=int(ph["min_choices"]),
         name_hints=tuple(re.compile(p) for p in ph["name_hints"]),
         leading_marks=re.compile(ph["leading_marks"]),
         max_percent=float(plaus["max_percent"]),
@@ -54,6 +60,17 @@ def _checks() -> _Checks:
 
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
+
+
+def is_bare_slot(text: str | None) -> bool:
+    """"指标1", "指标2：": the template's numbered slot with no indicator written into it."""
+    return bool(text) and bool(_checks().bare_slot.match(re.sub(r"\s+", "", _fold(text))))
+
+
+def is_choice_list(text: str | None) -> bool:
+    """"优秀□ 良好□ 合格□ 不合格□": tick boxes of a form field, not an indicator's value."""
+    checks = _checks()
+    return bool(text) and len(checks.choice_box.findall(text)) >= checks.min_choices
 
 
 def is_placeholder(text: str | None) -> bool:

@@ -12,7 +12,7 @@ import pytest
 
 from fixtures.content import make_township_document
 from fixtures.docx_writer import write_docx
-from jixiao.flows.guard import GuardedReader
+from jixiao.flows.runtime.guard import GuardedReader
 from jixiao.flows.inbox import file_sha256
 
 

@@ -1,4 +1,4 @@
-"""The Prefect API server a run keeps for the next one (flows.kept_api): reused, stopped on request,
+"""The Prefect API server a run keeps for the next one (flows.runtime.kept_api): reused, stopped on request,
 stopped by itself once idle, never picked while it stops."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import psutil
 
-from jixiao.flows import kept_api
+from jixiao.flows.runtime import kept_api
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples" / "inbox"
@@ -88,7 +88,7 @@ def test_a_record_of_a_dead_server_or_another_prefect_is_not_used(tmp_path: Path
 
 
 def _prefect_like_database(path: Path, revision: str = "27d8f4e1a6c9", block_types: bool = True) -> Path:
-    """A SQLite file with the two tables flows.api_database reads from Prefect's database."""
+    """A SQLite file with the two tables flows.runtime.api_database reads from Prefect's database."""
     import sqlite3
 
     with sqlite3.connect(path) as connection:
@@ -104,7 +104,7 @@ def _prefect_like_database(path: Path, revision: str = "27d8f4e1a6c9", block_typ
 def test_the_database_is_known_current_only_as_a_migrating_start_of_this_prefect_left_it(tmp_path: Path) -> None:
     import sqlite3
 
-    from jixiao.flows import api_database
+    from jixiao.flows.runtime import api_database
 
     database = _prefect_like_database(tmp_path / "prefect.db")
     assert not api_database.known_current(tmp_path, database, "3.9.1"), "a fresh home has no marker: migrate"
@@ -133,7 +133,7 @@ def test_the_database_is_known_current_only_as_a_migrating_start_of_this_prefect
 
 
 def test_the_database_file_is_read_from_prefects_connection_url(tmp_path: Path) -> None:
-    from jixiao.flows.api_database import database_file
+    from jixiao.flows.runtime.api_database import database_file
 
     assert database_file(f"sqlite+aiosqlite:///{tmp_path}/prefect.db") == (tmp_path / "prefect.db").resolve()
     assert database_file("sqlite+aiosqlite:///:memory:") is None
@@ -149,9 +149,9 @@ def _free_port() -> int:
 
 def _serve_until_healthy(home: Path, port: int) -> subprocess.Popen:
     """A private server (no lease) on `home`, once it answers; its output is read when it is stopped."""
-    from jixiao.flows.startup import healthy
+    from jixiao.flows.runtime.startup import healthy
 
-    process = subprocess.Popen([sys.executable, "-m", "jixiao.flows.kept_api", "--port", str(port)],
+    process = subprocess.Popen([sys.executable, "-m", "jixiao.flows.runtime.kept_api", "--port", str(port)],
                                env={**kept_api.server_environment(), "PREFECT_HOME": str(home)},
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.time() + 180
@@ -172,7 +172,7 @@ def test_a_server_start_skips_migrations_only_on_a_database_a_migrating_start_of
     import urllib.request
     from importlib.metadata import version
 
-    from jixiao.flows import api_database
+    from jixiao.flows.runtime import api_database
 
     home = tmp_path / "prefect-home"
     marker = home / api_database.MARKER

@@ -232,13 +232,13 @@ def test_a_blank_scan_fails_with_a_clear_code(tmp_path: Path):
 
 
 def test_one_reader_at_a_time_recognises_pages_and_then_makes_way(scans: dict[str, Path], tmp_path: Path):
-    """The run's OCR turn (flows.guard): a reader waits while another holds it, and the child that
+    """The run's OCR turn (flows.runtime.guard): a reader waits while another holds it, and the child that
     recognised pages exits after that document, so its gigabyte is not kept for the next one."""
     import threading
 
     import filelock
 
-    from jixiao.flows.guard import GuardedReader
+    from jixiao.flows.runtime.guard import GuardedReader
     from jixiao.flows.inbox import file_sha256
 
     lock_path = tmp_path / "ocr.lock"
@@ -260,11 +260,11 @@ def test_one_reader_at_a_time_recognises_pages_and_then_makes_way(scans: dict[st
 
 def test_a_reader_asked_not_to_wait_puts_a_scan_back_while_another_has_the_turn(scans: dict[str, Path],
                                                                                  tmp_path: Path):
-    """The read-ahead's children read other documents meanwhile (flows.ahead): OcrBusy, and the same
+    """The read-ahead's children read other documents meanwhile (flows.runtime.ahead): OcrBusy, and the same
     child reads the next document."""
     import filelock
 
-    from jixiao.flows.guard import GuardedReader, OcrBusy
+    from jixiao.flows.runtime.guard import GuardedReader, OcrBusy
     from jixiao.flows.inbox import file_sha256
 
     lock_path = tmp_path / "ocr.lock"

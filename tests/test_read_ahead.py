@@ -1,4 +1,4 @@
-"""The run's read-ahead (flows.ahead): documents read on reader children from the start, results
+"""The run's read-ahead (flows.runtime.ahead): documents read on reader children from the start, results
 waited for by the flow's read tasks without reading a document twice, and a failure reaching them."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.flows import ahead, guard
+from jixiao.flows.runtime import ahead, guard
 from jixiao.flows.extract import ExtractionCache
 from jixiao.flows.inbox import file_sha256
 
@@ -31,10 +31,9 @@ def test_the_flows_read_tasks_wait_for_what_the_read_ahead_reads(documents, tmp_
     monkeypatch.setattr(guard, "_read_each", lambda *args: pytest.fail("a document was read twice"))
     logged = []
     with ahead.ReadAhead(documents, out, 2**26, workers=2) as reading:
-        assert ahead.active_read_ahead() is reading and all(reading.reads(d) for _, d, _ in documents)
+        assert all(reading.reads(d) for _, d, _ in documents)
         read = guard.read_into_cache([p for p, _, _ in documents], [d for _, d, _ in documents], str(out), 2**26,
-                                     lambda path, extraction: logged.append((path, extraction.status)))
-    assert ahead.active_read_ahead() is None
+                                     lambda path, extraction: logged.append((path, extraction.status)), ahead=reading)
     assert sorted(read) == sorted(d for _, d, _ in documents) and sorted(reading.done()) == sorted(read)
     assert [status for _, status in logged] == ["ok"] * len(FILES)
     cache = ExtractionCache(out)

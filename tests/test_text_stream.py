@@ -150,3 +150,36 @@ def test_glued_text_values_glued_to_the_next_name_are_not_guessed(tmp_path: Path
     parsed = parse_document(_read(tmp_path, text))
     assert [(i.name_raw, i.value_raw, i.actual) for i in parsed.indicators] == [
         ("库存数量真实率", "100%", "100%"), ("设备维护及安全性", "高", "高"), ("市民满意度", "90%", "95%")]
+
+
+def test_a_heading_broken_over_lines_and_empty_template_slots(tmp_path: Path):
+    """A 自评表 one cell per line: "年度" / "指标值" is one heading, and the template's "指标2" / "……"
+    left empty are neither values of the row above nor indicators."""
+    cells = ["项目名称", "校舍维修", "一级指标", "二级指标", "三级指标", "年度", "指标值", "实际", "完成值",
+             "分值", "得分", "偏差原因分析及改进措施", "产出指标", "数量指标", "指标1维修面积", "1200平方米",
+             "1180平方米", "10", "9", "雨季推迟", "指标2", "……", "质量指标", "指标1验收合格率", "100%",
+             "100%", "10", "10", "指标2", "……", "满意度指标", "服务对象满意度指标", "指标1师生满意度",
+             "≥90%", "96%", "10", "10", "0", "指标2"]
+    parsed = parse_document(_read(tmp_path, "\n\n".join(cells)))
+    got = [(i.level2_raw, i.name_raw, i.value_raw, i.actual) for i in parsed.indicators]
+    assert got == [("数量指标", "指标1维修面积", "1200平方米", "1180平方米"),
+                   ("质量指标", "指标1验收合格率", "100%", "100%"),
+                   ("服务对象满意度指标", "指标1师生满意度", "≥90%", "96%")]
+
+
+def test_empty_cells_kept_as_space_lines_give_rows_of_the_header_width(tmp_path: Path):
+    """A page that separates cells by empty lines and prints an empty cell as a line of one space: the
+    长期 | 年度 blocks side by side come back row by row and the annual block is read; the indicator
+    table's own caption (绩效指标表) does not cut the project's cells off; "主管部门" / "及编码" is one label."""
+    cells = ["项目名称", "校园安防改造", "主管部门", "及编码", "[011]某区教育局", "项目资金", "资金总额", "80万元",
+             "绩效指标表", "一级指标", "二级指标(长期)", "三级指标(长期)", "指标值(长期)", "二级指标(年度)",
+             "三级指标(年度)", "指标值(年度)",
+             "产出指标", "数量指标", " ", " ", "数量指标", "改造学校数", "6所",
+             "产出指标", "质量指标", " ", " ", "质量指标", "验收合格率", "100%",
+             "满意度指标", "服务对象满意度指标", " ", " ", "服务对象满意度指标", "师生满意度", "≥90%"]
+    parsed = parse_document(_read(tmp_path, "\n\n".join(cells)))
+    assert [(p.project_name, p.department, p.budget_wan) for p in parsed.projects] == [
+        ("校园安防改造", "[011]某区教育局", 80.0)]
+    got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators]
+    assert got == [("产出指标", "数量指标", "改造学校数", "6所"), ("产出指标", "质量指标", "验收合格率", "100%"),
+                   ("满意度指标", "服务对象满意度指标", "师生满意度", "≥90%")]

@@ -192,3 +192,28 @@ def test_a_table_beyond_the_cell_limit_is_refused(tmp_path: Path):
     with pytest.raises(ReadError) as err:
         _read(tmp_path, rows + "\n", Limits(max_cells=100))
     assert err.value.code == "too_large"
+
+
+def test_rows_ending_in_pipes_with_level_names_under_the_name_heading(tmp_path: Path):
+    """Each line a row closed by `|` (no opening pipe, a lone `|` for a blank row), 指标名称 holding the
+    二级 and 指标描述 the indicator, a field left empty before the next label, tick boxes below."""
+    text = "\n".join([
+        "项目名称: | 河道保洁经费 | 项目编号: |", "|",
+        "项目联系人: | 李明 | 联系电话: | 0571-1234567 |",
+        "项目属性: | 新增□ 延续□ | 项目期限: | 全年 |",
+        "指标类型 | 指标名称 | 指标值 | 指标描述 |",
+        "产出指标 | 数量指标 | 120公里 | 完成120公里河道的日常保洁 |",
+        "质量指标 | ≥98% | 保洁达标率 |",
+        "效益指标 | 生态效益指标 | 是 | 改善河道水质 |",
+        "满意度指标 | 服务对象或受益者满意度指标 | ≥90% | 沿河居民满意率 |",
+        "最近年度绩效评价情况 | 优秀□ 良好□ 合格□ | 附上一年度评价报告 |",
+    ])
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    parsed = parse_document(read_text(path))
+    assert [(p.project_name, p.project_code) for p in parsed.projects] == [("河道保洁经费", None)]
+    got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators]
+    assert got == [("产出指标", "数量指标", "完成120公里河道的日常保洁", "120公里"),
+                   ("产出指标", "质量指标", "保洁达标率", "≥98%"),
+                   ("效益指标", "生态效益指标", "改善河道水质", "是"),
+                   ("满意度指标", "服务对象或受益者满意度指标", "沿河居民满意率", "≥90%")]

@@ -1,4 +1,4 @@
-"""Hooks called before and after each page OCR reads: the runner that watches a read's time (flows.guard)
+"""Hooks called before and after each page OCR reads: the runner that watches a read's time (flows.runtime.guard)
 allows a long scan more time while it makes progress, and lets one reader at a time recognise pages
 (each holds about a gigabyte while it does). Imports nothing heavy: the runner's reader child sets them
 before any OCR library is loaded."""

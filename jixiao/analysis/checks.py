@@ -42,7 +42,8 @@ class DocumentFacts:
     township: str
     source_path: str
     text_year: int | None = None  # the year the document's own text gives
-    manifest_year: int | None = None
+    manifest_year: int | None = None  # the year it was filed under: the manifest's, else its year folder's
+    year_from: str | None = None  # "manifest" or "folder"
     names: tuple[str, ...] = ()  # title lines and unit names (parsing/names.py)
     body: str = ""  # goal texts and project names, where a township may name itself
     unit_code: str | None = None  # from the project codes
@@ -63,6 +64,8 @@ class CheckInputs:
     projects: list[dict] = field(default_factory=list)
     indicators: list[dict] = field(default_factory=list)
     year: int | None = None  # the district year from --year; else the documents' majority
+    # (doc_id, rule, finding) of the rules across documents and years (tracking.py: results, history)
+    tracked: list[tuple[str, str, Finding]] = field(default_factory=list)
 
 
 @cache
@@ -120,9 +123,14 @@ def check_row(rule: str, facts: DocumentFacts, finding: Finding) -> dict:
 
 
 def district_year(documents: Iterable[DocumentFacts], forced: int | None = None) -> int | None:
-    """--year, else the year more than the configured share (half) of the current documents give."""
+    """--year, else the latest year documents are filed under when the inbox holds several years (the
+    others are history), else the year more than the configured share (half) of the current documents give."""
     if forced is not None:
         return forced
+    documents = list(documents)
+    filed = {d.manifest_year for d in documents if d.manifest_year is not None}
+    if len(filed) > 1:
+        return max(filed)
     years = Counter(d.text_year for d in documents if d.text_year is not None)
     if not years:
         return None
@@ -139,6 +147,12 @@ def title_years(names: Iterable[str]) -> list[int]:
     return [int(m.group(1)) for line in names if _TITLE_WORDS.search(line) for m in _TITLE_YEAR.finditer(line)]
 
 
+def _year_source(facts: DocumentFacts) -> str:
+    if facts.manifest_year is None:
+        return "本次汇总多数文档"
+    return "年度文件夹" if facts.year_from == "folder" else "manifest.csv"
+
+
 def year_mismatch(facts: DocumentFacts, district: int | None) -> list[Finding]:
     """A year the document's title or text gives differs from the manifest's year for it, else the district's."""
     expected = facts.manifest_year or district
@@ -146,7 +160,7 @@ def year_mismatch(facts: DocumentFacts, district: int | None) -> list[Finding]:
     if expected is None or not wrong:
         return []
     return [Finding({"doc_year": wrong[0], "expected_year": expected,
-                     "source": "manifest.csv" if facts.manifest_year else "本次汇总多数文档"})]
+                     "source": _year_source(facts)})]
 
 
 def _place_pattern() -> re.Pattern[str]:
@@ -302,6 +316,8 @@ def run_checks(inputs: CheckInputs) -> list[dict]:
     indicators = [i for i in inputs.indicators if i["doc_id"] in township_of]
     for doc_id, rule, finding in project_findings(projects, indicators):
         rows.append(check_row(rule, facts_of[doc_id], finding))
+    rows += [check_row(rule, facts_of[doc_id], finding) for doc_id, rule, finding in inputs.tracked
+             if doc_id in township_of]
     order = {s: i for i, s in enumerate(SEVERITIES)}
     rows.sort(key=lambda r: (r["township"] or "", r["source_path"], order[r["severity"]],
                              r["table_no"] or 0, r["rule"], r["name_raw"] or ""))

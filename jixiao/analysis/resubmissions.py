@@ -38,6 +38,8 @@ class Submission:
     texts: frozenset[str] = frozenset()  # indicator and goal texts, compacted
     current: bool | None = None  # manifest: yes / no
     supersedes: str | None = None  # manifest: source_path of the file this one replaces
+    year: int | None = None  # the year it was filed under (manifest or year folder); a text's year may be the fault a revision fixes
+    self_evaluation: bool = False  # a 自评表 (reports results), not a target form
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,10 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def same_submission(a: Submission, b: Submission, cfg: _Settings) -> bool:
+    """Two files are one submission when they share most codes or texts; never a 自评表 and a target
+    form (the self-evaluation restates the targets), nor documents of two years."""
+    if a.self_evaluation != b.self_evaluation or None not in (a.year, b.year) and a.year != b.year:
+        return False
     revised = revision_rank(a.source_path, cfg.words) != revision_rank(b.source_path, cfg.words) or \
         version_number(a.source_path, cfg.versions) != version_number(b.source_path, cfg.versions)
     min_code = cfg.min_code_revision if revised else cfg.min_code

@@ -54,6 +54,19 @@ CHECKS = pa.schema([
     ("project_name", _S), ("table_no", _I),
 ])
 
+RESULTS = pa.schema([
+    ("township", _S), ("year", _I), ("project_code", _S), ("project_name", _S), ("indicator_id", _S),
+    ("name_raw", _S), ("target_raw", _S), ("actual_raw", _S), ("outcome", _S), ("link", _S),
+    ("self_eval_target_raw", _S), ("explanation", _S), ("level1", _S), ("level2", _S), ("operator", _S),
+    ("target_base", _F), ("actual_base", _F), ("base_unit", _S), ("target_doc_id", _S), ("self_eval_doc_id", _S),
+])
+
+TARGET_HISTORY = pa.schema([
+    ("township", _S), ("project_code", _S), ("project_name", _S), ("name_raw", _S), ("indicator_id", _S),
+    ("year", _I), ("value_raw", _S), ("change", _S),
+    ("previous_year", _I), ("previous_value_raw", _S), ("level1", _S), ("level2", _S), ("link", _S), ("doc_id", _S),
+])
+
 TABLES: dict[str, pa.Schema] = {
     "documents": DOCUMENTS,
     "goals": GOALS,
@@ -61,6 +74,8 @@ TABLES: dict[str, pa.Schema] = {
     "indicators": INDICATORS,
     "duplicates": DUPLICATES,
     "checks": CHECKS,
+    "results": RESULTS,
+    "target_history": TARGET_HISTORY,
 }
 
 # Views over the tables: a resubmitted township's older file keeps its rows (marked by

@@ -159,6 +159,7 @@ def resolve(row: Row, columns: list[Column], year: int | None, groups: dict[int,
     """Roles from headers, then from content; one column per role (see the module doc)."""
     profiles = {c.col: profile(body_texts(row, c.col), year) for c in columns}
     _split_spanned(columns, profiles)
+    _names_that_are_levels(columns, profiles)
     for column in columns:
         if column.role is None and (role := _content_role(profiles[column.col], columns)):
             column.role, column.how = role, "content"
@@ -241,6 +242,16 @@ def _split_spanned(columns: list[Column], profiles: dict[int, ColumnProfile]) ->
         for column in members:
             column.role, column.how = roles.get(column.col), "content"
             column.header = column.header or f"{head.header}[{column.col - start + 1}]"
+
+
+def _names_that_are_levels(columns: list[Column], profiles: dict[int, ColumnProfile]) -> None:
+    """指标类型 | 指标名称 | 指标值 | 指标描述 with 数量指标, 质量指标 … under 指标名称: the name column holds the
+    二级 and the indicator is written in the description (the name then comes from there)."""
+    if any(c.role == "level2" for c in columns):
+        return
+    for column in columns:
+        if column.role == "level3" and profiles[column.col].n >= 2 and profiles[column.col].level2 >= 0.7:
+            column.role, column.how = "level2", "content"
 
 
 def _looks_like_data(p: ColumnProfile) -> bool:

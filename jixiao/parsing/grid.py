@@ -55,6 +55,8 @@ class Row:
         under_label = self._below(label)
         if right is None or right is label:
             return (True, clean(under_label.text)) if under_label is not None else (False, None)
+        if _is_label(right.text):
+            return True, None  # 项目编号： | 项目联系人：: the field was left empty
         if not is_heading(right.text):
             return True, clean(right.text)
         if under_label is not None and label.row_span <= right.row_span and clean(under_label.text):
@@ -70,7 +72,7 @@ class Row:
     def _below(self, cell: Cell) -> Cell | None:
         """The cell starting right under `cell` in its column, unless it is a heading."""
         below = self.slots.get((cell.row + cell.row_span, cell.col))
-        if below is None or below.col != cell.col or is_heading(below.text):
+        if below is None or below.col != cell.col or is_heading(below.text) or _is_label(below.text):
             return None
         return below
 
@@ -95,3 +97,9 @@ def table_rows(table: Table) -> Iterator[Row]:
     for index, cells in enumerate(rows):
         yield Row(cells=cells, slots=slots, index=index, n_cols=table.n_cols, page=table.page_of_row(index),
                   last=index == len(rows) - 1, n_rows=len(rows))
+
+
+def _is_label(text: str | None) -> bool:
+    """"联系电话：": a short text ending in a colon is the next field's label, never a value."""
+    folded = (clean(text) or "").strip()
+    return 0 < len(folded) <= 12 and folded.endswith((":", "："))

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from jixiao.normalizers.levels import canonical_level2, parent_level1
 from jixiao.normalizers.text import compact
 from jixiao.normalizers.units import normalize_unit
-from jixiao.normalizers.value_checks import is_placeholder
+from jixiao.normalizers.value_checks import is_bare_slot, is_choice_list, is_placeholder
 from jixiao.parsing.grid import Row
 from jixiao.parsing.columns import header_role
-from jixiao.parsing.indicators import (IndicatorHeader, is_bare_template_name, is_level_fragment, is_level_name,
+from jixiao.parsing.indicators import (IndicatorHeader, is_level_fragment, is_level_name,
                                        place_targets, read_row)
 from jixiao.parsing.records import Project, TableIndicator, meaningful
 from jixiao.parsing.vocabulary import is_total
@@ -56,11 +56,13 @@ class IndicatorRows:
             return  # 2021年实际值 | 预期2022年值: the second line of a two-row header
         if _is_level_label(values):
             return  # 产出指标 | 产出指标 | 正向: the 一级 read as the name, the row's cells are out of their columns
+        if is_choice_list(values.get("value_raw")):
+            return  # 最近年度绩效评价情况 | 优秀□ 良好□ 合格□: a form field below the indicators
         if compact(values.get("value_raw")) in _NOT_VALUES:
             values["value_raw"] = None  # 正向 / 定量 under 指标值: the row's value is not where its header says
         # a template row left blank ("指标1：" | "≥**%") is no indicator; a filled name keeps its placeholder value
         if not any(values.get(k) and not is_placeholder(values[k]) for k in ("name_raw", "description", "value_raw")) \
-                or (is_bare_template_name(values.get("name_raw")) and not _filled(values.get("value_raw"))):
+                or (is_bare_slot(values.get("name_raw")) and not _filled(values.get("value_raw"))):
             fragment = next((t for t in own_levels if is_level_fragment(t)), None)
             self.incomplete = f"'{fragment}'" if fragment and row.last else None
             return

@@ -198,9 +198,3 @@ def is_level_name(text: str | None) -> bool:
     return canonical_level1(text) is not None or canonical_level2(text) is not None
 
 
-_TEMPLATE_NAME = re.compile(r"^(?:绩效|三级)?(?:指标|目标)\d{1,2}[:：、.．]?$")
-
-
-def is_bare_template_name(text: str | None) -> bool:
-    """"指标1", "指标2：": the template's numbered slot with no indicator written into it."""
-    return bool(_TEMPLATE_NAME.match(compact(text)))

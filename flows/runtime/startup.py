@@ -3,7 +3,7 @@ started early so they overlap (imports, discovery, reading the documents).
 
 Without a configured server Prefect starts a private one the moment the flow begins and waits for
 it (imports, database migrations: ~3.5 s, the biggest fixed cost of a small run). Here the server an
-earlier run kept is used (flows.kept_api), or one is started first, before jixiao imports Prefect,
+earlier run kept is used (flows.runtime.kept_api), or one is started first, before jixiao imports Prefect,
 spaCy or Arrow and reads the inbox, and waited for only when the flow starts. A server the operator
 keeps running (`prefect server start`, then PREFECT_API_URL, in the environment or the active Prefect
 profile) is used as it is.
@@ -27,14 +27,9 @@ import urllib.request
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from jixiao.flows.kept_api import KeptApi, find_kept_api, holding, prefect_home, server_environment, start_kept_api
-from jixiao.flows.lifeline import die_with_parent
-
-if TYPE_CHECKING:
-    from jixiao.flows.ahead import ReadAhead
-    from jixiao.flows.inbox import InboxFile
+from jixiao.flows.runtime.kept_api import KeptApi, find_kept_api, holding, prefect_home, server_environment, start_kept_api
+from jixiao.flows.runtime.lifeline import die_with_parent
 
 
 class ApiError(Exception):
@@ -66,7 +61,7 @@ class PrefectApi:
 
     url: str
     process: subprocess.Popen | None = None  # a private server: stops when this process exits
-    kept: KeptApi | None = None  # a server kept for later runs (flows.kept_api)
+    kept: KeptApi | None = None  # a server kept for later runs (flows.runtime.kept_api)
     reused: bool = False  # the kept server was already running
     started: float = field(default_factory=time.perf_counter)
 
@@ -74,6 +69,17 @@ class PrefectApi:
     def local(self) -> bool:
         """A server jixiao runs on this machine (private or kept), not one the operator configured."""
         return self.process is not None or self.kept is not None
+
+    def describe(self, keep_minutes: float) -> str:
+        """What a run says about the API it reports to."""
+        if self.kept is not None and self.reused:
+            return f"Prefect: reporting to the API server kept from an earlier run ({self.url})"
+        if self.kept is not None:
+            return (f"Prefect: starting a local API server in the background, kept {keep_minutes:g} minutes after "
+                    "the run for the next one (jixiao api stop; --keep-api 0 stops it with the run)")
+        if self.local:
+            return "Prefect: starting a local API server in the background (PREFECT_API_URL reuses a running one)"
+        return f"Prefect: reporting to {self.url}"
 
     def holding(self) -> AbstractContextManager:
         """For the length of the run: a kept server stays up (its lease is kept fresh)."""
@@ -108,7 +114,7 @@ class PrefectApi:
 
 
 def start_api(verbose: bool = False, keep_minutes: float = 0) -> PrefectApi:
-    """The configured API; else the server an earlier run kept (flows.kept_api), or a new one started in
+    """The configured API; else the server an earlier run kept (flows.runtime.kept_api), or a new one started in
     the background: kept for `keep_minutes` after the run, or private (stopped when this process
     exits) with 0. Sets PREFECT_API_URL so Prefect, and the worker processes it spawns, use it."""
     url = configured_api_url()
@@ -122,7 +128,7 @@ def start_api(verbose: bool = False, keep_minutes: float = 0) -> PrefectApi:
         port = _free_port()
         quiet = None if verbose else subprocess.DEVNULL
         process = subprocess.Popen(  # the kept server's start, without a lease: it stops with this run
-            [sys.executable, "-m", "jixiao.flows.kept_api", "--port", str(port)],
+            [sys.executable, "-m", "jixiao.flows.runtime.kept_api", "--port", str(port)],
             env=server_environment(), stdout=quiet, stderr=quiet,
             preexec_fn=die_with_parent if os.name == "posix" else None)
         api = PrefectApi(url=f"http://127.0.0.1:{port}/api", process=process)
@@ -189,21 +195,3 @@ class Preparation:
         self._imported.wait()
         if self._error is not None:
             raise self._error
-
-
-def read_ahead(files: list[InboxFile], out: Path, max_bytes: int, workers: int) -> ReadAhead:
-    """The run's documents still to read, read from now on (flows.ahead): use it as a context manager
-    around the flow. Biggest first: scans start early (their OCR overlaps the rest) and the small files
-    that end the queue keep both children busy to the end."""
-    from jixiao.extractors.legacy import converted_format
-    from jixiao.flows.ahead import ReadAhead
-    from jixiao.flows.extract import ExtractionCache
-    from jixiao.flows.inbox import portable_path, primary_copies
-
-    cache = ExtractionCache(out)
-    todo = sorted((f for f in primary_copies(files).values() if not f.unreadable and not cache.reusable(f.doc_id)
-                   and not converted_format(f.path)),  # the flow converts a batch's in one LibreOffice run
-                  key=lambda f: -f.size_bytes)
-    return ReadAhead([(portable_path(f.path), f.doc_id, [portable_path(p) for p in f.pages]) for f in todo],
-                     out, max_bytes, workers)
-

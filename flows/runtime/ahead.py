@@ -1,6 +1,6 @@
 """Reading ahead: the run's documents read on `workers` guarded children from the moment the inbox
 is known, while the flow is still being imported and Prefect's server started; the flow's read
-tasks then wait for these documents instead of reading them (flows.guard.read_into_cache).
+tasks then wait for these documents instead of reading them (flows.runtime.guard.read_into_cache).
 
 One reading pool for the whole run, so no document is read twice and the children never stop
 between the start-up and the flow: the flow's tasks still log and count every document, as if
@@ -14,20 +14,14 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
+from jixiao.extractors.legacy import converted_format
 from jixiao.flows.extract import Extraction, ExtractionCache
-from jixiao.flows.guard import GuardedReader, OcrBusy, ocr_lock
-from jixiao.flows.inbox import local_path
-
-_active: ReadAhead | None = None
+from jixiao.flows.runtime.guard import GuardedReader, OcrBusy, ocr_lock
+from jixiao.flows.inbox import InboxFile, local_path, portable_path, primary_copies
 
 DEFER_BY = 8  # a scan met while another reader does OCR is read this many documents later,
 MAX_DEFERRALS = 3  # at most this many times; then its reader waits for the turn
 RECYCLE_AFTER = 50  # documents a reader child reads before a fresh one takes over
-
-
-def active_read_ahead() -> ReadAhead | None:
-    """The read-ahead of this process's run, if one is reading."""
-    return _active
 
 
 class ReadAhead:
@@ -50,15 +44,11 @@ class ReadAhead:
                          for i in range(max(1, min(workers, len(self._items))))]
 
     def __enter__(self) -> ReadAhead:
-        global _active
-        _active = self
         for thread in self._threads:
             thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        global _active
-        _active = None
         with self._changed:
             self._next = len(self._items)  # nothing more is started; what is being read finishes
         for thread in self._threads:
@@ -114,3 +104,15 @@ class ReadAhead:
             with self._changed:
                 self._error = exc
                 self._changed.notify_all()
+
+
+def read_ahead(files: list[InboxFile], out: Path, max_bytes: int, workers: int) -> ReadAhead:
+    """The run's documents still to read, read from now on: use it as a context manager around the
+    flow. Biggest first: scans start early (their OCR overlaps the rest) and the small files that end
+    the queue keep both children busy to the end."""
+    cache = ExtractionCache(out)
+    todo = sorted((f for f in primary_copies(files).values() if not f.unreadable and not cache.reusable(f.doc_id)
+                   and not converted_format(f.path)),  # the flow converts a batch's in one LibreOffice run
+                  key=lambda f: -f.size_bytes)
+    return ReadAhead([(portable_path(f.path), f.doc_id, [portable_path(p) for p in f.pages]) for f in todo],
+                     out, max_bytes, workers)

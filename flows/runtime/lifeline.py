@@ -1,7 +1,7 @@
 """Processes jixiao starts: where reader children come from, and that they die with jixiao, even
 when it is killed outright (SIGKILL, OOM killer).
 
-Light on purpose (no Prefect, no readers): flows/startup.py and the CLI use it before anything is imported.
+Light on purpose (no Prefect, no readers): flows/runtime/startup.py and the CLI use it before anything is imported.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ it, then stops by itself; the next run within that time reports to it. `jixiao a
 
 The start itself is trimmed (it competes with the first run's readers for the two cores): no
 automation services (server_environment), Prefect's migration check and block registration skipped
-on a database known current (flows.api_database), the cyclic garbage collector off until it answers.
+on a database known current (flows.runtime.api_database), the cyclic garbage collector off until it answers.
 
 Bookkeeping, all in PREFECT_HOME (the server belongs to that Prefect home and its database):
 - `jixiao-api.json`: the kept server's url, pid, Prefect version and lease file;
@@ -17,11 +17,11 @@ Bookkeeping, all in PREFECT_HOME (the server belongs to that Prefect home and it
   older than its idle time, or gone;
 - `jixiao-api.lock`: held while a run looks for (or starts) the server and while the server decides
   to stop, so a run never picks a server that is stopping;
-- `jixiao-api-db.json`: the database a start with migrations left current (flows.api_database).
+- `jixiao-api-db.json`: the database a start with migrations left current (flows.runtime.api_database).
 
-Run as `python -m jixiao.flows.kept_api --port P --idle-seconds S --lease FILE` (by `start_kept_api`),
-or without the lease as a run's private server (flows.startup, `--keep-api 0`).
-Light on purpose, like flows.startup: nothing of Prefect is imported in the run's process.
+Run as `python -m jixiao.flows.runtime.kept_api --port P --idle-seconds S --lease FILE` (by `start_kept_api`),
+or without the lease as a run's private server (flows.runtime.startup, `--keep-api 0`).
+Light on purpose, like flows.runtime.startup: nothing of Prefect is imported in the run's process.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from pathlib import Path
 
 import filelock
 
-from jixiao.flows import api_database
+from jixiao.flows.runtime import api_database
 
 RECORD = "jixiao-api.json"
 LEASE_TOUCH_SECONDS = 30.0
@@ -99,7 +99,7 @@ def start_kept_api(port: int, idle_minutes: float, home: Path | None = None) -> 
         lease.touch()
         with open(home / "jixiao-api.log", "ab") as log:
             process = subprocess.Popen(
-                [sys.executable, "-m", "jixiao.flows.kept_api", "--port", str(port),
+                [sys.executable, "-m", "jixiao.flows.runtime.kept_api", "--port", str(port),
                  "--idle-seconds", str(max(idle_minutes * 60, 2 * LEASE_TOUCH_SECONDS)), "--lease", str(lease)],
                 env=server_environment(), stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
         kept = KeptApi(url=f"http://127.0.0.1:{port}/api", pid=process.pid, lease=lease)
@@ -240,7 +240,7 @@ def main(argv: list[str] | None = None) -> None:
 
 def _serve(port: int, should_exit: threading.Event | None = None) -> None:
     """Prefect's API server (uvicorn, as Prefect's own ephemeral server runs it) until stopped. Its
-    database checks are skipped when flows.api_database knows the database current, and marked done
+    database checks are skipped when flows.runtime.api_database knows the database current, and marked done
     once a start that ran them answers."""
     import uvicorn
     from prefect.settings import (PREFECT_API_BLOCKS_REGISTER_ON_START, PREFECT_API_DATABASE_MIGRATE_ON_START,

@@ -28,7 +28,8 @@ from jixiao.extractors.ocr import progress as ocr_progress
 from jixiao.extractors.legacy import batch_conversions
 from jixiao.flows.extract import Extraction, ExtractionCache, extract_file, extraction_version, format_by_name
 from jixiao.flows.inbox import local_path
-from jixiao.flows.lifeline import die_with_parent, reader_context
+from jixiao.flows.runtime.lifeline import die_with_parent, reader_context
+from jixiao.flows.plan import ReadingAhead
 
 
 class ReadingStopped(Exception):
@@ -44,7 +45,7 @@ class OcrBusy(BaseException):
 _PAGE_DONE = b"page"  # the child's message after each page OCR read (an Extraction is JSON, never this)
 _OUT_OF_MEMORY = b"oom"  # the child hit its memory cap outside a read (e.g. receiving the request)
 _BUSY = b"busy"  # the document needs OCR and another reader has the turn (the request said not to wait)
-_LAST = b"last"  # the child exits after the result that follows (it recognised pages: flows.guard._OcrTurn)
+_LAST = b"last"  # the child exits after the result that follows (it recognised pages: flows.runtime.guard._OcrTurn)
 
 
 _STOPPING = threading.Event()
@@ -255,13 +256,10 @@ OnRead = Callable[[str, Extraction], None]
 
 
 def read_into_cache(paths: list[str], doc_ids: list[str], out: str, max_bytes: int, done: OnRead | None = None,
-                    pages: list[list[str]] | None = None) -> list[str]:
+                    pages: list[list[str]] | None = None, ahead: ReadingAhead | None = None) -> list[str]:
     """Read + parse files into the extraction cache, each in a killable child process; returns the
-    doc_ids read. The read task reads its batch through here; documents the run is reading ahead
-    (flows.ahead) are waited for, not read twice."""
-    from jixiao.flows.ahead import active_read_ahead
-
-    ahead = active_read_ahead()
+    doc_ids read. The read task reads its batch through here; documents the run is reading `ahead`
+    (flows.runtime.ahead) are waited for, not read twice."""
     items = list(zip(paths, doc_ids, pages or [[] for _ in paths]))
     mine = [item for item in items if ahead is None or not ahead.reads(item[1])]
     converted = Path(out) / "cache" / "converted"
