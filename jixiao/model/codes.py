@@ -33,6 +33,12 @@ CopiedKind = Literal["overall_indicator", "item_indicator", "measure_indicator",
                      "row", "description", "indicator_set", "purpose"]
 # duplicates.level
 CopiedLevel = Literal["indicator", "goal", "project"]
+# results.outcome: a 自评表's actual against the year's target
+Outcome = Literal["met", "missed", "no_actual", "not_comparable", "no_target"]
+# target_history.change: a target against the same indicator's the year before
+TargetChange = Literal["new", "dropped", "unchanged", "lowered", "raised", "changed"]
+# results.link and target_history.link: how a project was found again in another document or year
+LinkMethod = Literal["code", "name", "fuzzy"]
 # checks.severity: must be fixed before approval / should be fixed or explained / for the record
 Severity = Literal["error", "warning", "info"]
 
@@ -40,7 +46,7 @@ CODED_COLUMNS: dict[str, tuple[object, ...]] = {
     "status": (Status,), "format": (Format,), "read_method": (ReadMethod,), "error_code": (ErrorCode,),
     "form_kind": (FormKind,), "source": (Source,), "match_method": (MatchMethod,), "value_kind": (ValueKind,),
     "operator": (Operator,), "value_flag": (ValueFlag,), "kind": (GoalKind, CopiedKind), "level": (CopiedLevel,),
-    "severity": (Severity,),
+    "severity": (Severity,), "outcome": (Outcome,), "change": (TargetChange,), "link": (LinkMethod,),
 }
 
 
