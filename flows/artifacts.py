@@ -24,8 +24,9 @@ _MAX_LISTED = 50  # failed documents named in the summary; the table artifact ha
 
 def publish_run(summary: RunSummary, inbox: str, out: str) -> State:
     """Create the artifacts from the published dataset; the flow returns the state this gives."""
-    documents = pq.read_table(Path(out) / "parquet" / "documents.parquet", columns=_FAILURE_COLUMNS).to_pylist()
-    problems = [d for d in documents if d["status"] != "ok"]
+    documents = pq.read_table(Path(out) / "parquet" / "documents.parquet",
+                              columns=[*_FAILURE_COLUMNS, "superseded_by"]).to_pylist()
+    problems = [{c: d[c] for c in _FAILURE_COLUMNS} for d in documents if d["status"] != "ok" and not d["superseded_by"]]
     create_markdown_artifact(key=SUMMARY_KEY, markdown=summary_markdown(summary, documents, problems, inbox, out),
                              description=f"jixiao run over {inbox}")
     create_table_artifact(key=FAILURES_KEY, table=problems or [dict.fromkeys(_FAILURE_COLUMNS, "")],
@@ -39,10 +40,14 @@ def publish_run(summary: RunSummary, inbox: str, out: str) -> State:
 
 
 def summary_markdown(summary: RunSummary, documents: list[dict], problems: list[dict], inbox: str, out: str) -> str:
-    status = Counter(d["status"] for d in documents)
-    lines = [f"# jixiao run: {len(documents)} documents", "", f"Inbox `{inbox}` → dataset `{out}`", "",
+    status = Counter(d["status"] for d in documents if not d.get("superseded_by"))
+    lines = [f"# jixiao run: {summary.n_documents} documents", "", f"Inbox `{inbox}` → dataset `{out}`", "",
              "## Documents by status", "", "| status | documents |", "|---|---:|"]
     lines += [f"| {name} | {status[name]} |" for name in ("ok", "partial", "failed") if status[name]]
+    if summary.n_superseded:
+        lines += ["", f"Not counted: {summary.n_superseded} superseded files (older versions of a resubmission; "
+                      f"{summary.n_superseded_indicators} indicators), kept in the tables with `superseded_by`:", ""]
+        lines += [f"- {_cell(line)}" for line in summary.superseded]
     lines += ["", f"Read this run: {summary.n_read}; the rest came from the cache.", ""]
     if problems:
         lines += ["## Documents not read in full", "", "| file | township | status | why |", "|---|---|---|---|"]

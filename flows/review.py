@@ -28,11 +28,13 @@ def settle_resubmissions(files: list[InboxFile], documents: list[dict], staged: 
     read = {d["doc_id"] for d in documents if d["status"] in ("ok", "partial")}
     codes: dict[str, set[str]] = defaultdict(set)
     texts: dict[str, set[str]] = defaultdict(set)
+    budgets: dict[str, set[str]] = defaultdict(set)
     rows: dict[str, int] = defaultdict(int)
-    for row in staged["projects"].select(["doc_id", "project_code"]).to_pylist():
+    for row in staged["projects"].select(["doc_id", "project_code", "project_name", "budget_wan"]).to_pylist():
         rows[row["doc_id"]] += 1
         if row["project_code"]:
             codes[row["doc_id"]].add(row["project_code"])
+        budgets[row["doc_id"]].add(f"{row['project_code'] or compact(row['project_name'])}|{row['budget_wan']}")
     for row in staged["indicators"].select(["doc_id", "name_raw", "value_raw"]).to_pylist():
         rows[row["doc_id"]] += 1
         texts[row["doc_id"]].add(compact(f"{row['name_raw'] or ''}|{row['value_raw'] or ''}"))
@@ -50,6 +52,7 @@ def settle_resubmissions(files: list[InboxFile], documents: list[dict], staged: 
             submissions.append(Submission(doc_id=f.doc_id, township=f.township, source_path=f.source_path,
                                           format=fmt.get(f.doc_id), mtime=f.mtime, n_rows=rows[f.doc_id],
                                           codes=frozenset(codes[f.doc_id]), texts=frozenset(texts[f.doc_id]),
+                                          budgets=frozenset(budgets[f.doc_id]),
                                           current=f.current, supersedes=f.supersedes, year=f.year,
                                           self_evaluation=f.doc_id in evaluation))
     return find_resubmissions(submissions)

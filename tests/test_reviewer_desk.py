@@ -1,0 +1,94 @@
+"""The reviewer's desk: a failed revision is visible, counts are of current documents and say what they
+left out, and a superseded copy says what it held differently. On the example inbox (小岗坊镇 sent a
+修订稿 that arrived broken) plus a township that sent one form twice, as .docx and as a .txt whose
+budget and two values differ."""
+
+from __future__ import annotations
+
+import csv
+import random
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from fixtures.content import Amount, make_township_document
+from fixtures.faults import summary_without_flow
+from fixtures.inbox import FORMATS, write_document
+
+REPO = Path(__file__).resolve().parents[1]
+TWICE = "石门镇"
+
+
+def _twice(inbox: Path) -> None:
+    """One form as 目标.docx, and as 目标.txt with another budget and two other values."""
+    doc = make_township_document(random.Random(7), TWICE, "130999", 2024, 2)
+    first = doc.projects[0]
+    rows = list(first.indicators)
+    for i in (0, 1):
+        rows[i] = replace(rows[i], value=replace(rows[i].value, raw=rows[i].value.raw + "0"))
+    budget = (first.budget.wan or 1.0) + 7
+    changed = replace(first, indicators=rows, budget=Amount(raw=f"{budget:.2f}", wan=budget),
+                      unit_line="单位：万元")
+    (inbox / TWICE).mkdir()
+    write_document(doc, inbox / TWICE / "目标.docx", FORMATS["docx"])
+    write_document(replace(doc, projects=[changed, *doc.projects[1:]]), inbox / TWICE / "目标.txt", FORMATS["txt-utf-8"])
+
+
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("desk")
+    inbox = root / "inbox"
+    shutil.copytree(REPO / "examples" / "inbox", inbox)
+    _twice(inbox)
+    out = root / "out"
+    return summary_without_flow(inbox, out), out
+
+
+def _rows(out: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(out / "district.duckdb"), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_a_revision_that_failed_is_an_error_naming_the_file_that_still_counts(desk):
+    _, out = desk
+    found = _rows(out, "select source_path, severity, message from checks where rule = 'revision_failed'")
+    assert [(path, severity) for path, severity, _ in found] == [("小岗坊镇/2024年绩效目标（修订稿）.docx", "error")]
+    assert "小岗坊镇/目标.txt" in found[0][2] and "读取失败" in found[0][2]
+
+
+def test_counts_are_of_current_documents_and_say_what_they_left_out(desk):
+    summary, out = desk
+    [(superseded, indicators)] = _rows(out, "select count(distinct d.doc_id), count(i.doc_id) from documents d "
+                                            "left join indicators i using (doc_id) where d.superseded_by is not null")
+    assert superseded == summary.n_superseded == 1
+    assert summary.n_superseded_indicators == indicators > 0
+    assert summary.n_indicators == _rows(out, "select count(*) from current_indicators")[0][0]
+    assert summary.n_projects == _rows(out, "select count(*) from current_projects")[0][0]
+    assert summary.n_documents == _rows(out, "select count(*) from current_documents")[0][0]
+    with (out / "review.csv").open(encoding="utf-8-sig", newline="") as fh:
+        queued = {row["doc_id"] for row in csv.DictReader(fh)}
+    old = {doc for (doc,) in _rows(out, "select doc_id from documents where superseded_by is not null")}
+    assert queued and not queued & old, "review.csv lists the superseded copy's rows"
+
+
+def test_the_supersede_reason_says_what_differs(desk):
+    _, out = desk
+    [(reason,)] = _rows(out, f"select message from checks where rule = 'superseded' and township = '{TWICE}'")
+    assert "预算数" in reason and "2个指标值" in reason and "内容相同" not in reason, reason
+
+
+def test_the_run_summary_prints_the_superseded_counts(desk):
+    from rich.console import Console
+
+    from jixiao.cli_summary import print_summary
+
+    summary, out = desk
+    summary.n_read = 0
+    console = Console(width=200, record=True)
+    print_summary(console, summary, Path("inbox"), out, 0, 1.0)
+    text = console.export_text()
+    assert f"+ {summary.n_superseded} superseded, not counted" in text
+    assert f"{summary.n_superseded_indicators} more in superseded files, left out" in text
