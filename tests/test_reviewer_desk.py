@@ -6,7 +6,9 @@ budget and two values differ."""
 from __future__ import annotations
 
 import csv
+import html
 import random
+import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -15,11 +17,12 @@ import duckdb
 import pytest
 
 from fixtures.content import Amount, make_township_document
-from fixtures.faults import summary_without_flow
+from fixtures.faults import inject, summary_without_flow
 from fixtures.inbox import FORMATS, write_document
 
 REPO = Path(__file__).resolve().parents[1]
 TWICE = "石门镇"
+NO_BUDGET = "桥头乡"
 
 
 def _twice(inbox: Path) -> None:
@@ -43,6 +46,9 @@ def desk(tmp_path_factory: pytest.TempPathFactory):
     inbox = root / "inbox"
     shutil.copytree(REPO / "examples" / "inbox", inbox)
     _twice(inbox)
+    (inbox / NO_BUDGET).mkdir()
+    blank = inject(make_township_document(random.Random(8), NO_BUDGET, "130998", 2024, 2), "missing_budget", random.Random(1))
+    write_document(blank, inbox / NO_BUDGET / "绩效目标.docx", FORMATS["docx"])
     out = root / "out"
     return summary_without_flow(inbox, out), out
 
@@ -92,3 +98,56 @@ def test_the_run_summary_prints_the_superseded_counts(desk):
     text = console.export_text()
     assert f"+ {summary.n_superseded} superseded, not counted" in text
     assert f"{summary.n_superseded_indicators} more in superseded files, left out" in text
+
+
+# Words a clerk reads that are names, not English: products and encodings, the manifest's column names.
+NAMES = {"Word", "PDF", "Excel", "WPS", "LibreOffice", "OpenDocument", "RTF", "UTF", "GBK", "GB", "dpi",
+         "manifest", "csv", "current", "supersedes", "docx", "xlsx"}
+FILE = re.compile(r"[\w\u4e00-\u9fff（）()【】\[\]\-.·/ ]*\.(?:docx|pdf|txt|xlsx|xls|doc|wps|rtf|et|ods|csv|yaml|jpg|png)\b")
+CODE = re.compile(r"\b(?:IND|NEW)-[0-9A-Za-z]+")
+WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def english(text: str) -> set[str]:
+    """English words of a text a person reads, once file names and indicator ids are taken out."""
+    return {w for w in WORD.findall(CODE.sub(" ", FILE.sub(" ", text))) if w not in NAMES}
+
+
+def test_the_report_has_no_english_words_but_codes_and_file_names(desk):
+    from jixiao.analysis.report import write_report
+
+    _, out = desk
+    page = write_report(out).read_text(encoding="utf-8")
+    body = re.sub(r"<style.*?</style>|<code>.*?</code>", " ", page, flags=re.S)  # <code>: commands and paths
+    text = html.unescape(re.sub(r"<[^>]+>", " ", body))
+    assert english(text) == set(), sorted(english(text))
+    assert "读取失败" in text and "被新版本取代的旧文件，不计入" in text
+
+
+def test_the_workbook_has_no_english_words_but_codes_and_file_names(desk, tmp_path: Path):
+    from openpyxl import load_workbook
+
+    from jixiao.analysis.export import export_xlsx
+
+    _, out = desk
+    export_xlsx(out, tmp_path / "district.xlsx")
+    codes = {"doc_id", "group_id", "indicator_id", "superseded_by", "target_doc_id", "self_eval_doc_id"}  # identifiers
+    found: dict[tuple[str, str], set[str]] = {}
+    for sheet in load_workbook(tmp_path / "district.xlsx").worksheets:
+        header = [(cell.value, cell.comment.text.removeprefix("SQL: ") if cell.comment else "") for cell in sheet[1]]
+        for row in sheet.iter_rows(min_row=2, values_only=True):
+            for (title, column), value in zip(header, row):
+                if isinstance(value, str) and column not in codes and english(value):
+                    found.setdefault((sheet.title, title), set()).update(english(value))
+    assert found == {}
+
+
+def test_unknown_budgets_read_as_a_dash_with_how_many(desk):
+    from jixiao.analysis.report import write_report
+
+    _, out = desk
+    [(unknown,)] = _rows(out, f"select count(*) from current_projects where township = '{NO_BUDGET}' and budget_wan is null")
+    assert unknown >= 1
+    text = html.unescape(re.sub(r"<[^>]+>", " ", write_report(out).read_text(encoding="utf-8")))
+    assert f"{unknown} 个项目预算未读出" in text
+    assert "—" in text
