@@ -118,14 +118,14 @@ def test_money_shares_and_plans_are_numbers_with_formats(dataset: Path, workbook
     names = list(headers)
     for row in rows:
         budget = row[names.index("budget_wan")]
-        assert budget.value is None or (isinstance(budget.value, float) and budget.number_format == "0.00")
+        assert budget.value == "—" or (isinstance(budget.value, float) and budget.number_format == "0.00")
         for column in ("plan_mar", "plan_jun", "plan_oct", "plan_dec"):
             cell = row[names.index(column)]
             assert cell.value is None or isinstance(cell.value, (int, float)), (column, cell.value)
     documents_sheet, doc_headers = sheet_layout()["documents"]
     shares = [r[list(doc_headers).index("boilerplate_share")] for r in workbook[documents_sheet].iter_rows(min_row=2)]
     assert any(c.value is not None for c in shares)
-    assert all(c.number_format == "0.0%" for c in shares if c.value is not None)
+    assert all(c.number_format == "0.0%" for c in shares if c.value != "—")
 
 
 def test_coded_values_show_chinese_labels(workbook):

@@ -142,8 +142,12 @@ def test_the_workbook_has_no_english_words_but_codes_and_file_names(desk, tmp_pa
     assert found == {}
 
 
-def test_unknown_budgets_read_as_a_dash_with_how_many(desk):
+def test_unknown_budgets_read_as_a_dash_with_how_many(desk, tmp_path: Path):
+    from openpyxl import load_workbook
+
+    from jixiao.analysis.export import export_xlsx, sheet_layout
     from jixiao.analysis.report import write_report
+    from jixiao.analysis.sheets import export_settings
 
     _, out = desk
     [(unknown,)] = _rows(out, f"select count(*) from current_projects where township = '{NO_BUDGET}' and budget_wan is null")
@@ -151,3 +155,14 @@ def test_unknown_budgets_read_as_a_dash_with_how_many(desk):
     text = html.unescape(re.sub(r"<[^>]+>", " ", write_report(out).read_text(encoding="utf-8")))
     assert f"{unknown} 个项目预算未读出" in text
     assert "—" in text
+    export_xlsx(out, tmp_path / "district.xlsx")
+    workbook = load_workbook(tmp_path / "district.xlsx", read_only=True)
+    sheet, headers = sheet_layout()["projects"]
+    at = list(headers).index
+    budgets = [r[at("budget_wan")] for r in workbook[sheet].iter_rows(min_row=2, values_only=True)
+               if r[at("township")] == NO_BUDGET]
+    assert budgets.count("—") == unknown and 0 not in budgets
+    summary = export_settings()["summary"]
+    rows = list(workbook[summary["sheet"]].iter_rows(values_only=True))
+    row = next(r for r in rows if r[0] == NO_BUDGET)
+    assert row[rows[0].index(summary["headers"]["budget_unknown"])] == unknown

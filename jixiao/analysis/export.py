@@ -32,7 +32,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from jixiao.analysis.labels import error_message, label_table
+from jixiao.analysis.labels import UNKNOWN, error_message, label_table
 from jixiao.dictionaries import DictionaryError, load_dictionary
 from jixiao.analysis.sheets import (CURRENT_ONLY, PLAN_COLUMNS, export_settings, spending_plan,
                                    superseded_documents, township_summary)
@@ -173,6 +173,7 @@ class _Styles:
         self.shrink_limit = float(printing.get("min_font_pt", 8)) / float(printing.get("font_pt", 11))
         self.width_unit_pt = float(printing.get("width_unit_pt", 7.4))
         self.last = set(settings.get("last_columns") or [])
+        self.unknown = set(settings.get("unknown_shown") or [])
         self.wrap = Alignment(wrap_text=True, vertical="top")
         self.top = Alignment(vertical="top")
 
@@ -294,7 +295,9 @@ def _lines(value: object, width: float) -> int:
 
 
 def _shown(styles: _Styles, column: str, value: object) -> object:
-    """The value as the workbook shows it: a coded value by its Chinese label."""
+    """The value as the workbook shows it: a coded value by its Chinese label, an unknown amount as "—"."""
+    if value is None and column in styles.unknown:
+        return UNKNOWN
     labels = styles.labels.get(column)
     return labels.get(value, value) if labels and isinstance(value, str) else value
 
