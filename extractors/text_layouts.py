@@ -33,6 +33,7 @@ Line = tuple[int, str]  # (1-based line number, text)
 
 _SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_PADDING = re.compile(r"^\|{2,}$")  # a row's padding up to the page table's width, or a blank row
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _OPENERS, _CLOSERS = "(（[【", ")）]】"
@@ -219,10 +220,35 @@ def _row_pipes(block: list[Line]) -> int | None:
     return None
 
 
+def _padded_rows(block: list[Line]) -> list[RawRow] | None:
+    """Rows of a block whose rows each end on a line of padding pipes (`产出指标 |` … `|` … `||||||`), where
+    no one row width makes the pipes add up: a template's blank rows are all padding; a line of several
+    cells is a row of its own. None when the block has no such padding lines."""
+    padding = [i for i, (_, t) in enumerate(block) if _PADDING.match(t.strip())]
+    if len(padding) < 3:
+        return None
+    rows: list[RawRow] = []
+    current: list[Line] = []
+    for i, (number, text) in enumerate(block):
+        if i in padding or sum(1 for p in text.split("|") if p.strip()) >= 2:
+            if current:
+                rows.append(_counted_row(current))
+            if i not in padding:
+                rows.append(_counted_row([(number, text)]))
+            current = []
+            continue
+        current.append((number, text))
+    if current:
+        rows.append(_counted_row(current))
+    return [r for r in rows if r.cells]
+
+
 def _counted_rows(block: list[Line], limits: Limits) -> list[Paragraph | Table]:
     # a last line the text cut short (指标3 | 1座, no closing pipes) is read as a row, but says nothing of the width
     total = _row_pipes(block[:-1] if len(block) > 1 and not is_pipe_line(block[-1][1]) else block)
-    if total is None:  # no consistent row width: one row per line
+    if (total is None or _padding_inside(block, total)) and (padded := _padded_rows(block)) is not None:
+        return [build_table(padded, limits)] if padded else []
+    if total is None or _row_per_line(block, total):  # one row per line
         return [build_table([RawRow(_trim([_cell_text(p) for p in t.strip().strip("|").split("|")]), n)
                              for n, t in block], limits)]
     blocks: list[Paragraph | Table] = []
@@ -246,6 +272,28 @@ def _counted_rows(block: list[Line], limits: Limits) -> list[Paragraph | Table]:
     if rows:
         blocks.append(build_table(rows, limits))
     return blocks
+
+
+def _padding_inside(block: list[Line], total: int) -> bool:
+    """Whether rows of `total` pipes would run on past a line of padding pipes, which ends a row."""
+    acc = 0
+    for _, text in block:
+        acc += text.count("|")
+        if acc >= total:
+            acc = 0
+        elif _PADDING.match(text.strip()):
+            return True
+    return False
+
+
+def _row_per_line(block: list[Line], total: int) -> bool:
+    """Most lines hold several cells (`产出指标 | 数量指标 | 80000 | |||`) and the row width that makes the
+    pipes add up is more than most lines have: lines were joined only to make the sum work (a few
+    lines padded differently), so each line is a row."""
+    several = sum(sum(1 for p in t.split("|") if p.strip()) >= 2 for _, t in block)
+    counts = [t.count("|") for _, t in block]
+    usual = max(set(counts), key=counts.count)
+    return several >= max(2, 0.6 * len(block)) and total > usual
 
 
 def _counted_row(lines: list[Line]) -> RawRow:

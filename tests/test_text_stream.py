@@ -183,3 +183,11 @@ def test_empty_cells_kept_as_space_lines_give_rows_of_the_header_width(tmp_path:
     got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators]
     assert got == [("产出指标", "数量指标", "改造学校数", "6所"), ("产出指标", "质量指标", "验收合格率", "100%"),
                    ("满意度指标", "服务对象满意度指标", "师生满意度", "≥90%")]
+
+
+def test_a_money_group_label_on_its_own_line_gives_the_amounts_below_their_unit(tmp_path: Path):
+    """"单位：元" above the form, "资金情况" / "(万元)" over the amounts: 112 is 112 万元, as the label says."""
+    cells = ["单位:元", "专项名称", "普惠金融发展专项资金", "资金情况", "(万元)", "年度金额", "112", "其中:中央补助", "40",
+             "一级指标", "二级指标", "三级指标", "指标值", "产出指标", "数量指标", "贴息贷款笔数", "≥100笔"]
+    parsed = parse_document(_read(tmp_path, "\n".join(cells)))
+    assert [(p.project_name, p.budget_wan) for p in parsed.projects] == [("普惠金融发展专项资金", 112.0)]

@@ -217,3 +217,43 @@ def test_rows_ending_in_pipes_with_level_names_under_the_name_heading(tmp_path: 
                    ("产出指标", "质量指标", "保洁达标率", "≥98%"),
                    ("效益指标", "生态效益指标", "改善河道水质", "是"),
                    ("满意度指标", "服务对象或受益者满意度指标", "沿河居民满意率", "≥90%")]
+
+
+def test_rows_padded_to_a_width_that_a_few_lines_do_not_share(tmp_path: Path):
+    """Each line one row padded with `||||` to the page table's width, except the page's own fields above
+    it: the lines are rows, not joined two by two to make the pipes add up."""
+    text = "\n".join([
+        "索 引 号 | 6404/2022-00043 | 发文时间 | 2022-02-23 |", "发布机构 | 某区林业局 | 文 号 | |",
+        "公开方式 | 主动公开 | 有效性 | 有效 |", "标 题: | 项目支出绩效目标申报表 |", "(2022年度) | ||||||",
+        "项目名称 | 南山造林项目 | |||||", "项目资金 (万元) | 年度资金总额: | 600.00 | ||||",
+        "绩 效 指 标 | 一级指标 | 二级指标 | 三级指标 | 指标值 | ||",
+        "产出指标 | 数量指标 | 新造林面积(亩) | 3000 | |||", "修建作业道长度(公里) | 30 | |||||",
+        "时效指标 | 项目完成时间 | 2023年底 | ||||", "效益指标 | 社会效益指标 | 受益人数(人) | 132 | |||",
+    ])
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    parsed = parse_document(read_text(path))
+    got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators]
+    assert got == [("产出指标", "数量指标", "新造林面积(亩)", "3000"), ("产出指标", "数量指标", "修建作业道长度(公里)", "30"),
+                   ("产出指标", "时效指标", "项目完成时间", "2023年底"), ("效益指标", "社会效益指标", "受益人数(人)", "132")]
+
+
+def test_one_cell_per_line_rows_ended_by_padding_pipes(tmp_path: Path):
+    """`text |` one cell per line, each row closed by a line of padding pipes (no one row width adds up;
+    the template's blank rows are padding only): rows come back one by one."""
+    lines = ["项目支出绩效自评表 |", "|||||||||||", "项目名称 |", "河道维护费 |", "|||||||||",
+             "项目资金 (万元) |", "|", "全年预算数 |", "全年执行数 |", "|||||||",
+             "年度资金总额 |", "80万 |", "76万 |", "||||||",
+             "绩 效 指 标 |", "一级指标 |", "二级指标 |", "三级指标 |", "年度 指标值 |", "实际 完成值 |", "||||",
+             "产出指标 |", "数量指标 |", "清淤长度 |", "12公里 |", "12公里 |", "|||||",
+             "河岸巡查次数 |", "≥24次 |", "26次 |", "||||||||",
+             "|", "|", "|", "||||||||",
+             "满意度指标 |", "服务对象满意度指标 |", "沿河居民满意度 |", "≥90% |", "93% |", "|||||"]
+    path = tmp_path / "page.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    parsed = parse_document(read_text(path))
+    assert [(p.project_name, p.budget_wan) for p in parsed.projects] == [("河道维护费", 80.0)]
+    got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw, i.actual) for i in parsed.indicators]
+    assert got == [("产出指标", "数量指标", "清淤长度", "12公里", "12公里"),
+                   ("产出指标", "数量指标", "河岸巡查次数", "≥24次", "26次"),
+                   ("满意度指标", "服务对象满意度指标", "沿河居民满意度", "≥90%", "93%")]

@@ -35,12 +35,17 @@ class IndicatorRows:
     unread_columns: list[str] = field(default_factory=list)  # header cells over values no role was found for
     split_by_place: list[str] = field(default_factory=list)  # rows whose target differs between place columns
     set_aside: list[str] = field(default_factory=list)  # lone labels in the body (附件：, 百分比), not indicators
+    # rows of a block whose own 一级 and 二级 are no level (预算绩效评价结果 | 考核节点进度完成率 | 10分): not read
+    outside_levels: list[str] = field(default_factory=list)
+    foreign_block: str | None = None  # the 一级 text of the block being skipped
+    nameless: list[str] = field(default_factory=list)  # values of rows that name no indicator: not read
 
     def new_header(self, header: IndicatorHeader, continued: bool) -> None:
         """A header row; a repeated one (a page break) keeps the levels of the rows above it."""
         self.unread_columns += [h for h in header.unresolved if h not in self.unread_columns]
         if not continued:
             self.last_levels = (None, None)
+            self.foreign_block = None
 
     def read(self, row: Row, header: IndicatorHeader, project: Project) -> None:
         """Add `row` to `project`'s indicators when it is one."""
@@ -49,6 +54,8 @@ class IndicatorRows:
             self.split_by_place.append(values.get("name_raw") or "?")
         own_levels = [row.own_text(header.roles[r]) for r in ("level1", "level2")
                       if r in header.roles and row.starts_here(header.roles[r])]
+        if self._outside_levels(row, header, values):
+            return
         guessed = self._carry_levels(values)
         if any(is_total(cell.text) for cell in row.cells) or is_total(values.get("name_raw")):
             return  # 合计 | 100: a total, not an indicator, wherever its label sits
@@ -66,6 +73,9 @@ class IndicatorRows:
             fragment = next((t for t in own_levels if is_level_fragment(t)), None)
             self.incomplete = f"'{fragment}'" if fragment and row.last else None
             return
+        if not values.get("name_raw") and not values.get("description"):
+            self.nameless.append(values.get("value_raw") or "?")  # a value no name goes with: said, not stored
+            return
         if _lone_label(values) and not row.last:
             self.set_aside.append(values["name_raw"])  # not stored, but said: the row may be a shifted one
             return
@@ -79,6 +89,19 @@ class IndicatorRows:
         self.level_gaps["二级"] += "level2" in header.roles and not values.get("level2_raw")
         self.add(project, values, page=row.page, level1_guessed=guessed, admitted=header.admission(),
                  confidence=_confidence(row, header.roles.values()), columns_inferred=header.inferred())
+
+    def _outside_levels(self, row: Row, header: IndicatorHeader, values: dict) -> bool:
+        """True for a row of a block that a 一级 cell naming no level opens with a 二级 naming none either
+        (a score block printed under the indicators): it is said, not stored. A block under an unusual
+        一级 (项目决策) whose 二级 is a level (数量指标) is read."""
+        if "level1" in header.roles and row.starts_here(header.roles["level1"]):
+            level1, level2 = values.get("level1_raw"), values.get("level2_raw")
+            self.foreign_block = level1 if meaningful(level1) and not is_level_name(level1) and not (
+                level2 and is_level_name(level2)) and "level2" in header.roles else None
+        if self.foreign_block is None:
+            return False
+        self.outside_levels.append(f"{self.foreign_block}: {values.get('level2_raw') or values.get('name_raw') or '?'}")
+        return True
 
     def _carry_levels(self, values: dict) -> bool:
         """Fill blank 一级/二级 from the rows above (merged cells); True when the 一级 is only carried down."""

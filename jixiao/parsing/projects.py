@@ -124,6 +124,8 @@ class ProjectState:
         if is_list_heading(row.cells[0].text):
             self.header = None  # 序号 | 乡镇名称 | 项目名称 | 金额: a list's column headings, not key/value pairs
             return
+        if len(row.cells) == 1 and self.current is not None and (unit := money_unit(row.cells[0].text)):
+            self.label_units.setdefault(id(self.current), unit)  # 资金情况（万元） alone: the amounts below are in it
         labels = row_labels(row)
         if self.header is not None:
             if not any(f.label.key in _IDENTITY and field_value(row, f)[1] for f in labels):

@@ -160,6 +160,11 @@ def _row_gaps(parsed: ParsedDocument, projects: ProjectState) -> list[str]:
     if aside := projects.rows.set_aside:
         gaps.append(f"{len(aside)} rows of an indicator table hold only a label, no indicator or value (not read): "
                     f"{'、'.join(aside[:3])} — check the rows around them")
+    if nameless := projects.rows.nameless:
+        gaps.append(f"{len(nameless)} rows have a value but no indicator name (not read): {'、'.join(nameless[:3])}")
+    if outside := projects.rows.outside_levels:
+        gaps.append(f"{len(outside)} rows under a 一级 that names no level were not read as indicators: "
+                    f"{'、'.join(outside[:3])}")
     if split := projects.rows.split_by_place:
         gaps.append(f"{len(split)} indicator rows give each township/village its own target, no single 指标值: "
                     f"{'、'.join(split[:3])}")
