@@ -166,3 +166,17 @@ def test_unknown_budgets_read_as_a_dash_with_how_many(desk, tmp_path: Path):
     rows = list(workbook[summary["sheet"]].iter_rows(values_only=True))
     row = next(r for r in rows if r[0] == NO_BUDGET)
     assert row[rows[0].index(summary["headers"]["budget_unknown"])] == unknown
+
+
+def test_vocab_suggest_clusters_current_names_and_says_how_many_superseded_it_left_out(desk):
+    from typer.testing import CliRunner
+
+    from jixiao.cli import app
+
+    _, out = desk
+    [(left_out,)] = _rows(out, "select count(*) from indicators where match_method = 'new' and doc_id in "
+                               "(select doc_id from documents where superseded_by is not null)")
+    assert left_out > 0
+    result = CliRunner().invoke(app, ["vocab", "suggest", "--out", str(out), "--include-paragraphs"])
+    assert result.exit_code == 0, result.output
+    assert f"{left_out} new names of superseded files" in " ".join(result.stderr.split())
