@@ -20,6 +20,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from jixiao.dictionaries import dictionary_cache, load_dictionary
+from jixiao.dictionaries.characters import simplified
 from jixiao.extractors.base import Limits
 from jixiao.model.document import Cell, Provenance, Table
 from jixiao.model.errors import ReadError
@@ -42,8 +43,9 @@ _HISTORY = 6  # cells per column that say what the column holds (the header's, t
 
 
 def _key(text: str) -> str:
-    """A cell's text for comparing names: width folded, no blanks, no (50分) tail, no trailing 指标."""
-    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lstrip("★*")
+    """A cell's text for comparing names: width folded, no blanks, read as simplified Chinese, no (50分)
+    tail, no trailing 指标."""
+    key = simplified(re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))).lstrip("★*")
     key = _SCORE_TAIL.sub("", key)
     return _LEVEL_TAIL.sub("", key)
 

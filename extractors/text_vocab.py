@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from jixiao.dictionaries import dictionary_cache, load_dictionary
+from jixiao.dictionaries.characters import simplified
 from jixiao.extractors.text_grid import _key, kind
 
 # what a header word says about the cells below it
@@ -25,8 +26,9 @@ _SCORE = re.compile(r"[(（]?[\d\-~～.]*分?[)）]?分?$")
 
 
 def fold(text: str) -> str:
-    """Width-folded, no whitespace, no leading ★/*, no trailing colon: how vocabulary is compared."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lstrip("★*").rstrip(":：")
+    """Width-folded, no whitespace, read as simplified Chinese, no leading ★/*, no trailing colon: how
+    vocabulary is compared."""
+    return simplified(re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))).lstrip("★*").rstrip(":：")
 
 
 def _bare(text: str) -> str:

@@ -11,7 +11,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache, wraps
-from importlib import resources
+
+from jixiao.dictionaries.characters import simplified
 
 _SPACES = re.compile(r"\s+")
 # What a spreadsheet may take for a formula: =, +, -, @ first, also after spaces, tabs or line breaks
@@ -63,31 +64,6 @@ def compact(text: str) -> str:
     """Width-folded with every whitespace removed (Chinese cells split across lines rejoin), and read as
     simplified Chinese (see `simplified`): the form every lookup compares."""
     return simplified(_SPACES.sub("", fold_width(text)))
-
-
-# Mirror sites republish forms in traditional characters with pinyin glued after them (指標(biāo)); the
-# text is kept as written, but lookups read it as the simplified form it was (指标).
-_PINYIN_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
-
-
-@lru_cache(maxsize=1)
-def _traditional() -> dict[int, str]:
-    """Traditional character → its simplified one (OpenCC's TSCharacters, first choice)."""
-    table = resources.files("opencc").joinpath("dictionary/TSCharacters.txt").read_text(encoding="utf-8")
-    pairs = (line.split("\t", 1) for line in table.splitlines() if "\t" in line)
-    return {ord(source): targets.split(" ")[0] for source, targets in pairs if len(source) == 1}
-
-
-def simplified(text: str) -> str:
-    """`text` with pinyin glosses dropped and, when it holds characters outside GB2312 (simplified text
-    never needs them), traditional characters made simplified; simplified text is returned unchanged."""
-    if "(" in text:
-        text = _PINYIN_GLOSS.sub("", text)
-    try:
-        text.encode("gb2312")
-        return text
-    except UnicodeEncodeError:
-        return text.translate(_traditional())
 
 
 @_cached_for_short_texts

@@ -257,3 +257,22 @@ def test_one_cell_per_line_rows_ended_by_padding_pipes(tmp_path: Path):
     assert got == [("产出指标", "数量指标", "清淤长度", "12公里", "12公里"),
                    ("产出指标", "数量指标", "河岸巡查次数", "≥24次", "26次"),
                    ("满意度指标", "服务对象满意度指标", "沿河居民满意度", "≥90%", "93%")]
+
+
+def test_traditional_characters_with_pinyin_glosses_are_read_as_the_form_they_were(tmp_path: Path):
+    """A mirror site's copy (績效指標(biāo), 產(chǎn)出指標(biāo)): the header and the levels are found and the
+    rows placed under them; the text stays as written."""
+    text = "\n".join([
+        "專項名稱 | 學(xué)生資助經(jīng)費 | |||||",
+        "績效指標(biāo) | 一級指標(biāo) | 二級指標(biāo) | 三級指標(biāo) | 指標(biāo)值 | 備註 |",
+        "產(chǎn)出指標(biāo) | 數(shù)量指標(biāo) | 受助學(xué)生數(shù) | 1200人 | |",
+        "資助標準達標率 | 100% | |",
+        "滿意度指標(biāo) | 服務對象滿意度指標(biāo) | 學(xué)生滿意度 | ≥90% | |",
+    ])
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    parsed = parse_document(read_text(path))
+    got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators]
+    assert got == [("產(chǎn)出指標(biāo)", "數(shù)量指標(biāo)", "受助學(xué)生數(shù)", "1200人"),
+                   ("產(chǎn)出指標(biāo)", "數(shù)量指標(biāo)", "資助標準達標率", "100%"),
+                   ("滿意度指標(biāo)", "服務對象滿意度指標(biāo)", "學(xué)生滿意度", "≥90%")]

@@ -1,0 +1,34 @@
+"""Simplified Chinese as every lookup reads it: one character table for readers and normalizers alike.
+
+Mirror sites republish forms in traditional characters with pinyin glued after them (指標(biāo)); the
+text is kept as written, but vocabulary lookups read it as the simplified form it was (指标). The table
+is OpenCC's TSCharacters (a data file inside the opencc wheel), so it sits with the vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+_PINYIN_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
+
+
+@lru_cache(maxsize=1)
+def _traditional() -> dict[int, str]:
+    """Traditional character → its simplified one (OpenCC's TSCharacters, first choice)."""
+    table = resources.files("opencc").joinpath("dictionary/TSCharacters.txt").read_text(encoding="utf-8")
+    pairs = (line.split("\t", 1) for line in table.splitlines() if "\t" in line)
+    return {ord(source): targets.split(" ")[0] for source, targets in pairs if len(source) == 1}
+
+
+def simplified(text: str) -> str:
+    """`text` with pinyin glosses dropped and, when it holds characters outside GB2312 (simplified text
+    never needs them), traditional characters made simplified; simplified text is returned unchanged."""
+    if "(" in text:
+        text = _PINYIN_GLOSS.sub("", text)
+    try:
+        text.encode("gb2312")
+        return text
+    except UnicodeEncodeError:
+        return text.translate(_traditional())
