@@ -5,14 +5,13 @@ rule of checks.yaml; a code without a label stops the load instead of reaching a
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from typing import get_args
 
 import pytest
 
 from jixiao.analysis.labels import UNKNOWN, error_message, label, label_table
-from jixiao.dictionaries import BUNDLED_DIR, DictionaryError, clear_dictionary_caches, load_dictionary
+from jixiao.dictionaries import DictionaryError, load_dictionary
 from jixiao.model.codes import CODED_COLUMNS, codes
 from jixiao.model.document import Format, ReadMethod
 from jixiao.model.errors import ErrorCode
@@ -41,25 +40,15 @@ def test_unknown_values_read_as_a_dash_and_other_values_as_they_are():
     assert label("township", "小岗坊镇") == "小岗坊镇" and label("budget_wan", 1.5) == 1.5
 
 
-@pytest.fixture
-def own_labels(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    folder = tmp_path / "dictionaries"
-    shutil.copytree(BUNDLED_DIR, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-    monkeypatch.setenv("JIXIAO_DICTIONARIES", str(folder))
-    clear_dictionary_caches()
-    yield folder / "labels.yaml"
-    monkeypatch.delenv("JIXIAO_DICTIONARIES", raising=False)
-    clear_dictionary_caches()
-
-
 @pytest.mark.parametrize(("old", "new", "named"), [
     ("    timeout: 读取超时\n", "", "error_code: timeout"),
     ("self_evaluation: 绩效自评表", "", "form_kind: self_evaluation"),
     ("  timeout: 读取超时，下次汇总会重试；如仍超时，请乡镇报送 Word 或 PDF 文件\n", "", "error_messages: timeout"),
 ])
-def test_a_code_without_a_label_stops_the_load_and_is_named(own_labels: Path, old: str, new: str, named: str):
-    text = own_labels.read_text(encoding="utf-8")
+def test_a_code_without_a_label_stops_the_load_and_is_named(own_dictionaries: Path, old: str, new: str, named: str):
+    labels = own_dictionaries / "labels.yaml"
+    text = labels.read_text(encoding="utf-8")
     assert old in text
-    own_labels.write_text(text.replace(old, new, 1), encoding="utf-8")
+    labels.write_text(text.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(DictionaryError, match=re.escape(named)):
         label_table()
