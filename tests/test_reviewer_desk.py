@@ -166,6 +166,8 @@ def test_unknown_budgets_read_as_a_dash_with_how_many(desk, tmp_path: Path):
     rows = list(workbook[summary["sheet"]].iter_rows(values_only=True))
     row = next(r for r in rows if r[0] == NO_BUDGET)
     assert row[rows[0].index(summary["headers"]["budget_unknown"])] == unknown
+    [(no_value,)] = _rows(out, "select count(*) from current_indicators where coalesce(trim(value_raw), '') = ''")
+    assert rows[-1][rows[0].index(summary["headers"]["value_unknown"])] == no_value
 
 
 def test_vocab_suggest_clusters_current_names_and_says_how_many_superseded_it_left_out(desk):
