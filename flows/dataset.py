@@ -43,6 +43,10 @@ class RunSummary(BaseModel):
     n_review: int = 0
     n_read: int = 0  # documents read this run (the rest came from the cache)
     superseded: list[str] = []  # "old path → new path (why)" for each older version of a submission
+    # every count above is of current documents; these say what the older versions held, left out
+    n_superseded: int = 0  # documents
+    n_superseded_indicators: int = 0
+    n_superseded_review: int = 0
     n_checks: dict[str, int] = {}  # checks per severity
     seconds: float = 0.0
 
@@ -135,13 +139,18 @@ def _write_tables(files: list[InboxFile], cache: ExtractionCache, writer: Datase
     documents += _older_copy_rows(older_copies, documents)
     documents.sort(key=lambda r: r["source_path"])
     writer.append("documents", documents)
-    _write_review(writer.staged_file("review.csv"), review)
-    status = Counter(r["status"] for r in documents)
-    return RunSummary(n_documents=len(documents), n_ok=status["ok"], n_partial=status["partial"],
-                      n_failed=status["failed"], n_projects=writer.counts["projects"],
-                      n_indicators=writer.counts["indicators"], n_goals=writer.counts["goals"],
-                      n_duplicate_groups=len({r["group_id"] for r in duplicates.rows}), n_review=len(review),
+    to_review = [r for r in review if r["doc_id"] not in superseded]  # the township fixes the new version
+    _write_review(writer.staged_file("review.csv"), to_review)
+    counted = [r for r in documents if not r.get("superseded_by")]
+    status = Counter(r["status"] for r in counted)
+    return RunSummary(n_documents=len(counted), n_ok=status["ok"], n_partial=status["partial"],
+                      n_failed=status["failed"], n_projects=current["projects"].num_rows,
+                      n_indicators=current["indicators"].num_rows, n_goals=current["goals"].num_rows,
+                      n_duplicate_groups=len({r["group_id"] for r in duplicates.rows}), n_review=len(to_review),
                       superseded=[f"{path} → {newer} ({reason})" for path, (newer, reason) in sorted(why.items())],
+                      n_superseded=len(documents) - len(counted),
+                      n_superseded_indicators=staged["indicators"].num_rows - current["indicators"].num_rows,
+                      n_superseded_review=len(review) - len(to_review),
                       n_checks=dict(Counter(c["severity"] for c in checks))), final
 
 

@@ -85,7 +85,7 @@ def district_flow(plan: RunPlan) -> RunSummary:
     summary.n_read = len(todo)
     summary.seconds = time.perf_counter() - started
     # Completed either way (a batch with failed documents did its job), with a message naming them.
-    return publish_run(summary, str(plan.inbox), out)
+    return publish_run(summary, str(plan.inbox), out, frozenset(done))
 
 
 @flow(name="read-documents", log_prints=False, validate_parameters=False)

@@ -13,7 +13,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jixiao.analysis.checks import CheckInputs, DocumentFacts, Finding, run_checks
-from jixiao.analysis.resubmissions import Submission, Supersession, find_resubmissions, newer_by_name
+from jixiao.analysis.resubmissions import (Submission, Supersession, find_resubmissions, newer_by_name,
+                                          replaced_by_failed)
 from jixiao.flows.inbox import InboxFile
 from jixiao.normalizers.text import compact
 from jixiao.parsing.structure import ParsedDocument
@@ -27,11 +28,13 @@ def settle_resubmissions(files: list[InboxFile], documents: list[dict], staged: 
     read = {d["doc_id"] for d in documents if d["status"] in ("ok", "partial")}
     codes: dict[str, set[str]] = defaultdict(set)
     texts: dict[str, set[str]] = defaultdict(set)
+    budgets: dict[str, set[str]] = defaultdict(set)
     rows: dict[str, int] = defaultdict(int)
-    for row in staged["projects"].select(["doc_id", "project_code"]).to_pylist():
+    for row in staged["projects"].select(["doc_id", "project_code", "project_name", "budget_wan"]).to_pylist():
         rows[row["doc_id"]] += 1
         if row["project_code"]:
             codes[row["doc_id"]].add(row["project_code"])
+        budgets[row["doc_id"]].add(f"{row['project_code'] or compact(row['project_name'])}|{row['budget_wan']}")
     for row in staged["indicators"].select(["doc_id", "name_raw", "value_raw"]).to_pylist():
         rows[row["doc_id"]] += 1
         texts[row["doc_id"]].add(compact(f"{row['name_raw'] or ''}|{row['value_raw'] or ''}"))
@@ -50,6 +53,7 @@ def settle_resubmissions(files: list[InboxFile], documents: list[dict], staged: 
             submissions.append(Submission(doc_id=f.doc_id, township=f.township, source_path=f.source_path,
                                           format=fmt.get(f.doc_id), mtime=f.mtime, n_rows=rows[f.doc_id],
                                           codes=frozenset(codes[f.doc_id]), texts=frozenset(texts[f.doc_id]),
+                                          budgets=frozenset(budgets[f.doc_id]),
                                           current=f.current, supersedes=f.supersedes, year=f.year,
                                           text_year=None if f.year else year.get(f.doc_id),
                                           self_evaluation=f.doc_id in evaluation))
@@ -122,28 +126,57 @@ class TextFacts:
 def review_checks(files: list[InboxFile], documents: list[dict], texts: dict[str, TextFacts | None],
                   staged: dict[str, pa.Table], superseded: dict[str, Supersession], year: int | None,
                   copies: list[OlderCopy] = (), tracked: list[tuple[str, str, Finding]] = ()) -> list[dict]:
-    """The checks table: every rule over the read documents (and `superseded` on older identical copies);
-    `texts`: TextFacts of each read document by doc_id; `tracked`: the findings across documents and years."""
-    read = {d["doc_id"] for d in documents if d["status"] in ("ok", "partial")}
+    """The checks table: every rule over the read documents, `superseded` on older identical copies and
+    `revision_failed` on a failed revision; `texts`: TextFacts of each read document by doc_id; `tracked`:
+    the findings across documents and years."""
+    row_of = {d["doc_id"]: d for d in documents}  # later wins: an identical copy's row comes before its original's
+    revisions = failed_revisions(files, row_of, superseded)
     facts, seen = [], set()
     for f in files:
-        if f.doc_id not in read or f.doc_id in seen:
+        if f.doc_id in seen or f.doc_id not in row_of:
             continue
         seen.add(f.doc_id)
         text = texts.get(f.doc_id)
         older = superseded.get(f.doc_id)
+        replaced = revisions.get(f.doc_id)
         facts.append(DocumentFacts(doc_id=f.doc_id, township=f.township, source_path=f.source_path,
                                    text_year=text.year if text else None, manifest_year=f.year, year_from=f.year_from,
                                    names=text.names if text else (), body=text.body if text else "",
                                    unit_code=text.unit_code if text else None, manifest_unit=f.unit_code,
                                    superseded_by=older.newer_path if older else None,
-                                   superseded_reason=older.reason if older else None))
+                                   superseded_reason=older.reason if older else None,
+                                   status=row_of[f.doc_id]["status"], error_code=row_of[f.doc_id].get("error_code"),
+                                   replaces=replaced[0].source_path if replaced else None,
+                                   replaces_reason=replaced[1] if replaced else None))
     facts += [DocumentFacts(doc_id=c.file.doc_id, township=c.file.township, source_path=c.file.source_path,
                             superseded_by=c.newer.source_path, superseded_reason=f"内容相同，{c.reason}")
               for c in copies]
     return run_checks(CheckInputs(documents=facts, projects=staged["projects"].to_pylist(),
                                   indicators=staged["indicators"].select(INDICATOR_COLUMNS).to_pylist(), year=year,
                                   tracked=list(tracked)))
+
+
+def failed_revisions(files: list[InboxFile], row_of: dict[str, dict],
+                     superseded: dict[str, Supersession]) -> dict[str, tuple[Submission, str]]:
+    """doc_id of a failed file, or of a partial one that replaced nothing, that is a revision of a file of
+    its township still counted → (that file, why the failed one is newer)."""
+    def submission(f: InboxFile) -> Submission:
+        return Submission(doc_id=f.doc_id, township=f.township, source_path=f.source_path,
+                          current=f.current, supersedes=f.supersedes)
+
+    replacing = {s.newer for s in superseded.values()}
+    counted = [submission(f) for f in files if f.doc_id not in superseded and f.doc_id in row_of
+               and row_of[f.doc_id]["status"] in ("ok", "partial")]
+    found = {}
+    for f in files:
+        status = (row_of.get(f.doc_id) or {}).get("status")
+        failed = status == "failed" and row_of[f.doc_id].get("error_code") != "duplicate_file"
+        if f.doc_id in superseded or not (failed or status == "partial" and f.doc_id not in replacing):
+            continue
+        replaced = replaced_by_failed(submission(f), counted, failed=failed)
+        if replaced is not None:
+            found[f.doc_id] = replaced
+    return found
 
 
 BODY_CHARS = 20000

@@ -9,11 +9,12 @@ import typer
 
 from jixiao.cli_api import api_app
 from jixiao.cli_checks import checks
-from jixiao.cli_data import compare, duplicates, export, query, report, vocab_app
+from jixiao.cli_data import compare, duplicates, export, query, report
 from jixiao.cli_output import console
 from jixiao.cli_results import results
 from jixiao.cli_run import installed_version, run
 from jixiao.cli_stop import run_and_exit
+from jixiao.cli_vocab import vocab_app
 from jixiao.cli_usage import UsageErrorsInOneLine
 
 app = typer.Typer(cls=UsageErrorsInOneLine, add_completion=False, no_args_is_help=True,

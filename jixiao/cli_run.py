@@ -27,8 +27,10 @@ RunnerOption = Annotated[Runner, typer.Option(help="local: processes on this mac
 
 def _quiet_prefect(verbose: bool) -> None:
     """Prefect logs every run at INFO and HTTP traffic at DEBUG; a clerk needs our own lines, and -v the
-    per-document ones (jixiao's logger), not httpx/uvicorn. Must run before importing prefect."""
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "ERROR")
+    per-document ones (jixiao's logger), not httpx/uvicorn. The run's INFO lines always reach Prefect's
+    API (the UI shows each document's line); only -v prints them. Must run before importing prefect."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "INFO" if verbose else "ERROR")
     for name in ("PREFECT_SERVER_LOGGING_LEVEL", "PREFECT_LOGGING_ROOT_LEVEL"):
         os.environ.setdefault(name, "WARNING" if verbose else "ERROR")
     # No usage data leaves the bureau's machine, and no notice about it is printed.

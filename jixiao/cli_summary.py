@@ -16,11 +16,15 @@ def print_summary(console: Console, summary: Any, inbox: Path, out: Path, n_earl
     """`summary`: the flow's RunSummary, or (`unchanged`) the published run's, as flows.fingerprint keeps it."""
     table = Table(title=f"jixiao run: {escape(str(inbox))} → {escape(str(out))}", show_header=False)
     n_read = summary.n_read + n_early
+    older = summary.n_superseded
     table.add_row("documents", f"{summary.n_documents} (ok {summary.n_ok}, partial {summary.n_partial}, "
-                               f"failed {summary.n_failed}; read now {n_read}, cached {summary.n_documents - n_read})")
+                               f"failed {summary.n_failed}; read now {n_read}, cached "
+                               f"{summary.n_documents + older - n_read})" +
+                  (f" + {older} superseded, not counted" if older else ""))
     table.add_row("projects", str(summary.n_projects))
     table.add_row("indicators", f"{summary.n_indicators} ({summary.n_review} to review in "
-                                f"{escape(str(out / 'review.csv'))})")
+                                f"{escape(str(out / 'review.csv'))})" +
+                  (f"; {summary.n_superseded_indicators} more in superseded files, left out" if older else ""))
     table.add_row("goals", str(summary.n_goals))
     table.add_row("duplicate groups", str(summary.n_duplicate_groups))
     table.add_row("time", f"{seconds:.1f} s (nothing changed: no flow run, the published dataset is kept)" if unchanged

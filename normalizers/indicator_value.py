@@ -7,10 +7,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
 
-ValueKind = Literal["number", "percent", "grade", "date", "text"]
-Operator = Literal[">=", "<=", "=", ">", "<"]
+from jixiao.model.codes import ValueKind
+
 RANGE_SEPARATOR = r"-|~|〜|至|到|—|–"  # after folding: ～ is ~, － is -
 
 

@@ -39,17 +39,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
 
 from jixiao.dictionaries import DictionaryError, dictionary_cache, load_dictionary
+from jixiao.model.codes import MatchMethod
 from jixiao.normalizers.text import match_key
 from jixiao.normalizers.value_checks import strip_template_hints
 
-MatchMethod = Literal["exact", "synonym", "fuzzy", "new"]
 UNIT_FAMILIES = frozenset({"percent", "count", "money", "date", "grade", "text"})
 NEW_ID_PREFIX = "NEW-"
 _TRAILING_SUFFIX = "指标"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 from fixtures.office import soffice
+from jixiao.dictionaries import BUNDLED_DIR, clear_dictionary_caches
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
@@ -36,6 +38,18 @@ def require_shared(*parts: str) -> Path:
             pytest.fail(reason, pytrace=False)
         pytest.skip(reason)
     return path
+
+
+@pytest.fixture
+def own_dictionaries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A writable copy of the shipped dictionaries, in use until the test ends."""
+    folder = tmp_path / "dictionaries"
+    shutil.copytree(BUNDLED_DIR, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    monkeypatch.setenv("JIXIAO_DICTIONARIES", str(folder))
+    clear_dictionary_caches()
+    yield folder
+    monkeypatch.delenv("JIXIAO_DICTIONARIES", raising=False)
+    clear_dictionary_caches()
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,8 @@ from jixiao.analysis import project_checks as pc
 from jixiao.analysis.checks import (CheckInputs, DocumentFacts, district_year, duplicate_project_codes, named_places,
                                     run_checks, township_core, township_mismatch, year_mismatch)
 from jixiao.analysis.check_rules import settings
-from jixiao.analysis.resubmissions import Submission, find_resubmissions, name_date, revision_rank
+from jixiao.analysis.resubmissions import (Submission, find_resubmissions, name_date, replaced_by_failed,
+                                          revision_rank)
 
 REQUIRED_RULES = {"missing_budget", "budget_sum_mismatch", "plan_exceeds_budget", "plan_not_monotonic", "missing_output_indicator",
                   "missing_satisfaction_indicator", "missing_cost_indicator", "percent_out_of_range", "not_measurable",
@@ -282,3 +283,26 @@ def test_a_scan_of_the_word_file_is_the_same_submission_not_a_newer_one():
     assert {k: v.newer for k, v in result.items()} == {"扫描全能王 2024-01-16 09.31.pdf": "绩效目标.docx"}
     dated = find_resubmissions([sub("目标20240110.docx", mtime=9.0), sub("目标20240120.docx", mtime=1.0)])
     assert {k: v.newer for k, v in dated.items()} == {"目标20240110.docx": "目标20240120.docx"}
+
+
+def test_a_failed_or_thin_revision_names_the_older_file_that_still_counts():
+    counted = [sub("目标.docx"), sub("项目表.xlsx")]
+    older, why = replaced_by_failed(sub("目标（修订稿）.docx"), counted, failed=True)
+    assert older.source_path == "丰登坞镇/目标.docx" and "修改" in why
+    assert replaced_by_failed(sub("目标v2.docx"), counted, failed=False)[0].source_path == "丰登坞镇/目标.docx"
+    # a revision of another file, or a plain attachment, replaces nothing
+    assert replaced_by_failed(sub("附件（修订稿）.docx"), counted, failed=True) is None
+    assert replaced_by_failed(sub("附件.docx"), [sub("目标.docx")], failed=True) is None
+    # beside the township's only counted file, a failed revision is that file's, whatever its name
+    assert replaced_by_failed(sub("2024年绩效目标（修订稿）.docx"), [sub("目标.txt")], failed=True)[0].doc_id == "目标.txt"
+    assert replaced_by_failed(sub("x.docx", supersedes="丰登坞镇/项目表.xlsx"), counted, failed=False)[1] == "manifest.csv指定"
+
+
+def test_revision_failed_is_an_error_on_the_failed_file_naming_the_file_that_stands():
+    failed = facts(doc_id="d2", source_path="丰登坞镇/目标（修订稿）.docx", status="failed", error_code="truncated",
+                   replaces="丰登坞镇/目标.docx", replaces_reason="文件名标明为修改版")
+    rows = run_checks(CheckInputs(documents=[facts(), failed]))
+    assert [(r["rule"], r["severity"], r["source_path"]) for r in rows] == \
+        [("revision_failed", "error", "丰登坞镇/目标（修订稿）.docx")]
+    assert "丰登坞镇/目标.docx" in rows[0]["message"] and "读取失败" in rows[0]["message"]
+    assert "文件损坏" in rows[0]["message"] and "仍计入的旧版本=丰登坞镇/目标.docx" in rows[0]["evidence"]

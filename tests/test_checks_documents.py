@@ -63,7 +63,7 @@ def test_checks_say_what_to_fix_with_the_values_compared(fault_run):
         assert check["severity"] in ("error", "warning", "info")
         assert check["message"] and check["evidence"] and check["township"] and check["doc_id"]
     budget = next(c for c in checks if c["rule"] == "budget_sum_mismatch")
-    assert "财政资金" in budget["message"] and budget["project_code"] and "budget=" in budget["evidence"]
+    assert "财政资金" in budget["message"] and budget["project_code"] and "预算数=" in budget["evidence"]
     percent = next(c for c in checks if c["rule"] == "percent_out_of_range")
     assert percent["name_raw"] and "%" in percent["message"]
 

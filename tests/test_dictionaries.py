@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,18 +19,6 @@ from jixiao.normalizers.levels import canonical_level1
 from jixiao.normalizers.units import normalize_unit
 from jixiao.normalizers.values import money_context, operator_words, parse_indicator_value
 from jixiao.normalizers.vocabulary import IndicatorVocabulary
-
-
-@pytest.fixture
-def own_dictionaries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """A writable copy of the shipped dictionaries, in use until the test ends."""
-    folder = tmp_path / "dictionaries"
-    shutil.copytree(BUNDLED_DIR, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-    monkeypatch.setenv("JIXIAO_DICTIONARIES", str(folder))
-    clear_dictionary_caches()
-    yield folder
-    monkeypatch.delenv("JIXIAO_DICTIONARIES", raising=False)
-    clear_dictionary_caches()
 
 
 def _append(path: Path, old: str, new: str) -> None:

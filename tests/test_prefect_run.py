@@ -66,3 +66,23 @@ def test_cli_run_talks_from_the_start_and_logs_documents_not_http(tmp_path: Path
     assert "telemetry" not in output.lower() and "analytics" not in output.lower() and "anonymous" not in output.lower()
     # Every document is named once, in the reading task's log or in the read-ahead line.
     assert "坏镇/空白.txt" in output and "failed" in output
+
+
+def test_a_plain_run_sends_a_line_per_document_to_the_prefect_ui_but_not_to_the_terminal(
+        tmp_path: Path, cli_env: dict[str, str]) -> None:
+    import sqlite3
+
+    inbox = _inbox_with_a_failure(tmp_path)
+    home = tmp_path / "prefect-home"
+    env = {**{k: v for k, v in cli_env.items() if not k.startswith("PREFECT_LOGGING") and k != "PREFECT_API_URL"},
+           "PREFECT_HOME": str(home)}
+    result = subprocess.run([sys.executable, "-m", "jixiao.cli", "run", str(inbox), "--out", str(tmp_path / "out"),
+                             "--keep-api", "0"], cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "坏镇/空白.txt: failed" not in output, "per-document lines are for -v and the UI"
+    with sqlite3.connect(home / "prefect.db") as db:  # what the Prefect UI shows as the run's logs
+        logged = "\n".join(message for (message,) in db.execute("select message from log"))
+    files = [p.relative_to(inbox).as_posix() for p in inbox.rglob("*") if p.is_file() and p.name != "manifest.csv"]
+    assert files and all(f"{path}: " in logged for path in files), logged
+    assert "坏镇/空白.txt: failed" in logged

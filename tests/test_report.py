@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
+from jixiao.analysis.labels import error_message, label
 from jixiao.analysis.report import dot_plot
 from jixiao.analysis.views import IndicatorValue, UnitComparison, duplicate_groups, report_data
 from jixiao.cli import app
@@ -86,20 +87,23 @@ def test_township_table_counts_documents_per_format_and_indicators(dataset: Path
     rows = Tables(html).tables["townships"]
     header, body, total = rows[0], rows[1:-1], rows[-1]
     formats = header[1:header.index("失败")]
-    expected = run_query(dataset, "select township, format, count(*) from documents group by all")[1]
+    expected = {(t, label("format", f), n) for t, f, n in
+                run_query(dataset, "select township, format, count(*) from current_documents group by all")[1]}
     shown = {(r[0], f, int(r[1 + i])) for r in body for i, f in enumerate(formats) if r[1 + i]}
     assert shown == set(expected)
-    indicators = dict(run_query(dataset, "select township, sum(n_indicators) from documents group by 1")[1])
+    indicators = dict(run_query(dataset, "select township, sum(n_indicators) from current_documents group by 1")[1])
     column = header.index("指标")
     assert {r[0]: int(r[column]) for r in body} == indicators
-    assert int(total[column]) == scalar(dataset, "select count(*) from indicators")
+    assert int(total[column]) == scalar(dataset, "select count(*) from current_indicators")
 
 
 def test_failed_documents_are_listed_with_their_reasons(dataset: Path, html: str):
-    failed = run_query(dataset, "select source_path, error from documents where status <> 'ok'")[1]
+    failed = run_query(dataset, "select source_path, error_code from current_documents where status <> 'ok'")[1]
     assert failed, "the example inbox has a broken file"
     rows = Tables(html).tables["failed"][1:]
-    assert {(r[1], r[4]) for r in rows} == set(failed)
+    assert {(r[1], r[4]) for r in rows} == {(path, error_message(code)) for path, code in failed}
+    assert all(re.search(r"[\u4e00-\u9fff]", r[4]) and not re.search(r"[A-Za-z]{4,}", r[4].replace("Word", ""))
+               for r in rows), "the clerk reads what to do in Chinese; the English detail stays in documents.error"
 
 
 def test_boilerplate_bars_and_copied_targets(dataset: Path, html: str):

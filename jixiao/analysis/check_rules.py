@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, get_args
 
 from jixiao.dictionaries import DictionaryError, load_dictionary
+from jixiao.model.codes import Severity
 
-SEVERITIES = ("error", "warning", "info")
+SEVERITIES: tuple[str, ...] = get_args(Severity)
 
 
 @dataclass(frozen=True)
@@ -26,12 +27,13 @@ class Finding:
 
 @cache
 def settings() -> dict[str, Any]:
-    """dictionaries/checks.yaml, checked once: every rule needs a known severity and a message."""
+    """dictionaries/checks.yaml, checked once: every rule needs a known severity, a label and a message."""
     data = load_dictionary("checks") or {}
     for rule, spec in (data.get("rules") or {}).items():
-        if (spec or {}).get("severity") not in SEVERITIES or not (spec or {}).get("message"):
-            raise DictionaryError(f"checks.yaml: rule {rule!r} needs a severity ({'/'.join(SEVERITIES)}) "
-                                  "and a message")
+        if (spec or {}).get("severity") not in SEVERITIES or not (spec or {}).get("message") \
+                or not (spec or {}).get("label"):
+            raise DictionaryError(f"checks.yaml: rule {rule!r} needs a severity ({'/'.join(SEVERITIES)}), "
+                                  "a Chinese label and a message")
     return data
 
 
@@ -43,7 +45,7 @@ def rule_settings(rule: str) -> dict[str, Any]:
 
 
 def number(value: float | None) -> str:
-    """12.5 → '12.5', 3.0 → '3', None → '空'; how amounts appear in messages and evidence."""
+    """12.5 → '12.5', 3.0 → '3', None → '—' (not known); how amounts appear in messages and evidence."""
     if value is None:
-        return "空"
+        return "—"
     return f"{round(value, 4):,.4f}".rstrip("0").rstrip(".")

@@ -38,6 +38,10 @@ class DocumentFacts:
     manifest_unit: str | None = None
     superseded_by: str | None = None  # source_path of the newer version
     superseded_reason: str | None = None
+    status: str = "ok"  # documents.status: a failed file gets only `revision_failed`
+    error_code: str | None = None
+    replaces: str | None = None  # a failed or partial revision: source_path of the older file still counted
+    replaces_reason: str | None = None
 
 
 @dataclass
@@ -61,7 +65,10 @@ def _message(template: str, values: Mapping[str, Any]) -> str:
 
 
 def _evidence(values: Mapping[str, Any]) -> str:
-    return "; ".join(f"{k}={number(v) if isinstance(v, float) or v is None else v}" for k, v in values.items())
+    """The compared values as a reviewer reads them: 文档年度=2023；应为年度=2024 (names from checks.yaml)."""
+    names = settings().get("evidence_labels") or {}
+    return "；".join(f"{names.get(k, k)}={number(v) if isinstance(v, float) or v is None else v}"
+                    for k, v in values.items())
 
 
 def check_row(rule: str, facts: DocumentFacts, finding: Finding) -> dict:
@@ -185,6 +192,17 @@ def superseded(facts: DocumentFacts) -> list[Finding]:
     return [Finding({"newer": facts.superseded_by, "reason": facts.superseded_reason or ""})]
 
 
+def revision_failed(facts: DocumentFacts) -> list[Finding]:
+    """A township's newer file failed, or was read too thinly to replace its older one: the older still counts."""
+    if not facts.replaces:
+        return []
+    from jixiao.analysis.labels import label
+
+    return [Finding({"older": facts.replaces, "status": label("status", facts.status),
+                     "problem": label("error_code", facts.error_code) if facts.error_code else "—",
+                     "reason": facts.replaces_reason or ""})]
+
+
 _UNIT_PREFIX = re.compile(r"^\d{6,}")
 
 
@@ -238,11 +256,14 @@ def duplicate_project_codes(projects: list[dict], township_of: Mapping[str, str]
 
 
 def run_checks(inputs: CheckInputs) -> list[dict]:
-    """Every rule over the current documents, plus `superseded` on the old ones; sorted for reading."""
-    current = [d for d in inputs.documents if not d.superseded_by]
+    """Every rule over the current documents, plus `superseded` on the old ones and `revision_failed` on a
+    failed or partial revision whose older file still counts; sorted for reading."""
+    rows = [check_row("superseded", d, f) for d in inputs.documents for f in superseded(d)]
+    rows += [check_row("revision_failed", d, f) for d in inputs.documents if not d.superseded_by
+             for f in revision_failed(d)]
+    current = [d for d in inputs.documents if not d.superseded_by and d.status != "failed"]
     # an identical older copy shares its doc_id with the current file: the current one is the doc_id's
     facts_of = {d.doc_id: d for d in inputs.documents if d.superseded_by} | {d.doc_id: d for d in current}
-    rows = [check_row("superseded", d, f) for d in inputs.documents for f in superseded(d)]
     district = district_year(current, inputs.year)
     townships = sorted({d.township for d in current})
     for facts in current:

@@ -2,7 +2,7 @@
 then a sheet per table, made to be sorted, filtered and printed.
 
 Headers are Chinese (dictionaries/columns.yaml; the SQL name is the header cell's comment), coded
-values show their Chinese labels, money and shares have number formats and spending plans are
+values show their Chinese labels (dictionaries/labels.yaml), money and shares have number formats and spending plans are
 numbers with a flag (dictionaries/export.yaml); the header row is frozen, filtered and repeated on
 every printed page, which is A4 landscape, one page wide. Columns are sized to their content and
 long text wraps. Rows stream
@@ -32,6 +32,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from jixiao.analysis.labels import UNKNOWN, error_message, label_table
 from jixiao.dictionaries import DictionaryError, load_dictionary
 from jixiao.analysis.sheets import (CURRENT_ONLY, PLAN_COLUMNS, export_settings, spending_plan,
                                    superseded_documents, township_summary)
@@ -55,11 +56,13 @@ class ExportError(Exception):
 
 
 def sheet_layout() -> dict[str, tuple[str, dict[str, str]]]:
-    """Per table: its sheet name and the Chinese header of every column, in the workbook's order
-    (identifiers such as doc_id last; projects get the spending-plan flag after plan_dec)."""
+    """Per table: its sheet name and the Chinese header of every column it shows, in the workbook's order
+    (identifiers such as doc_id last; projects get the spending-plan flag after plan_dec; the analyst's
+    English diagnostics, `dataset_only` in export.yaml, stay in the dataset)."""
     tables = (load_dictionary("columns") or {}).get("tables") or {}
     settings = export_settings()
     last = list(settings.get("last_columns") or [])
+    left_out = set(settings.get("dataset_only") or [])
     plan = settings.get("spending_plan") or {}
     layout = {}
     for table, schema in TABLES.items():
@@ -69,7 +72,8 @@ def sheet_layout() -> dict[str, tuple[str, dict[str, str]]]:
         if not entry.get("sheet") or missing:
             raise DictionaryError(f"columns.yaml: table {table!r} needs a sheet name and a header for "
                                   f"every column; missing: {', '.join(missing) or 'sheet'}")
-        order = [n for n in schema.names if n not in last] + [n for n in last if n in schema.names]
+        order = [n for n in schema.names if n not in last and n not in left_out] + \
+            [n for n in last if n in schema.names and n not in left_out]
         columns = {name: str(headers[name]) for name in order}
         if table == "projects" and plan.get("column"):
             at = order.index(PLAN_COLUMNS[-1]) + 1
@@ -98,12 +102,15 @@ def export_xlsx(out: Path, xlsx: Path) -> dict[str, int]:
     counts[sheet_name] = _write_sheet(workbook.create_sheet(sheet_name), summary_headers, len(summary_rows),
                                       iter([{c: [r.get(c) for r in summary_rows] for c in summary_headers}]), styles)
     superseded = superseded_documents(parquet)
+    printed = export_settings().get("printed_columns") or {}
     for table, (sheet, headers) in sheet_layout().items():
-        columns = [c for c in headers if c in TABLES[table].names]
         skip = superseded if table in CURRENT_ONLY else set()
-        n_rows, batches = _current_batches(parquet / f"{table}.parquet", columns, skip)
-        counts[sheet] = _write_sheet(workbook.create_sheet(sheet), headers, n_rows,
-                                     (_derived(table, b) for b in batches), styles)
+        if table in printed:  # the reviewer's columns, in the reviewer's order, one page wide
+            shown = {c: headers[c] for c in printed[table]["columns"]}
+            counts[printed[table]["sheet"]] = _table_sheet(workbook.create_sheet(str(printed[table]["sheet"])), parquet,
+                                                           table, shown, skip, styles)
+        counts[sheet] = _table_sheet(workbook.create_sheet(sheet), parquet, table, headers, skip, styles,
+                                     fit=table not in printed)
     tmp = xlsx.with_name(f".{xlsx.name}.{os.getpid()}.tmp")  # not mkstemp: colleagues must be able to open it
     try:
         workbook.save(tmp)
@@ -112,6 +119,13 @@ def export_xlsx(out: Path, xlsx: Path) -> dict[str, int]:
         tmp.unlink(missing_ok=True)
         raise ExportError(f"cannot write {xlsx}: {exc.strerror} (is it open in Excel?)") from exc
     return counts
+
+
+def _table_sheet(sheet: WriteOnlyWorksheet, parquet: Path, table: str, headers: dict[str, str], skip: set[str],
+                 styles: _Styles, fit: bool = True) -> int:
+    columns = [c for c in headers if c in TABLES[table].names]
+    n_rows, batches = _current_batches(parquet / f"{table}.parquet", columns, skip)
+    return _write_sheet(sheet, headers, n_rows, (_derived(table, b) for b in batches), styles, fit)
 
 
 def _current_batches(path: Path, columns: list[str], skip: set[str]) -> tuple[int, Iterator[dict[str, list]]]:
@@ -130,7 +144,10 @@ def _current_batches(path: Path, columns: list[str], skip: set[str]) -> tuple[in
 
 
 def _derived(table: str, batch: dict[str, list]) -> dict[str, list]:
-    """Projects: spending plans as numbers (fractions when written in percent) and the flag column."""
+    """Documents: what the clerk does about an error, in Chinese, for the English detail the dataset keeps.
+    Projects: spending plans as numbers (fractions when written in percent) and the flag column."""
+    if table == "documents" and "error" in batch:
+        batch["error"] = [error_message(code) or error for code, error in zip(batch["error_code"], batch["error"])]
     if table != "projects":
         return batch
     flag_column = (export_settings().get("spending_plan") or {}).get("column")
@@ -148,19 +165,23 @@ class _Styles:
     """Per column: the code → Chinese label map, the number format, whether long text wraps."""
 
     def __init__(self, settings: dict):
-        self.labels = {column: {str(k): str(v) for k, v in values.items()}
-                       for column, values in (settings.get("labels") or {}).items()}
+        self.labels = label_table()
         self.formats = {column: fmt for fmt, columns in (settings.get("number_formats") or {}).items()
                         for column in columns}
         self.wrap_width = int(settings.get("wrap_width", MAX_WIDTH))
-        self.a4_width = int(settings.get("a4_width", 200))
+        printing = settings.get("print") or {}
+        self.shrink_limit = float(printing.get("min_font_pt", 8)) / float(printing.get("font_pt", 11))
+        self.width_unit_pt = float(printing.get("width_unit_pt", 7.4))
         self.last = set(settings.get("last_columns") or [])
+        self.unknown = set(settings.get("unknown_shown") or [])
         self.wrap = Alignment(wrap_text=True, vertical="top")
         self.top = Alignment(vertical="top")
 
 
-def _write_sheet(sheet: WriteOnlyWorksheet, headers: dict[str, str], n_rows: int, batches, styles: _Styles) -> int:
-    """Page setup, widths, frozen row and filter first (write-only sheets need them before any row)."""
+def _write_sheet(sheet: WriteOnlyWorksheet, headers: dict[str, str], n_rows: int, batches, styles: _Styles,
+                 fit: bool = True) -> int:
+    """Page setup, widths, frozen row and filter first (write-only sheets need them before any row).
+    `fit`: one page wide; else at full size, the columns going on over pages side by side."""
     columns = list(headers)
     first = next(batches, None)
     sample = {c: (first.get(c) or [])[:WIDTH_SAMPLE_ROWS] for c in columns} if first else {c: [] for c in columns}
@@ -176,7 +197,8 @@ def _write_sheet(sheet: WriteOnlyWorksheet, headers: dict[str, str], n_rows: int
     # Identifiers at the end (doc_id) stay in the sheet for sorting and lookups but are not printed.
     printed = len(columns) - sum(1 for c in reversed(columns) if c in styles.last) or len(columns)
     sheet.print_area = f"A1:{get_column_letter(printed)}{n_rows + 1}"
-    _page_setup(sheet, a3=sum(widths[:printed]) > styles.a4_width)
+    _page_setup(sheet, _paper(sum(widths[:printed]) * styles.width_unit_pt, styles) if fit else None,
+                styles.shrink_limit)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{n_rows + 1}"
     header_lines = max(_lines(headers[c], w) for c, w in zip(columns, widths))
@@ -192,15 +214,31 @@ def _write_sheet(sheet: WriteOnlyWorksheet, headers: dict[str, str], n_rows: int
     return n_rows
 
 
-def _page_setup(sheet: WriteOnlyWorksheet, a3: bool) -> None:
-    """Printed: landscape, every column on one page width, the header row on every page; A3 for
-    sheets too wide to stay legible on A4."""
+A4, A3 = "9", "8"  # Excel's paper codes
+SIDE_MARGIN_IN = 0.4
+PRINTABLE_PT = {A4: 841.9 - 2 * SIDE_MARGIN_IN * 72, A3: 1190.6 - 2 * SIDE_MARGIN_IN * 72}  # landscape, inside the margins
+
+
+def _paper(width_pt: float, styles: _Styles) -> str | None:
+    """The paper a sheet `width_pt` wide prints on, one page wide, without its text shrinking past the
+    limit: A4, else A3; None when even A3 would (the sheet then prints at the limit, pages side by side)."""
+    return next((paper for paper in (A4, A3) if width_pt * styles.shrink_limit <= PRINTABLE_PT[paper]), None)
+
+
+def _page_setup(sheet: WriteOnlyWorksheet, paper: str | None, shrink_limit: float) -> None:
+    """Printed: landscape, every column on one page width of `paper`, the header row on every page.
+    No paper: A4 at the smallest legible scale, the columns going on over pages side by side, the
+    first column (township) repeated on each."""
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = "8" if a3 else "9"  # Excel's codes for A3 and A4
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_setup.paperSize = paper or A4
+    if paper:
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+        sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    else:
+        sheet.page_setup.scale = math.ceil(shrink_limit * 100)
+        sheet.print_title_cols = "A:A"
     sheet.print_title_rows = "1:1"
-    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    sheet.page_margins = PageMargins(left=SIDE_MARGIN_IN, right=SIDE_MARGIN_IN, top=0.5, bottom=0.6)
     sheet.oddFooter.center.text = "&A　第 &P 页，共 &N 页"
     sheet.print_options.gridLines = True
 
@@ -257,7 +295,9 @@ def _lines(value: object, width: float) -> int:
 
 
 def _shown(styles: _Styles, column: str, value: object) -> object:
-    """The value as the workbook shows it: a coded value by its Chinese label."""
+    """The value as the workbook shows it: a coded value by its Chinese label, an unknown amount as "—"."""
+    if value is None and column in styles.unknown:
+        return UNKNOWN
     labels = styles.labels.get(column)
     return labels.get(value, value) if labels and isinstance(value, str) else value
 
@@ -295,7 +335,7 @@ CLERK_COLUMNS = ["township", "source_path", "table_no", "project_code", "project
 
 def write_checks_xlsx(rows: list[dict], xlsx: Path) -> int:
     """The checks as a workbook a township clerk can be sent (`jixiao checks --xlsx`): file, project and
-    what to fix first; Chinese headers (columns.yaml) and labels (export.yaml) as in the export."""
+    what to fix first; Chinese headers (columns.yaml) and labels (labels.yaml) as in the export."""
     sheet, all_headers = sheet_layout()["checks"]
     headers = {c: all_headers[c] for c in CLERK_COLUMNS}
     workbook = Workbook(write_only=True)

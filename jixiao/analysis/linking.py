@@ -20,16 +20,13 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 
 from rapidfuzz import fuzz
 
 from jixiao.analysis.checks import township_core
 from jixiao.dictionaries import dictionary_cache, load_dictionary, spelling_table
+from jixiao.model.codes import LinkMethod
 from jixiao.normalizers.text import compact, match_key
-
-LinkMethod = Literal["code", "name", "fuzzy"]
-
 
 ANY_YEAR = r"(?:19|20)\d\d"
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from jixiao.analysis import labels
 from jixiao.analysis.result_views import ResultsSummary, results_summary
 from jixiao.analysis.townships import TownshipReview, township_reviews
 from jixiao.analysis.views import ReportData, UnitComparison, report_data
@@ -45,6 +46,8 @@ def render_report(data: ReportData, out: Path, reviews: list[TownshipReview] | N
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["num"] = format_number
     env.filters["wan"] = format_wan
+    env.filters["label"] = lambda value, column: labels.label(column, value)
+    env.filters["error_text"] = lambda code: labels.error_message(code) or ""  # the English detail stays in the dataset
     boilerplate = sorted(((t.township, t.boilerplate_share) for t in data.townships),
                          key=lambda item: (-(item[1] if item[1] is not None else -1), item[0]))
     return env.get_template("report.html.j2").render(

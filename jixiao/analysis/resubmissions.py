@@ -36,6 +36,7 @@ class Submission:
     n_rows: int = 0  # projects + indicators + goals read from it
     codes: frozenset[str] = frozenset()
     texts: frozenset[str] = frozenset()  # indicator and goal texts, compacted
+    budgets: frozenset[str] = frozenset()  # "project code or name|budget_wan" of its projects
     current: bool | None = None  # manifest: yes / no
     supersedes: str | None = None  # manifest: source_path of the file this one replaces
     year: int | None = None  # the year it was filed under (manifest or year folder)
@@ -158,13 +159,32 @@ def newer(a: Submission, b: Submission, cfg: _Settings) -> tuple[Submission, str
         # the same submission twice (another format, a scan of the Word file): keep the better read
         rank = {f: -i for i, f in enumerate(cfg.formats)}
         richer = max((a, b), key=lambda s: (s.n_rows, rank.get(s.format or "", -len(rank)), s.source_path))
+        kept = f"保留{'读出内容更完整的' if a.n_rows != b.n_rows else ''}{richer.format or '该'}格式的一份"
+        differing = differences(a, b)
+        if differing:
+            return richer, f"同一份文件的另一种格式或副本，但{differing}不同，{kept}；请核对哪一份是最终版"
         if a.n_rows != b.n_rows:
             return richer, "同一份文件的另一种格式或副本，读出的内容更完整"
-        return richer, f"同一份文件的另一种格式或副本，内容相同，保留{richer.format or '该'}格式的一份"
+        return richer, f"同一份文件的另一种格式或副本，内容相同，{kept}"
     if a.mtime != b.mtime:
         return (a, "文件修改时间更晚") if a.mtime > b.mtime else (b, "文件修改时间更晚")
     richer = max((a, b), key=lambda s: (s.n_rows, s.source_path))
     return richer, "无法判断先后，保留读出内容更多的一份"
+
+
+def differences(a: Submission, b: Submission) -> str:
+    """What two versions hold differently, for a person: 预算数、2个指标值、1个指标 ('' when nothing does)."""
+    def values(s: Submission) -> dict[str, str]:
+        return dict(t.split("|", 1) for t in s.texts if "|" in t)
+
+    va, vb = values(a), values(b)
+    changed = sum(1 for name in va.keys() & vb.keys() if va[name] != vb[name])
+    parts = ["预算数"] if a.budgets and b.budgets and a.budgets != b.budgets else []
+    parts += [f"{changed}个指标值"] if changed else []
+    parts += [f"{len(va.keys() ^ vb.keys())}个指标"] if va.keys() ^ vb.keys() else []
+    goals = {t for t in a.texts ^ b.texts if "|" not in t}
+    parts += ["目标文字"] if goals else []
+    return "、".join(parts)
 
 
 def find_resubmissions(submissions: Iterable[Submission]) -> dict[str, Supersession]:
@@ -195,6 +215,36 @@ def find_resubmissions(submissions: Iterable[Submission]) -> dict[str, Supersess
                     result[s.doc_id] = Supersession(s.doc_id, current.doc_id, current.source_path,
                                                     reasons.get(s.doc_id) or newer(current, s, cfg)[1])
     return result
+
+
+def base_name(path: str, cfg: _Settings | None = None) -> str:
+    """The name without its revision marks: 目标（修订稿）2024-01-16.docx and 目标.pdf are both 目标."""
+    cfg = cfg or _settings()
+    stem = compact(_stem(path))
+    for pattern in (*cfg.versions, *_DATES):
+        stem = pattern.sub("", stem)
+    for word in sorted(cfg.words, key=len, reverse=True):
+        stem = stem.replace(word, "")
+    return re.sub(r"[\W_]+", "", stem)
+
+
+def replaced_by_failed(newer_file: Submission, counted: Iterable[Submission], failed: bool) -> tuple[Submission, str] | None:
+    """The counted file of its township that `newer_file` — `failed`, or read too thinly to be matched
+    with it (partial) — was meant to replace, and why it is the newer one: the manifest, else its name
+    marking a revision of a file of the same name (目标.docx → 目标（修订稿）.docx); a failed revision
+    beside a township's only counted file replaces that one. None when it names no revision."""
+    cfg = _settings()
+    others = sorted((s for s in counted if s.township == newer_file.township and s.doc_id != newer_file.doc_id),
+                    key=lambda s: s.source_path)
+    for other in others:
+        if newer_file.supersedes == other.source_path or other.current is False and newer_file.current is not False:
+            return other, "manifest.csv指定"
+    for other in others:
+        by_name = newer_by_name(newer_file, other, cfg)
+        same_name = base_name(newer_file.source_path, cfg) == base_name(other.source_path, cfg)
+        if by_name is not None and by_name[0] is newer_file and (same_name or failed and len(others) == 1):
+            return other, by_name[1]
+    return None
 
 
 def _components(group: list[Submission], cfg: _Settings) -> list[list[Submission]]:

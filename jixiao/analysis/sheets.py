@@ -18,7 +18,7 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _PERCENT_SIGNS = ("%", "％")
 _UNIT_WORDS = ("万元", "万")
 _SUMMARY_COUNTS = ["documents", "ok", "partial", "failed", "superseded", "projects", "budget_total_wan", "budget_unknown",
-                   "indicators", "review", "plan_flags", "checks_error", "checks_warning"]
+                   "indicators", "value_unknown", "review", "plan_flags", "checks_error", "checks_warning"]
 # Sheets that count each submission once: a superseded version's rows are left out (documents lists every file).
 CURRENT_ONLY = ("goals", "projects", "indicators", "duplicates")
 
@@ -91,8 +91,8 @@ def township_summary(out: Path) -> list[dict]:
     projects = [p for p in pq.read_table(parquet / "projects.parquet",
                                          columns=["doc_id", "township", "budget_wan", *PLAN_COLUMNS]).to_pylist()
                 if p["doc_id"] not in old]
-    indicators = [i["township"] for i in pq.read_table(parquet / "indicators.parquet",
-                                                        columns=["doc_id", "township"]).to_pylist()
+    indicators = [i for i in pq.read_table(parquet / "indicators.parquet",
+                                           columns=["doc_id", "township", "value_raw"]).to_pylist()
                   if i["doc_id"] not in old]
     checks = pq.read_table(parquet / "checks.parquet", columns=["township", "severity"]).to_pylist()
     # a budget total is unknown ("—"), not 0.00, until one of the township's budgets was read
@@ -116,8 +116,10 @@ def township_summary(out: Path) -> list[dict]:
             row["budget_total_wan"] = (row["budget_total_wan"] or 0.0) + project["budget_wan"]
         if spending_plan(project["budget_wan"], [project[c] for c in PLAN_COLUMNS]).flag:
             row["plan_flags"] += 1
-    for township in indicators:
-        rows[township or ""]["indicators"] += 1
+    for indicator in indicators:
+        row = rows[indicator["township"] or ""]
+        row["indicators"] += 1
+        row["value_unknown"] += not (indicator["value_raw"] or "").strip()  # shown "—" on the 绩效指标 sheets
     for check in checks:
         if f"checks_{check['severity']}" in _SUMMARY_COUNTS:
             rows[check["township"] or ""][f"checks_{check['severity']}"] += 1

@@ -52,6 +52,11 @@ class TownshipReview:
         return round(sum(budgets), 6) if budgets else None
 
     @property
+    def n_budget_unknown(self) -> int:
+        """Projects whose budget was not read: `budget_wan` is the sum of the others."""
+        return sum(p.budget_wan is None for p in self.projects)
+
+    @property
     def n_indicators(self) -> int:
         return sum(p.n_indicators for p in self.projects)
 
@@ -87,7 +92,7 @@ def township_reviews(out: Path, n_copied: int = 5) -> list[TownshipReview]:
     def review(name: str | None) -> TownshipReview:
         return reviews.setdefault(name or "", TownshipReview(name or ""))
 
-    documents = _dicts(out, "select d.township, d.source_path, d.format, d.status, d.error, d.n_projects, "
+    documents = _dicts(out, "select d.township, d.source_path, d.format, d.status, d.error, d.error_code, d.n_projects, "
                             "d.n_indicators, d.doc_id, n.source_path as superseded_by from documents d left join "
                             "(select doc_id, min(source_path) as source_path from documents where superseded_by is null "
                             "group by doc_id) n "

@@ -264,8 +264,9 @@ class TownshipSummary:
     n_failed: int
     n_projects: int
     n_indicators: int
-    budget_wan: float | None
+    budget_wan: float | None  # of the projects whose budget was read
     boilerplate_share: float | None  # share of its indicator rows copied from other townships
+    n_budget_unknown: int = 0  # projects whose budget was not read: the sum leaves them out
 
 
 @dataclass(frozen=True)
@@ -275,6 +276,7 @@ class FailedDocument:
     format: str | None
     status: str
     error: str | None
+    error_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -286,12 +288,14 @@ class ReportData:
     copied: list[DuplicateGroup]
     distributions: list[IndicatorComparison]
     review_rows: int | None  # rows in review.csv; None when the file is missing
+    n_superseded: int = 0  # older versions of a resubmission: listed per township, counted nowhere
 
 
 def report_data(out: Path, *, n_copied: int = 10, n_indicators: int = 6) -> ReportData:
     """Everything the HTML report shows, computed from the published dataset."""
-    documents = _dicts(out, "select township, format, status, error, source_path, n_indicators, "
-                            "boilerplate_share, superseded_by from documents order by township, source_path")
+    every = _dicts(out, "select township, format, status, error, error_code, source_path, n_indicators, "
+                        "boilerplate_share, superseded_by from documents order by township, source_path")
+    documents = [d for d in every if not d["superseded_by"]]  # an older version of a resubmission is not counted
     formats = dict(sorted(Counter(d["format"] or "?" for d in documents).items()))
     totals = dict(zip(("documents", "ok", "partial", "failed"),
                       (len(documents), *(sum(d["status"] == s for d in documents)
@@ -299,31 +303,33 @@ def report_data(out: Path, *, n_copied: int = 10, n_indicators: int = 6) -> Repo
     for table in ("projects", "indicators", "goals"):  # a superseded version's rows are not counted
         totals[table] = run_query(out, f'select count(*) from "current_{table}"')[1][0][0]
     totals["duplicate groups"] = run_query(out, "select count(distinct group_id) from duplicates")[1][0][0]
-    failed = [FailedDocument(d["township"], d["source_path"], d["format"], d["status"], d["error"])
+    failed = [FailedDocument(d["township"], d["source_path"], d["format"], d["status"], d["error"], d["error_code"])
               for d in documents if d["status"] != "ok"]
     return ReportData(totals=totals, formats=formats, townships=_township_summaries(out, documents),
                       failed=failed, copied=duplicate_groups(out, min_townships=2, limit=n_copied),
                       distributions=top_indicator_distributions(out, n_indicators),
-                      review_rows=review_queue_size(out))
+                      review_rows=review_queue_size(out), n_superseded=len(every) - len(documents))
 
 
 def _township_summaries(out: Path, documents: list[dict]) -> list[TownshipSummary]:
-    projects = {t: (n, budget) for t, n, budget in run_query(
-        out, "select township, count(*), sum(budget_wan) from current_projects group by township")[1]}
+    projects = {t: (n, budget, unknown) for t, n, budget, unknown in run_query(
+        out, "select township, count(*), sum(budget_wan), count(*) filter (where budget_wan is null) "
+             "from current_projects group by township")[1]}
     by_township: dict[str, list[dict]] = defaultdict(list)
     for doc in documents:
         by_township[doc["township"] or ""].append(doc)
     summaries = []
     for township, docs in sorted(by_township.items()):
-        n_projects, budget = projects.get(township, (0, None))
+        n_projects, budget, unknown = projects.get(township, (0, None, 0))
         summaries.append(TownshipSummary(
             township=township,
             formats=dict(Counter(d["format"] or "?" for d in docs)),
             n_failed=sum(d["status"] == "failed" for d in docs),
             n_projects=n_projects,
-            n_indicators=sum(d["n_indicators"] or 0 for d in docs if not d.get("superseded_by")),
+            n_indicators=sum(d["n_indicators"] or 0 for d in docs),
             budget_wan=budget,
             boilerplate_share=_weighted_share(docs),
+            n_budget_unknown=unknown,
         ))
     return summaries
 
