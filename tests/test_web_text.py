@@ -97,6 +97,10 @@ def _read(tmp_path: Path, text: str, limits: Limits = Limits()):
     return read_text(path, limits)
 
 
+def _parsed(tmp_path: Path, text: str):
+    return parse_document(_read(tmp_path, text))
+
+
 def _grid(table: Table) -> list[list[str | None]]:
     return table.grid()
 
@@ -208,9 +212,7 @@ def test_rows_ending_in_pipes_with_level_names_under_the_name_heading(tmp_path: 
         "满意度指标 | 服务对象或受益者满意度指标 | ≥90% | 沿河居民满意率 |",
         "最近年度绩效评价情况 | 优秀□ 良好□ 合格□ | 附上一年度评价报告 |",
     ])
-    path = tmp_path / "page.txt"
-    path.write_text(text, encoding="utf-8")
-    parsed = parse_document(read_text(path))
+    parsed = _parsed(tmp_path, text)
     assert [(p.project_name, p.project_code) for p in parsed.projects] == [("河道保洁经费", None)]
     got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators]
     assert got == [("产出指标", "数量指标", "完成120公里河道的日常保洁", "120公里"),
@@ -240,9 +242,7 @@ def test_rows_padded_to_a_width_that_a_few_lines_do_not_share(tmp_path: Path):
         "产出指标 | 数量指标 | 新造林面积(亩) | 3000 | |||", "修建作业道长度(公里) | 30 | |||||",
         "时效指标 | 项目完成时间 | 2023年底 | ||||", "效益指标 | 社会效益指标 | 受益人数(人) | 132 | |||",
     ])
-    path = tmp_path / "page.txt"
-    path.write_text(text, encoding="utf-8")
-    parsed = parse_document(read_text(path))
+    parsed = _parsed(tmp_path, text)
     got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators]
     assert got == [("产出指标", "数量指标", "新造林面积(亩)", "3000"), ("产出指标", "数量指标", "修建作业道长度(公里)", "30"),
                    ("产出指标", "时效指标", "项目完成时间", "2023年底"), ("效益指标", "社会效益指标", "受益人数(人)", "132")]
@@ -259,9 +259,7 @@ def test_one_cell_per_line_rows_ended_by_padding_pipes(tmp_path: Path):
              "河岸巡查次数 |", "≥24次 |", "26次 |", "||||||||",
              "|", "|", "|", "||||||||",
              "满意度指标 |", "服务对象满意度指标 |", "沿河居民满意度 |", "≥90% |", "93% |", "|||||"]
-    path = tmp_path / "page.txt"
-    path.write_text("\n".join(lines), encoding="utf-8")
-    parsed = parse_document(read_text(path))
+    parsed = _parsed(tmp_path, "\n".join(lines))
     assert [(p.project_name, p.budget_wan) for p in parsed.projects] == [("河道维护费", 80.0)]
     got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw, i.actual) for i in parsed.indicators]
     assert got == [("产出指标", "数量指标", "清淤长度", "12公里", "12公里"),
@@ -279,9 +277,7 @@ def test_traditional_characters_with_pinyin_glosses_are_read_as_the_form_they_we
         "資助標準達標率 | 100% | |",
         "滿意度指標(biāo) | 服務對象滿意度指標(biāo) | 學(xué)生滿意度 | ≥90% | |",
     ])
-    path = tmp_path / "page.txt"
-    path.write_text(text, encoding="utf-8")
-    parsed = parse_document(read_text(path))
+    parsed = _parsed(tmp_path, text)
     got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators]
     assert got == [("產(chǎn)出指標(biāo)", "數(shù)量指標(biāo)", "受助學(xué)生數(shù)", "1200人"),
                    ("產(chǎn)出指標(biāo)", "數(shù)量指標(biāo)", "資助標準達標率", "100%"),
@@ -297,9 +293,7 @@ def test_pipe_rows_opened_by_a_lone_pipe_or_going_on_after_a_closed_line(tmp_pat
         "|", "一级 指标 |", "二级指标 | 三级指标 | 指标值 | 实际完成值 |",
         "| 产出指标 | 数量指标 | 维修水厂数 | 4个 | 4个 |", "| 质量指标 | 验收合格率 | 100% | 100% |",
     ])
-    path = tmp_path / "page.txt"
-    path.write_text(text, encoding="utf-8")
-    parsed = parse_document(read_text(path))
+    parsed = _parsed(tmp_path, text)
     assert [(p.project_name, p.budget_wan) for p in parsed.projects] == [("农村饮水维修经费", 30.0)]
     got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw, i.actual) for i in parsed.indicators]
     assert got == [("产出指标", "数量指标", "维修水厂数", "4个", "4个"), ("产出指标", "质量指标", "验收合格率", "100%", "100%")]
@@ -310,10 +304,8 @@ def test_cells_separated_by_lines_holding_one_pipe(tmp_path: Path):
     where two pipes meet), the first cell before the first pipe."""
     cells = ["项目名称", "乡村道路养护经费", "主管部门", "", "年度资金总额", "45万元", "一级指标", "二级指标", "三级指标",
              "指标值", "产出指标", "数量指标", "养护里程", "≧30公里", "质量指标", "路面完好率", "≧90%"]
-    path = tmp_path / "page.txt"
     lines = [line for cell in cells for line in ([cell, "|"] if cell else ["|"])]
-    path.write_text("说明文字。\n\n" + "\n".join(lines), encoding="utf-8")
-    parsed = parse_document(read_text(path))
+    parsed = _parsed(tmp_path, "说明文字。\n\n" + "\n".join(lines))
     assert [(p.project_name, p.budget_wan) for p in parsed.projects] == [("乡村道路养护经费", 45.0)]
     got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators]
     assert got == [("产出指标", "数量指标", "养护里程", "≧30公里"), ("产出指标", "质量指标", "路面完好率", "≧90%")]
@@ -330,9 +322,7 @@ def test_a_pipe_before_each_cell_and_a_row_of_headings_that_is_no_project(tmp_pa
         "项目效益", "        | 社会效益", "       指标", "        | 维权意识", "        | 不断提升", "        | 已完成", "        | |",
         "", "项目名称", "        | 中央、省级财政资金", "        | 资金计划", "        | 资金到位情况",
     ])
-    path = tmp_path / "page.txt"
-    path.write_text(text, encoding="utf-8")
-    parsed = parse_document(read_text(path))
+    parsed = _parsed(tmp_path, text)
     got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw, i.actual) for i in parsed.indicators]
     assert got == [("项目产出", "数量指标", "宣传次数", "2次", "已完成"),
                    ("项目效益", "社会效益指标", "维权意识", "不断提升", "已完成")]
@@ -345,9 +335,7 @@ def test_cells_each_closed_by_the_only_pipe_on_its_line(tmp_path: Path):
     cells = ["项目名称", "工资性支出", "一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "完成值", "权重",
              "得分", "产出指标", "数量指标", "发放覆盖率", "=", "100", "%", "", "60", "", "效益指标", "社会效益指标",
              "足额保障率", "=", "100", "%", "", "30", ""]
-    path = tmp_path / "page.txt"
-    path.write_text("\n".join(f"{c} |" if c else "|" for c in cells), encoding="utf-8")
-    parsed = parse_document(read_text(path))
+    parsed = _parsed(tmp_path, "\n".join(f"{c} |" if c else "|" for c in cells))
     assert [p.project_name for p in parsed.projects] == ["工资性支出"]
     got = [(i.level2_raw, i.name_raw, i.value_raw, i.actual, i.weight) for i in parsed.indicators]
     assert got == [("数量指标", "发放覆盖率", "=100%", None, 60.0), ("社会效益指标", "足额保障率", "=100%", None, 30.0)]
