@@ -5,19 +5,15 @@ A command of the `jixiao` app (registered in cli.py), kept in its own file so cl
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from jixiao.cli_output import LimitOption, OutOption, TownshipOption
+from jixiao.cli_output import LimitOption, OutOption, TownshipOption, choices
+from jixiao.model import codes
 
-
-class Severity(str, Enum):
-    error = "error"
-    warning = "warning"
-    info = "info"
+Severity = choices("Severity", codes.Severity)
 
 
 def checks(

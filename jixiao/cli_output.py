@@ -3,8 +3,9 @@ line, and the --out option they all take."""
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, get_args
 
 import typer
 from rich.markup import escape
@@ -17,6 +18,12 @@ err = inert_console(stderr=True)
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="Output folder (dataset, cache, reports).")]
 TownshipOption = Annotated[str | None, typer.Option(help="Only this township (as in the documents table).")]
 LimitOption = Annotated[int, typer.Option(min=1, help="Rows to print at most.")]
+
+
+def choices(name: str, literal: Any) -> type[Enum]:
+    """The codes of one of the model's Literals as the choices of an option (the command line lists them
+    and refuses others), so an option never drifts from what the tables hold."""
+    return Enum(name, {code: code for code in get_args(literal)}, type=str)
 
 
 def fail(message: str, hint: str | None = None, code: int = 2) -> typer.Exit:

@@ -5,21 +5,15 @@ A command of the `jixiao` app (registered in cli.py), kept in its own file so cl
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from jixiao.cli_output import LimitOption, OutOption, TownshipOption
+from jixiao.cli_output import LimitOption, OutOption, TownshipOption, choices
+from jixiao.model.codes import ResultOutcome
 
-
-class Outcome(str, Enum):
-    met = "met"
-    missed = "missed"
-    no_actual = "no_actual"
-    no_target = "no_target"
-    not_comparable = "not_comparable"
+Outcome = choices("Outcome", ResultOutcome)
 
 
 def results(

@@ -132,3 +132,22 @@ def filled_slots(table) -> list[list[str]]:
             for c in range(cell.col, cell.col + cell.col_span):
                 grid[r][c] = cell.text
     return grid
+
+
+def build_in_process(inbox: Path, out: Path) -> dict[str, dict]:
+    """Discover, read and build `inbox` in this process (no Prefect, no reader children); the documents
+    rows by source path. For tests of what discovery and the build make of odd inboxes."""
+    import pyarrow.parquet as pq
+
+    from jixiao.flows.dataset import build_dataset
+    from jixiao.flows.extract import ExtractionCache, extract_file
+    from jixiao.flows.fingerprint import inputs_fingerprint
+    from jixiao.flows.inbox import discover_inbox, primary_copies
+
+    files = discover_inbox(inbox, exclude=out)
+    cache = ExtractionCache(out)
+    for file in primary_copies(files).values():
+        if not file.unreadable:
+            cache.put(extract_file(file.path, file.doc_id))
+    build_dataset(files, out, fingerprint=inputs_fingerprint(inbox, files, None, 1 << 20))
+    return {r["source_path"]: r for r in pq.read_table(out / "parquet" / "documents.parquet").to_pylist()}

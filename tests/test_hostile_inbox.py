@@ -13,11 +13,10 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from conftest import build_in_process
 from fixtures.content import make_township_document
 from fixtures.docx_writer import write_docx
-from jixiao.flows.dataset import build_dataset
-from jixiao.flows.extract import ExtractionCache, extract_file
-from jixiao.flows.inbox import discover_inbox, file_sha256, primary_copies
+from jixiao.flows.inbox import file_sha256
 
 GBK_FOLDER = "石各庄镇".encode("gbk")
 GBK_NAME = "绩效目标表.docx".encode("gbk")
@@ -79,19 +78,9 @@ def hostile_inbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path
     folder.chmod(0o755)
 
 
-def _build(inbox: Path, out: Path) -> dict[str, dict]:
-    files = discover_inbox(inbox, exclude=out)
-    cache = ExtractionCache(out)
-    for file in primary_copies(files).values():
-        if not file.unreadable:
-            cache.put(extract_file(file.path, file.doc_id))
-    build_dataset(files, out)
-    return {r["source_path"]: r for r in pq.read_table(out / "parquet" / "documents.parquet").to_pylist()}
-
-
 def test_every_hostile_entry_is_a_row_that_says_why(hostile_inbox: tuple[Path, Path], tmp_path: Path):
     inbox, secret = hostile_inbox
-    rows = _build(inbox, tmp_path / "out")
+    rows = build_in_process(inbox, tmp_path / "out")
     unreadable = {path: row for path, row in rows.items() if row["error_code"] == "unreadable_file"}
     assert set(unreadable) == {"丰登坞镇/链接外.docx", "丰登坞镇/shadow.txt", "丰登坞镇/链接外目录", "丰登坞镇/断链.docx",
                                "丰登坞镇/管道.txt", "锁定镇/目标.docx", "锁定目录镇"}
@@ -105,7 +94,7 @@ def test_every_hostile_entry_is_a_row_that_says_why(hostile_inbox: tuple[Path, P
 def test_nothing_from_outside_the_inbox_is_stored(hostile_inbox: tuple[Path, Path], tmp_path: Path):
     inbox, secret = hostile_inbox
     out = tmp_path / "out"
-    rows = _build(inbox, out)
+    rows = build_in_process(inbox, out)
     assert file_sha256(secret) not in {r["doc_id"] for r in rows.values()}
     for table in ("goals", "projects", "indicators"):
         assert "外部镇" not in str(pq.read_table(out / "parquet" / f"{table}.parquet").to_pylist())
@@ -113,13 +102,13 @@ def test_nothing_from_outside_the_inbox_is_stored(hostile_inbox: tuple[Path, Pat
 
 
 def test_gbk_names_are_decoded_and_flagged(hostile_inbox: tuple[Path, Path], tmp_path: Path):
-    rows = _build(hostile_inbox[0], tmp_path / "out")
+    rows = build_in_process(hostile_inbox[0], tmp_path / "out")
     row = rows["石各庄镇/绩效目标表.docx"]
     assert row["status"] == "ok" and row["township"] == "石各庄镇" and "GBK" in row["notes"]
 
 
 def test_township_folders_that_print_the_same_are_one_township(hostile_inbox: tuple[Path, Path], tmp_path: Path):
-    rows = _build(hostile_inbox[0], tmp_path / "out")
+    rows = build_in_process(hostile_inbox[0], tmp_path / "out")
     read = [r for r in rows.values() if r["status"] == "ok" and "石各庄" not in r["township"]]
     assert len(read) == 3 and {r["township"] for r in read} == {"丰登坞镇"}
 
@@ -128,6 +117,6 @@ def test_output_folder_inside_the_inbox_is_not_read_back(tmp_path: Path):
     inbox = tmp_path / "inbox"
     _docx(inbox / "丰登坞镇" / "目标.docx", 1)
     out = inbox / "output"
-    first = _build(inbox, out)
-    second = _build(inbox, out)
+    first = build_in_process(inbox, out)
+    second = build_in_process(inbox, out)
     assert len(first) == len(second) == 1

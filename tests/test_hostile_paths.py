@@ -9,18 +9,17 @@ import random
 import shutil
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
+from conftest import build_in_process
 from fixtures.content import make_township_document
 from fixtures.docx_writer import write_docx
 from fixtures.txt_writer import render_txt
 from jixiao.cli import app
-from jixiao.flows.dataset import build_dataset
-from jixiao.flows.extract import ExtractionCache, extract_file
+from jixiao.flows.extract import extract_file
 from jixiao.flows.fingerprint import FINGERPRINT_FILE, inputs_fingerprint
-from jixiao.flows.inbox import discover_inbox, file_sha256, primary_copies
+from jixiao.flows.inbox import discover_inbox, file_sha256
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples" / "inbox"
@@ -30,16 +29,6 @@ def _docx(path: Path, seed: int) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     write_docx(make_township_document(random.Random(seed), "测试镇", f"1302{seed:04d}", 2024, 1), path)
     return path
-
-
-def _rows(inbox: Path, out: Path) -> dict[str, dict]:
-    files = discover_inbox(inbox, exclude=out)
-    cache = ExtractionCache(out)
-    for file in primary_copies(files).values():
-        if not file.unreadable:
-            cache.put(extract_file(file.path, file.doc_id))
-    build_dataset(files, out, fingerprint=inputs_fingerprint(inbox, files, None, 1 << 20))
-    return {r["source_path"]: r for r in pq.read_table(out / "parquet" / "documents.parquet").to_pylist()}
 
 
 def _assert_usage_error(result, *phrases: str) -> None:
@@ -58,7 +47,7 @@ def test_a_link_looping_on_itself_is_a_row_and_the_fingerprint_holds(tmp_path: P
     (inbox / "丰登坞镇" / "自己.txt").symlink_to("自己.txt")
     files = discover_inbox(inbox)
     assert inputs_fingerprint(inbox, files, None, 1 << 20) == inputs_fingerprint(inbox.absolute(), files, None, 1 << 20)
-    rows = _rows(inbox, tmp_path / "out")
+    rows = build_in_process(inbox, tmp_path / "out")
     assert rows["丰登坞镇/自己.txt"]["status"] == "failed" and "link" in rows["丰登坞镇/自己.txt"]["error"]
 
 
@@ -101,7 +90,7 @@ def test_folders_named_with_leading_dots_are_rows_that_say_why(tmp_path: Path):
     _docx(inbox / "丰登坞镇" / ".草稿.docx", 6)
     (inbox / "丰登坞镇" / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
     (inbox / "丰登坞镇" / "~$目标.docx").write_bytes(b"lock")
-    rows = _rows(inbox, tmp_path / "out")
+    rows = build_in_process(inbox, tmp_path / "out")
     assert (tmp_path / "out" / FINGERPRINT_FILE).exists(), "a hidden name is final: the next run may find nothing changed"
     hidden = {"...", "..镇", ".隐藏镇", "丰登坞镇/.草稿.docx"}
     assert set(rows) == {"丰登坞镇/目标.docx", *hidden}, "system clutter and Office lock files are no rows"
