@@ -21,8 +21,8 @@ from jixiao.extractors.base import Limits
 from jixiao.extractors.text_columns import aligned_table, fits, glued_header, is_header_row, stacked
 from jixiao.extractors.text_glue import glued_blocks, without_page_marks
 from jixiao.extractors.text_grid import RawRow, build_table
-from jixiao.extractors.text_pipes import (Line, cells_between_pipes, is_pipe_line, leading_pipe_rows, markdown_cells,
-                                          pipe_block, pipe_block_end, trim_cells)
+from jixiao.extractors.text_pipes import (Line, cells_between_pipes, cut_last_cell, is_pipe_line, leading_pipe_rows,
+                                          markdown_cells, pipe_block, pipe_block_end, trim_cells)
 from jixiao.extractors.text_regions import stream_regions
 from jixiao.extractors.text_stream import stream_blocks
 from jixiao.extractors.text_vocab import fold, level_kind
@@ -63,7 +63,7 @@ def free_blocks(lines: list[Line], limits: Limits) -> list[Paragraph | Table]:
             cells = [t.strip() for _, t in region] if shape == "cells" else _space_cells(region[0][1])
             blocks += stream_blocks(cells, region[0][0], one_line=shape == "spaces")
         pos = end
-    return blocks + _layout_blocks(lines[pos:], limits)
+    return blocks + _layout_blocks(lines[pos:], limits, ends_text=True)
 
 
 def _cell_lines(lines: list[Line]) -> list[Line]:
@@ -83,8 +83,9 @@ def _lead_lines(run: list[Line], number: int, most: int = 3) -> list[Line]:
     return lead
 
 
-def _layout_blocks(lines: list[Line], limits: Limits) -> list[Paragraph | Table]:
-    """Pipe tables, space-separated rows and paragraphs."""
+def _layout_blocks(lines: list[Line], limits: Limits, ends_text: bool = False) -> list[Paragraph | Table]:
+    """Pipe tables, space-separated rows and paragraphs; `ends_text`: these lines end the text, so a
+    pipe table running to their end may be cut inside its last cell."""
     blocks: list[Paragraph | Table] = []
     run: list[Line] = []
     i = 0
@@ -104,7 +105,16 @@ def _layout_blocks(lines: list[Line], limits: Limits) -> list[Paragraph | Table]
             if cells and (glued := glued_header(cells[0], cells[1:])) is not None:
                 blocks.append(Paragraph(text=glued[0].strip(), prov=Provenance(line=number)))
                 block = [(number, text.replace(glued[0], "", 1)), *block[1:]]
-            blocks += pipe_block(block, limits)
+            fragment = None
+            if ends_text and all(not t.strip() or is_chrome(t) for _, t in lines[j:]):
+                block, fragment = cut_last_cell(block)
+            read = pipe_block(block, limits)
+            if fragment is not None and (tables := [b for b in read if isinstance(b, Table)]):
+                tables[-1].cut = True
+                tables[-1].doubts.append(f"the text ends inside a table cell ('{fragment}', line {block[-1][0]}): "
+                                         "the page was cut there, so that cell is left out — check the rest of the "
+                                         "form in the original document")
+            blocks += read
             i = j
             continue
         if not text.strip() or is_chrome(text):

@@ -59,6 +59,18 @@ def pipe_block_end(lines: list[Line], start: int) -> int:
     return end
 
 
+def cut_last_cell(block: list[Line]) -> tuple[list[Line], str | None]:
+    """The block without the cell the text ends inside: where the page's rows end on a pipe and the
+    text's last line does not (an excerpt cut mid-cell: `定性 | 减` of 减少, `补助标准 | 15` of 1500元),
+    that last cell is a fragment, not a value. Returns the block and the fragment (None: nothing cut)."""
+    number, last = block[-1]
+    closed = [t.rstrip().endswith("|") for _, t in block[:-1] if t.strip()]
+    if "|" not in last or last.rstrip().endswith("|") or len(closed) < 2 or sum(closed) < 0.8 * len(closed):
+        return block, None
+    head, _, fragment = last.rstrip().rpartition("|")
+    return [*block[:-1], (number, head + "|")], fragment.strip() or None
+
+
 def _cell_text(piece: str) -> str:
     text = html.unescape(_BR.sub("\n", piece.replace("\\|", "|")))
     return "\n".join(part.strip() for part in text.strip().split("\n"))

@@ -116,11 +116,15 @@ def test_pipe_rows_without_separator_br_and_padding(tmp_path: Path):
     assert filled_slots(table)[3] == ["产出指标", "质量指标", "合格率", "≥95%"]  # 一级 merged down again
 
 
-def test_a_last_pipe_row_cut_before_its_padding_is_still_a_row(tmp_path: Path):
+def test_a_last_pipe_row_cut_before_its_padding_keeps_its_name_but_not_the_cut_cell(tmp_path: Path):
+    """The text ends inside `新建消防水池数量 | 1座`: whether 1座 is whole cannot be told (15 of 1500元 looks
+    the same), so the cut cell is left out, the row keeps its place under the header, the table says why."""
     doc = _read(tmp_path, "一级指标 | 二级指标 | 三级指标 | 指标值 | ||\n产出指标 | 数量指标 | 新建保鲜库数量 | 1座 | ||\n"
                           "新建保鲜库面积 | 3550平方米 | ||||\n新建消防水池数量 | 1座")
     table = doc.tables()[0]
-    assert filled_slots(table)[-1] == ["产出指标", "数量指标", "新建消防水池数量", "1座"]
+    assert filled_slots(table)[-2] == ["产出指标", "数量指标", "新建保鲜库面积", "3550平方米"]
+    assert "1座" not in filled_slots(table)[-1] and "新建消防水池数量" in filled_slots(table)[-1]
+    assert table.cut and any("'1座'" in d for d in table.doubts)
     assert not [b for b in doc.blocks if isinstance(b, Paragraph)]
 
 
@@ -339,3 +343,33 @@ def test_cells_each_closed_by_the_only_pipe_on_its_line(tmp_path: Path):
     assert [p.project_name for p in parsed.projects] == ["工资性支出"]
     got = [(i.level2_raw, i.name_raw, i.value_raw, i.actual, i.weight) for i in parsed.indicators]
     assert got == [("数量指标", "发放覆盖率", "=100%", None, 60.0), ("社会效益指标", "足额保障率", "=100%", None, 30.0)]
+
+
+@pytest.mark.parametrize("cut", ["15", "1500元/学"])
+def test_a_page_cut_inside_its_last_cell_keeps_no_fragment_as_a_value(tmp_path: Path, cut: str):
+    """An excerpt that ends inside a row (`补助标准 | 15` of 1500元/学期), every other row closed by a pipe:
+    the fragment is no 指标值, so that row is left out and the document says the page was cut."""
+    text = "\n".join(["| 项目名称 | 雨露计划就学补助 | |||", "| 一级指标 | 二级指标 | 三级指标 | 指标值 |",
+                      "| 产出指标 | 数量指标 | 补助人数 | >=101人 |", "| 产出指标 | 时效指标 | 及时发放率 | >=100% |",
+                      f"| 产出指标 | 成本指标 | 补助标准 | {cut}"])
+    read = _read(tmp_path, text)
+    parsed = parse_document(read)
+    assert [(i.name_raw, i.value_raw) for i in parsed.indicators][:2] == [("补助人数", ">=101人"), ("及时发放率", ">=100%")]
+    assert "补助标准" not in [i.name_raw for i in parsed.indicators]
+    assert any("ends inside a table cell" in d for t in read.tables() for d in t.doubts)
+    closed = parse_document(_read(tmp_path, text + " |"))  # the same row closed by its pipe is read
+    assert ("补助标准", cut) in [(i.name_raw, i.value_raw) for i in closed.indicators]
+    assert not any(t.doubts for t in _read(tmp_path, text + " |").tables())
+
+
+def test_an_operator_column_headed_as_the_value_type(tmp_path: Path):
+    """指标值类型 holds ≤ (or 定性, a type and no operator) beside 目标值 and 度量单位: ≤70万元 and 减少."""
+    text = "\n".join([
+        "项目支出名称 | 卫生监督执法专项 | 部门预算 | 70.00 | ||||",
+        "一级指标 | 二级指标 | 三级指标 | 指标值类型 | 目标值 | 度量单位 | 指标值内容 | 备注 |",
+        "成本指标 | 经济成本指标 | 执法专项经费 | ≤ | 70 | 万元 | 反映执法专项经费。 | |",
+        "成本指标 | 社会成本指标 | 对社会产生的不利影响 | 定性 | 减少 | | 反映不利影响。 | |",
+    ])
+    parsed = _parsed(tmp_path, text)
+    assert [(i.name_raw, i.value_raw) for i in parsed.indicators] == [("执法专项经费", "≤70万元"),
+                                                                      ("对社会产生的不利影响", "减少")]

@@ -53,6 +53,7 @@ class Table(BaseModel):
     prov: Provenance = Field(default_factory=Provenance)
     row_pages: list[int] | None = None  # page of each row, for PDF tables joined across pages
     doubts: list[str] = Field(default_factory=list)  # rows the reader could not place with confidence
+    cut: bool = False  # the text ended inside the last row's last cell (an excerpt): that cell was left out
 
     def rows(self) -> list[list[Cell]]:
         """Cells grouped by the row they start in, left to right."""

@@ -25,7 +25,7 @@ from jixiao.model.document import Cell
 from jixiao.parsing.grid import Row
 from jixiao.parsing.records import clean, meaningful
 from jixiao.parsing.vocabulary import (indicator_role, indicator_role_near, is_footer_text, is_operator,
-                                       project_column_role)
+                                       is_target_kind, project_column_role)
 
 VALUE_ROLES = ("value_with_unit", "value", "target")
 # a column headed by a place (西坪镇尧山村, 笏石街道办): a form giving one target per township or village
@@ -98,7 +98,8 @@ def profile(texts: Iterable[str | None], year: int | None = None) -> ColumnProfi
     n = len(cells)
     level1 = sum(canonical_level1(c) is not None for c in cells) / n
     level2 = sum(canonical_level2(c) is not None for c in cells) / n
-    operator = sum(is_operator(c) for c in cells) / n
+    operators = sum(is_operator(c) for c in cells)  # 定性 beside ≤ in one column: the row has no comparator
+    operator = (operators + sum(is_target_kind(c) for c in cells)) / n if operators else 0.0
     value = sum(parse_indicator_value(c, year).value_kind != "text" for c in cells) / n
     unit = sum(_is_unit(c) for c in cells) / n
     return ColumnProfile(n=n, level1=level1, level2=level2, operator=operator, value=value, unit=unit,

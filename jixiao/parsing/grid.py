@@ -27,6 +27,7 @@ class Row:
     n_cols: int
     page: int | None
     last: bool = False  # the last row of its table
+    cut: bool = False  # the last row, and the text ended inside it (Table.cut)
     n_rows: int = 0  # rows in its table
 
     def texts(self) -> list[str]:
@@ -102,7 +103,7 @@ def table_rows(table: Table) -> Iterator[Row]:
     rows = table.rows()
     for index, cells in enumerate(rows):
         yield Row(cells=cells, slots=slots, index=index, n_cols=table.n_cols, page=table.page_of_row(index),
-                  last=index == len(rows) - 1, n_rows=len(rows))
+                  last=index == len(rows) - 1, n_rows=len(rows), cut=table.cut and index == len(rows) - 1)
 
 
 def _is_label(text: str | None) -> bool:

@@ -22,7 +22,7 @@ from jixiao.parsing.columns import header_role
 from jixiao.parsing.indicators import (IndicatorHeader, is_level_fragment, is_level_name,
                                        place_targets, read_row)
 from jixiao.parsing.records import Project, TableIndicator, meaningful
-from jixiao.parsing.vocabulary import is_total
+from jixiao.parsing.vocabulary import is_target_kind, is_total
 
 
 @dataclass
@@ -65,7 +65,7 @@ class IndicatorRows:
             return  # 产出指标 | 产出指标 | 正向: the 一级 read as the name, the row's cells are out of their columns
         if is_choice_list(values.get("value_raw")):
             return  # 最近年度绩效评价情况 | 优秀□ 良好□ 合格□: a form field below the indicators
-        if compact(values.get("value_raw")) in _NOT_VALUES:
+        if is_target_kind(values.get("value_raw")):
             values["value_raw"] = None  # 正向 / 定量 under 指标值: the row's value is not where its header says
         # a template row left blank ("指标1：" | "≥**%") is no indicator; a filled name keeps its placeholder value
         if not any(values.get(k) and not is_placeholder(values[k]) for k in ("name_raw", "description", "value_raw")) \
@@ -78,6 +78,9 @@ class IndicatorRows:
             return
         if _lone_label(values) and not row.last:
             self.set_aside.append(values["name_raw"])  # not stored, but said: the row may be a shifted one
+            return
+        if row.cut and not values.get("value_raw"):
+            self.incomplete = f"'{values.get('name_raw')}': the text ends inside its 指标值"  # 补助标准 | 15…
             return
         if row.last and not values.get("value_raw") and len(compact(values.get("name_raw"))) <= 2 \
                 and not values.get("description"):
@@ -122,7 +125,6 @@ class IndicatorRows:
                                               **about, **values))
 
 
-_NOT_VALUES = frozenset({"正向", "反向", "定量", "定性", "正向指标", "反向指标", "定量指标", "定性指标"})
 
 
 def _headings(values: dict) -> bool:

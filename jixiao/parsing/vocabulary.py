@@ -185,14 +185,21 @@ def _operator_words() -> frozenset[str]:
     return frozenset(compact(w) for words in prefixes.values() for w in words)
 
 
-_NON_OPERATORS = ("定性", "定量", "正向", "反向", "无")
+@dictionary_cache
+def _target_kinds() -> frozenset[str]:
+    return frozenset(compact(w) for w in load_dictionary("operators").get("target_kinds", []))
+
+
+def is_target_kind(text: str | None) -> bool:
+    """定性 / 正向指标: a cell naming what kind of target a row has (operators.yaml target_kinds)."""
+    return compact(text) in _target_kinds()
 
 
 def is_operator(text: str | None) -> bool:
     """A cell that is only a comparator as operators.yaml spells them (≥, 不低于), in an operator or
-    direction column — not 正向/定量."""
+    direction column — not 正向/定量 (is_target_kind)."""
     folded = compact(text)
-    return bool(folded) and not any(w in folded for w in _NON_OPERATORS) and folded in _operator_words()
+    return bool(folded) and folded in _operator_words()
 
 
 def is_list_heading(text: str | None) -> bool:
