@@ -8,7 +8,9 @@ latest cells of each column: the best-fitting offset wins, ties stay left-aligne
 row skipped are covered by extending the cells above them down (a row span, as the .docx of the
 same form has); a row that fits no better anywhere stays left-aligned with its missing slots empty.
 A row label that the copy repeated on every row it covers (预算规模及资金用途, 产出指标) becomes one
-cell spanning those rows again, in the two leading columns only.
+cell spanning those rows again, in the two leading columns only. A two-row header of blocks side by
+side (一级指标 | 二级指标 | 中期目标 | 年度目标 over 三级指标 | 指标值 | 三级指标 | 指标值) gets its spans back:
+the leading headings down both rows, each block over its own columns.
 Nothing is interpreted beyond that: what a column means is the parser's business.
 """
 
@@ -19,7 +21,8 @@ from dataclasses import dataclass
 
 from jixiao.extractors.base import Limits
 from jixiao.extractors.text_columns import header_start
-from jixiao.extractors.text_kinds import LEVEL_KINDS, kind
+from jixiao.extractors.text_kinds import LEVEL_KINDS, cell_key, kind
+from jixiao.extractors.text_vocab import header_kind
 from jixiao.model.document import Cell, Provenance, Table
 from jixiao.model.errors import ReadError
 
@@ -60,11 +63,12 @@ class _Grid:
         self.owner: dict[tuple[int, int], Cell] = {}
         self.profile: list[deque[str | None]] = [deque(maxlen=_HISTORY) for _ in range(width)]
 
-    def place(self, row: int, col: int, text: str, col_span: int = 1) -> None:
-        cell = Cell(row=row, col=col, text=text, col_span=col_span)
+    def place(self, row: int, col: int, text: str, col_span: int = 1, row_span: int = 1) -> None:
+        cell = Cell(row=row, col=col, text=text, col_span=col_span, row_span=row_span)
         self.cells.append(cell)
-        for c in range(col, col + col_span):
-            self.owner[(row, c)] = cell
+        for r in range(row, row + row_span):
+            for c in range(col, col + col_span):
+                self.owner[(r, c)] = cell
         if col_span < self.width:  # a full-width title says nothing about the columns
             self.profile[col].append(kind(text))
 
@@ -113,6 +117,30 @@ def _best_offset(kinds: list[str | None], profile: list[deque[str | None]],
     return best, best_score
 
 
+def _block_header(top: list[str], sub: list[str], width: int) -> tuple[int, int] | None:
+    """(leading headings, columns per block) when `top` and `sub` are a two-row header of blocks side by
+    side: `sub` repeats one run of header words once per block, `top` holds the leading headings (which
+    span both rows) and then one label per block. None for any other pair of rows."""
+    lead = width - len(sub)
+    blocks = len(top) - lead
+    if lead < 1 or blocks < 2 or len(sub) % blocks or len(sub) < 2 * blocks:
+        return None
+    per = len(sub) // blocks
+    keys = [cell_key(t) for t in sub]
+    if any(keys[i] != keys[i % per] for i in range(len(sub))) or not all(header_kind(t) for t in sub[:per]):
+        return None
+    return (lead, per) if all(header_kind(t) for t in top[:lead]) else None
+
+
+def _place_block_header(grid: _Grid, row: int, top: list[str], sub: list[str], lead: int, per: int) -> None:
+    for col in range(lead):
+        grid.place(row, col, top[col], row_span=2)
+    for i, label in enumerate(top[lead:]):
+        grid.place(row, lead + i * per, label, col_span=per)
+    for i, text in enumerate(sub):
+        grid.place(row + 1, lead + i, text)
+
+
 def build_table(rows: list[RawRow], limits: Limits) -> Table:
     """The grid of one published table: full rows as they are, short rows aligned (see module doc)."""
     rows = [r for r in rows if any(t.strip() for t in r.cells)]
@@ -123,7 +151,17 @@ def build_table(rows: list[RawRow], limits: Limits) -> Table:
     grid = _Grid(width)
     full_kinds = {i: [kind(t) for t in r.cells] for i, r in enumerate(rows) if len(r.cells) == width}
     floor = 0  # columns of the row label (绩效指标) left of the indicator header: merged over its rows
+    blocks = {r: found for r in range(len(rows) - 1)
+              if (found := _block_header(rows[r].cells, rows[r + 1].cells, width)) is not None}
     for r, raw in enumerate(rows):
+        if r - 1 in blocks:
+            continue  # placed with the row above
+        if r in blocks:
+            for column in grid.profile:
+                column.clear()
+            _place_block_header(grid, r, raw.cells, rows[r + 1].cells, *blocks[r])
+            floor = 0
+            continue
         k = len(raw.cells)
         kinds = [kind(t) for t in raw.cells]
         if k > 2 and (start := header_start(raw.cells)) is not None:  # what the columns held above the

@@ -24,8 +24,6 @@ SEEDS = list(range(5))
 # Known gaps of the published-text readers, each read `partial` (never a wrong row under ok); strict, so a
 # reader that closes one fails here until the mark is removed.
 TEXT_GAPS = {
-    ("two_blocks", "txt-cells"): "the two-row 中期目标 | 年度目标 header is not rebuilt from flattened text",
-    ("two_blocks", "txt-spaces"): "the two-row 中期目标 | 年度目标 header is not rebuilt from flattened text",
     ("operator_column", "txt-cells"): "a row with a blank operator cell can shift one column right (2 of 5 seeds)",
 }
 CASES = [pytest.param(layout, fmt, id=f"{layout}-{fmt}",

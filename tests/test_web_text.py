@@ -373,3 +373,20 @@ def test_an_operator_column_headed_as_the_value_type(tmp_path: Path):
     parsed = _parsed(tmp_path, text)
     assert [(i.name_raw, i.value_raw) for i in parsed.indicators] == [("执法专项经费", "≤70万元"),
                                                                       ("对社会产生的不利影响", "减少")]
+
+
+def test_two_blocks_side_by_side_under_a_two_row_header_in_pipe_rows(tmp_path: Path):
+    """长期目标 | 年度目标 over 指标名称 | 指标值 twice, the 一级/二级 headings down both rows: the spans come
+    back, so each row is read once, with the year's (年度) target."""
+    text = "\n".join([
+        "| 项目名称 | 村道养护经费 | | | | |",
+        "| 一级指标 | 二级指标 | 长期目标 | 年度目标 |",
+        "| 指标名称 | 指标值 | 指标名称 | 指标值 |",
+        "| 产出指标 | 数量指标 | 养护里程 | ≥120公里 | 养护里程 | ≥40公里 |",
+        "| 质量指标 | 路面完好率 | ≥95% | 路面完好率 | ≥92% |",
+        "| 满意度指标 | 服务对象满意度指标 | 群众满意度 | ≥90% | 群众满意度 | ≥90% |",
+    ])
+    parsed = _parsed(tmp_path, text)
+    got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators]
+    assert got == [("产出指标", "数量指标", "养护里程", "≥40公里"), ("产出指标", "质量指标", "路面完好率", "≥92%"),
+                   ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%")]
