@@ -147,6 +147,16 @@ def test_budgets_under_everyday_labels():
     assert not_money.projects[0].budget_wan is None
 
 
+def test_a_year_or_a_medium_term_amount_is_not_the_budget():
+    """专项资金 | 2020年-2022年 (the period beside the fund's kind) is no amount; 中期市财政预算 is the years
+    ahead together, so the year's 本年度申请 amount beside it is the budget."""
+    period = parse(table([["项目名称", "新建高校"], ["专项资金", "2020年-2022年"]]))
+    assert period.projects[0].budget_wan is None
+    medium = parse(table([["项目名称", "镇际联网路改造", "中期市财政预算(万元)", "284500.00",
+                           "本年度申请市财政预算资金(万元)", "919.00"]]))
+    assert medium.projects[0].budget_wan == 919.0
+
+
 def test_status_is_partial_and_says_what_is_missing():
     parsed = parse(table([["项目名称", "道路维护"]]), table([
         ["一级指标", "二级指标", "三级指标", "指标值"],

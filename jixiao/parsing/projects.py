@@ -26,6 +26,7 @@ from jixiao.parsing.vocabulary import (is_form_title, is_list_heading, money_uni
 _PROJECT_CODE = re.compile(r"(?<![0-9A-Za-z])\d{6,}[A-Z][0-9A-Z]{6,}(?![0-9A-Za-z])")
 _MONTH_LABEL = re.compile(r"^(\d{1,2})月(?:底|末|份)?(?:前)?$")
 _AMOUNT = re.compile(r"(-?\d+(?:,\d{3})*(?:\.\d+)?)(亿元|百万元|万元|千元|万|元)?")
+_NOT_MONEY_AFTER = re.compile(r"[年月日号%％个人次户期]")
 # "1.目标内容1：…" / "（1）…" / "目标2：…" at the start of the cell or after a sentence end
 _TARGET_ITEM = re.compile(
     r"(?:^|(?<=[。；;！!\n]))\s*(?:[（(]?\d+\s*[.、．)）](?!\d)\s*(?:(?:目标内容|目标)\s*\d+\s*[:：]\s*)?"
@@ -209,7 +210,10 @@ class ProjectState:
 
     def amount(self, text: str | None, unit: str | None = None) -> float | None:
         """An amount in 万元: the unit written after the number, else the label's, else the 单位 line's."""
-        match = _AMOUNT.search(compact(text or ""))
+        compacted = compact(text or "")
+        # the first number that can be money: not a year, a date or a count (2020年-2022年, 12月, 95%, 3人)
+        match = next((m for m in _AMOUNT.finditer(compacted)
+                      if m.group(2) or not _NOT_MONEY_AFTER.match(compacted, m.end())), None)
         if not match:
             return None
         table_unit = unit_line(self.current.unit_line if self.current and self.current.unit_line else self.unit_line)
