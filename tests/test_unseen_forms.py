@@ -135,6 +135,16 @@ def test_placeholders_totals_signatures_and_a_list_table_are_not_indicators():
     assert [p.project_name for p in parsed.projects] == ["乡村道路维护"]
 
 
+def test_a_total_with_its_figure_and_a_tick_box_field_in_the_name_column_are_not_indicators():
+    parsed = parse(table(PROJECT), table([
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "维护道路里程", "≥20公里"],
+        ["", "", "得分合计100。", ""],
+        ["", "", "优秀□ 良好□ 合格□ 不合格□", "最近年度绩效评价情况"],
+    ]))
+    assert [i.name_raw for i in parsed.indicators] == ["维护道路里程"]
+
+
 def test_budgets_under_everyday_labels():
     assert parse("项目名称：道路维护", "预算资金：50万元").projects[0].budget_wan == 50.0
     inside = parse(table([["项目名称", "道路维护"], ["资金总额（万元）：80", ""]]))

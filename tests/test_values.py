@@ -80,6 +80,7 @@ NUMBERS = {
     "≥30亩": (">=", 30, "亩", "亩", 30, "亩", "number"),
     "≥2公顷": (">=", 2, "公顷", "公顷", 30, "亩", "number"),
     "≥150人次": (">=", 150, "人次", "人次", 150, "人次", "number"),
+    "≥2倍": (">=", 2, "倍", "倍", 2, "倍", "number"),
     "≥95%（含）": (">=", 95, "%", "%", 95, "%", "percent"),
     "≥95%。": (">=", 95, "%", "%", 95, "%", "percent"),
     "≥5": (">=", 5, None, None, None, None, "number"),
@@ -276,7 +277,7 @@ def test_normalize_unit(raw: str) -> None:
 
 
 @pytest.mark.parametrize("raw", ["个", "人", "人次", "次", "件", "户", "村", "场", "期", "处", "辆", "座", "台", "套",
-                                 "份", "篇", "家", "项", "批", "所"])  # fmt: skip
+                                 "份", "篇", "家", "项", "批", "所", "倍"])  # fmt: skip
 def test_count_units_are_their_own_base(raw: str) -> None:
     info = normalize_unit(raw)
     assert info is not None and (info.unit, info.base_unit, info.factor, info.family) == (raw, raw, 1, "count")

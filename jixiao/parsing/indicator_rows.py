@@ -63,8 +63,8 @@ class IndicatorRows:
             return  # 2021年实际值 | 预期2022年值: the second line of a two-row header
         if _is_level_label(values):
             return  # 产出指标 | 产出指标 | 正向: the 一级 read as the name, the row's cells are out of their columns
-        if is_choice_list(values.get("value_raw")):
-            return  # 最近年度绩效评价情况 | 优秀□ 良好□ 合格□: a form field below the indicators
+        if is_choice_list(values.get("value_raw")) or is_choice_list(values.get("name_raw")):
+            return  # 最近年度绩效评价情况 | 优秀□ 良好□ 合格□: a form field below the indicators, in either column
         if is_target_kind(values.get("value_raw")):
             values["value_raw"] = None  # 正向 / 定量 under 指标值: the row's value is not where its header says
         # a template row left blank ("指标1：" | "≥**%") is no indicator; a filled name keeps its placeholder value

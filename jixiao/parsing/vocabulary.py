@@ -185,6 +185,9 @@ def _operator_words() -> frozenset[str]:
     return frozenset(compact(w) for words in prefixes.values() for w in words)
 
 
+_TOTAL_TAIL = re.compile(r"[:：]?\d+(\.\d+)?(分|%)?[。.]?")
+
+
 @dictionary_cache
 def _target_kinds() -> frozenset[str]:
     return frozenset(compact(w) for w in load_dictionary("operators").get("target_kinds", []))
@@ -214,8 +217,10 @@ def is_signoff(text: str | None) -> bool:
 
 
 def is_total(text: str | None) -> bool:
-    """"合计", "总 分": a total row's label."""
-    return fold(text) in _forms().get("totals", [])
+    """"合计", "总 分", "得分合计100。": a total row's label, alone or with its figure after it."""
+    folded = fold(text)
+    return any(folded == word or (folded.startswith(word) and _TOTAL_TAIL.fullmatch(folded[len(word):]))
+               for word in _forms().get("totals", []))
 
 
 def is_footer_text(text: str | None) -> bool:
