@@ -99,8 +99,10 @@ class _Grid:
         return True
 
     def extend(self, row: int, cols: int) -> None:
+        """Cover the slots left of `cols` with the cells above, merged down; a heading (一级指标) is never
+        merged over rows below it: those slots stay empty, the page had lost their cells."""
         above = (self.owner.get((row - 1, c)) for c in range(cols))
-        for cell in {id(c): c for c in above if c and c.col_span < self.width}.values():
+        for cell in {id(c): c for c in above if c and c.col_span < self.width and not header_kind(c.text)}.values():
             cell.row_span += 1
             for c in range(cell.col, cell.col + cell.col_span):
                 self.owner[(row, c)] = cell

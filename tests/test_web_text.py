@@ -390,3 +390,18 @@ def test_two_blocks_side_by_side_under_a_two_row_header_in_pipe_rows(tmp_path: P
     got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators]
     assert got == [("产出指标", "数量指标", "养护里程", "≥40公里"), ("产出指标", "质量指标", "路面完好率", "≥92%"),
                    ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%")]
+
+
+def test_a_heading_is_not_merged_down_over_rows_that_lost_their_level_cells(tmp_path: Path):
+    """Rows right under 一级指标 | 二级指标 | 三级指标 | 指标值 that kept only name | value (the page lost their
+    merged level cells): the headings are not their levels; the rows are read without, and said."""
+    text = "\n".join([
+        "| 项目名称 | 养殖场基础设施建设 |", "| 年度资金总额 | 50万元 |",
+        "| 一级指标 | 二级指标 | 三级指标 | 指标值 |",
+        "| 新增特色产业数量 | ≥1个 |", "| 养殖动物成活率 | ≥95% |",
+        "| 时效指标 | 开工时限 | 2021年7月 |",
+    ])
+    parsed = _parsed(tmp_path, text)
+    got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators]
+    assert got[:2] == [(None, None, "新增特色产业数量", "≥1个"), (None, None, "养殖动物成活率", "≥95%")]
+    assert any("no 二级指标" in p for p in parsed.problems)
