@@ -29,6 +29,7 @@ class _Checks:
     max_unit_chars: int
     template_label: re.Pattern[str]
     bare_slot: re.Pattern[str]
+    blank_number: re.Pattern[str]
     choice_box: re.Pattern[str]
     min_choices: int
     name_hints: tuple[re.Pattern[str], ...]
@@ -48,6 +49,7 @@ def _checks() -> _Checks:
         max_unit_chars=int(ph["max_unit_chars"]),
         template_label=re.compile(ph["template_labels"]),
         bare_slot=re.compile(ph["bare_slot"]),
+        blank_number=re.compile(ph["blank_number"]),
         choice_box=re.compile(ph["choice_box"]),
         min_choices=int(ph["min_choices"]),
         name_hints=tuple(re.compile(p) for p in ph["name_hints"]),
@@ -81,6 +83,8 @@ def is_placeholder(text: str | None) -> bool:
     checks = _checks()
     if (label := checks.template_label.match(folded)) and not folded[label.end():].strip():
         return True  # a template's "指标1:" with nothing after it
+    if checks.blank_number.match(folded):
+        return True  # "≧ %": the comparator and unit printed, the number never written
     if not checks.marks.search(folded) or re.search(r"\d", folded):
         return False
     rest = checks.around.sub("", checks.marks.sub("", folded))

@@ -252,3 +252,26 @@ def test_a_label_and_its_value_on_one_line_with_a_space_between():
     project = parsed.projects[0]
     assert (project.project_name, project.budget_wan) == ("特困家庭再扶助(独生子女死亡再扶助)", 6.3)
     assert parse("项目 建设 进展 顺利").projects == []
+
+
+def test_a_table_ending_on_a_row_with_nothing_measured_keeps_it_out_and_says_so():
+    """An excerpt cut inside its last row (公众满 and nothing after): no indicator; a last row with only a score
+    (a 自评表's 分值 | 得分) or a template's blank target (≧ %) is one."""
+    cut = parse(table(PROJECT), table([
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "维护道路里程", "≥20公里"],
+        ["满意度指标", "服务对象满意度指标", "公众满", ""],
+    ]))
+    assert [i.name_raw for i in cut.indicators] == ["维护道路里程"]
+    assert any("'公众满' has no 指标值" in p for p in cut.problems)
+    scored = parse(table(PROJECT), table([
+        ["一级指标", "二级指标", "三级指标", "分值", "年度指标值", "实际完成值", "得分"],
+        ["产出指标", "数量指标", "维护道路里程", "10", "≥20公里", "21公里", "10"],
+        ["产出指标", "质量指标", "种植作物成活率", "10", "", "", "9"],
+    ]))
+    assert [i.name_raw for i in scored.indicators] == ["维护道路里程", "种植作物成活率"]
+    blank = parse(table(PROJECT), table([
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "质量指标", "工程验收合格率", "≧ %"],
+    ]))
+    assert [(i.name_raw, i.value_raw) for i in blank.indicators] == [("工程验收合格率", "≧ %")]

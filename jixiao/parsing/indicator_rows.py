@@ -18,7 +18,7 @@ from jixiao.normalizers.text import compact
 from jixiao.normalizers.units import normalize_unit
 from jixiao.normalizers.value_checks import is_bare_slot, is_choice_list, is_placeholder
 from jixiao.parsing.grid import Row
-from jixiao.parsing.columns import header_role
+from jixiao.parsing.columns import VALUE_ROLES, header_role
 from jixiao.parsing.indicators import (IndicatorHeader, is_level_fragment, is_level_name,
                                        place_targets, read_row)
 from jixiao.parsing.records import Project, TableIndicator, meaningful
@@ -79,15 +79,12 @@ class IndicatorRows:
         if _lone_label(values) and not row.last:
             self.set_aside.append(values["name_raw"])  # not stored, but said: the row may be a shifted one
             return
-        if row.cut and not values.get("value_raw"):
-            self.incomplete = f"'{values.get('name_raw')}': the text ends inside its 指标值"  # 补助标准 | 15…
+        if row.last and _nothing_measured(row, header):
+            # the table ends on a row whose target, result and score cells are all blank: where a page or
+            # excerpt was cut (公众满, 补助标准 | 15…), not a target; said, not stored
+            self.incomplete = f"'{values.get('name_raw')}' has no 指标值"
             return
-        if row.last and not values.get("value_raw") and len(compact(values.get("name_raw"))) <= 2 \
-                and not values.get("description"):
-            self.incomplete = f"'{values.get('name_raw')}'"  # "截": the page ends inside the row's name
-            return
-        self.incomplete = (f"'{values.get('name_raw')}' has no 指标值" if row.last and not values.get("value_raw")
-                           else None)
+        self.incomplete = None
         self.level_gaps["一级"] += "level1" in header.roles and not values.get("level1_raw") and not _implied_level1(values)
         self.level_gaps["二级"] += "level2" in header.roles and not values.get("level2_raw")
         self.add(project, values, page=row.page, level1_guessed=guessed, admitted=header.admission(),
@@ -125,6 +122,15 @@ class IndicatorRows:
                                               **about, **values))
 
 
+
+
+_MEASURED_ROLES = (*VALUE_ROLES, "operator", "actual", "weight", "score")
+
+
+def _nothing_measured(row: Row, header: IndicatorHeader) -> bool:
+    """Every cell of the row that holds a target, a result or a score is blank (places included)."""
+    columns = [col for role, col in header.roles.items() if role in _MEASURED_ROLES] + list(header.places)
+    return not any(compact(row.own_text(col)) for col in columns)
 
 
 def _headings(values: dict) -> bool:
