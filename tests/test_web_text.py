@@ -405,3 +405,14 @@ def test_a_heading_is_not_merged_down_over_rows_that_lost_their_level_cells(tmp_
     got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators]
     assert got[:2] == [(None, None, "新增特色产业数量", "≥1个"), (None, None, "养殖动物成活率", "≥95%")]
     assert any("no 二级指标" in p for p in parsed.problems)
+
+
+def test_a_policy_pages_widgets_after_the_table_are_not_rows(tmp_path: Path):
+    """文件下载 / 政策咨询 / 如果您对该政策文件有疑问… / 标签: under the form, one cell per line like its cells."""
+    cells = ["项目名称", "乡村道路维护", "一级指标", "二级指标", "三级指标", "指标值", "产出指标", "数量指标",
+             "维护道路里程", "≥20公里", "质量指标", "验收合格率", "100%", " ", " ", "文件下载", "政策咨询",
+             "如果您对该政策文件有疑问,可以拨打标题上方的电话咨询相关部门。", "标签:"]
+    text = "\n\n".join(f"    {c}" for c in cells)  # one cell per line between blank lines, as a page gives them
+    parsed = _parsed(tmp_path, text)
+    assert [i.name_raw for i in parsed.indicators] == ["维护道路里程", "验收合格率"]
+    assert not any("文件" in (g.text or "") for g in parsed.goals)
