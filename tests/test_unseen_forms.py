@@ -275,3 +275,14 @@ def test_a_table_ending_on_a_row_with_nothing_measured_keeps_it_out_and_says_so(
         ["产出指标", "质量指标", "工程验收合格率", "≧ %"],
     ]))
     assert [(i.name_raw, i.value_raw) for i in blank.indicators] == [("工程验收合格率", "≧ %")]
+
+
+def test_a_level1_name_under_the_level2_heading_is_the_rows_level1():
+    """产出指标 in the 二级 column with the 一级 blank (the page shifted the row's level cell): the 一级, not a 二级."""
+    parsed = parse(table(PROJECT), table([
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        [None, "产出指标", "劳务报酬占中央投资比例", "≥32.68%"],
+        [None, "效益指标", "项目区农村基础设施条件", "持续改善"],
+    ]))
+    got = [(i.level1_raw, i.level2_raw, i.name_raw) for i in parsed.indicators]
+    assert got == [("产出指标", None, "劳务报酬占中央投资比例"), ("效益指标", None, "项目区农村基础设施条件")]

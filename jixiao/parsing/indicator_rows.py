@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from jixiao.normalizers.levels import canonical_level2, parent_level1
+from jixiao.normalizers.levels import canonical_level1, canonical_level2, parent_level1
 from jixiao.normalizers.text import compact
 from jixiao.normalizers.units import normalize_unit
 from jixiao.normalizers.value_checks import is_bare_slot, is_choice_list, is_placeholder
@@ -106,6 +106,9 @@ class IndicatorRows:
     def _carry_levels(self, values: dict) -> bool:
         """Fill blank 一级/二级 from the rows above (merged cells); True when the 一级 is only carried down."""
         level1, level2 = self.last_levels
+        named = values.get("level2_raw")
+        if not values.get("level1_raw") and canonical_level1(named) and not canonical_level2(named):
+            values["level1_raw"], values["level2_raw"] = named, None  # 产出指标 under 二级: the 一级 one column right
         guessed = not values.get("level1_raw") and level1 is not None
         if values.get("level1_raw") and values["level1_raw"] != level1 and not values.get("level2_raw"):
             level2 = None  # a new 一级 block does not inherit the last block's 二级
@@ -120,8 +123,6 @@ class IndicatorRows:
         self.indicators.append(TableIndicator(table_no=project.table_no, row_no=self.per_table[project.table_no],
                                               project_code=project.project_code, project_name=project.project_name,
                                               **about, **values))
-
-
 
 
 _MEASURED_ROLES = (*VALUE_ROLES, "operator", "actual", "weight", "score")
