@@ -151,3 +151,24 @@ def build_in_process(inbox: Path, out: Path) -> dict[str, dict]:
             cache.put(extract_file(file.path, file.doc_id))
     build_dataset(files, out, fingerprint=inputs_fingerprint(inbox, files, None, 1 << 20))
     return {r["source_path"]: r for r in pq.read_table(out / "parquet" / "documents.parquet").to_pylist()}
+
+
+def read_page(tmp_path: Path, text: str, limits=None):
+    """`text` as a published page saved as page.txt, read by the text reader."""
+    from jixiao.extractors.base import Limits
+    from jixiao.extractors.text import read_text
+
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    return read_text(path, limits or Limits())
+
+
+def parse_page(tmp_path: Path, text: str):
+    from jixiao.parsing.structure import parse_document
+
+    return parse_document(read_page(tmp_path, text))
+
+
+def levels_and_values(parsed) -> list[tuple]:
+    """(一级, 二级, 三级, 指标值) of each indicator read, as written."""
+    return [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators]

@@ -1,0 +1,222 @@
+"""Published text in the shapes real pages took (each seen in a published 绩效目标 form): pipes before,
+after or between cells, padding, pages cut mid-cell, two-row block headers, rows that lost their level
+cells, traditional characters with glosses, a page's own widgets. Each read as the form was.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import filled_slots, levels_and_values, parse_page, read_page
+
+
+def test_rows_ending_in_pipes_with_level_names_under_the_name_heading(tmp_path: Path):
+    """Each line a row closed by `|` (no opening pipe, a lone `|` for a blank row), 指标名称 holding the
+    二级 and 指标描述 the indicator, a field left empty before the next label, tick boxes below."""
+    text = "\n".join([
+        "项目名称: | 河道保洁经费 | 项目编号: |", "|",
+        "项目联系人: | 李明 | 联系电话: | 0571-1234567 |",
+        "项目属性: | 新增□ 延续□ | 项目期限: | 全年 |",
+        "指标类型 | 指标名称 | 指标值 | 指标描述 |",
+        "产出指标 | 数量指标 | 120公里 | 完成120公里河道的日常保洁 |",
+        "质量指标 | ≥98% | 保洁达标率 |",
+        "效益指标 | 生态效益指标 | 是 | 改善河道水质 |",
+        "满意度指标 | 服务对象或受益者满意度指标 | ≥90% | 沿河居民满意率 |",
+        "最近年度绩效评价情况 | 优秀□ 良好□ 合格□ | 附上一年度评价报告 |",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert [(p.project_name, p.project_code) for p in parsed.projects] == [("河道保洁经费", None)]
+    assert levels_and_values(parsed) == [("产出指标", "数量指标", "完成120公里河道的日常保洁", "120公里"),
+                   ("产出指标", "质量指标", "保洁达标率", "≥98%"),
+                   ("效益指标", "生态效益指标", "改善河道水质", "是"),
+                   ("满意度指标", "服务对象或受益者满意度指标", "沿河居民满意率", "≥90%")]
+
+
+def test_pipe_rows_with_a_blank_last_cell_stay_under_their_header(tmp_path: Path):
+    """A 自评表 copied from a page: every row written out in full, 偏差原因 blank — the rows are not short."""
+    doc = read_page(tmp_path, "| 绩效指标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 偏差原因 |\n"
+                          "| 绩效指标 | 产出指标 | 数量指标 | 开展巡查次数 | ≥13次 | 14次 |  |\n"
+                          "| 绩效指标 | 产出指标 | 质量指标 | 问题整改率 | ≥98% | 95% | 人手不足 |\n")
+    slots = filled_slots(doc.tables()[0])
+    assert slots[1] == ["绩效指标", "产出指标", "数量指标", "开展巡查次数", "≥13次", "14次", ""]
+    assert slots[2][3:] == ["问题整改率", "≥98%", "95%", "人手不足"]
+
+
+def test_rows_padded_to_a_width_that_a_few_lines_do_not_share(tmp_path: Path):
+    """Each line one row padded with `||||` to the page table's width, except the page's own fields above
+    it: the lines are rows, not joined two by two to make the pipes add up."""
+    text = "\n".join([
+        "索 引 号 | 6404/2022-00043 | 发文时间 | 2022-02-23 |", "发布机构 | 某区林业局 | 文 号 | |",
+        "公开方式 | 主动公开 | 有效性 | 有效 |", "标 题: | 项目支出绩效目标申报表 |", "(2022年度) | ||||||",
+        "项目名称 | 南山造林项目 | |||||", "项目资金 (万元) | 年度资金总额: | 600.00 | ||||",
+        "绩 效 指 标 | 一级指标 | 二级指标 | 三级指标 | 指标值 | ||",
+        "产出指标 | 数量指标 | 新造林面积(亩) | 3000 | |||", "修建作业道长度(公里) | 30 | |||||",
+        "时效指标 | 项目完成时间 | 2023年底 | ||||", "效益指标 | 社会效益指标 | 受益人数(人) | 132 | |||",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert levels_and_values(parsed) == [("产出指标", "数量指标", "新造林面积(亩)", "3000"), ("产出指标", "数量指标", "修建作业道长度(公里)", "30"),
+                   ("产出指标", "时效指标", "项目完成时间", "2023年底"), ("效益指标", "社会效益指标", "受益人数(人)", "132")]
+
+
+def test_one_cell_per_line_rows_ended_by_padding_pipes(tmp_path: Path):
+    """`text |` one cell per line, each row closed by a line of padding pipes (no one row width adds up;
+    the template's blank rows are padding only): rows come back one by one."""
+    lines = ["项目支出绩效自评表 |", "|||||||||||", "项目名称 |", "河道维护费 |", "|||||||||",
+             "项目资金 (万元) |", "|", "全年预算数 |", "全年执行数 |", "|||||||",
+             "年度资金总额 |", "80万 |", "76万 |", "||||||",
+             "绩 效 指 标 |", "一级指标 |", "二级指标 |", "三级指标 |", "年度 指标值 |", "实际 完成值 |", "||||",
+             "产出指标 |", "数量指标 |", "清淤长度 |", "12公里 |", "12公里 |", "|||||",
+             "河岸巡查次数 |", "≥24次 |", "26次 |", "||||||||",
+             "|", "|", "|", "||||||||",
+             "满意度指标 |", "服务对象满意度指标 |", "沿河居民满意度 |", "≥90% |", "93% |", "|||||"]
+    parsed = parse_page(tmp_path, "\n".join(lines))
+    assert [(p.project_name, p.budget_wan) for p in parsed.projects] == [("河道维护费", 80.0)]
+    got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw, i.actual) for i in parsed.indicators]
+    assert got == [("产出指标", "数量指标", "清淤长度", "12公里", "12公里"),
+                   ("产出指标", "数量指标", "河岸巡查次数", "≥24次", "26次"),
+                   ("满意度指标", "服务对象满意度指标", "沿河居民满意度", "≥90%", "93%")]
+
+
+def test_traditional_characters_with_pinyin_glosses_are_read_as_the_form_they_were(tmp_path: Path):
+    """A mirror site's copy (績效指標(biāo), 產(chǎn)出指標(biāo)): the header and the levels are found and the
+    rows placed under them; the text stays as written."""
+    text = "\n".join([
+        "專項名稱 | 學(xué)生資助經(jīng)費 | |||||",
+        "績效指標(biāo) | 一級指標(biāo) | 二級指標(biāo) | 三級指標(biāo) | 指標(biāo)值 | 備註 |",
+        "產(chǎn)出指標(biāo) | 數(shù)量指標(biāo) | 受助學(xué)生數(shù) | 1200人 | |",
+        "資助標準達標率 | 100% | |",
+        "滿意度指標(biāo) | 服務對象滿意度指標(biāo) | 學(xué)生滿意度 | ≥90% | |",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert levels_and_values(parsed) == [("產(chǎn)出指標(biāo)", "數(shù)量指標(biāo)", "受助學(xué)生數(shù)", "1200人"),
+                   ("產(chǎn)出指標(biāo)", "數(shù)量指標(biāo)", "資助標準達標率", "100%"),
+                   ("滿意度指標(biāo)", "服務對象滿意度指標(biāo)", "學(xué)生滿意度", "≥90%")]
+
+
+def test_pipe_rows_opened_by_a_lone_pipe_or_going_on_after_a_closed_line(tmp_path: Path):
+    """`|` alone then `一级 指标 |` on the next line is one row opened there; `| 项目名称 |` then
+    `某项目经费 |` is one row whose second cell sits on a line of its own."""
+    text = "\n".join([
+        "| 2021年度项目支出绩效自评表 | |||||", "| 项目名称 |", "农村饮水维修经费 |", "|||||||",
+        "| 项目资金 (万元) | 年度资金总额 | 30 | ||||",
+        "|", "一级 指标 |", "二级指标 | 三级指标 | 指标值 | 实际完成值 |",
+        "| 产出指标 | 数量指标 | 维修水厂数 | 4个 | 4个 |", "| 质量指标 | 验收合格率 | 100% | 100% |",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert [(p.project_name, p.budget_wan) for p in parsed.projects] == [("农村饮水维修经费", 30.0)]
+    got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw, i.actual) for i in parsed.indicators]
+    assert got == [("产出指标", "数量指标", "维修水厂数", "4个", "4个"), ("产出指标", "质量指标", "验收合格率", "100%", "100%")]
+
+
+def test_cells_separated_by_lines_holding_one_pipe(tmp_path: Path):
+    """`项目名称` / `|` / `某项目` / `|` …: a cell per line with a pipe line between cells (an empty cell
+    where two pipes meet), the first cell before the first pipe."""
+    cells = ["项目名称", "乡村道路养护经费", "主管部门", "", "年度资金总额", "45万元", "一级指标", "二级指标", "三级指标",
+             "指标值", "产出指标", "数量指标", "养护里程", "≧30公里", "质量指标", "路面完好率", "≧90%"]
+    lines = [line for cell in cells for line in ([cell, "|"] if cell else ["|"])]
+    parsed = parse_page(tmp_path, "说明文字。\n\n" + "\n".join(lines))
+    assert [(p.project_name, p.budget_wan) for p in parsed.projects] == [("乡村道路养护经费", 45.0)]
+    assert levels_and_values(parsed) == [("产出指标", "数量指标", "养护里程", "≧30公里"), ("产出指标", "质量指标", "路面完好率", "≧90%")]
+
+
+def test_a_pipe_before_each_cell_and_a_row_of_headings_that_is_no_project(tmp_path: Path):
+    """`项目决策` / `    | 数量指标` / … / `    | |`: a row's first cell alone, a pipe before each next cell,
+    the row ended by a line ending in a pipe ("社会效益" / "指标" one cell); and `项目名称 | 中央、省级财政资金
+    | 资金计划 | 资金到位情况` names columns, so no project is named by it."""
+    text = "\n".join([
+        "绩效", "       指标", "        | 一级指标", "        | 二级指标", "        | 三级指标", "        | 指标值",
+        "        | 实施进度", "        | ",
+        "项目产出", "        | 数量指标", "        | 宣传次数", "        | 2次", "        | 已完成", "        | |",
+        "项目效益", "        | 社会效益", "       指标", "        | 维权意识", "        | 不断提升", "        | 已完成", "        | |",
+        "", "项目名称", "        | 中央、省级财政资金", "        | 资金计划", "        | 资金到位情况",
+    ])
+    parsed = parse_page(tmp_path, text)
+    got = [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw, i.actual) for i in parsed.indicators]
+    assert got == [("项目产出", "数量指标", "宣传次数", "2次", "已完成"),
+                   ("项目效益", "社会效益指标", "维权意识", "不断提升", "已完成")]
+    assert all(p.project_name is None for p in parsed.projects)
+
+
+def test_cells_each_closed_by_the_only_pipe_on_its_line(tmp_path: Path):
+    """`一级指标 |` / `产出指标 |` / `|` …: one cell per line, each closed by its pipe, a lone pipe an empty
+    cell: read as a cell stream, the empty cells keeping the rows to the header's width."""
+    cells = ["项目名称", "工资性支出", "一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "完成值", "权重",
+             "得分", "产出指标", "数量指标", "发放覆盖率", "=", "100", "%", "", "60", "", "效益指标", "社会效益指标",
+             "足额保障率", "=", "100", "%", "", "30", ""]
+    parsed = parse_page(tmp_path, "\n".join(f"{c} |" if c else "|" for c in cells))
+    assert [p.project_name for p in parsed.projects] == ["工资性支出"]
+    got = [(i.level2_raw, i.name_raw, i.value_raw, i.actual, i.weight) for i in parsed.indicators]
+    assert got == [("数量指标", "发放覆盖率", "=100%", None, 60.0), ("社会效益指标", "足额保障率", "=100%", None, 30.0)]
+
+
+@pytest.mark.parametrize("cut", ["15", "1500元/学"])
+def test_a_page_cut_inside_its_last_cell_keeps_no_fragment_as_a_value(tmp_path: Path, cut: str):
+    """An excerpt that ends inside a row (`补助标准 | 15` of 1500元/学期), every other row closed by a pipe:
+    the fragment is no 指标值, so that row is left out and the document says the page was cut."""
+    text = "\n".join(["| 项目名称 | 雨露计划就学补助 | |||", "| 一级指标 | 二级指标 | 三级指标 | 指标值 |",
+                      "| 产出指标 | 数量指标 | 补助人数 | >=101人 |", "| 产出指标 | 时效指标 | 及时发放率 | >=100% |",
+                      f"| 产出指标 | 成本指标 | 补助标准 | {cut}"])
+    read = read_page(tmp_path, text)
+    parsed = parse_page(tmp_path, text)
+    assert [(i.name_raw, i.value_raw) for i in parsed.indicators][:2] == [("补助人数", ">=101人"), ("及时发放率", ">=100%")]
+    assert "补助标准" not in [i.name_raw for i in parsed.indicators]
+    assert any("ends inside a table cell" in d for t in read.tables() for d in t.doubts)
+    closed = parse_page(tmp_path, text + " |")  # the same row closed by its pipe is read
+    assert ("补助标准", cut) in [(i.name_raw, i.value_raw) for i in closed.indicators]
+    assert not any(t.doubts for t in read_page(tmp_path, text + " |").tables())
+
+
+def test_an_operator_column_headed_as_the_value_type(tmp_path: Path):
+    """指标值类型 holds ≤ (or 定性, a type and no operator) beside 目标值 and 度量单位: ≤70万元 and 减少."""
+    text = "\n".join([
+        "项目支出名称 | 卫生监督执法专项 | 部门预算 | 70.00 | ||||",
+        "一级指标 | 二级指标 | 三级指标 | 指标值类型 | 目标值 | 度量单位 | 指标值内容 | 备注 |",
+        "成本指标 | 经济成本指标 | 执法专项经费 | ≤ | 70 | 万元 | 反映执法专项经费。 | |",
+        "成本指标 | 社会成本指标 | 对社会产生的不利影响 | 定性 | 减少 | | 反映不利影响。 | |",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert [(i.name_raw, i.value_raw) for i in parsed.indicators] == [("执法专项经费", "≤70万元"),
+                                                                      ("对社会产生的不利影响", "减少")]
+
+
+def test_two_blocks_side_by_side_under_a_two_row_header_in_pipe_rows(tmp_path: Path):
+    """长期目标 | 年度目标 over 指标名称 | 指标值 twice, the 一级/二级 headings down both rows: the spans come
+    back, so each row is read once, with the year's (年度) target."""
+    text = "\n".join([
+        "| 项目名称 | 村道养护经费 | | | | |",
+        "| 一级指标 | 二级指标 | 长期目标 | 年度目标 |",
+        "| 指标名称 | 指标值 | 指标名称 | 指标值 |",
+        "| 产出指标 | 数量指标 | 养护里程 | ≥120公里 | 养护里程 | ≥40公里 |",
+        "| 质量指标 | 路面完好率 | ≥95% | 路面完好率 | ≥92% |",
+        "| 满意度指标 | 服务对象满意度指标 | 群众满意度 | ≥90% | 群众满意度 | ≥90% |",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert levels_and_values(parsed) == [("产出指标", "数量指标", "养护里程", "≥40公里"), ("产出指标", "质量指标", "路面完好率", "≥92%"),
+                   ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%")]
+
+
+def test_a_heading_is_not_merged_down_over_rows_that_lost_their_level_cells(tmp_path: Path):
+    """Rows right under 一级指标 | 二级指标 | 三级指标 | 指标值 that kept only name | value (the page lost their
+    merged level cells): the headings are not their levels; the rows are read without, and said."""
+    text = "\n".join([
+        "| 项目名称 | 养殖场基础设施建设 |", "| 年度资金总额 | 50万元 |",
+        "| 一级指标 | 二级指标 | 三级指标 | 指标值 |",
+        "| 新增特色产业数量 | ≥1个 |", "| 养殖动物成活率 | ≥95% |",
+        "| 时效指标 | 开工时限 | 2021年7月 |",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert levels_and_values(parsed)[:2] == [(None, None, "新增特色产业数量", "≥1个"), (None, None, "养殖动物成活率", "≥95%")]
+    assert any("no 二级指标" in p for p in parsed.problems)
+
+
+def test_a_policy_pages_widgets_after_the_table_are_not_rows(tmp_path: Path):
+    """文件下载 / 政策咨询 / 如果您对该政策文件有疑问… / 标签: under the form, one cell per line like its cells."""
+    cells = ["项目名称", "乡村道路维护", "一级指标", "二级指标", "三级指标", "指标值", "产出指标", "数量指标",
+             "维护道路里程", "≥20公里", "质量指标", "验收合格率", "100%", " ", " ", "文件下载", "政策咨询",
+             "如果您对该政策文件有疑问,可以拨打标题上方的电话咨询相关部门。", "标签:"]
+    text = "\n\n".join(f"    {c}" for c in cells)  # one cell per line between blank lines, as a page gives them
+    parsed = parse_page(tmp_path, text)
+    assert [i.name_raw for i in parsed.indicators] == ["维护道路里程", "验收合格率"]
+    assert not any("文件" in (g.text or "") for g in parsed.goals)
