@@ -83,6 +83,22 @@ def _lead_lines(run: list[Line], number: int, most: int = 3) -> list[Line]:
     return lead
 
 
+def _pipe_table(block: list[Line], limits: Limits, ends_text: bool) -> list[Paragraph | Table]:
+    """The blocks of one pipe table; where the text ends with it, without the cell it stops inside (the
+    table is marked `cut` and says so). Nothing is dropped when no table comes of the block."""
+    if not ends_text:
+        return pipe_block(block, limits)
+    kept, fragment = cut_last_cell(block)
+    read = pipe_block(kept, limits) if fragment is not None else []
+    tables = [b for b in read if isinstance(b, Table)]
+    if not tables:
+        return pipe_block(block, limits)
+    tables[-1].cut = True
+    tables[-1].doubts.append(f"the text ends inside a table cell ('{fragment}', line {block[-1][0]}): the page "
+                             "was cut there, so that cell is left out — check the rest of the form in the original")
+    return read
+
+
 def _layout_blocks(lines: list[Line], limits: Limits, ends_text: bool = False) -> list[Paragraph | Table]:
     """Pipe tables, space-separated rows and paragraphs; `ends_text`: these lines end the text, so a
     pipe table running to their end may be cut inside its last cell."""
@@ -105,16 +121,8 @@ def _layout_blocks(lines: list[Line], limits: Limits, ends_text: bool = False) -
             if cells and (glued := glued_header(cells[0], cells[1:])) is not None:
                 blocks.append(Paragraph(text=glued[0].strip(), prov=Provenance(line=number)))
                 block = [(number, text.replace(glued[0], "", 1)), *block[1:]]
-            fragment = None
-            if ends_text and all(not t.strip() or is_chrome(t) for _, t in lines[j:]):
-                block, fragment = cut_last_cell(block)
-            read = pipe_block(block, limits)
-            if fragment is not None and (tables := [b for b in read if isinstance(b, Table)]):
-                tables[-1].cut = True
-                tables[-1].doubts.append(f"the text ends inside a table cell ('{fragment}', line {block[-1][0]}): "
-                                         "the page was cut there, so that cell is left out — check the rest of the "
-                                         "form in the original document")
-            blocks += read
+            last = ends_text and all(not t.strip() or is_chrome(t) for _, t in lines[j:])
+            blocks += _pipe_table(block, limits, last)
             i = j
             continue
         if not text.strip() or is_chrome(text):
