@@ -286,3 +286,17 @@ def test_a_level1_name_under_the_level2_heading_is_the_rows_level1():
     ]))
     got = [(i.level1_raw, i.level2_raw, i.name_raw) for i in parsed.indicators]
     assert got == [("产出指标", None, "劳务报酬占中央投资比例"), ("效益指标", None, "项目区农村基础设施条件")]
+
+
+def test_template_slots_under_a_merged_name_are_no_rows_and_no_weights():
+    """A name merged down over the template's spare rows (指标1： / 指标2： left blank, in the 分值 column): one
+    indicator, weighted 16, not three (the slots' numbers are no weights)."""
+    parsed = parse(table(PROJECT), table([
+        ["一级指标", "二级指标", "三级指标", "指标值", "分值"],
+        ["产出指标", "成本指标", "每季度补贴金额", "≤178元/季度", "16"],
+        [None, None, None, "", "指标1："],
+        [None, None, None, "", "指标2："],
+        ["满意度指标", "服务对象满意度指标", "群众满意度", "≥95%", "（20分）"],
+    ]))
+    assert [(i.name_raw, i.weight) for i in parsed.indicators] == [("每季度补贴金额", 16.0), ("群众满意度", 20.0)]
+    assert not parsed.problems

@@ -56,6 +56,8 @@ class IndicatorRows:
                       if r in header.roles and row.starts_here(header.roles[r])]
         if self._outside_levels(row, header, values):
             return
+        if all(not compact(c.text) or is_placeholder(c.text) or is_bare_slot(c.text) for c in row.cells):
+            return  # a template's blank slots (指标1： | 指标2：) under cells merged down from above: nothing of its own
         guessed = self._carry_levels(values)
         if any(is_total(cell.text) for cell in row.cells) or is_total(values.get("name_raw")):
             return  # 合计 | 100: a total, not an indicator, wherever its label sits

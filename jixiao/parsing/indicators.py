@@ -25,7 +25,7 @@ from jixiao.parsing.vocabulary import is_footer_text, is_operator, is_signoff, m
 _TEXT_FIELDS = {"level1": "level1_raw", "level2": "level2_raw", "level3": "name_raw",
                 "description": "description", "basis": "basis_raw", "actual": "actual",
                 "explanation": "explanation"}
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_NUMBER = re.compile(r"[(（]?(-?\d+(?:\.\d+)?)(?:分|%)?[)）]?")
 
 
 @dataclass
@@ -177,8 +177,9 @@ def direction_of(text: str | None) -> str | None:
 
 
 def _number(text: str | None) -> float | None:
-    match = _NUMBER.search(compact(text))
-    return float(match.group(0)) if match else None
+    """A weight or score: a cell that is a number (16, 16分, 20%, （10分）), not text holding one (指标1：)."""
+    match = _NUMBER.fullmatch(compact(text))
+    return float(match.group(1)) if match else None
 
 
 @dictionary_cache
