@@ -326,4 +326,4 @@ def _counted_row(lines: list[Line]) -> RawRow:
             pending = f"{pending}\n{tail}" if pending else tail
     if pending.strip():
         cells.append(_cell_text(pending))
-    return RawRow(trim_cells(cells), lines[0][0])
+    return RawRow(cells, lines[0][0])  # blank cells before the padding line are cells (a blank 单位)

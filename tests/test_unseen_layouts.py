@@ -21,15 +21,7 @@ from fixtures.unseen_score import by_document, load_tables, value_right
 from jixiao.normalizers.text import compact
 
 SEEDS = list(range(5))
-# Known gaps of the published-text readers, each read `partial` (never a wrong row under ok); strict, so a
-# reader that closes one fails here until the mark is removed.
-TEXT_GAPS = {
-    ("operator_column", "txt-cells"): "a row with a blank operator cell can shift one column right (2 of 5 seeds)",
-}
-CASES = [pytest.param(layout, fmt, id=f"{layout}-{fmt}",
-                      marks=[pytest.mark.xfail(reason=TEXT_GAPS[(layout, fmt)], strict=True)]
-                      if (layout, fmt) in TEXT_GAPS else [])
-         for layout in UNSEEN_LAYOUTS for fmt in UNSEEN_FORMATS]
+CASES = [pytest.param(layout, fmt, id=f"{layout}-{fmt}") for layout in UNSEEN_LAYOUTS for fmt in UNSEEN_FORMATS]
 Published = dict[tuple[str, str], list[tuple[int, FormDocument, dict, list[dict], list[dict]]]]
 
 
