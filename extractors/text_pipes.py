@@ -305,8 +305,8 @@ def _row_per_line(block: list[Line], total: int) -> bool:
 
 
 def _counted_row(lines: list[Line]) -> RawRow:
-    """Cells of one row written one cell per line (`text |`); a lone `|` line in the middle is a blank
-    cell, the pipes of the row's last line after its last text are padding."""
+    """Cells of one row written one cell per line (`text |`); a lone `|` line before the last is a blank
+    cell (a blank last 单位 too), the pipes of the row's last line after its last text are padding."""
     texts = [t.strip() for _, t in lines]
     if texts[0].startswith("|"):
         texts[0] = texts[0][1:]
@@ -326,4 +326,4 @@ def _counted_row(lines: list[Line]) -> RawRow:
             pending = f"{pending}\n{tail}" if pending else tail
     if pending.strip():
         cells.append(_cell_text(pending))
-    return RawRow(cells, lines[0][0])  # blank cells before the padding line are cells (a blank 单位)
+    return RawRow(cells, lines[0][0])
