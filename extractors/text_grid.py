@@ -16,6 +16,7 @@ Nothing is interpreted beyond that: what a column means is the parser's business
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from dataclasses import dataclass
 
@@ -35,6 +36,7 @@ class RawRow:
     line: int
 
 
+_COUNTER = re.compile(r"^(?:目标|指标)\s*\d{1,2}\s*[:：]?$")
 _HISTORY = 6  # cells per column that say what the column holds (the header's, then the rows')
 
 
@@ -143,6 +145,15 @@ def _place_block_header(grid: _Grid, row: int, top: list[str], sub: list[str], l
         grid.place(row + 1, lead + i, text)
 
 
+def _counter_span(header: list[str], below: list[str]) -> int | None:
+    """The column of a counter (目标1, 指标2) in the row below a header one cell short of it: the heading
+    left of it spans both (评价指标 over 成本目标 | 目标1), so the headings after it move one right."""
+    if sum(header_kind(t) is not None for t in header) < 2:
+        return None
+    col = next((c for c, t in enumerate(below) if _COUNTER.match(t.strip())), None)
+    return col if col is not None and col >= 1 else None
+
+
 def build_table(rows: list[RawRow], limits: Limits) -> Table:
     """The grid of one published table: full rows as they are, short rows aligned (see module doc)."""
     rows = [r for r in rows if any(t.strip() for t in r.cells)]
@@ -179,6 +190,10 @@ def build_table(rows: list[RawRow], limits: Limits) -> Table:
                 offset = 0  # a column of its own 一级/二级 kind
             if offset > 0:
                 grid.extend(r, offset)
+        if k == width - 1 and (r + 1) in full_kinds and (span := _counter_span(raw.cells, rows[r + 1].cells)):
+            for i, text in enumerate(raw.cells):
+                grid.place(r, i + (i >= span), text, col_span=2 if i == span - 1 else 1)
+            continue
         if offset == 0 and 1 < k < width and (r + 1) in full_kinds and LEVEL_KINDS & set(kinds):
             # a header row (一级指标 …) one cell short of the data rows below it: fit it to the next row
             below = [deque([b]) for b in full_kinds[r + 1]]

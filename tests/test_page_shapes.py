@@ -220,3 +220,67 @@ def test_a_policy_pages_widgets_after_the_table_are_not_rows(tmp_path: Path):
     parsed = parse_page(tmp_path, text)
     assert [i.name_raw for i in parsed.indicators] == ["维护道路里程", "验收合格率"]
     assert not any("文件" in (g.text or "") for g in parsed.goals)
+
+
+def test_a_2017_form_with_a_counter_column_under_its_evaluation_heading(tmp_path: Path):
+    """Older forms head the 一级 column 绩效目标 (投入 | 产出 below it, not a project's goal), span 评价指标
+    over the 二级 and a 目标1/目标2 counter, and call the indicator 绩效内容 and its target 全年绩效目标: the
+    heading is one cell short of its rows, and each row is read with its levels and the year's target."""
+    text = "\n".join([
+        "2017年财政支出项目绩效目标表",
+        "专项名称 乡镇农技推广补助",
+        "绩效目标 评价指标 绩效内容 绩效标准 全年绩效目标",
+        "投入 成本目标 目标1 农技员培训经费 按标准支出 ≤12万元",
+        "目标2 示范基地补助 100% 100%",
+        "产出 数量目标 目标1 培训农技人员 按计划完成 300人",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw, i.basis_raw) for i in parsed.indicators] == [
+        ("投入", "成本目标", "农技员培训经费", "≤12万元", "按标准支出"),
+        ("投入", "成本目标", "示范基地补助", "100%", "100%"),
+        ("产出", "数量目标", "培训农技人员", "300人", "按计划完成")]
+    assert parsed.projects[0].project_name == "乡镇农技推广补助"
+
+
+def test_a_level_heading_across_the_row_goes_on_and_rows_after_a_tables_end_are_said(tmp_path: Path):
+    """A 一级 with nothing under it printed across the row (成本指标 alone) does not end the table: the rows
+    after it are read. A line across the table that is no level does end it, and level rows after it with a
+    target are counted in the problems, never dropped unsaid."""
+    rows = ["| 项目名称 | 实验室改造 | | |", "| 一级指标 | 二级指标 | 三级指标 | 指标值 |",
+            "| 产出指标 | 数量指标 | 改造实验室 | 2间 |", "| 成本指标 |",
+            "| 满意度指标 | 服务对象满意度指标 | 师生满意度 | ≥95% |"]
+    parsed = parse_page(tmp_path, "\n".join(rows))
+    assert [i.name_raw for i in parsed.indicators] == ["改造实验室", "师生满意度"]
+    rows[3] = "| 以下为本年度新增的考核内容 |"
+    parsed = parse_page(tmp_path, "\n".join(rows))
+    assert [i.name_raw for i in parsed.indicators] == ["改造实验室"]
+    assert any("after the end of an indicator table" in p and "师生满意度" in p for p in parsed.problems)
+
+
+def test_a_notice_names_its_project_in_quotes_and_a_score_is_no_budget(tmp_path: Path):
+    """关于“…建设项目”预算绩效评价结果的公示 above a table with no 项目名称: the quoted name is the project's.
+    预算编制准确度 | 9分 in a score block is a score, not a budget of 9万元."""
+    text = "\n".join([
+        "关于“2018化学实验教学中心建设项目”", "预算绩效评价结果的公示",
+        "一级指标 | 二级指标 | 三级指标 | 预算设定指标值 | 项目完成指标值 |",
+        "产出指标 | 数量指标 | 购置仪器设备 | 31台 | 42台 |",
+        "满意度指标 | 服务对象满意度指标 | 师生满意度 | ≥95% | ≥95% |",
+        "预算绩效评价结果 | 考核节点进度完成率 | 10分 | 预算编制准确度 | 9分 |",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert [(p.project_name, p.budget_wan) for p in parsed.projects] == [("2018化学实验教学中心建设项目", None)]
+    assert [i.name_raw for i in parsed.indicators] == ["购置仪器设备", "师生满意度"]
+
+
+@pytest.mark.parametrize(("own", "budget"), [("0.00", 6.3), ("1.20", None)])
+def test_a_blank_total_over_its_parts_is_the_fiscal_part_only_when_the_others_are_zero(
+        tmp_path: Path, own: str, budget: float | None):
+    """年度资金总额 with no figure, then 财政拨款小计 6.30, 自有资金小计 and 其他收入: with the others 0.00 the
+    total is 6.30; with any other part above zero it is not guessed (no sum of parts a form did not print)."""
+    text = "\n".join([
+        "项目支出绩效目标申报表", "项目名称 特困家庭再扶助", "项目资金(万元) 年度资金总额 金额(万元)",
+        "(一)财政拨款小计 6.30", "(二)自有资金小计 " + own, "(三)其他收入 0.00",
+        "一级指标 | 二级指标 | 三级指标 | 指标值 |", "产出指标 | 数量指标 | 扶助人数 | 63人 |",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert [(p.budget_wan, p.fiscal_wan) for p in parsed.projects] == [(budget, 6.3)]

@@ -106,6 +106,13 @@ def profile(texts: Iterable[str | None], year: int | None = None) -> ColumnProfi
                          mean_length=sum(len(c) for c in cells) / n)
 
 
+def holds_levels(row: Row, col: int, year: int | None) -> bool:
+    """The column's cells are 一级/二级 names: a level column whatever its header says (绩效目标 over
+    投入 | 产出 in a 2017 form is not a project's goal)."""
+    p = profile(body_texts(row, col), year)
+    return p.n >= 2 and max(p.level1, p.level2) >= 0.6
+
+
 def _is_unit(text: str) -> bool:
     info = normalize_unit(text) if len(text) <= 6 and not re.search(r"\d", text) else None
     return info is not None and info.family != "unknown"

@@ -16,11 +16,13 @@ from jixiao.model.document import Cell
 from jixiao.normalizers.text import compact
 from jixiao.parsing.grid import Row
 from jixiao.parsing.records import clean
-from jixiao.parsing.vocabulary import Label, field_label, money_label
+from jixiao.parsing.vocabulary import Label, field_label, money_label, scale_to_wan, unitless_yuan_from
 
 # an amount as a field's whole value, or its start: "50", "1,200.5万元", "854万(其中…)", "500000元"
 _AMOUNT_VALUE = re.compile(r"^[-+]?\d[\d,，]*(?:\.\d+)?(?:亿元|百万元|万元|千元|万|元)?(?![\d.])")
 _COLON = re.compile(r"[:：]")
+_AMOUNT = re.compile(r"(-?\d+(?:,\d{3})*(?:\.\d+)?)(亿元|百万元|万元|千元|万|元)?")
+_NOT_MONEY_AFTER = re.compile(r"[年月日号%％个人次户期分]")  # 2020年-2022年, 12月, 95%, 3人, 9分: no amount
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,19 @@ class FieldCell:
 def is_amount(text: str | None) -> bool:
     """An amount is what the text starts with (a number, optionally with its money unit)."""
     return bool(_AMOUNT_VALUE.match(compact(text)))
+
+
+def amount_wan(text: str | None, unit: str | None) -> float | None:
+    """The first number of `text` that can be money, in 万元: its own unit, else `unit` (the label's or
+    the table's); with none, 万元 (the forms' default) unless only 元 make sense of it (500000)."""
+    compacted = compact(text or "")
+    match = next((m for m in _AMOUNT.finditer(compacted)
+                  if m.group(2) or not _NOT_MONEY_AFTER.match(compacted, m.end())), None)
+    if not match:
+        return None
+    number = float(match.group(1).replace(",", ""))
+    assumed = "元" if abs(number) >= unitless_yuan_from() else "万元"
+    return round(number * scale_to_wan(match.group(2) or unit or assumed), 6)
 
 
 def split_inline(text: str) -> tuple[str, str | None]:

@@ -39,6 +39,7 @@ class IndicatorRows:
     outside_levels: list[str] = field(default_factory=list)
     foreign_block: str | None = None  # the 一级 text of the block being skipped
     nameless: list[str] = field(default_factory=list)  # values of rows that name no indicator: not read
+    past_end: list[str] = field(default_factory=list)  # rows after a table's footer that look like indicators
 
     def new_header(self, header: IndicatorHeader, continued: bool) -> None:
         """A header row; a repeated one (a page break) keeps the levels of the rows above it."""
@@ -46,6 +47,16 @@ class IndicatorRows:
         if not continued:
             self.last_levels = (None, None)
             self.foreign_block = None
+
+    def after_end(self, row: Row, ended: IndicatorHeader | None) -> None:
+        """A row of a table after the footer that ended its indicators (`ended`): one that still has a level
+        name in a level column and a target is counted, never dropped unsaid."""
+        if ended is None:
+            return
+        values = read_row(row, ended)
+        if (is_level_name(values.get("level1_raw")) or is_level_name(values.get("level2_raw"))) \
+                and meaningful(values.get("value_raw")):
+            self.past_end.append(values.get("name_raw") or values.get("level2_raw") or "?")
 
     def read(self, row: Row, header: IndicatorHeader, project: Project) -> None:
         """Add `row` to `project`'s indicators when it is one."""

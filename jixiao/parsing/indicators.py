@@ -16,7 +16,7 @@ from jixiao.dictionaries import dictionary_cache
 from jixiao.normalizers.levels import canonical_level1, canonical_level2, level_spellings
 from jixiao.normalizers.text import compact
 from jixiao.normalizers.value_checks import is_placeholder
-from jixiao.parsing.columns import NAME_ROLES, VALUE_ROLES, header_columns, resolve, spelled_roles
+from jixiao.parsing.columns import NAME_ROLES, VALUE_ROLES, header_columns, holds_levels, resolve, spelled_roles
 from jixiao.parsing.grid import Row
 from jixiao.parsing.records import meaningful
 from jixiao.parsing.vocabulary import is_footer_text, is_operator, is_signoff, min_header_roles, money_unit, project_column_role
@@ -77,7 +77,8 @@ def header_of(row: Row, year: int | None = None) -> IndicatorHeader | None:
         return None
     others: dict[str, tuple[int, str]] = {}
     for column in columns:
-        if column.role is None and (project_role := project_column_role(column.header)):
+        if column.role is None and (project_role := project_column_role(column.header)) \
+                and not holds_levels(row, column.col, year):
             others.setdefault(project_role, (column.col, column.header))
     project_cols = {col for col, _ in others.values()}
     resolved = resolve(row, [c for c in columns if c.col not in project_cols], year, _groups(row))
@@ -111,8 +112,8 @@ def is_footer(row: Row, header: IndicatorHeader) -> bool:
         return True
     for cell in row.cells:
         covered = set(range(cell.col, cell.col + cell.col_span)) & body
-        if cell.col in body and len(covered) >= 2:
-            return True
+        if cell.col in body and len(covered) >= 2 and not is_level_name(cell.text):
+            return True  # a level heading across the row (成本指标 with no indicator under it) goes on
     return False
 
 

@@ -14,19 +14,17 @@ from dataclasses import dataclass, field
 
 from jixiao.model.document import Cell
 from jixiao.normalizers.text import compact
-from jixiao.parsing.fields import FieldCell, field_value, line_label, row_labels
+from jixiao.parsing.fields import FieldCell, amount_wan, field_value, line_label, row_labels
 from jixiao.parsing.grid import Row
 from jixiao.parsing.indicator_rows import IndicatorRows
 from jixiao.parsing.indicators import IndicatorHeader, header_of, is_footer, is_level_name
 from jixiao.parsing.prose import level2_heading, line_items, list_heading, list_items
 from jixiao.parsing.records import Goal, Project, TableIndicator, clean, meaningful
-from jixiao.parsing.vocabulary import (is_form_title, is_list_heading, money_unit, scale_to_wan, title_kind,
-                                       title_subject, unit_line, unitless_yuan_from)
+from jixiao.parsing.vocabulary import (is_form_title, is_list_heading, money_unit, quoted_subject, title_kind,
+                                       title_subject, unit_line)
 
 _PROJECT_CODE = re.compile(r"(?<![0-9A-Za-z])\d{6,}[A-Z][0-9A-Z]{6,}(?![0-9A-Za-z])")
 _MONTH_LABEL = re.compile(r"^(\d{1,2})月(?:底|末|份)?(?:前)?$")
-_AMOUNT = re.compile(r"(-?\d+(?:,\d{3})*(?:\.\d+)?)(亿元|百万元|万元|千元|万|元)?")
-_NOT_MONEY_AFTER = re.compile(r"[年月日号%％个人次户期]")
 # "1.目标内容1：…" / "（1）…" / "目标2：…" at the start of the cell or after a sentence end
 _TARGET_ITEM = re.compile(
     r"(?:^|(?<=[。；;！!\n]))\s*(?:[（(]?\d+\s*[.、．)）](?!\d)\s*(?:(?:目标内容|目标)\s*\d+\s*[:：]\s*)?"
@@ -56,6 +54,7 @@ class ProjectState:
     pending_no: int | None = None
     unit_line: str | None = None
     header: IndicatorHeader | None = None  # while in an indicator table
+    ended: IndicatorHeader | None = None  # the header of the last table a footer ended
     plan_columns: dict[int, str] | None = None  # grid column -> plan field, for the row after the plan header
     unread_titles: list[str] = field(default_factory=list)  # numbered project titles no table followed
     pending_parties: dict[str, str] = field(default_factory=dict)  # 主管部门/实施单位 read before any project
@@ -63,9 +62,11 @@ class ProjectState:
     label_units: dict[int, str] = field(default_factory=dict)  # id(project) -> money unit its first money label named
     total_labelled: set[int] = field(default_factory=set)  # id(project) of projects whose form has a total's label
     fiscal_alone: set[int] = field(default_factory=set)  # …whose 财政 amount is not a 其中 line under a total
+    others: dict[int, list[float | None]] = field(default_factory=dict)  # id(project) -> every 其他/自有 amount read
     results_read: bool = False  # an indicator header had this year's actual or a score column (a 自评表)
     prose_level1: str | None = None  # the 一级 heading of an indicator list written as prose, while in one
     prose_level2: str | None = None  # its 二级 heading on a line of its own, while under one
+    quoted_name: str | None = None  # a project named in quotes by the notice before any table (关于“…项目”)
     column_project: Project | None = None  # the project the last 项目名称 cell of a multi-project table started
 
     @property
@@ -90,6 +91,11 @@ class ProjectState:
         match = re.match(r"^\s*(\d+)\s*[、.．]\s*(.+)$", text.strip())
         self.pending_title = (match.group(2) if match else text).strip()
         self.pending_no = int(match.group(1)) if match else None
+
+    def notice_line(self, text: str) -> None:
+        """A line before any table may name the project in quotes (关于“…项目”的公示)."""
+        if self.current is None and self.quoted_name is None:
+            self.quoted_name = quoted_subject(text)
 
     def unit(self, text: str) -> bool:
         if len(compact(text)) > 40 or unit_line(text) is None:
@@ -123,6 +129,7 @@ class ProjectState:
             return
         if self.header is not None and row.index == 0 and not self._continues(row):
             self.header = None  # another table (a list of recipients, a signature block), not the next page
+        self.rows.after_end(row, None if self.header is not None or row.index == 0 else self.ended)
         if is_list_heading(row.cells[0].text):
             self.header = None  # 序号 | 乡镇名称 | 项目名称 | 金额: a list's column headings, not key/value pairs
             return
@@ -132,7 +139,7 @@ class ProjectState:
         if self.header is not None:
             if not any(f.label.key in _IDENTITY and field_value(row, f)[1] for f in labels):
                 if is_footer(row, self.header):
-                    self.header = None
+                    self.header, self.ended = None, self.header
                 else:
                     self._indicator_row(row)
                 return
@@ -198,6 +205,8 @@ class ProjectState:
                 self.total_labelled.add(id(project))
             elif key == "fiscal" and not compact(cell.text).startswith("其中"):
                 self.fiscal_alone.add(id(project))
+            elif key == "other":
+                self.others.setdefault(id(project), []).append(self.amount(value, unit or self.label_units.get(id(project))))
             if getattr(project, _MONEY[key]) is None:
                 unit = unit or next((u for t in row.left_texts(cell.col) if (u := money_unit(t))), None)
                 # 资金总额（元）| 2700 then 其中：财政资金 | 2200: the breakdown is in the total's unit
@@ -210,18 +219,8 @@ class ProjectState:
 
     def amount(self, text: str | None, unit: str | None = None) -> float | None:
         """An amount in 万元: the unit written after the number, else the label's, else the 单位 line's."""
-        compacted = compact(text or "")
-        # the first number that can be money: not a year, a date or a count (2020年-2022年, 12月, 95%, 3人)
-        match = next((m for m in _AMOUNT.finditer(compacted)
-                      if m.group(2) or not _NOT_MONEY_AFTER.match(compacted, m.end())), None)
-        if not match:
-            return None
         table_unit = unit_line(self.current.unit_line if self.current and self.current.unit_line else self.unit_line)
-        number = float(match.group(1).replace(",", ""))
-        written = match.group(2) or unit or table_unit
-        # no unit anywhere: 万元, the forms' default, unless the number is one only 元 make sense of (500000)
-        assumed = "元" if abs(number) >= unitless_yuan_from() else "万元"
-        return round(number * scale_to_wan(written or assumed), 6)
+        return amount_wan(text, unit or table_unit)
 
     def _plan(self, row: Row, project: Project, labelled: bool) -> bool:
         """The 资金支出计划 months (3月底 …) and the amounts under them; True when the row was that."""
@@ -311,9 +310,10 @@ class ProjectState:
         if not sep and (spaced := _SPACED_LABEL.match(text)):
             head, sep, value = spaced.group(1), " ", spaced.group(2)
         label = line_label(head, value) if sep else None
-        if label is None or label.key not in (*_STARTS_PROJECT, *_PARTIES) or not meaningful(value):
-            return False
         project = self.current
+        if label is None or label.key not in (*_STARTS_PROJECT, *_PARTIES, "other") or not meaningful(value) \
+                or (label.key == "other" and (project is None or self.header is not None)):
+            return False  # an 其他资金 line belongs to the project above it, and alone starts none
         if label.key in _PARTIES and (project is None or self.header is not None):
             self.pending_parties.setdefault(label.key, clean(value))
             return True
@@ -371,12 +371,20 @@ class ProjectState:
         for project in self.projects:
             if project.project_name is None and project.title:
                 project.project_name = title_subject(project.title)
-            if (project.budget_wan is None and project.fiscal_wan is not None and id(project) in self.fiscal_alone
-                    and id(project) not in self.total_labelled):
-                project.budget_wan = project.fiscal_wan  # 本次下达中央预算内投资 | 853: the form's only amount
+            if project.project_name is None and len(self.projects) == 1:
+                project.project_name = self.quoted_name
+            if project.budget_wan is None and project.fiscal_wan is not None and id(project) in self.fiscal_alone \
+                    and (id(project) not in self.total_labelled or _all_zero(self.others.get(id(project)))):
+                # 本次下达中央预算内投资 | 853: the form's only amount; or a blank 年度资金总额 over 财政拨款小计 6.30,
+                # 自有资金小计 0.00, 其他收入 0.00: the total is the 财政 part
+                project.budget_wan = project.fiscal_wan
         by_table = {p.table_no: p for p in self.projects}
         for ind in self.indicators:
             project = by_table[ind.table_no]
             ind.project_code = ind.project_code or project.project_code
             ind.project_name = ind.project_name or project.project_name
 
+
+def _all_zero(amounts: list[float | None] | None) -> bool:
+    """Every 其他/自有 amount of a form was read, and each is 0.00."""
+    return bool(amounts) and all(a == 0.0 for a in amounts)

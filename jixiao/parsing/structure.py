@@ -45,6 +45,7 @@ def parse_document(document: Document) -> ParsedDocument:
         page = block.prov.page
         if not text:
             continue
+        projects.notice_line(text)
         if is_form_title(text):
             projects.title(text)
             department.section = None
@@ -163,6 +164,9 @@ def _row_gaps(parsed: ParsedDocument, projects: ProjectState) -> list[str]:
                     f"{'、'.join(aside[:3])} — check the rows around them")
     if nameless := projects.rows.nameless:
         gaps.append(f"{len(nameless)} rows have a value but no indicator name (not read): {'、'.join(nameless[:3])}")
+    if past := projects.rows.past_end:
+        gaps.append(f"{len(past)} rows after the end of an indicator table (a note or a line across it) look like "
+                    f"indicators and were not read: {'、'.join(past[:3])}")
     if outside := projects.rows.outside_levels:
         gaps.append(f"{len(outside)} rows under a 一级 that names no level were not read as indicators: "
                     f"{'、'.join(outside[:3])}")

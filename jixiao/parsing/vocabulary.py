@@ -264,6 +264,16 @@ def title_subject(text: str | None) -> str | None:
     return None
 
 
+def quoted_subject(text: str | None) -> str | None:
+    """The project a notice names in quotes (关于“2018生物实验教学中心建设项目”预算绩效评价结果的公示):
+    a quoted name ending in a project word (forms.yaml quoted_subjects), else None."""
+    words = _forms()["quoted_subjects"]
+    for name in re.findall(r"[“\"「『]([^”\"」』]{4,60})[”\"」』]", text or ""):
+        if any(compact(name).endswith(w) for w in words):
+            return name.strip()
+    return None
+
+
 def _ends_with_form_word(tail: str) -> bool:
     return any(compact(tail).endswith(e) for e in _forms()["titles"]["endings"])
 
