@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from jixiao.dictionaries import dictionary_cache, load_dictionary
 from jixiao.extractors.text_kinds import kind
 from jixiao.extractors.text_vocab import (column_kind, fold, header_kind, is_basis, is_blank_slot, is_footer,
-                                          is_level2_under, is_level_prefix, is_total, label_kind, level_kind)
+                                          is_full_level2, is_level2_under, is_level_prefix, is_total, label_kind,
+                                          level_kind)
 from jixiao.model.document import Cell, Paragraph, Provenance, Table
 
 Item = tuple[str, "str | list[str]"]  # ("level1"|"level2"|"level", name) or ("row", [name, cell, …])
@@ -146,7 +147,8 @@ class _Placed:
 
     def level(self, what: str, text: str) -> None:
         if what == "level":
-            what = "level2" if self.last == "l1" or is_level2_under(text, self.level1) else "level1"
+            what = "level2" if self.last == "l1" or is_level2_under(text, self.level1) or is_full_level2(text) \
+                else "level1"
         self.last = "l1" if what == "level1" else "l2"
         if what == "level1":
             self.level1 = text
@@ -251,7 +253,8 @@ def _level_column(what: str, text: str, current: dict[int, str] | None, l1: int 
     after a 一级 of the row or when it belongs under the block's 一级, else under 一级; a 二级 name in a
     table without a 二级 column under 一级."""
     if what == "level" or kind(text) == "level":
-        fresh = (current is not None and l1 in current and len(current) == 1) or is_level2_under(text, level1)
+        fresh = (current is not None and l1 in current and len(current) == 1) or is_level2_under(text, level1) \
+            or is_full_level2(text)
         what = "level2" if fresh and l2 is not None else "level1"
     if what == "level1":
         return l1 if l1 is not None else l2

@@ -132,6 +132,18 @@ def _level_parents() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
     return level1, {k: frozenset(v) for k, v in parents.items()}
 
 
+@dictionary_cache
+def _full_level2_names() -> frozenset[str]:
+    levels = load_dictionary("levels")
+    return frozenset(fold(n) for n in levels["level2"]) - frozenset(fold(n) for n in levels["level1"])
+
+
+def is_full_level2(text: str) -> bool:
+    """A name spelled as only a 二级 is in full (服务对象满意度指标): a 二级 wherever it stands, although
+    its shorter spellings (服务对象满意度) also name a 一级."""
+    return _level_key(text) != fold(text) and fold(text) in _full_level2_names()
+
+
 def is_level2_under(text: str, level1_text: str | None) -> bool:
     """Whether a 二级 name belongs under this 一级 (成本指标 under 产出指标; 满意度指标 not under 效益指标)."""
     level1, parents = _level_parents()

@@ -284,3 +284,35 @@ def test_a_blank_total_over_its_parts_is_the_fiscal_part_only_when_the_others_ar
     ])
     parsed = parse_page(tmp_path, text)
     assert [(p.budget_wan, p.fiscal_wan) for p in parsed.projects] == [(budget, 6.3)]
+
+
+def test_one_cell_per_line_a_full_second_level_name_without_its_first_level(tmp_path: Path):
+    """服务对象满意度指标 after the 效益 rows with no 满意度指标 line of its own: it is the 二级 (its name in full
+    is only a 二级), 满意度 the indicator, 90% the target; 其他需说明的问题 after the table ends it."""
+    cells = ["项目名称", "雾炮车降尘服务", "一级指标", "二级指标", "三级指标", "指标值", "绩效标准",
+             "产出指标", "数量指标", "配备车辆数", "10", "计划标准",
+             "效益指标", "社会效益指标", "市民对空气质量改善的满意程度", "85%", "计划标准",
+             "服务对象满意度指标", "满意度", "90%", "计划标准", "其他需说明的问题", "主管"]
+    parsed = parse_page(tmp_path, "\n\n".join(cells))
+    assert levels_and_values(parsed) == [("产出指标", "数量指标", "配备车辆数", "10"),
+                                         ("效益指标", "社会效益指标", "市民对空气质量改善的满意程度", "85%"),
+                                         ("效益指标", "服务对象满意度指标", "满意度", "90%")]
+
+
+def test_a_row_whose_name_is_a_bare_figure_is_set_aside_and_said(tmp_path: Path):
+    """产出指标 | 数量指标 | 90% | 计划标准: a figure where the name belongs means the row's cells are out of their
+    columns; it is not stored with 90% as its name, and the document says so."""
+    text = "\n".join(["| 项目名称 | 降尘服务 | | |", "| 一级指标 | 二级指标 | 三级指标 | 指标值 |",
+                      "| 产出指标 | 数量指标 | 配备车辆数 | 10辆 |", "| 产出指标 | 质量指标 | 90% | 计划标准 |"])
+    parsed = parse_page(tmp_path, text)
+    assert [i.name_raw for i in parsed.indicators] == ["配备车辆数"]
+    assert any("90%" in p for p in parsed.problems)
+
+
+def test_a_number_inside_words_is_no_amount(tmp_path: Path):
+    """其中:中央财政补助 | 参见附件1具体金额: the 1 names an attachment, not 1万元 of central money."""
+    text = "\n".join(["| 项目名称 | 农村危房改造补助资金 | |", "| 下达资金总额 | | |",
+                      "| 其中:中央财政补助 | 参见附件1具体金额 | |",
+                      "| 一级指标 | 二级指标 | 三级指标 | 指标值 |", "| 产出指标 | 数量指标 | 危房改造户数 | 应改尽改 |"])
+    parsed = parse_page(tmp_path, text)
+    assert [(p.budget_wan, p.fiscal_wan) for p in parsed.projects] == [(None, None)]

@@ -22,6 +22,7 @@ from jixiao.parsing.vocabulary import Label, field_label, money_label, scale_to_
 _AMOUNT_VALUE = re.compile(r"^[-+]?\d[\d,，]*(?:\.\d+)?(?:亿元|百万元|万元|千元|万|元)?(?![\d.])")
 _COLON = re.compile(r"[:：]")
 _AMOUNT = re.compile(r"(-?\d+(?:,\d{3})*(?:\.\d+)?)(亿元|百万元|万元|千元|万|元)?")
+_WORD_BEFORE = re.compile(r"[\u4e00-\u9fff]$")  # 参见附件1具体金额: a number inside words, with no unit, is no amount
 _NOT_MONEY_AFTER = re.compile(r"[年月日号%％个人次户期分]")  # 2020年-2022年, 12月, 95%, 3人, 9分: no amount
 
 
@@ -41,8 +42,8 @@ def amount_wan(text: str | None, unit: str | None) -> float | None:
     """The first number of `text` that can be money, in 万元: its own unit, else `unit` (the label's or
     the table's); with none, 万元 (the forms' default) unless only 元 make sense of it (500000)."""
     compacted = compact(text or "")
-    match = next((m for m in _AMOUNT.finditer(compacted)
-                  if m.group(2) or not _NOT_MONEY_AFTER.match(compacted, m.end())), None)
+    match = next((m for m in _AMOUNT.finditer(compacted) if m.group(2) or (
+        not _NOT_MONEY_AFTER.match(compacted, m.end()) and not _WORD_BEFORE.search(compacted, 0, m.start()))), None)
     if not match:
         return None
     number = float(match.group(1).replace(",", ""))

@@ -9,6 +9,7 @@ are counted so the document's status can say so.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -86,6 +87,11 @@ class IndicatorRows:
             fragment = next((t for t in own_levels if is_level_fragment(t)), None)
             self.incomplete = f"'{fragment}'" if fragment and row.last else None
             return
+        if _BARE_FIGURE.match(compact(values.get("name_raw"))) and not _BARE_FIGURE.match(compact(values.get("value_raw"))):
+            # 90% | 计划标准: a target under the name and words under the value, the row shifted (a 成本 row
+            # named by its amount, 20万元 | 100%, is read)
+            self.set_aside.append(values["name_raw"])
+            return
         if not values.get("name_raw") and not values.get("description"):
             self.nameless.append(values.get("value_raw") or "?")  # a value no name goes with: said, not stored
             return
@@ -138,6 +144,8 @@ class IndicatorRows:
                                               **about, **values))
 
 
+# a figure alone (90%, ≥10, 80M, 180天) is a target, never an indicator's name
+_BARE_FIGURE = re.compile(r"^[≥≤<>=＞＜≧≦]?-?\d+(?:\.\d+)?(?:%|[^\d\s]{1,2})?$")
 _MEASURED_ROLES = (*VALUE_ROLES, "operator", "actual", "weight", "score")
 
 
