@@ -316,3 +316,16 @@ def test_a_number_inside_words_is_no_amount(tmp_path: Path):
                       "| 一级指标 | 二级指标 | 三级指标 | 指标值 |", "| 产出指标 | 数量指标 | 危房改造户数 | 应改尽改 |"])
     parsed = parse_page(tmp_path, text)
     assert [(p.budget_wan, p.fiscal_wan) for p in parsed.projects] == [(None, None)]
+
+
+def test_a_scoring_rule_alone_in_an_empty_rows_name_column_is_no_indicator(tmp_path: Path):
+    """经济效益指标 | 未达指标值酌情扣分, the rest blank: the template's scoring rule slid into the name column
+    of an empty 二级 row; it is not stored as an indicator, and the document says a row was set aside."""
+    text = "\n".join([
+        "| 项目名称 | 价格认定业务 | | |", "| 一级指标 | 二级指标 | 三级指标 | 指标值 |",
+        "| 产出指标 | 数量指标 | 业务工作支出安排金额 | 28.8万元 |",
+        "| 效益指标 | 经济效益指标 | 未达指标值酌情扣分 | |",
+        "| 效益指标 | 社会效益指标 | 保证单位正常运转 | 应保尽保 |"])
+    parsed = parse_page(tmp_path, text)
+    assert [i.name_raw for i in parsed.indicators] == ["业务工作支出安排金额", "保证单位正常运转"]
+    assert any("未达指标值酌情扣分" in p for p in parsed.problems)

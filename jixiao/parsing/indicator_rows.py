@@ -144,6 +144,8 @@ class IndicatorRows:
                                               **about, **values))
 
 
+# a scoring rule (未达指标值酌情扣分, 每降低1%扣1分) left in the name column of an empty row
+_SCORING_RULE = re.compile(r"扣\d*(?:\.\d+)?分|得\d+(?:\.\d+)?分")
 # a figure alone (90%, ≥10, 80M, 180天) is a target, never an indicator's name
 _BARE_FIGURE = re.compile(r"^[≥≤<>=＞＜≧≦]?-?\d+(?:\.\d+)?(?:%|[^\d\s]{1,2})?$")
 _MEASURED_ROLES = (*VALUE_ROLES, "operator", "actual", "weight", "score")
@@ -168,7 +170,7 @@ def _lone_label(values: dict) -> bool:
         return False
     folded = compact(name)
     unit = normalize_unit(folded)
-    return (len(folded) <= 4 or folded.endswith((":", "：")) or is_level_name(name)
+    return (len(folded) <= 4 or folded.endswith((":", "：")) or is_level_name(name) or bool(_SCORING_RULE.search(folded))
             or (unit is not None and unit.family != "unknown"))
 
 
