@@ -115,8 +115,9 @@ def _kinds(cells: list[str], level1: str | None = None, context: bool = True) ->
     for i in range(1, len(kinds)):
         bare = re.sub(r"[(（][^()（）]*[)）]分?$", "", fold(cells[i]))
         named_next = i + 1 < len(kinds) and kinds[i + 1] == "text"
+        more = i + 1 < len(kinds)  # a row of two level names and nothing else holds no indicator name
         if (kinds[i] in ("level", "level2") and kinds[i - 1] in ("level", "level2") and not named_next
-                and (not bare.endswith(("指标", "目标")) or is_level2_under(cells[i], cells[i - 1]))):
+                and (not bare.endswith(("指标", "目标")) or (more and is_level2_under(cells[i], cells[i - 1])))):
             kinds[i] = "text"
     return kinds
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from jixiao.extractors.base import Limits
 from jixiao.extractors.text_columns import header_start
 from jixiao.extractors.text_kinds import LEVEL_KINDS, cell_key, kind
-from jixiao.extractors.text_vocab import header_kind
+from jixiao.extractors.text_vocab import column_kind, header_kind
 from jixiao.model.document import Cell, Provenance, Table
 from jixiao.model.errors import ReadError
 
@@ -74,17 +74,17 @@ class _Grid:
         if col_span < self.width:  # a full-width title says nothing about the columns
             self.profile[col].append(kind(text))
 
-    def extendable(self, row: int, cols: int) -> bool:
-        """Whether the slots left of `cols` in `row` can be covered from the row above.
+    def extendable(self, row: int, cols: set[int]) -> bool:
+        """Whether the slots `cols` of `row` can be covered from the row above.
 
-        Each such slot must be owned above by a cell that ends there and lies wholly left of `cols`,
+        Each such slot must be owned above by a cell that ends there and lies wholly inside `cols`,
         or be empty above or under a full-width line (a title or a `……` row): then it stays empty.
         """
-        for c in range(cols):
+        for c in cols:
             above = self.owner.get((row - 1, c))
             if above is None or above.col_span == self.width:
                 continue
-            if above.row + above.row_span != row or above.col + above.col_span > cols:
+            if above.row + above.row_span != row or not set(range(above.col, above.col + above.col_span)) <= cols:
                 return False
         return True
 
@@ -100,10 +100,10 @@ class _Grid:
         self.owner[(row, col)] = above
         return True
 
-    def extend(self, row: int, cols: int) -> None:
-        """Cover the slots left of `cols` with the cells above, merged down; a heading (一级指标) is never
-        merged over rows below it: those slots stay empty, the page had lost their cells."""
-        above = (self.owner.get((row - 1, c)) for c in range(cols))
+    def extend(self, row: int, cols: set[int]) -> None:
+        """Cover the slots `cols` with the cells above, merged down; a heading (一级指标) is never merged
+        over rows below it: those slots stay empty, the page had lost their cells."""
+        above = (self.owner.get((row - 1, c)) for c in sorted(cols))
         for cell in {id(c): c for c in above if c and c.col_span < self.width and not header_kind(c.text)}.values():
             cell.row_span += 1
             for c in range(cell.col, cell.col + cell.col_span):
@@ -154,6 +154,26 @@ def _counter_span(header: list[str], below: list[str]) -> int | None:
     return col if col is not None and col >= 1 else None
 
 
+def _twin_blocks(header: list[str]) -> tuple[int, int] | None:
+    """(start, size) when the header ends in one run of columns written twice (二级 | 三级 | 实施周期指标值 |
+    二级 | 三级 | 当年度指标值: the period's block and the year's, side by side)."""
+    kinds = [column_kind(h) for h in header]
+    for size in range(len(header) // 2, 1, -1):
+        first, second = kinds[-2 * size:-size], kinds[-size:]
+        if first == second and "val" in first and "text" not in first:
+            return len(header) - 2 * size, size
+    return None
+
+
+def _twin_slots(kinds: list[str | None], start: int, size: int) -> list[int] | None:
+    """The columns of a short row that repeats itself once per block (质量指标 | 合格率 | 100% twice, or
+    合格率 | 100% twice under merged levels): each half at the end of its block, else None."""
+    half = len(kinds) // 2
+    if len(kinds) % 2 or not 2 <= half <= size or kinds[:half] != kinds[half:]:
+        return None
+    return [*range(start + size - half, start + size), *range(start + 2 * size - half, start + 2 * size)]
+
+
 def build_table(rows: list[RawRow], limits: Limits) -> Table:
     """The grid of one published table: full rows as they are, short rows aligned (see module doc)."""
     rows = [r for r in rows if any(t.strip() for t in r.cells)]
@@ -164,6 +184,7 @@ def build_table(rows: list[RawRow], limits: Limits) -> Table:
     grid = _Grid(width)
     full_kinds = {i: [kind(t) for t in r.cells] for i, r in enumerate(rows) if len(r.cells) == width}
     floor = 0  # columns of the row label (绩效指标) left of the indicator header: merged over its rows
+    twin: tuple[int, int] | None = None  # (start, size) of two blocks side by side under the header
     blocks = {r: found for r in range(len(rows) - 1)
               if (found := _block_header(rows[r].cells, rows[r + 1].cells, width)) is not None}
     for r, raw in enumerate(rows):
@@ -181,15 +202,23 @@ def build_table(rows: list[RawRow], limits: Limits) -> Table:
             for column in grid.profile:  # indicator header (项目名称 and its value) says nothing about
                 column.clear()  # the columns below it
             floor = start
+        if k == width and sum(header_kind(t) is not None for t in raw.cells) >= 3:
+            twin = _twin_blocks(raw.cells)
+        elif 0 < r and k < width and twin and (slots := _twin_slots(kinds, *twin)) and grid.extendable(
+                r, set(range(width)) - set(slots)):
+            grid.extend(r, set(range(width)) - set(slots))
+            for col, text in zip(slots, raw.cells):
+                grid.place(r, col, text)
+            continue
         offset = 0
         if 0 < r and k < width:
-            offsets = [s for s in range(width - k + 1) if s == 0 or grid.extendable(r, s)]
+            offsets = [s for s in range(width - k + 1) if s == 0 or grid.extendable(r, set(range(s)))]
             offsets = [s for s in offsets if s >= floor] or offsets
             offset, score = _best_offset(kinds, grid.profile, offsets)
             if k == 1 and (score <= 0 or kinds[0] not in LEVEL_KINDS):  # a lone cell moves only under
                 offset = 0  # a column of its own 一级/二级 kind
             if offset > 0:
-                grid.extend(r, offset)
+                grid.extend(r, set(range(offset)))
         if k == width - 1 and (r + 1) in full_kinds and (span := _counter_span(raw.cells, rows[r + 1].cells)):
             for i, text in enumerate(raw.cells):
                 grid.place(r, i + (i >= span), text, col_span=2 if i == span - 1 else 1)

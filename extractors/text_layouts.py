@@ -24,8 +24,8 @@ from jixiao.extractors.text_grid import RawRow, build_table
 from jixiao.extractors.text_pipes import (Line, cells_between_pipes, cut_last_cell, is_pipe_line, leading_pipe_rows,
                                           markdown_cells, pipe_block, pipe_block_end, trim_cells)
 from jixiao.extractors.text_regions import stream_regions
-from jixiao.extractors.text_stream import stream_blocks
-from jixiao.extractors.text_vocab import fold, level_kind
+from jixiao.extractors.text_stream import is_row_label, stream_blocks
+from jixiao.extractors.text_vocab import fold, header_kind, level_kind
 from jixiao.model.document import Paragraph, Provenance, Table
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _OPENERS, _CLOSERS = "(（[【", ")）]】"
@@ -163,13 +163,21 @@ def _plain_run(run: list[Line], limits: Limits) -> list[Paragraph | Table]:
 
 
 def _rejoined_lines(split: list[tuple[int, str, list[str]]]) -> list[tuple[int, str, list[str]]]:
-    """A line that is only the 指标/目标 ending of the cell before it (a narrow cell wrapped) joined back."""
+    """Lines a narrow cell wrapped, joined back: a line that is only the end of the cell before it (指标,
+    目标, or 满意度指标 after 服务对象: together a level name), and a header broken over lines (绩效指标 一级
+    指标 / 二级指标 三级指标 …: every cell of both lines a header word)."""
     out: list[tuple[int, str, list[str]]] = []
     for number, text, cells in split:
-        if out and len(cells) == 1 and fold(cells[0]) in ("指标", "目标") and out[-1][2]:
+        if out and out[-1][2]:
             n, t, before = out[-1]
-            out[-1] = (n, t + cells[0], [*before[:-1], before[-1] + cells[0]])
-            continue
+            if len(cells) == 1 and (fold(cells[0]) in ("指标", "目标") or (
+                    level_kind(before[-1] + cells[0]) and not level_kind(before[-1]))):
+                out[-1] = (n, t + cells[0], [*before[:-1], before[-1] + cells[0]])
+                continue
+            if cells and all(header_kind(c) or is_row_label(c) for c in [*before, *cells]) \
+                    and sum(header_kind(c) is not None for c in [*before, *cells]) >= 3:
+                out[-1] = (n, f"{t} {text}", [*before, *cells])
+                continue
         out.append((number, text, cells))
     return out
 

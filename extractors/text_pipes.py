@@ -117,11 +117,22 @@ def leading_pipe_rows(body: list[Line]) -> list[RawRow] | None:
 
 def _cells_closed_by_pipes(body: list[Line]) -> list[str] | None:
     """`项目名称 |` / `某项目 |` / `|` …: every line one cell closed by the only pipe on it (a lone pipe an
-    empty cell): no pipe count tells the rows apart, so the cells are a stream; None for any other block."""
+    empty cell): no pipe count tells the rows apart, so the cells are a stream. A line with no pipe is the
+    first part of the cell the next line closes (`一级` / `指标 |`, `绩` `效` `指` `标 |`). None for any other
+    block."""
     texts = [t.strip() for _, t in body]
-    if len(texts) < 4 or any(t.count("|") != 1 or not t.endswith("|") for t in texts):
+    closed = [t.count("|") == 1 and t.endswith("|") for t in texts]
+    if len(texts) < 4 or not closed[-1] or any(not c and "|" in t for c, t in zip(closed, texts)) \
+            or sum(closed) < 0.6 * len(texts):
         return None
-    return [t[:-1].strip() for t in texts]
+    cells, part = [], ""
+    for text, close in zip(texts, closed):
+        if not close:
+            part += text
+            continue
+        cells.append(part + text[:-1].strip())
+        part = ""
+    return cells
 
 
 def cells_between_pipes(body: list[Line]) -> list[str] | None:

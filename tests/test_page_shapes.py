@@ -329,3 +329,50 @@ def test_a_scoring_rule_alone_in_an_empty_rows_name_column_is_no_indicator(tmp_p
     parsed = parse_page(tmp_path, text)
     assert [i.name_raw for i in parsed.indicators] == ["业务工作支出安排金额", "保证单位正常运转"]
     assert any("未达指标值酌情扣分" in p for p in parsed.problems)
+
+
+def test_cells_closed_by_pipes_with_labels_broken_over_lines(tmp_path: Path):
+    """One cell per line closed by ` |`, where a label or a name is broken over lines that have no pipe
+    (`一级` / `指标 |`, `绩` `效` `指` `标 |`): the broken parts are one cell."""
+    cells = ["项目名称", "全民健身赛事", "项目资金\n(万元)", "年度资金总额:", "80.00", "绩\n效\n指\n标", "一级\n指标",
+             "二级指标", "三级指标", "指标值", "产出指标", "数量指标", "举办赛事场次", "3场",
+             "效益指标", "社会效益指标", "带动群众参与\n全民健身", "明显提升"]
+    parsed = parse_page(tmp_path, "\n".join(f"{c} |" for c in cells))
+    assert levels_and_values(parsed) == [("产出指标", "数量指标", "举办赛事场次", "3场"),
+                                         ("效益指标", "社会效益指标", "带动群众参与全民健身", "明显提升")]
+    assert [(p.project_name, p.budget_wan) for p in parsed.projects] == [("全民健身赛事", 80.0)]
+
+
+def test_two_blocks_side_by_side_whose_rows_lost_merged_cells_in_each_block(tmp_path: Path):
+    """二级 | 三级 | 实施周期指标值 | 二级 | 三级 | 当年度指标值: a row that lost its 二级 in both blocks keeps
+    name | value twice; each half goes under its own block, so no row is read twice or shifted."""
+    text = "\n".join([
+        "项目名称 | 物业管理费支出 | 本年度申请市财政预算资金(万元) | 282.92 |",
+        "绩效指标 | 一级指标 | 二级指标 | 三级指标 | 实施周期指标值 | 二级指标 | 三级指标 | 当年度指标值 |",
+        "产出指标 | 数量指标 | 物管服务面积 | 2.6万平方米 | 数量指标 | 物管服务面积 | 2.6万平方米 |",
+        "质量指标 | 保障工作合格率 | 100% | 质量指标 | 保障工作合格率 | 100% |",
+        "任务完成达标率 | 98% | 任务完成达标率 | 99% |",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert levels_and_values(parsed) == [("产出指标", "数量指标", "物管服务面积", "2.6万平方米"),
+                                         ("产出指标", "质量指标", "保障工作合格率", "100%"),
+                                         ("产出指标", "质量指标", "任务完成达标率", "99%")]
+
+
+def test_space_separated_rows_with_the_header_and_level_names_broken_over_lines(tmp_path: Path):
+    """绩效指标 一级 / 指标 / 二级指标 三级指标 …: one header; 效益 / 指标, 服务对象 / 满意度指标: level names
+    wrapped in their narrow cells, joined back; a row of two level names alone is no indicator's name."""
+    text = "\n".join([
+        "转移支付(项目)名称 特殊教育补助资金",
+        "绩效指标 一级", "指标", "二级指标 三级指标 年度指标值 全年实际完成值 分值 得分",
+        "产出指标 数量指标 培智教学软件 2套 2套 10 10",
+        "质量指标 教学软件验收合格率 100% 100% 10 10",
+        "效益", "指标", "社会效益", "指标", "特殊教育资源 扩大 扩大 30 30",
+        "满意度指标 服务对象", "满意度指标", "残疾学生、家长满意度 90% 98% 5 5",
+        "分总 100 100",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert levels_and_values(parsed) == [
+        ("产出指标", "数量指标", "培智教学软件", "2套"), ("产出指标", "质量指标", "教学软件验收合格率", "100%"),
+        ("效益指标", "社会效益指标", "特殊教育资源", "扩大"),
+        ("满意度指标", "服务对象满意度指标", "残疾学生、家长满意度", "90%")]

@@ -87,9 +87,10 @@ class IndicatorRows:
             fragment = next((t for t in own_levels if is_level_fragment(t)), None)
             self.incomplete = f"'{fragment}'" if fragment and row.last else None
             return
-        if _BARE_FIGURE.match(compact(values.get("name_raw"))) and not _BARE_FIGURE.match(compact(values.get("value_raw"))):
-            # 90% | 计划标准: a target under the name and words under the value, the row shifted (a 成本 row
-            # named by its amount, 20万元 | 100%, is read)
+        name = compact(values.get("name_raw"))
+        if _BARE_FIGURE.match(name) and (name[0] in _OPERATORS or not _BARE_FIGURE.match(compact(values.get("value_raw")))):
+            # 90% | 计划标准 or ≥50000人次 | 110406: a target under the name, the row shifted (a 成本 row named
+            # by its amount, 20万元 | 100%, is read)
             self.set_aside.append(values["name_raw"])
             return
         if not values.get("name_raw") and not values.get("description"):
@@ -147,6 +148,7 @@ class IndicatorRows:
 # a scoring rule (未达指标值酌情扣分, 每降低1%扣1分) left in the name column of an empty row
 _SCORING_RULE = re.compile(r"扣\d*(?:\.\d+)?分|得\d+(?:\.\d+)?分")
 # a figure alone (90%, ≥10, 80M, 180天) is a target, never an indicator's name
+_OPERATORS = "≥≤<>=＞＜≧≦"
 _BARE_FIGURE = re.compile(r"^[≥≤<>=＞＜≧≦]?-?\d+(?:\.\d+)?(?:%|[^\d\s]{1,2})?$")
 _MEASURED_ROLES = (*VALUE_ROLES, "operator", "actual", "weight", "score")
 
