@@ -25,6 +25,7 @@ from jixiao.extractors.text_vocab import (column_kind, fold, header_kind, is_bas
 from jixiao.model.document import Cell, Provenance, Table
 
 Score = float | None  # None: the cell cannot sit in that column
+_WORDS = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
 _FIGURE = re.compile(r"^[\d.,，]+%?$")
 _LEVEL_COLUMNS = frozenset({"level1", "level2", "label"})
 _CERTAIN = frozenset({"level1", "level2", "name", "val", "num", "op", "unit"})  # columns a wrong guess misleads in
@@ -192,6 +193,8 @@ def aligned_table(header: list[str], rows: list[tuple[int, list[str]]], line: in
     doubts: list[str] = []
     owner: dict[int, Cell] = {c.col: c for c in cells if columns[c.col] == "label"}
     for r, (number, texts) in enumerate(rows, start=1):
+        if len(texts) == 1 and not _WORDS.search(texts[0]):
+            continue  # a filler line between rows (……, -): an empty row
         if label and len(texts) > 1 and fold(texts[0]) == fold(label[0]):
             texts = texts[1:]  # the row label written again on the row (a merged cell repeated)
         if is_header_row(texts) and [fold(t) for t in texts[header_start(texts) or 0:]] == [fold(t) for t in header[start:]]:
@@ -210,7 +213,10 @@ def aligned_table(header: list[str], rows: list[tuple[int, list[str]]], line: in
         for c, text in sorted(placed.items()):
             cell = Cell(row=r, col=c, text=text)
             cells.append(cell)
-            owner[c] = cell
+            if header_kind(text):
+                owner.pop(c, None)  # a heading written again (一级指标) is never merged down over the rows
+            else:
+                owner[c] = cell
     virtual = [start + i for i, (_, text) in enumerate(layout) if text is None]
     for col in sorted(virtual, reverse=True):  # a column no row used: gone, as the header shows it
         if not any(c.col == col and c.row > 0 for c in cells):

@@ -25,7 +25,7 @@ from jixiao.extractors.text_pipes import (Line, cells_between_pipes, cut_last_ce
                                           markdown_cells, pipe_block, pipe_block_end, trim_cells)
 from jixiao.extractors.text_regions import stream_regions
 from jixiao.extractors.text_stream import is_row_label, stream_blocks
-from jixiao.extractors.text_vocab import fold, header_kind, level_kind
+from jixiao.extractors.text_vocab import fold, header_kind, is_level_prefix, is_total, level_kind
 from jixiao.model.document import Paragraph, Provenance, Table
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _OPENERS, _CLOSERS = "(（[【", ")）]】"
@@ -34,6 +34,7 @@ _NUMBERING_TOKEN = re.compile(r"^(([一二三四五六七八九十]+|\d{1,2})[�
 # A run of lines is a space-separated table when this many lines have two or more cells and two of
 # them have three or more (prose with a stray space does not).
 _MIN_SPACE_ROWS = 3
+_BLOCK_SCORE = re.compile(r"^[(（]\d+(?:\.\d+)?分[)）]$")  # (50分): a block's score where its 一级 label was
 
 
 @dictionary_cache
@@ -125,6 +126,9 @@ def _layout_blocks(lines: list[Line], limits: Limits, ends_text: bool = False) -
             blocks += _pipe_table(block, limits, last)
             i = j
             continue
+        if not text.strip() and _table_goes_on(run, lines, i):
+            i += 1  # blank lines between an indicator header and its rows, or between blocks of rows
+            continue
         if not text.strip() or is_chrome(text):
             blocks += _plain_run(run, limits)
             run = []
@@ -162,10 +166,25 @@ def _plain_run(run: list[Line], limits: Limits) -> list[Paragraph | Table]:
     return _paragraphs(run[:first]) + [build_table(rows, limits)] + _paragraphs(run[last + 1:])
 
 
+def _table_goes_on(run: list[Line], lines: list[Line], blank: int) -> bool:
+    """Whether the rows after the blank lines at `blank` go on with the space-separated indicator table of
+    `run` (a header read in it): the next line opens with a level name or its first characters (一级 /
+    指标 …, 数量指标 …), or is a block's score ((50分)); a list after the table (序号 姓名 金额) is not."""
+    if not run or not any(is_header_row(cells) for _, _, cells in _rejoined_lines(
+            [(n, t, _space_cells(t)) for n, t in run[-200:]])):
+        return False
+    nxt = next((t.strip() for _, t in lines[blank:] if t.strip()), "")
+    first = (_space_cells(nxt) or [""])[0]
+    return bool(nxt) and not is_pipe_line(nxt) and not is_chrome(nxt) and (
+        level_kind(first) is not None or is_level_prefix(first) or fold(first) in ("一级", "二级", "三级")
+        or _BLOCK_SCORE.match(fold(nxt)) is not None)
+
+
 def _rejoined_lines(split: list[tuple[int, str, list[str]]]) -> list[tuple[int, str, list[str]]]:
     """Lines a narrow cell wrapped, joined back: a line that is only the end of the cell before it (指标,
     目标, or 满意度指标 after 服务对象: together a level name), and a header broken over lines (绩效指标 一级
-    指标 / 二级指标 三级指标 …: every cell of both lines a header word)."""
+    指标 / 二级指标 三级指标 …: a line of header words, then one opening with a header word and mostly
+    header words)."""
     out: list[tuple[int, str, list[str]]] = []
     for number, text, cells in split:
         if out and out[-1][2]:
@@ -174,8 +193,8 @@ def _rejoined_lines(split: list[tuple[int, str, list[str]]]) -> list[tuple[int, 
                     level_kind(before[-1] + cells[0]) and not level_kind(before[-1]))):
                 out[-1] = (n, t + cells[0], [*before[:-1], before[-1] + cells[0]])
                 continue
-            if cells and all(header_kind(c) or is_row_label(c) for c in [*before, *cells]) \
-                    and sum(header_kind(c) is not None for c in [*before, *cells]) >= 3:
+            if cells and all(header_kind(c) or is_row_label(c) for c in before) and header_kind(cells[0]) \
+                    and 2 * sum(header_kind(c) is not None for c in cells) >= len(cells):
                 out[-1] = (n, f"{t} {text}", [*before, *cells])
                 continue
         out.append((number, text, cells))
@@ -194,12 +213,16 @@ def _under_header(split: list[tuple[int, str, list[str]]], first: int, last: int
         if i + 1 < len(split) and split[i + 1][2] and not fits(split[i + 1][2], cells):
             return None  # the rows below do not fit the header (a blank header cell was lost): read as before
         end = i + 1
-        while end < len(split) and split[end][2] and (
-                (fits(split[end][2], cells) and (len(split[end][2]) > 1 or level_kind(split[end][2][0])))
-                or (end + 1 < len(split) and len(split[end + 1][2]) > 1 and fits(split[end + 1][2], cells))):
-            end += 1  # a lone cell, or one that fits no column, only between two rows of the table (a doubt)
+        while end < len(split) and split[end][2] and (_row_under(split[end][2], cells) or any(
+                _row_under(split[k][2], cells) and len(split[k][2]) > 1 for k in range(end + 1, min(end + 6, len(split)))
+                if all(len(split[j][2]) == 1 for j in range(end, k)))):
+            end += 1  # lone cells (a note, a `-` filler) or one that fits no column only between rows of the table
         return i, end
     return None
+
+
+def _row_under(cells: list[str], header: list[str]) -> bool:
+    return not is_total(cells[0]) and fits(cells, header) and (len(cells) > 1 or level_kind(cells[0]) is not None)
 
 
 def _paragraphs(lines: list[Line]) -> list[Paragraph | Table]:

@@ -66,13 +66,13 @@ class IndicatorRows:
             self.split_by_place.append(values.get("name_raw") or "?")
         own_levels = [row.own_text(header.roles[r]) for r in ("level1", "level2")
                       if r in header.roles and row.starts_here(header.roles[r])]
+        if any(is_total(cell.text) for cell in row.cells) or is_total(values.get("name_raw")):
+            return  # 合计 | 100, 总分(100分) | 100: a total, not an indicator, wherever its label sits
         if self._outside_levels(row, header, values):
             return
         if all(not compact(c.text) or is_placeholder(c.text) or is_bare_slot(c.text) for c in row.cells):
             return  # a template's blank slots (指标1： | 指标2：) under cells merged down from above: nothing of its own
         guessed = self._carry_levels(values)
-        if any(is_total(cell.text) for cell in row.cells) or is_total(values.get("name_raw")):
-            return  # 合计 | 100: a total, not an indicator, wherever its label sits
         if _headings(values):
             return  # 2021年实际值 | 预期2022年值: the second line of a two-row header
         if _is_level_label(values):
@@ -88,9 +88,10 @@ class IndicatorRows:
             self.incomplete = f"'{fragment}'" if fragment and row.last else None
             return
         name = compact(values.get("name_raw"))
-        if _BARE_FIGURE.match(name) and (name[0] in _OPERATORS or not _BARE_FIGURE.match(compact(values.get("value_raw")))):
-            # 90% | 计划标准 or ≥50000人次 | 110406: a target under the name, the row shifted (a 成本 row named
-            # by its amount, 20万元 | 100%, is read)
+        if _BARE_FIGURE.match(name) and (name[0] in _OPERATORS or not _BARE_FIGURE.match(compact(values.get("value_raw")))
+                                         or not is_level_name(values.get("level2_raw"))):
+            # 90% | 计划标准, ≥50000人次 | 110406, or 100% under a 二级 that is a sentence: a target under the name,
+            # the row shifted (a 成本 row named by its amount, 成本指标 | 20万元 | 100%, is read)
             self.set_aside.append(values["name_raw"])
             return
         if not values.get("name_raw") and not values.get("description"):
@@ -145,8 +146,8 @@ class IndicatorRows:
                                               **about, **values))
 
 
-# a scoring rule (未达指标值酌情扣分, 每降低1%扣1分) left in the name column of an empty row
-_SCORING_RULE = re.compile(r"扣\d*(?:\.\d+)?分|得\d+(?:\.\d+)?分")
+# a scoring rule (未达指标值酌情扣分, 每降低1%扣1分, 定量指标计算：…记满分) left in the name column of an empty row
+_SCORING_RULE = re.compile(r"扣\d*(?:\.\d+)?分|得\d+(?:\.\d+)?分|记满分|记分|指标计算[:：]")
 # a figure alone (90%, ≥10, 80M, 180天) is a target, never an indicator's name
 _OPERATORS = "≥≤<>=＞＜≧≦"
 _BARE_FIGURE = re.compile(r"^[≥≤<>=＞＜≧≦]?-?\d+(?:\.\d+)?(?:%|[^\d\s]{1,2})?$")

@@ -185,7 +185,7 @@ def _operator_words() -> frozenset[str]:
     return frozenset(compact(w) for words in prefixes.values() for w in words)
 
 
-_TOTAL_TAIL = re.compile(r"[:：]?\d+(\.\d+)?(分|%)?[。.]?")
+_TOTAL_TAIL = re.compile(r"[:：]?\d+(\.\d+)?(分|%)?[。.]?|[(（]\d+(\.\d+)?分?[)）]")  # 100分。 or (100分)
 
 
 @dictionary_cache
@@ -260,8 +260,17 @@ def title_subject(text: str | None) -> str | None:
     for ending in ("项目支出绩效目标", "支出绩效目标", "绩效目标", "绩效自评", "绩效"):
         index = folded.find(ending)
         if index >= 0 and _ends_with_form_word(folded[index:]):
-            return folded[:index].strip() or None
+            subject = folded[:index].strip()
+            return subject if _names_something(subject) else None
     return None
+
+
+def _names_something(subject: str) -> bool:
+    """Not only a year and the form's generic words ("2022年度项目支出", "区级部门预算项目")."""
+    rest = re.sub(r"20\d\d\s*年度?", "", compact(subject))
+    for word in sorted(_forms()["generic_subject_words"], key=len, reverse=True):
+        rest = rest.replace(word, "")
+    return bool(rest)
 
 
 def quoted_subject(text: str | None) -> str | None:
