@@ -376,3 +376,19 @@ def test_space_separated_rows_with_the_header_and_level_names_broken_over_lines(
         ("产出指标", "数量指标", "培智教学软件", "2套"), ("产出指标", "质量指标", "教学软件验收合格率", "100%"),
         ("效益指标", "社会效益指标", "特殊教育资源", "扩大"),
         ("满意度指标", "服务对象满意度指标", "残疾学生、家长满意度", "90%")]
+
+
+def test_the_rows_after_a_total_are_the_forms_tail_not_indicators(tmp_path: Path):
+    """总分(100分) | 100 | 自评等级 | 优, then 偏差原因分析 | 无 and 改进措施 | 无 under it: a total ends the
+    indicators (its bracketed score is still a total); a title of only a year and form words names no project."""
+    text = "\n".join([
+        "2022年度项目支出绩效自评表",
+        "| 一级指标 | 二级指标 | 三级指标 | 年初目标值(A) | 实际完成值(B) | 得分 |",
+        "| 产出指标(60分) | 数量指标 | 慰问优抚对象 | 150人 | 150人 | 20 |",
+        "| 满意度指标(10分) | 服务对象满意度指标 | 优抚对象满意度 | 100% | 100% | 10 |",
+        "| 总分(100分) | 100 | 自评等级 | 优 | | |",
+        "| | | 偏差大或目标未完成原因分析 | 无 | | |",
+        "| | | 改进措施及结果应用方案 | 无 | | |"])
+    parsed = parse_page(tmp_path, text)
+    assert [i.name_raw for i in parsed.indicators] == ["慰问优抚对象", "优抚对象满意度"]
+    assert [p.project_name for p in parsed.projects] == [None]

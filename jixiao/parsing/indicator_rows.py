@@ -41,6 +41,7 @@ class IndicatorRows:
     foreign_block: str | None = None  # the 一级 text of the block being skipped
     nameless: list[str] = field(default_factory=list)  # values of rows that name no indicator: not read
     past_end: list[str] = field(default_factory=list)  # rows after a table's footer that look like indicators
+    after_total: bool = False  # a total row was read and no level name has opened a block since
 
     def new_header(self, header: IndicatorHeader, continued: bool) -> None:
         """A header row; a repeated one (a page break) keeps the levels of the rows above it."""
@@ -48,6 +49,7 @@ class IndicatorRows:
         if not continued:
             self.last_levels = (None, None)
             self.foreign_block = None
+            self.after_total = False
 
     def after_end(self, row: Row, ended: IndicatorHeader | None) -> None:
         """A row of a table after the footer that ended its indicators (`ended`): one that still has a level
@@ -67,7 +69,14 @@ class IndicatorRows:
         own_levels = [row.own_text(header.roles[r]) for r in ("level1", "level2")
                       if r in header.roles and row.starts_here(header.roles[r])]
         if any(is_total(cell.text) for cell in row.cells) or is_total(values.get("name_raw")):
+            self.after_total = True
             return  # 合计 | 100, 总分(100分) | 100: a total, not an indicator, wherever its label sits
+        if self.after_total and not any(is_level_name(t) for t in own_levels):
+            # below the total, the form's tail (偏差原因分析 | 无, 改进措施 | 无); a figure there is said
+            if _BARE_FIGURE.match(compact(values.get("value_raw"))):
+                self.past_end.append(values.get("name_raw") or "?")
+            return
+        self.after_total = False
         if self._outside_levels(row, header, values):
             return
         if all(not compact(c.text) or is_placeholder(c.text) or is_bare_slot(c.text) for c in row.cells):
