@@ -9,8 +9,10 @@ so they go to increasing columns; every way of doing so is scored by how well ea
 column, and the best one is taken — but only when it is the only best one for every cell that
 matters (a level, the name, a value, a unit, a figure). A row placed two ways at once is kept
 with only its certain cells (its name) and said to be unread (`Table.doubts`), so the document is
-`partial` with the reason instead of `ok` with a wrong value. Leading columns a row skips are the
-merged cells above it (their span is extended), as in the .docx of the same form.
+`partial` with the reason instead of `ok` with a wrong value — except for words (a qualitative
+target such as 严格执行财经制度) that fit two value columns (年度指标值 | 实际完成值): they go to the
+first, the columns after them (actual, 偏差原因) left empty. Leading columns a row skips are the merged cells above it (their span is
+extended), as in the .docx of the same form.
 """
 
 from __future__ import annotations
@@ -123,14 +125,18 @@ def _kinds(cells: list[str], level1: str | None = None, context: bool = True) ->
     return kinds
 
 
-def _fit(cell: str, column: str) -> Score:
-    return _FITS.get(column, _FITS["text"]).get(cell)
+def _fit(cell: str, column: str, col: int, leftmost: bool) -> Score:
+    """How well a cell of kind `cell` sits in `column` (at index `col`); `leftmost` ranks equal fits by
+    how far left they are, so ties go to the earlier column."""
+    score = _FITS.get(column, _FITS["text"]).get(cell)
+    return round(score * 1000) - col if score is not None and leftmost else score
 
 
 def placements(cells: list[str], columns: list[str], level1: str | None = None,
-               context: bool = True) -> list[set[int]] | None:
+               context: bool = True, leftmost: bool = False) -> list[set[int]] | None:
     """For each cell, the columns it takes in the best placements (cells in order, increasing columns);
-    None when the cells fit no placement. `level1`: the 一级 of the block the row is in."""
+    None when the cells fit no placement. `level1`: the 一级 of the block the row is in. `leftmost`:
+    of equally good placements, the one that leaves the columns at the row's end empty."""
     kinds = _kinds(cells, level1, context)
     n, m = len(cells), len(columns)
     if n == 0 or n > m:
@@ -142,7 +148,7 @@ def placements(cells: list[str], columns: list[str], level1: str | None = None,
             return 0.0
         best: Score = None
         for c in range(j, m - (n - i) + 1):
-            here = _fit(kinds[i], columns[c])
+            here = _fit(kinds[i], columns[c], c, leftmost)
             rest = after(i + 1, c + 1) if here is not None else None
             if rest is not None and (best is None or here + rest > best):
                 best = here + rest
@@ -154,7 +160,7 @@ def placements(cells: list[str], columns: list[str], level1: str | None = None,
             return 0.0
         best: Score = None
         for p in range(i - 1, c):
-            here = _fit(kinds[i - 1], columns[p])
+            here = _fit(kinds[i - 1], columns[p], p, leftmost)
             prev = before(i - 1, p) if here is not None else None
             if prev is not None and (best is None or here + prev > best):
                 best = here + prev
@@ -167,7 +173,7 @@ def placements(cells: list[str], columns: list[str], level1: str | None = None,
     for i in range(n):
         cols = set()
         for c in range(m):
-            here = _fit(kinds[i], columns[c])
+            here = _fit(kinds[i], columns[c], c, leftmost)
             prev, rest = before(i, c), after(i + 1, c + 1)
             if here is not None and prev is not None and rest is not None and prev + here + rest == total:
                 cols.add(c)
@@ -265,6 +271,14 @@ def _placed_with(texts: list[str], columns: list[str], start: int, level1: str |
     found = placements(texts, columns[start:], level1, context)
     if found is None:
         return {}, True
+    kinds = _kinds(texts, level1, context)
+    open_cells = [i for i, cols in enumerate(found)
+                  if len(cols) > 1 and not all(columns[start + c] in _LEVEL_COLUMNS for c in cols)]
+    if open_cells and all(kinds[i] == "text" for i in open_cells) \
+            and all(columns[start + c] == "val" for c in found[open_cells[0]]):
+        # words, not figures, that fit two value columns (年度指标值 | 实际完成值): the first is taken, the
+        # columns after it left empty, as a form leaves its 偏差原因 or 备注 blank
+        found = placements(texts, columns[start:], level1, context, leftmost=True) or found
     placed: dict[int, str] = {}
     doubt = False
     for text, cols in zip(texts, found):

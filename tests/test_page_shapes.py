@@ -392,3 +392,20 @@ def test_the_rows_after_a_total_are_the_forms_tail_not_indicators(tmp_path: Path
     parsed = parse_page(tmp_path, text)
     assert [i.name_raw for i in parsed.indicators] == ["慰问优抚对象", "优抚对象满意度"]
     assert [p.project_name for p in parsed.projects] == [None]
+
+
+def test_a_self_evaluation_in_spaces_with_blank_lines_before_its_blocks(tmp_path: Path):
+    """年度绩效指标完成情况 一级 / 指标 / 二级指标 …, blank lines, (50分) where the 一级 label was, rows, a
+    …… filler, and a row whose target and actual are words: every row read, the words' first place is the
+    target (年度指标值), the columns after it (实际完成值, 偏差原因) as the page gives them."""
+    text = "\n".join([
+        "项目名称 禁毒经费",
+        "年度绩效指标完成情况 一级", "指标", "二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施",
+        "", "", "(50分)",
+        "数量指标 指标1:禁毒宣传场次 ≥1场 1场 12 12", "指标2:试剂数量 ≥2400份 3200份 12 12", "……",
+        "质量指标 指标1:经费支出合规性 严格执行财经法规制度 严格执行财经法规制度 12 12",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert [(i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators] == [
+        ("数量指标", "指标1:禁毒宣传场次", "≥1场"), ("数量指标", "指标2:试剂数量", "≥2400份"),
+        ("质量指标", "指标1:经费支出合规性", "严格执行财经法规制度")]
