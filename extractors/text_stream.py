@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from jixiao.dictionaries import dictionary_cache, load_dictionary
 from jixiao.extractors.text_kinds import kind
 from jixiao.extractors.text_vocab import (column_kind, fold, header_kind, is_basis, is_blank_slot, is_footer,
-                                          is_full_level2, is_level2_under, is_level_prefix, is_total, label_kind,
-                                          level_kind)
+                                          is_full_level2, is_level2_under, is_level_prefix, is_sibling_level2, is_total,
+                                          label_kind, level_kind)
 from jixiao.model.document import Cell, Paragraph, Provenance, Table
 
 Item = tuple[str, "str | list[str]"]  # ("level1"|"level2"|"level", name) or ("row", [name, cell, …])
@@ -61,13 +61,15 @@ def is_row_label(text: str) -> bool:
 
 
 def joined_labels(tokens: list[str]) -> list[str]:
-    """Labels broken over two cells put back together ("经济效益" "指标", "数量指" "标", "产出指标" "(50分)")."""
+    """Labels broken over two cells put back together ("经济效益" "指标", "数量指" "标", "服务对象" "满意度指标",
+    "产出指标" "(50分)")."""
     out: list[str] = []
     for token in tokens:
         if out:
             glued = fold(out[-1]) + fold(token)
-            broken = (len(fold(token)) <= 3 or is_level_prefix(out[-1])) and not level_kind(token) and (
-                level_kind(glued) or header_kind(glued)) and not header_kind(token)
+            broken = ((len(fold(token)) <= 3 or is_level_prefix(out[-1])) and not level_kind(token) and (
+                level_kind(glued) or header_kind(glued)) and not header_kind(token)) or (
+                is_level_prefix(out[-1]) and level_kind(glued) is not None)  # 服务对象 / 满意度指标
             if broken or _broken_heading(out[-1], token) or (_SCORE_CELL.match(fold(token)) and level_kind(out[-1])):
                 out[-1] = out[-1].strip() + token.strip()
                 continue
@@ -147,8 +149,9 @@ class _Placed:
 
     def level(self, what: str, text: str) -> None:
         if what == "level":
+            orphan = self.level1 is None and is_sibling_level2(text, self.level2)  # 成本指标 after 时效指标, no 一级
             what = "level2" if self.last == "l1" or is_level2_under(text, self.level1) or is_full_level2(text) \
-                else "level1"
+                or orphan else "level1"
         self.last = "l1" if what == "level1" else "l2"
         if what == "level1":
             self.level1 = text
@@ -220,6 +223,7 @@ def _indicator_table(section: Section, prov: Provenance) -> Table:
     rows: list[dict[int, str]] = [{offset + i: h for i, h in enumerate(section.header)}]
     current: dict[int, str] | None = None
     level1: str | None = None  # the 一级 of the block being read
+    level2: str | None = None  # its last 二级
     for what, value in section.items:
         if what == "row":
             cells = list(value)
@@ -229,9 +233,11 @@ def _indicator_table(section: Section, prov: Provenance) -> Table:
             for i, text in enumerate(cells[: width - name_col]):
                 current[name_col + i] = text
             continue
-        level_col = _level_column(what, str(value), current, l1, l2, level1)
+        level_col = _level_column(what, str(value), current, l1, l2, level1, level2)
         if level_col == l1:
-            level1 = str(value)
+            level1, level2 = str(value), None
+        elif level_col == l2:
+            level2 = str(value)
         if level_col is None:
             continue
         if current is None or any(c >= level_col for c in current):
@@ -248,13 +254,13 @@ def _indicator_table(section: Section, prov: Provenance) -> Table:
 
 
 def _level_column(what: str, text: str, current: dict[int, str] | None, l1: int | None,
-                  l2: int | None, level1: str | None) -> int | None:
+                  l2: int | None, level1: str | None, level2: str | None) -> int | None:
     """Where a level name goes: its own column; an ambiguous one (成本指标, 满意度指标) under 二级 right
-    after a 一级 of the row or when it belongs under the block's 一级, else under 一级; a 二级 name in a
-    table without a 二级 column under 一级."""
+    after a 一级 of the row, when it belongs under the block's 一级, or — no 一级 read yet — beside the
+    二级 before it; else under 一级; a 二级 name in a table without a 二级 column under 一级."""
     if what == "level" or kind(text) == "level":
         fresh = (current is not None and l1 in current and len(current) == 1) or is_level2_under(text, level1) \
-            or is_full_level2(text)
+            or is_full_level2(text) or (level1 is None and is_sibling_level2(text, level2))
         what = "level2" if fresh and l2 is not None else "level1"
     if what == "level1":
         return l1 if l1 is not None else l2

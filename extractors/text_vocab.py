@@ -144,6 +144,14 @@ def is_full_level2(text: str) -> bool:
     return _level_key(text) != fold(text) and fold(text) in _full_level2_names()
 
 
+def is_sibling_level2(text: str, level2_text: str | None) -> bool:
+    """Whether `text` can be a 二级 under the same 一级 as `level2_text` (成本指标 after 时效指标: both under
+    产出指标), for a block whose 一级 cell the page lost."""
+    _, parents = _level_parents()
+    return level2_text is not None and bool(parents.get(_level_key(text), frozenset())
+                                            & parents.get(_level_key(level2_text), frozenset()))
+
+
 def is_level2_under(text: str, level1_text: str | None) -> bool:
     """Whether a 二级 name belongs under this 一级 (成本指标 under 产出指标; 满意度指标 not under 效益指标)."""
     level1, parents = _level_parents()

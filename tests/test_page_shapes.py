@@ -409,3 +409,31 @@ def test_a_self_evaluation_in_spaces_with_blank_lines_before_its_blocks(tmp_path
     assert [(i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators] == [
         ("数量指标", "指标1:禁毒宣传场次", "≥1场"), ("数量指标", "指标2:试剂数量", "≥2400份"),
         ("质量指标", "指标1:经费支出合规性", "严格执行财经法规制度")]
+
+
+def test_prose_lines_opening_with_a_second_level_and_reporting_results(tmp_path: Path):
+    """数量指标：慰问人数=9人，当年实际完成9人。 with no 一级 heading: each line is an item under its 二级; the
+    result beside the target is no item, and a line that states only a result (满意度完成90%) has no target."""
+    text = "\n".join([
+        "(2)主要绩效目标及完成情况:", "数量指标:慰问人数=9人,当年实际完成9人。", "质量指标:慰问对象年龄均≥100岁。",
+        "社会效益指标:政策群众知晓率≥90%,当年实际完成100%。", "服务对象满意度指标:慰问对象满意度完成90%。",
+        "项目联系人:江**,联系电话:0591-8392****。"])
+    parsed = parse_page(tmp_path, text)
+    assert [(i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators] == [
+        ("数量指标", "慰问人数", "=9人"), ("质量指标", "慰问对象年龄均", "≥100岁"),
+        ("社会效益指标", "政策群众知晓率", "≥90%"), ("服务对象满意度指标", "慰问对象满意度", None)]
+    assert any("no 指标值" in p for p in parsed.problems)
+
+
+def test_one_cell_per_paragraph_whose_first_level_cells_were_lost(tmp_path: Path):
+    """数量指标 … 时效指标 … then 成本指标 with no 一级 cell read: 成本指标 is a 二级 beside them (not a 一级
+    over the 效益 rows after it); 服务对象 / 满意度指标 is one name; the page's QR widget is no row."""
+    cells = ["绩效指标", "一级", "指标", "二级指标", "三级指标", "指标值", "全年实际完成值",
+             "数量指标", "孤儿助学人数", "12人", "12", "时效指标", "发放及时率", "100%", "100%",
+             "成本指标", "资金执行率", "100%", "82%", "社会效益", "指标", "就学水平", "有所提升", "100%",
+             "满意度指标", "服务对象", "满意度指标", "政策知晓率", "≥90%", "≥90%", "qrcode", "手机扫码,畅快体验!"]
+    parsed = parse_page(tmp_path, "\n\n".join(cells))
+    assert levels_and_values(parsed) == [
+        (None, "数量指标", "孤儿助学人数", "12人"), (None, "时效指标", "发放及时率", "100%"),
+        (None, "成本指标", "资金执行率", "100%"), (None, "社会效益指标", "就学水平", "有所提升"),
+        ("满意度指标", "服务对象满意度指标", "政策知晓率", "≥90%")]

@@ -18,7 +18,7 @@ from jixiao.parsing.fields import FieldCell, amount_wan, field_value, line_label
 from jixiao.parsing.grid import Row
 from jixiao.parsing.indicator_rows import IndicatorRows
 from jixiao.parsing.indicators import IndicatorHeader, header_of, is_footer, is_level_name
-from jixiao.parsing.prose import level2_heading, line_items, list_heading, list_items
+from jixiao.parsing.prose import level2_heading, line_items, list_heading, list_items, opens_with_level2
 from jixiao.parsing.records import Goal, Project, TableIndicator, clean, meaningful
 from jixiao.parsing.vocabulary import (is_form_title, is_list_heading, money_unit, quoted_subject, title_kind,
                                        title_subject, unit_line)
@@ -331,7 +331,7 @@ class ProjectState:
         if self.header is None and (heading := list_heading(text)) is not None:
             self.prose_level1, self.prose_level2 = heading, None
             return True
-        items = list_items(text) if self.prose_level1 is not None else []
+        items = list_items(text) if self.prose_level1 is not None or opens_with_level2(text) else []
         if not items and self.prose_level1 is not None:
             items = line_items(text, self.prose_level2)
         if not items:
@@ -341,7 +341,8 @@ class ProjectState:
         for item in items:
             self.rows.add(project, {"level1_raw": self.prose_level1, "level2_raw": item.level2_raw or None,
                                     "name_raw": item.name_raw, "value_raw": item.value_raw},
-                          page=page, admitted=f"listed in the text under {self.prose_level1} / {item.level2_raw}")
+                          page=page, admitted="listed in the text under "
+                          + " / ".join(w for w in (self.prose_level1, item.level2_raw) if w))
         return True
 
     def goal_paragraph(self, text: str) -> None:

@@ -17,7 +17,14 @@ head lines of its own, each line then its items:
     （三）时效指标
     完成时限，2025年10月底前；
 
-where a comma parts a name from a target written in words. Nothing else in the text is read this way.
+where a comma parts a name from a target written in words. A line may also open with its 二级 and a
+colon, with no 一级 heading above it, and report the result beside the target:
+
+    数量指标：慰问人数=9人，当年实际完成9人。
+    服务对象满意度指标：慰问对象满意度完成90%。
+
+the result (当年实际完成9人) is no item, and an item that states only a result has no target.
+Nothing else in the text is read this way.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from jixiao.dictionaries import dictionary_cache
+from jixiao.dictionaries import dictionary_cache, load_dictionary
 from jixiao.normalizers.levels import canonical_level1, canonical_level2, level_spellings, parent_level1
 from jixiao.normalizers.text import compact
 
@@ -90,8 +97,16 @@ def line_items(text: str, level2: str | None) -> list[ProseItem]:
     return items
 
 
+def opens_with_level2(text: str) -> bool:
+    """A line that opens with a 二级 name and a colon (数量指标：慰问人数=9人，当年实际完成9人。): a prose list
+    of its own, its 一级 left to the 二级."""
+    mark = _level_marker().match(_NUMBERING.sub("", text).strip())
+    return mark is not None and canonical_level2(mark.group(1)) is not None and mark.group(0)[-1] in ":："
+
+
 def list_items(text: str) -> list[ProseItem]:
     """The items of one line of a prose list (none when the line names no 二级)."""
+    text = _NUMBERING.sub("", text).strip()
     marks = [m for m in _level_marker().finditer(text) if canonical_level2(m.group(1)) is not None
              or canonical_level1(m.group(1)) is not None]
     items = []
@@ -113,11 +128,29 @@ def _pieces(part: str) -> list[str]:
             pieces.append(chunk[start:value.end()])
             start = value.end() + 1
         pieces.append(chunk[start:])
-    return [p.strip(" ,，、") for p in pieces if compact(p).strip(",，、")]
+    pieces = [p.strip(" ,，、") for p in pieces if compact(p).strip(",，、")]
+    return [p for p in pieces if not _is_result(p)]
+
+
+def _is_result(piece: str) -> bool:
+    """当年实际完成9人: a result word and a figure, nothing else (完成及时率>=100% is an item)."""
+    folded = compact(piece)
+    word = next((w for w in _actual_words() if folded.startswith(w)), None)
+    return word is not None and _VALUE.fullmatch(folded[len(word):]) is not None
 
 
 def _item(level2: str, piece: str) -> ProseItem:
     value = _VALUE.search(piece)
     if value is None or value.start() == 0:  # 生态修复功能提高: the words are the target as well as its name
         return ProseItem(level2_raw=level2, name_raw=piece, value_raw=piece)
-    return ProseItem(level2_raw=level2, name_raw=piece[:value.start()].strip(), value_raw=value.group(0).strip())
+    name = piece[:value.start()].strip()
+    if compact(name).endswith(_actual_words()):  # 慰问对象满意度完成90%: a result, no target stated
+        return ProseItem(level2_raw=level2, name_raw=name[:name.rindex(next(
+            w for w in _actual_words() if compact(name).endswith(w)))].strip(), value_raw=None)
+    return ProseItem(level2_raw=level2, name_raw=name, value_raw=value.group(0).strip())
+
+
+@dictionary_cache
+def _actual_words() -> tuple[str, ...]:
+    """Words that report a result rather than set a target (forms.yaml prose_results), longest first."""
+    return tuple(sorted(load_dictionary("forms")["prose_results"], key=len, reverse=True))
