@@ -197,31 +197,6 @@ def test_two_blocks_side_by_side_under_a_two_row_header_in_pipe_rows(tmp_path: P
                    ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%")]
 
 
-def test_a_heading_is_not_merged_down_over_rows_that_lost_their_level_cells(tmp_path: Path):
-    """Rows right under 一级指标 | 二级指标 | 三级指标 | 指标值 that kept only name | value (the page lost their
-    merged level cells): the headings are not their levels; the rows are read without, and said."""
-    text = "\n".join([
-        "| 项目名称 | 养殖场基础设施建设 |", "| 年度资金总额 | 50万元 |",
-        "| 一级指标 | 二级指标 | 三级指标 | 指标值 |",
-        "| 新增特色产业数量 | ≥1个 |", "| 养殖动物成活率 | ≥95% |",
-        "| 时效指标 | 开工时限 | 2021年7月 |",
-    ])
-    parsed = parse_page(tmp_path, text)
-    assert levels_and_values(parsed)[:2] == [(None, None, "新增特色产业数量", "≥1个"), (None, None, "养殖动物成活率", "≥95%")]
-    assert any("no 二级指标" in p for p in parsed.problems)
-
-
-def test_a_policy_pages_widgets_after_the_table_are_not_rows(tmp_path: Path):
-    """文件下载 / 政策咨询 / 如果您对该政策文件有疑问… / 标签: under the form, one cell per line like its cells."""
-    cells = ["项目名称", "乡村道路维护", "一级指标", "二级指标", "三级指标", "指标值", "产出指标", "数量指标",
-             "维护道路里程", "≥20公里", "质量指标", "验收合格率", "100%", " ", " ", "文件下载", "政策咨询",
-             "如果您对该政策文件有疑问,可以拨打标题上方的电话咨询相关部门。", "标签:"]
-    text = "\n\n".join(f"    {c}" for c in cells)  # one cell per line between blank lines, as a page gives them
-    parsed = parse_page(tmp_path, text)
-    assert [i.name_raw for i in parsed.indicators] == ["维护道路里程", "验收合格率"]
-    assert not any("文件" in (g.text or "") for g in parsed.goals)
-
-
 def test_a_2017_form_with_a_counter_column_under_its_evaluation_heading(tmp_path: Path):
     """Older forms head the 一级 column 绩效目标 (投入 | 产出 below it, not a project's goal), span 评价指标
     over the 二级 and a 目标1/目标2 counter, and call the indicator 绩效内容 and its target 全年绩效目标: the
@@ -242,50 +217,6 @@ def test_a_2017_form_with_a_counter_column_under_its_evaluation_heading(tmp_path
     assert parsed.projects[0].project_name == "乡镇农技推广补助"
 
 
-def test_a_level_heading_across_the_row_goes_on_and_rows_after_a_tables_end_are_said(tmp_path: Path):
-    """A 一级 with nothing under it printed across the row (成本指标 alone) does not end the table: the rows
-    after it are read. A line across the table that is no level does end it, and level rows after it with a
-    target are counted in the problems, never dropped unsaid."""
-    rows = ["| 项目名称 | 实验室改造 | | |", "| 一级指标 | 二级指标 | 三级指标 | 指标值 |",
-            "| 产出指标 | 数量指标 | 改造实验室 | 2间 |", "| 成本指标 |",
-            "| 满意度指标 | 服务对象满意度指标 | 师生满意度 | ≥95% |"]
-    parsed = parse_page(tmp_path, "\n".join(rows))
-    assert [i.name_raw for i in parsed.indicators] == ["改造实验室", "师生满意度"]
-    rows[3] = "| 以下为本年度新增的考核内容 |"
-    parsed = parse_page(tmp_path, "\n".join(rows))
-    assert [i.name_raw for i in parsed.indicators] == ["改造实验室"]
-    assert any("after the end of an indicator table" in p and "师生满意度" in p for p in parsed.problems)
-
-
-def test_a_notice_names_its_project_in_quotes_and_a_score_is_no_budget(tmp_path: Path):
-    """关于“…建设项目”预算绩效评价结果的公示 above a table with no 项目名称: the quoted name is the project's.
-    预算编制准确度 | 9分 in a score block is a score, not a budget of 9万元."""
-    text = "\n".join([
-        "关于“2018化学实验教学中心建设项目”", "预算绩效评价结果的公示",
-        "一级指标 | 二级指标 | 三级指标 | 预算设定指标值 | 项目完成指标值 |",
-        "产出指标 | 数量指标 | 购置仪器设备 | 31台 | 42台 |",
-        "满意度指标 | 服务对象满意度指标 | 师生满意度 | ≥95% | ≥95% |",
-        "预算绩效评价结果 | 考核节点进度完成率 | 10分 | 预算编制准确度 | 9分 |",
-    ])
-    parsed = parse_page(tmp_path, text)
-    assert [(p.project_name, p.budget_wan) for p in parsed.projects] == [("2018化学实验教学中心建设项目", None)]
-    assert [i.name_raw for i in parsed.indicators] == ["购置仪器设备", "师生满意度"]
-
-
-@pytest.mark.parametrize(("own", "budget"), [("0.00", 6.3), ("1.20", None)])
-def test_a_blank_total_over_its_parts_is_the_fiscal_part_only_when_the_others_are_zero(
-        tmp_path: Path, own: str, budget: float | None):
-    """年度资金总额 with no figure, then 财政拨款小计 6.30, 自有资金小计 and 其他收入: with the others 0.00 the
-    total is 6.30; with any other part above zero it is not guessed (no sum of parts a form did not print)."""
-    text = "\n".join([
-        "项目支出绩效目标申报表", "项目名称 特困家庭再扶助", "项目资金(万元) 年度资金总额 金额(万元)",
-        "(一)财政拨款小计 6.30", "(二)自有资金小计 " + own, "(三)其他收入 0.00",
-        "一级指标 | 二级指标 | 三级指标 | 指标值 |", "产出指标 | 数量指标 | 扶助人数 | 63人 |",
-    ])
-    parsed = parse_page(tmp_path, text)
-    assert [(p.budget_wan, p.fiscal_wan) for p in parsed.projects] == [(budget, 6.3)]
-
-
 def test_one_cell_per_line_a_full_second_level_name_without_its_first_level(tmp_path: Path):
     """服务对象满意度指标 after the 效益 rows with no 满意度指标 line of its own: it is the 二级 (its name in full
     is only a 二级), 满意度 the indicator, 90% the target; 其他需说明的问题 after the table ends it."""
@@ -297,38 +228,6 @@ def test_one_cell_per_line_a_full_second_level_name_without_its_first_level(tmp_
     assert levels_and_values(parsed) == [("产出指标", "数量指标", "配备车辆数", "10"),
                                          ("效益指标", "社会效益指标", "市民对空气质量改善的满意程度", "85%"),
                                          ("效益指标", "服务对象满意度指标", "满意度", "90%")]
-
-
-def test_a_row_whose_name_is_a_bare_figure_is_set_aside_and_said(tmp_path: Path):
-    """产出指标 | 数量指标 | 90% | 计划标准: a figure where the name belongs means the row's cells are out of their
-    columns; it is not stored with 90% as its name, and the document says so."""
-    text = "\n".join(["| 项目名称 | 降尘服务 | | |", "| 一级指标 | 二级指标 | 三级指标 | 指标值 |",
-                      "| 产出指标 | 数量指标 | 配备车辆数 | 10辆 |", "| 产出指标 | 质量指标 | 90% | 计划标准 |"])
-    parsed = parse_page(tmp_path, text)
-    assert [i.name_raw for i in parsed.indicators] == ["配备车辆数"]
-    assert any("90%" in p for p in parsed.problems)
-
-
-def test_a_number_inside_words_is_no_amount(tmp_path: Path):
-    """其中:中央财政补助 | 参见附件1具体金额: the 1 names an attachment, not 1万元 of central money."""
-    text = "\n".join(["| 项目名称 | 农村危房改造补助资金 | |", "| 下达资金总额 | | |",
-                      "| 其中:中央财政补助 | 参见附件1具体金额 | |",
-                      "| 一级指标 | 二级指标 | 三级指标 | 指标值 |", "| 产出指标 | 数量指标 | 危房改造户数 | 应改尽改 |"])
-    parsed = parse_page(tmp_path, text)
-    assert [(p.budget_wan, p.fiscal_wan) for p in parsed.projects] == [(None, None)]
-
-
-def test_a_scoring_rule_alone_in_an_empty_rows_name_column_is_no_indicator(tmp_path: Path):
-    """经济效益指标 | 未达指标值酌情扣分, the rest blank: the template's scoring rule slid into the name column
-    of an empty 二级 row; it is not stored as an indicator, and the document says a row was set aside."""
-    text = "\n".join([
-        "| 项目名称 | 价格认定业务 | | |", "| 一级指标 | 二级指标 | 三级指标 | 指标值 |",
-        "| 产出指标 | 数量指标 | 业务工作支出安排金额 | 28.8万元 |",
-        "| 效益指标 | 经济效益指标 | 未达指标值酌情扣分 | |",
-        "| 效益指标 | 社会效益指标 | 保证单位正常运转 | 应保尽保 |"])
-    parsed = parse_page(tmp_path, text)
-    assert [i.name_raw for i in parsed.indicators] == ["业务工作支出安排金额", "保证单位正常运转"]
-    assert any("未达指标值酌情扣分" in p for p in parsed.problems)
 
 
 def test_cells_closed_by_pipes_with_labels_broken_over_lines(tmp_path: Path):
@@ -376,22 +275,6 @@ def test_space_separated_rows_with_the_header_and_level_names_broken_over_lines(
         ("产出指标", "数量指标", "培智教学软件", "2套"), ("产出指标", "质量指标", "教学软件验收合格率", "100%"),
         ("效益指标", "社会效益指标", "特殊教育资源", "扩大"),
         ("满意度指标", "服务对象满意度指标", "残疾学生、家长满意度", "90%")]
-
-
-def test_the_rows_after_a_total_are_the_forms_tail_not_indicators(tmp_path: Path):
-    """总分(100分) | 100 | 自评等级 | 优, then 偏差原因分析 | 无 and 改进措施 | 无 under it: a total ends the
-    indicators (its bracketed score is still a total); a title of only a year and form words names no project."""
-    text = "\n".join([
-        "2022年度项目支出绩效自评表",
-        "| 一级指标 | 二级指标 | 三级指标 | 年初目标值(A) | 实际完成值(B) | 得分 |",
-        "| 产出指标(60分) | 数量指标 | 慰问优抚对象 | 150人 | 150人 | 20 |",
-        "| 满意度指标(10分) | 服务对象满意度指标 | 优抚对象满意度 | 100% | 100% | 10 |",
-        "| 总分(100分) | 100 | 自评等级 | 优 | | |",
-        "| | | 偏差大或目标未完成原因分析 | 无 | | |",
-        "| | | 改进措施及结果应用方案 | 无 | | |"])
-    parsed = parse_page(tmp_path, text)
-    assert [i.name_raw for i in parsed.indicators] == ["慰问优抚对象", "优抚对象满意度"]
-    assert [p.project_name for p in parsed.projects] == [None]
 
 
 def test_a_self_evaluation_in_spaces_with_blank_lines_before_its_blocks(tmp_path: Path):

@@ -1,0 +1,48 @@
+"""A published page's project: a name given only in a notice's quotes or a title, and budgets — a score,
+a number inside words, a blank total over its parts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import parse_page
+
+
+def test_a_notice_names_its_project_in_quotes_and_a_score_is_no_budget(tmp_path: Path):
+    """关于“…建设项目”预算绩效评价结果的公示 above a table with no 项目名称: the quoted name is the project's.
+    预算编制准确度 | 9分 in a score block is a score, not a budget of 9万元."""
+    text = "\n".join([
+        "关于“2018化学实验教学中心建设项目”", "预算绩效评价结果的公示",
+        "一级指标 | 二级指标 | 三级指标 | 预算设定指标值 | 项目完成指标值 |",
+        "产出指标 | 数量指标 | 购置仪器设备 | 31台 | 42台 |",
+        "满意度指标 | 服务对象满意度指标 | 师生满意度 | ≥95% | ≥95% |",
+        "预算绩效评价结果 | 考核节点进度完成率 | 10分 | 预算编制准确度 | 9分 |",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert [(p.project_name, p.budget_wan) for p in parsed.projects] == [("2018化学实验教学中心建设项目", None)]
+    assert [i.name_raw for i in parsed.indicators] == ["购置仪器设备", "师生满意度"]
+
+
+@pytest.mark.parametrize(("own", "budget"), [("0.00", 6.3), ("1.20", None)])
+def test_a_blank_total_over_its_parts_is_the_fiscal_part_only_when_the_others_are_zero(
+        tmp_path: Path, own: str, budget: float | None):
+    """年度资金总额 with no figure, then 财政拨款小计 6.30, 自有资金小计 and 其他收入: with the others 0.00 the
+    total is 6.30; with any other part above zero it is not guessed (no sum of parts a form did not print)."""
+    text = "\n".join([
+        "项目支出绩效目标申报表", "项目名称 特困家庭再扶助", "项目资金(万元) 年度资金总额 金额(万元)",
+        "(一)财政拨款小计 6.30", "(二)自有资金小计 " + own, "(三)其他收入 0.00",
+        "一级指标 | 二级指标 | 三级指标 | 指标值 |", "产出指标 | 数量指标 | 扶助人数 | 63人 |",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert [(p.budget_wan, p.fiscal_wan) for p in parsed.projects] == [(budget, 6.3)]
+
+
+def test_a_number_inside_words_is_no_amount(tmp_path: Path):
+    """其中:中央财政补助 | 参见附件1具体金额: the 1 names an attachment, not 1万元 of central money."""
+    text = "\n".join(["| 项目名称 | 农村危房改造补助资金 | |", "| 下达资金总额 | | |",
+                      "| 其中:中央财政补助 | 参见附件1具体金额 | |",
+                      "| 一级指标 | 二级指标 | 三级指标 | 指标值 |", "| 产出指标 | 数量指标 | 危房改造户数 | 应改尽改 |"])
+    parsed = parse_page(tmp_path, text)
+    assert [(p.budget_wan, p.fiscal_wan) for p in parsed.projects] == [(None, None)]
