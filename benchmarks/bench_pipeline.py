@@ -13,12 +13,9 @@ OCR pages/s per core beside the text-layer PDF reader's (bench_ocr.py's own outp
 2. times a BASELINE in this one process: python-docx (paragraph texts + every table cell's text),
    pdfplumber (`extract_tables()` + `extract_text()` per page), a plain read for txt — nothing else;
 3. times jixiao's own readers (`jixiao.extractors.read_document`) and structure parser per file, by format;
-4. runs the CLI as a subprocess, `python -m jixiao.cli run INBOX --out OUT`: cold (fresh OUT) with no
-   Prefect server running (the run starts one, and keeps it: flows.runtime.kept_api), unchanged (nothing
-   changed: the published dataset is kept, "nothing changed"), after a dictionary changed (a comment
-   appended to one dictionary file, restored afterwards: everything is re-normalized, nothing re-read),
-   and cold again into a fresh OUT with the server kept from the earlier runs; polling the memory (RSS
-   and PSS) of the run's process tree plus the kept server's with psutil.
+4. runs `python -m jixiao.cli run INBOX --out OUT`: cold with no Prefect server (the run starts and keeps
+   one), unchanged ("nothing changed"), after a dictionary changed (re-normalized, nothing re-read), and
+   cold again into a fresh OUT with the kept server; polling the RSS and PSS of the run's processes.
 
 The OVERHEAD RATIO is the cold run's wall time over the baseline's wall time (target ≤ 0.6 on
 two cores, with peak PSS ≤ 1 GiB at 1,000 documents); the UNCHANGED SPEED-UP is the cold run's wall

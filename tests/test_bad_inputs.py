@@ -32,7 +32,8 @@ from fixtures.bad import (
     write_no_structure_docx,
     write_truncated_docx,
 )
-from fixtures.content import TownshipDocument, bank, make_indicator_row, make_township_document
+from fixtures.content import bank, make_indicator_row, make_township_document
+from fixtures.records import TownshipDocument
 from fixtures.docx_writer import write_docx
 from fixtures.pdf_writer import FONT, write_pdf
 from fixtures.txt_writer import render_txt, write_txt

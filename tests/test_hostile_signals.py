@@ -4,7 +4,6 @@ says so in one line, leaves the published dataset as it was and no process behin
 from __future__ import annotations
 
 import hashlib
-import os
 import signal
 import subprocess
 import sys

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.content import TownshipDocument, make_township_document
+from fixtures.content import make_township_document
+from fixtures.records import TownshipDocument
 from fixtures.docx_writer import write_docx
 from fixtures.office import soffice, write_legacy_word
 from jixiao.extractors import legacy, read_document

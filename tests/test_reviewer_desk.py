@@ -16,7 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from fixtures.content import Amount, make_township_document
+from fixtures.content import make_township_document
+from fixtures.records import Amount
 from fixtures.faults import inject, summary_without_flow
 from fixtures.inbox import FORMATS, write_document
 

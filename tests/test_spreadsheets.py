@@ -11,7 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from fixtures.content import TownshipDocument, make_township_document
+from fixtures.content import make_township_document
+from fixtures.records import TownshipDocument
 from fixtures.office import libreoffice_copy
 from fixtures.xlsx_writer import EMPTY_SHEET, HIDDEN_SHEET, write_xlsx
 from jixiao.extractors import read_document

@@ -1,10 +1,10 @@
-"""指标值 parsing: every written form, the real seed document, the shared truth, and properties."""
+"""指标值 parsing: every written form (numbers, ranges, deadlines, grades, money) and properties; units are in
+test_units.py, the seed document and the shared truth in test_values_samples.py."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-import json
 from fractions import Fraction
 from pathlib import Path
 
@@ -12,11 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import require_shared
 
 from jixiao.dictionaries import load_dictionary
-from jixiao.normalizers.text import clean_cell, compact, fold_with_offsets, match_key, original_span
-from jixiao.normalizers.units import money_factor, normalize_unit
+from jixiao.normalizers.text import compact
+from jixiao.normalizers.units import money_factor
 from jixiao.normalizers.values import money_context, operator_words, parse_indicator_value
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -244,167 +243,6 @@ def test_the_memo_keeps_year_and_money_apart() -> None:
     assert parse_indicator_value("≤250万", money=True).unit == "万元"
     assert parse_indicator_value("≤250万", money=False).unit != "万元"
     assert parse_indicator_value("≤250万", money=True).value_base == 2_500_000
-
-
-# ----------------------------------------------------------------------------- units
-
-UNITS = {
-    "元": ("元", "元", 1, "money"),
-    "万元": ("万元", "元", 10000, "money"),
-    "亿元": ("亿元", "元", 100000000, "money"),
-    "千元": ("千元", "元", 1000, "money"),
-    "元／村": ("元/村", "元/村", 1, "money/count"),
-    "万元/人": ("万元/人", "元/人", 10000, "money/count"),
-    "元/人·月": ("元/人·月", "元/人·月", 1, "money/count·time"),
-    "元每人": ("元/人", "元/人", 1, "money/count"),
-    "％": ("%", "%", 1, "percent"),
-    "人次": ("人次", "人次", 1, "count"),
-    "平方公里": ("平方公里", "亩", 1500, "area"),
-    "千米": ("公里", "米", 1000, "length"),
-    "KM": ("公里", "米", 1000, "length"),
-    "千克": ("公斤", "公斤", 1, "weight"),
-    "个月": ("月", "月", 1, "time"),
-    "日": ("天", "天", 1, "time"),
-    "万": ("万", None, 10000, "scale"),
-}
-
-
-@pytest.mark.parametrize("raw", list(UNITS))
-def test_normalize_unit(raw: str) -> None:
-    info = normalize_unit(raw)
-    assert info is not None
-    assert (info.unit, info.base_unit, info.factor, info.family) == UNITS[raw]
-
-
-@pytest.mark.parametrize("raw", ["个", "人", "人次", "次", "件", "户", "村", "场", "期", "处", "辆", "座", "台", "套",
-                                 "份", "篇", "家", "项", "批", "所", "倍"])  # fmt: skip
-def test_count_units_are_their_own_base(raw: str) -> None:
-    info = normalize_unit(raw)
-    assert info is not None and (info.unit, info.base_unit, info.factor, info.family) == (raw, raw, 1, "count")
-
-
-def test_unknown_unit_is_not_guessed() -> None:
-    info = normalize_unit("元/株子")
-    assert info is not None and (info.unit, info.base_unit, info.factor, info.family) == ("元/株子", None, None, "unknown")
-    assert normalize_unit("") is None and normalize_unit(None) is None
-
-
-def test_every_unit_in_the_dictionary_converts_to_a_unit_of_its_family() -> None:
-    for name, entry in load_dictionary("units")["units"].items():
-        info = normalize_unit(str(name))
-        assert info is not None and info.unit == str(name)
-        base = normalize_unit(str(entry["base"]))
-        assert base is not None and base.family == info.family and base.factor == 1
-
-
-# ----------------------------------------------------------------------------- text helpers
-
-
-def test_text_helpers() -> None:
-    assert clean_cell("  经济效益\n 指标 ") == "经济效益 指标"
-    assert compact("经济效益\n指标") == "经济效益指标"
-    assert match_key("（一）产出目标。") == "产出目标"
-    text = "≤1700 元／月"
-    folded, offsets = fold_with_offsets(text)
-    assert folded == "≤1700元/月"
-    assert original_span(text, offsets, folded.index("元"), len(folded)) == "元／月"
-
-
-# ----------------------------------------------------------------------------- the seed document
-
-# Every distinct 指标值 of the seed's 12 project tables, written out: (operator, value, unit, value_base,
-# base_unit, value_kind, grade, due_date). The document is a 2024 budget.
-SEED_EXPECTED = {
-    "≥5次": (">=", 5, "次", 5, "次", "number", None, None),
-    "≥10次": (">=", 10, "次", 10, "次", "number", None, None),
-    "≥15次": (">=", 15, "次", 15, "次", "number", None, None),
-    "≥42个": (">=", 42, "个", 42, "个", "number", None, None),
-    "≤3个": ("<=", 3, "个", 3, "个", "number", None, None),
-    "≥3人": (">=", 3, "人", 3, "人", "number", None, None),
-    "≥15人": (">=", 15, "人", 15, "人", "number", None, None),
-    "≥95%": (">=", 95, "%", 95, "%", "percent", None, None),
-    "≤2242元": ("<=", 2242, "元", 2242, "元", "number", None, None),
-    "≤640元": ("<=", 640, "元", 640, "元", "number", None, None),
-    "≤4.85万元": ("<=", 4.85, "万元", 48500, "元", "number", None, None),
-    "≤6.25万元": ("<=", 6.25, "万元", 62500, "元", "number", None, None),
-    "≤6268元/村": ("<=", 6268, "元/村", 6268, "元/村", "number", None, None),
-    "≤12600元/村": ("<=", 12600, "元/村", 12600, "元/村", "number", None, None),
-    "≤1700元／月": ("<=", 1700, "元/月", 1700, "元/月", "number", None, None),
-    "≤1700元/月": ("<=", 1700, "元/月", 1700, "元/月", "number", None, None),
-    "≤2500元/月": ("<=", 2500, "元/月", 2500, "元/月", "number", None, None),
-    "≤249元/季度": ("<=", 249, "元/季度", 249, "元/季度", "number", None, None),
-    "≤6.1万元/人": ("<=", 6.1, "万元/人", 61000, "元/人", "number", None, None),
-    "优": (None, None, None, None, None, "grade", "优", None),
-    "2024年底完成": ("<=", None, None, None, None, "date", None, "2024-12-31"),
-    "2024年12月31日前完成": ("<=", None, None, None, None, "date", None, "2024-12-31"),
-    "2024年12月31日前": ("<=", None, None, None, None, "date", None, "2024-12-31"),
-    "2024年12月31日完成": ("<=", None, None, None, None, "date", None, "2024-12-31"),
-    "2024年12月21日前完成": ("<=", None, None, None, None, "date", None, "2024-12-21"),
-}
-
-
-def seed_value_cells(path: Path) -> list[list[str]]:
-    """指标值 cells of each indicator table of the seed export (tab-indented cells, blank line between rows)."""
-    rows: list[list[str]] = []
-    current: list[str] = []
-    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
-        if line.startswith("\t"):
-            current.append(line[1:])
-            continue
-        if current:
-            rows.append(current)
-            current = []
-        if line.strip():
-            rows.append([])  # a paragraph ends any table
-    tables: list[list[str]] = []
-    column: int | None = None
-    for row in rows:
-        if "指标值" in row and "一级指标" in row:
-            column = row.index("指标值")
-            tables.append([])
-        elif column is not None and len(row) > column:
-            tables[-1].append(row[column])
-        else:
-            column = None
-    return tables
-
-
-def test_seed_document_values(seed_path: Path) -> None:
-    tables = seed_value_cells(seed_path)
-    assert len(tables) == 12 and all(len(t) >= 6 for t in tables)
-    cells = [cell for table in tables for cell in table]
-    assert set(cells) == set(SEED_EXPECTED)
-    for cell in cells:
-        p = parse_indicator_value(cell, 2024)
-        got = (p.operator, p.value, p.unit, p.value_base, p.base_unit, p.value_kind, p.grade, p.due_date)
-        assert got == SEED_EXPECTED[cell], cell
-
-
-# ----------------------------------------------------------------------------- the shared truth
-
-
-def truth_indicators() -> list[tuple[str, int | None, dict]]:
-    truth_dir = SHARED / "samples" / "truth"
-    out = []
-    for path in sorted(truth_dir.rglob("*.json")):
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(doc, dict):
-            out += [(f"{path.name}#{i}", doc.get("year"), ind) for i, ind in enumerate(doc.get("indicators") or [])]
-    return out
-
-
-TRUTH = truth_indicators() if SHARED.is_dir() else [("shared truth missing", None, None)]
-VALUE_FIELDS = ("operator", "value", "unit_raw", "unit", "value_base", "base_unit", "value_kind", "grade", "due_date")
-
-
-@pytest.mark.parametrize("where,year,indicator", TRUTH, ids=[t[0] for t in TRUTH])
-def test_truth_indicator_value(where: str, year: int | None, indicator: dict | None) -> None:
-    if indicator is None:
-        require_shared("samples", "truth")
-    parsed = parse_indicator_value(indicator["value_raw"], year)
-    for name in VALUE_FIELDS:
-        accepted = [indicator[name], *indicator.get("alt", {}).get(name, [])]
-        assert getattr(parsed, name) in accepted, f"{where} {indicator['value_raw']!r}: {name}"
 
 
 # ----------------------------------------------------------------------------- properties
