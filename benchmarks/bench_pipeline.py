@@ -17,10 +17,9 @@ OCR pages/s per core beside the text-layer PDF reader's (bench_ocr.py's own outp
    one), unchanged ("nothing changed"), after a dictionary changed (re-normalized, nothing re-read), and
    cold again into a fresh OUT with the kept server; polling the RSS and PSS of the run's processes.
 
-The OVERHEAD RATIO is the cold run's wall time over the baseline's wall time (target ≤ 0.6 on
-two cores, with peak PSS ≤ 1 GiB at 1,000 documents); the UNCHANGED SPEED-UP is the cold run's wall
-time over the unchanged re-run's (target ≥ 20). The baseline's time excludes interpreter start and
-imports; the run's includes them and Prefect's API server. On a loaded machine compare the ratios.
+The OVERHEAD RATIO is the cold run's wall time over the baseline's (target ≤ 0.6 on two cores, peak PSS
+≤ 1 GiB at 1,000 documents); the UNCHANGED SPEED-UP the cold run's over the unchanged re-run's (≥ 20).
+The baseline excludes interpreter start and imports; the run includes them and Prefect's API server.
 """
 
 from __future__ import annotations
