@@ -28,6 +28,7 @@ from jixiao.model.document import Cell, Provenance, Table
 
 Score = float | None  # None: the cell cannot sit in that column
 _WORDS = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
+_OPERATOR_THEN_VALUE = re.compile(r"^(≥|≤|>=|<=|＞=|＜=|>|<|＞|＜|=|＝|≧|≦)\s+(\S.*)$")
 _FIGURE = re.compile(r"^[\d.,，]+%?$")
 _LEVEL_COLUMNS = frozenset({"level1", "level2", "label"})
 _CERTAIN = frozenset({"level1", "level2", "name", "val", "num", "op", "unit"})  # columns a wrong guess misleads in
@@ -201,6 +202,9 @@ def aligned_table(header: list[str], rows: list[tuple[int, list[str]]], line: in
     for r, (number, texts) in enumerate(rows, start=1):
         if len(texts) == 1 and not _WORDS.search(texts[0]):
             continue  # a filler line between rows (……, -): an empty row
+        if any(a == "op" and b == "val" for a, b in zip(columns, columns[1:])):
+            # 计算符号 | 目标值: `= 116`, one cell to the line's reader, is the operator and the value
+            texts = [part for text in texts for part in _operator_apart(text)]
         if label and len(texts) > 1 and fold(texts[0]) == fold(label[0]):
             texts = texts[1:]  # the row label written again on the row (a merged cell repeated)
         if is_header_row(texts) and [fold(t) for t in texts[header_start(texts) or 0:]] == [fold(t) for t in header[start:]]:
@@ -291,6 +295,11 @@ def _placed_with(texts: list[str], columns: list[str], start: int, level1: str |
     if doubt:  # keep what a wrong guess cannot mislead: the levels and the name
         placed = {c: t for c, t in placed.items() if columns[c] in ("level1", "level2", "name")}
     return placed, doubt
+
+
+def _operator_apart(text: str) -> list[str]:
+    match = _OPERATOR_THEN_VALUE.match(text.strip())
+    return [match.group(1), match.group(2)] if match else [text]
 
 
 def fits(texts: list[str], header: list[str]) -> bool:

@@ -255,7 +255,34 @@ def _space_cells(text: str) -> list[str]:
     operator, a lone percent sign and a heading number rejoined (`开发数量( ≥**个 )`, `≥ 95 %`, `一、 总体`)."""
     if "\t" in text.strip():  # tab-separated (a spreadsheet copy): every tab is a column, blanks kept
         return trim_cells([cell.strip() for cell in text.rstrip().split("\t")])
-    return list(_rejoined([t for t in _SPACES.split(text.strip()) if t]))
+    return list(_rejoined(_spaced_words([t for t in _SPACES.split(text.strip()) if t])))
+
+
+def _spaced_words(tokens: list[str]) -> list[str]:
+    """A label spaced out a character at a time (绩 效 指 标, 产 出 指 标) or wrapped before its ending
+    (经济效益 指标) made one token again, where the whole is a level name, a header word or a row label."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        end = i
+        while end < len(tokens) and len(tokens[end]) == 1:
+            end += 1
+        whole = "".join(tokens[i:end])
+        if end - i >= 2 and _names_a_label(whole):
+            out.append(whole)
+            i = end
+            continue
+        token = tokens[i]
+        if out and fold(token) in ("指标", "目标") and level_kind(out[-1] + token) and not out[-1].endswith(("指标", "目标")):
+            out[-1] += token
+        else:
+            out.append(token)
+        i += 1
+    return out
+
+
+def _names_a_label(text: str) -> bool:
+    return bool(level_kind(text) or header_kind(text) or is_row_label(text))
 
 
 def _rejoined(tokens: list[str]) -> Iterator[str]:

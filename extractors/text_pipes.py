@@ -19,6 +19,7 @@ import re
 from jixiao.extractors.base import Limits
 from jixiao.extractors.text_grid import RawRow, build_table
 from jixiao.extractors.text_stream import stream_blocks
+from jixiao.extractors.text_vocab import header_kind, level_kind
 from jixiao.model.document import Paragraph, Provenance, Table
 
 Line = tuple[int, str]  # (1-based line number, text)
@@ -194,15 +195,18 @@ def markdown_cells(text: str, trim: bool = True) -> list[str]:
 
 def _complete_rows(rows: list[RawRow]) -> list[RawRow]:
     """Rows as written, blank cells at the end dropped — except below an indicator header, in a row
-    written with as many cells as the header: its blank 偏差原因 is a cell, and the row is not short."""
+    written with as many cells as the header and opening with a level name as the header opens with its
+    level column: its blank 偏差原因 is a cell, and the row is not short. A row opening with a name lost
+    its merged level cells at the left; its blanks at the end are the page's padding."""
     from jixiao.extractors.text_columns import header_start  # (it builds on the grid's cell kinds)
 
-    out, header = [], None  # header: (cells written, cells with text)
+    out, header = [], None  # header: (cells written, cells with text, where its columns start, a level first)
     for row in rows:
         trimmed = trim_cells(list(row.cells))
-        if len(trimmed) > 2 and header_start(trimmed) is not None:
-            header = (len(row.cells), len(trimmed))
-        elif header is not None and len(row.cells) == header[0] and len(trimmed) < header[1]:
+        if len(trimmed) > 2 and (start := header_start(trimmed)) is not None:
+            header = (len(row.cells), len(trimmed), start, header_kind(trimmed[start]) in ("level1", "level2"))
+        elif header is not None and len(row.cells) == header[0] and len(trimmed) < header[1] and (
+                not header[3] or level_kind(trimmed[header[2]] if len(trimmed) > header[2] else "")):
             trimmed = row.cells[:header[1]]
         out.append(RawRow(trimmed, row.line))
     return out

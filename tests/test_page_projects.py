@@ -46,3 +46,16 @@ def test_a_number_inside_words_is_no_amount(tmp_path: Path):
                       "| 一级指标 | 二级指标 | 三级指标 | 指标值 |", "| 产出指标 | 数量指标 | 危房改造户数 | 应改尽改 |"])
     parsed = parse_page(tmp_path, text)
     assert [(p.budget_wan, p.fiscal_wan) for p in parsed.projects] == [(None, None)]
+
+
+def test_blank_cells_between_a_label_and_its_value_are_a_merged_cells_padding(tmp_path: Path):
+    """| 资金总额 | | | | 3 |: a copy that writes a merged value cell as blank cells before it; the value is
+    the first filled cell after the label, a label there (项目联系人) still means the field is empty."""
+    text = "\n".join([
+        "| 项目名称 | 再生资源回收市场管理经费 | | | | |", "| 项目编号 | | | 项目联系人 | 王** | |",
+        "| 资金总额 | | | | 3 | |", "| 其中: 财政拨款数 | | | | 3 | |",
+        "| 一级指标 | 二级指标 | 三级指标 | 指标方向 | 目标值 | 计量单位 |",
+        "| 产出指标 | 数量指标 | 出差人次 | 正向 | 24 | 人/次 |"])
+    parsed = parse_page(tmp_path, text)
+    assert [(p.project_name, p.project_code, p.budget_wan, p.fiscal_wan) for p in parsed.projects] == [
+        ("再生资源回收市场管理经费", None, 3.0, 3.0)]

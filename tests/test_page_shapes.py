@@ -320,3 +320,18 @@ def test_one_cell_per_paragraph_whose_first_level_cells_were_lost(tmp_path: Path
         (None, "数量指标", "孤儿助学人数", "12人"), (None, "时效指标", "发放及时率", "100%"),
         (None, "成本指标", "资金执行率", "100%"), (None, "社会效益指标", "就学水平", "有所提升"),
         ("满意度指标", "服务对象满意度指标", "政策知晓率", "≥90%")]
+
+
+def test_a_row_that_lost_its_levels_is_not_completed_by_its_padding(tmp_path: Path):
+    """| 保障退休职工人数 | = | 81 | 人 | 说明 | ||| has as many cells as the header only by its padding; it opens
+    with a name where the header opens with 一级指标, so it lost its merged levels and goes under them."""
+    text = "\n".join([
+        "| 部门整体绩效目标 | |||||||",
+        "| 一级指标 | 二级指标 | 三级指标 | 计算符号 | 目标值 | 度量单位 | 指标值说明 | |",
+        "| 产出指标 | 数量指标 | 保障在职职工人数(人) | = | 116 | 人 | 该指标值数据合理 | |",
+        "| 保障退休职工人数(人) | = | 81 | 人 | 该指标值数据合理 | |||",
+        "| 保障遗属人数(人) | = | 13 | 人 | 该指标值数据合理 | |||"])
+    parsed = parse_page(tmp_path, text)
+    assert levels_and_values(parsed) == [("产出指标", "数量指标", "保障在职职工人数(人)", "=116人"),
+                                         ("产出指标", "数量指标", "保障退休职工人数(人)", "=81人"),
+                                         ("产出指标", "数量指标", "保障遗属人数(人)", "=13人")]

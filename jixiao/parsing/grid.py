@@ -52,7 +52,7 @@ class Row:
         """(found, text) for a label cell: the cell to its right; when that is itself a heading, the
         cell below the label (a row of labels over a row of values), else — for a group label spanning
         more rows, or a blank below it — the cell below that heading (预算规模及资金用途 | 预算数 / text)."""
-        right = self.slots.get((label.row, label.col + label.col_span))
+        right = self._padded_value(label) or self.slots.get((label.row, label.col + label.col_span))
         under_label = self._below(label)
         if right is None or right is label:
             return (True, clean(under_label.text)) if under_label is not None else (False, None)
@@ -64,6 +64,20 @@ class Row:
             return True, clean(under_label.text)
         under_right = self._below(right)
         return (True, clean(under_right.text)) if under_right is not None else (False, None)
+
+    def _padded_value(self, label: Cell) -> Cell | None:
+        """资金总额 | | | | 3: the first filled cell after blank ones right of the label — a web copy writing
+        a merged cell's span as blanks — when it is the row's only one or sits under a column heading
+        (年度资金总额： | | 30 under 全年预算数); None otherwise (项目编号 | | 联系人 | X: the field is empty)."""
+        right = self.slots.get((label.row, label.col + label.col_span))
+        if right is None or right is label or right.text.strip():
+            return None
+        filled = [c for c in self.cells if c.col > label.col and meaningful(c.text)]
+        if not filled or filled[0].row_span != 1:
+            return None
+        above = self.slots.get((label.row - 1, filled[0].col))
+        headed = above is not None and above.row < label.row and is_heading(above.text)
+        return filled[0] if len(filled) == 1 or headed else None
 
     def _headings_after(self, cell: Cell) -> bool:
         """项目名称 | 中央、省级财政资金 | 资金计划 | 资金到位情况: two or more column headings after the cell
