@@ -37,6 +37,7 @@ class RawRow:
 
 
 _COUNTER = re.compile(r"^(?:目标|指标)\s*\d{1,2}\s*[:：]?$")
+_FILLER = re.compile(r"^[.…·。\-—_]+$")
 _HISTORY = 6  # cells per column that say what the column holds (the header's, then the rows')
 
 
@@ -47,7 +48,7 @@ def _fit(a: str | None, b: str | None) -> int:
     if a in LEVEL_KINDS and b in LEVEL_KINDS:
         return 1 if a == b or "level" in (a, b) else 0
     if a in LEVEL_KINDS or b in LEVEL_KINDS:
-        return 0
+        return -1 if a == "text" else 0  # a sentence under 一级/二级 names (a 三级 may be named like a level)
     return 1 if a == b else 0
 
 
@@ -154,6 +155,12 @@ def _counter_span(header: list[str], below: list[str]) -> int | None:
     return col if col is not None and col >= 1 else None
 
 
+def _template_slot(cells: list[str]) -> bool:
+    """A row that is only a counter (指标2：) or a filler (……) and blank cells."""
+    filled = [t.strip() for t in cells if t.strip()]
+    return len(cells) > 1 and len(filled) == 1 and bool(_COUNTER.match(filled[0]) or _FILLER.match(filled[0]))
+
+
 def _twin_blocks(header: list[str]) -> tuple[int, int] | None:
     """(start, size) when the header ends in one run of columns written twice (二级 | 三级 | 实施周期指标值 |
     二级 | 三级 | 当年度指标值: the period's block and the year's, side by side)."""
@@ -196,6 +203,8 @@ def build_table(rows: list[RawRow], limits: Limits) -> Table:
             _place_block_header(grid, r, raw.cells, rows[r + 1].cells, *blocks[r])
             floor = 0
             continue
+        if _template_slot(raw.cells):
+            continue  # 指标2 | | | | or …… | | |: a template's blank slot, no cell of it says where it goes
         k = len(raw.cells)
         kinds = [kind(t) for t in raw.cells]
         if k > 2 and (start := header_start(raw.cells)) is not None:  # what the columns held above the

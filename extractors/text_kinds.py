@@ -40,6 +40,17 @@ def _level_words() -> tuple[frozenset[str], frozenset[str]]:
 
 
 @dictionary_cache
+def _level1_prefixes() -> tuple[str, ...]:
+    return tuple(sorted((w for w in _level_words()[0] if len(w) >= 2), key=len, reverse=True))
+
+
+def _prefixed_level2(key: str) -> bool:
+    """产出数量, 产出时效: a 二级 written after its 一级's word, as normalizers/levels.py reads it."""
+    level2 = _level_words()[1]
+    return any(key.startswith(p) and key[len(p):] in level2 for p in _level1_prefixes())
+
+
+@dictionary_cache
 def _value_headers() -> frozenset[str]:
     return frozenset(cell_key(w) for w in load_dictionary("text_layout")["header_kinds"]["value"])
 
@@ -53,7 +64,7 @@ def kind(text: str | None) -> str | None:
         return "empty"
     key = cell_key(text)
     level1, level2 = _level_words()
-    in1, in2 = key in level1, key in level2
+    in1, in2 = key in level1, key in level2 or _prefixed_level2(key)
     if in1 or in2:
         return "level" if in1 and in2 else ("level1" if in1 else "level2")
     if key in _value_headers():

@@ -335,3 +335,23 @@ def test_a_row_that_lost_its_levels_is_not_completed_by_its_padding(tmp_path: Pa
     assert levels_and_values(parsed) == [("产出指标", "数量指标", "保障在职职工人数(人)", "=116人"),
                                          ("产出指标", "数量指标", "保障退休职工人数(人)", "=81人"),
                                          ("产出指标", "数量指标", "保障遗属人数(人)", "=13人")]
+
+
+def test_cells_per_line_with_prefixed_second_levels_and_template_slot_rows(tmp_path: Path):
+    """One cell per line, rows opened by `|`: 产出数量 / 产出时效 are 二级 names (the 一级's word in front), so
+    a row of words only (考核任务完成及时 | 及时考核 | 未能及时) goes under the name column; a template's
+    blank slot (指标2 | | |) and a …… row hold no cell that says where they go, and are left out."""
+    rows = [["一级指标", "二级指标", "指标名称", "目标值", "完成值"],
+            ["产出指标", "产出数量", "完成培训任务", "12500名", "12166名"],
+            ["产出时效", "培训任务完成及时", "2021年底前", "2021年底前"],
+            ["考核任务完成及时", "培训结束后及时考核", "未能及时考核"],
+            ["指标2", "", ""], ["……", "", ""],
+            ["效益指标", "社会效益", "参训学员就业率", "60%及以上", "53.53%"]]
+    lines = []
+    for row in rows:
+        lines += ["|", *[f"{c} |" if c else "|" for c in row], "|" * (6 - len(row))]
+    parsed = parse_page(tmp_path, "\n".join(lines))
+    assert levels_and_values(parsed) == [
+        ("产出指标", "产出数量", "完成培训任务", "12500名"), ("产出指标", "产出时效", "培训任务完成及时", "2021年底前"),
+        ("产出指标", "产出时效", "考核任务完成及时", "培训结束后及时考核"),
+        ("效益指标", "社会效益", "参训学员就业率", "60%及以上")]
