@@ -186,7 +186,7 @@ def aligned_table(header: list[str], rows: list[tuple[int, list[str]]], line: in
     """The header row and the rows under it, each row's cells in their columns (see module doc)."""
     start = header_start(header) or 0
     label = header[:start]
-    layout = _columns(header[start:])
+    layout = _with_lost_level2(_columns(header[start:]), [texts for _, texts in rows])
     columns = ["label"] * start + [k for k, _ in layout]
     width = len(columns)
     cells = [Cell(row=0, col=c, text=t) for c, t in enumerate(label)]
@@ -295,6 +295,17 @@ def _placed_with(texts: list[str], columns: list[str], start: int, level1: str |
     if doubt:  # keep what a wrong guess cannot mislead: the levels and the name
         placed = {c: t for c, t in placed.items() if columns[c] in ("level1", "level2", "name")}
     return placed, doubt
+
+
+def _with_lost_level2(layout: list[tuple[str, str | None]], rows: list[list[str]]) -> list[tuple[str, str | None]]:
+    """一级指标 | 三级指标 | … over rows that carry a 二级 name (产出指标 数量指标 指标1:新建道路 524m): the page lost
+    the 二级指标 heading, so a blank-headed 二级 column goes back after the 一级 one."""
+    kinds = [k for k, _ in layout]
+    carrying = sum(any(level_kind(t) == "level2" for t in texts[:2]) for texts in rows)
+    if "level1" not in kinds or "level2" in kinds or carrying < 2:
+        return layout
+    at = kinds.index("level1") + 1
+    return [*layout[:at], ("level2", ""), *layout[at:]]
 
 
 def _operator_apart(text: str) -> list[str]:

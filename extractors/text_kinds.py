@@ -12,6 +12,7 @@ from jixiao.dictionaries import dictionary_cache, load_dictionary
 from jixiao.dictionaries.characters import simplified
 
 _NUMBER = re.compile(r"\d")
+_COUNTED = re.compile(r"^(?:指标|目标)\d{1,2}[:：.、]")
 _OPERATOR_ONLY = re.compile(r"^[≥≤<>=≠~～]{1,2}$")
 _SCORE_TAIL = re.compile(r"[(（][^()（）]*[)）]分?$")
 _LEVEL_TAIL = re.compile(r"(指标|目标|(?<=[^指目数标])值)$")  # 产出值 / 数量值: a level spelled as normalizers/levels.py reads it
@@ -71,6 +72,8 @@ def kind(text: str | None) -> str | None:
         return "number"
     if _OPERATOR_ONLY.match(folded):
         return "op"
+    if (counted := _COUNTED.match(folded)) and folded[counted.end():]:
+        return "text"  # 指标1:新建道路: a template's numbered name, not a figure
     if _NUMBER.search(folded) and len(re.sub(r"[\d.,，%‰/\-~～≥≤<>=+:：\s]", "", folded)) <= _UNIT_CHARS:
         return "number"
     return "short" if len(folded) <= 3 else "text"

@@ -166,6 +166,27 @@ def _plain_run(run: list[Line], limits: Limits) -> list[Paragraph | Table]:
     return _paragraphs(run[:first]) + [build_table(rows, limits)] + _paragraphs(run[last + 1:])
 
 
+def _completed_header(before: list[str], cells: list[str]) -> list[str] | None:
+    """A header whose cells wrapped (年度 | 实际 over 指标值 | 完成值): the line under it completes, in order,
+    the cells that are no header word alone into header words; None for any other pair of lines."""
+    if sum(header_kind(c) is not None for c in before) < 3:
+        return None
+    open_cells = [i for i, c in enumerate(before) if not header_kind(c) and not is_row_label(c)]
+    if not cells or len(cells) > len(open_cells) or any(header_kind(c) is None and not _is_tail(c) for c in cells):
+        return None
+    done = list(before)
+    for i, tail in zip(open_cells, cells):
+        if not header_kind(before[i] + tail):
+            return None
+        done[i] = before[i] + tail
+    return done
+
+
+def _is_tail(text: str) -> bool:
+    """The end of a wrapped heading (完成值, 指标值) needs no vocabulary of its own, only to be short."""
+    return 0 < len(fold(text)) <= 4
+
+
 def _table_goes_on(run: list[Line], lines: list[Line], blank: int) -> bool:
     """Whether the rows after the blank lines at `blank` go on with the space-separated indicator table of
     `run` (a header read in it): the next line opens with a level name or its first characters (一级 /
@@ -190,8 +211,12 @@ def _rejoined_lines(split: list[tuple[int, str, list[str]]]) -> list[tuple[int, 
         if out and out[-1][2]:
             n, t, before = out[-1]
             if len(cells) == 1 and (fold(cells[0]) in ("指标", "目标") or (
-                    level_kind(before[-1] + cells[0]) and not level_kind(before[-1]))):
+                    level_kind(before[-1] + cells[0]) and not level_kind(before[-1]))
+                    or (header_kind(before[-1] + cells[0]) and not header_kind(before[-1]))):  # 未完成原因和 / 改进措施
                 out[-1] = (n, t + cells[0], [*before[:-1], before[-1] + cells[0]])
+                continue
+            if (completed := _completed_header(before, cells)) is not None:
+                out[-1] = (n, f"{t} {text}", completed)  # 年度 实际 … / 指标值 完成值: 年度指标值, 实际完成值
                 continue
             if cells and all(header_kind(c) or is_row_label(c) for c in before) and header_kind(cells[0]) \
                     and 2 * sum(header_kind(c) is not None for c in cells) >= len(cells):

@@ -355,3 +355,32 @@ def test_cells_per_line_with_prefixed_second_levels_and_template_slot_rows(tmp_p
         ("产出指标", "产出数量", "完成培训任务", "12500名"), ("产出指标", "产出时效", "培训任务完成及时", "2021年底前"),
         ("产出指标", "产出时效", "考核任务完成及时", "培训结束后及时考核"),
         ("效益指标", "社会效益", "参训学员就业率", "60%及以上")]
+
+
+def test_space_separated_self_evaluation_whose_header_lost_its_second_level_and_wrapped(tmp_path: Path):
+    """绩 效 指 标 一级 指标 / 三级指标 … 未完成原因和 / 改进措施: the 二级指标 heading was lost while every row
+    still prints its 二级 name, and the last heading wrapped; names keep their 指标1: numbering."""
+    text = "\n".join([
+        "项目名称 龙滩村移民安置区帮扶项目",
+        "绩 效 指 标  一级 指标 ", "三级指标  年度指标值  全年完成值  未完成原因和", "改进措施 ",
+        "产 出 指 标  数量指标 指标1:新建道路 524m 524m", "指标2:硬化道路 5719m 5719m",
+        "质量指标 指标1:工程完工率 100% 100%",
+        "效 益 指 标  经济效益指标 道路交通设施 降低村民出行成本 降低村民出行成本"])
+    parsed = parse_page(tmp_path, text)
+    assert levels_and_values(parsed) == [
+        ("产出指标", "数量指标", "指标1:新建道路", "524m"), ("产出指标", "数量指标", "指标2:硬化道路", "5719m"),
+        ("产出指标", "质量指标", "指标1:工程完工率", "100%"), ("效益指标", "经济效益指标", "道路交通设施", "降低村民出行成本")]
+
+
+def test_a_header_whose_cells_wrapped_onto_the_next_line(tmp_path: Path):
+    """… 年度 实际 分值 得分 … / 指标值 完成值: the second line completes the first's open cells (年度指标值,
+    实际完成值), so the target is read from the 年度指标值 column."""
+    text = "\n".join([
+        "项目名称 市级文物保护专项经费",
+        "绩效指标 一级指标 二级指标 三级指标 年度 实际 分值 得分 偏差原因分析及改进措施", "指标值 完成值",
+        "产出指标 数量指标 指标2:修缮建筑面积 6000平方米 6000平方米 7 7", "指标3:修缮级别 市级保护单位 市级保护单位 7 7",
+        "质量指标 指标1:验收通过率 100% 95% 6 5"])
+    parsed = parse_page(tmp_path, text)
+    assert [(i.name_raw, i.value_raw, i.actual) for i in parsed.indicators] == [
+        ("指标2:修缮建筑面积", "6000平方米", "6000平方米"), ("指标3:修缮级别", "市级保护单位", "市级保护单位"),
+        ("指标1:验收通过率", "100%", "95%")]

@@ -86,3 +86,18 @@ def test_the_rows_after_a_total_are_the_forms_tail_not_indicators(tmp_path: Path
     parsed = parse_page(tmp_path, text)
     assert [i.name_raw for i in parsed.indicators] == ["慰问优抚对象", "优抚对象满意度"]
     assert [p.project_name for p in parsed.projects] == [None]
+
+
+def test_indicators_listed_in_the_cell_beside_their_levels_label(tmp_path: Path):
+    """产出指标 | 开展巡查频次8次;编制资料3个;验收合格率≥86%。: a level's label cell and its indicators listed in
+    the next cell, each with its value; a phrase with no figure is its own target."""
+    text = "\n".join([
+        "| 项目名称 | 全市文物保护专项经费 | |",
+        "| 年度绩效总目标 | 产出指标 | 开展文物安全巡查频次8次;编制文物宣传资料数量3个;文物保护项目验收合格率≥86%。 |",
+        "| 效益指标 | 文物保护宣传覆盖人次≥20万人次;文物保护名录基本健全;文物保护修缮个数≥5个。 | |",
+        "| 资金拨付对象 | 市文化和旅游局 | |"])
+    parsed = parse_page(tmp_path, text)
+    assert levels_and_values(parsed) == [
+        ("产出指标", None, "开展文物安全巡查频次", "8次"), ("产出指标", None, "编制文物宣传资料数量", "3个"),
+        ("产出指标", None, "文物保护项目验收合格率", "≥86%"), ("效益指标", None, "文物保护宣传覆盖人次", "≥20万人次"),
+        ("效益指标", None, "文物保护名录基本健全", "文物保护名录基本健全"), ("效益指标", None, "文物保护修缮个数", "≥5个")]

@@ -14,37 +14,24 @@ from dataclasses import dataclass, field
 
 from jixiao.model.document import Cell
 from jixiao.normalizers.text import compact
-from jixiao.parsing.fields import FieldCell, amount_wan, field_value, line_label, row_labels
+from jixiao.parsing.fields import FieldCell, amount_wan, field_value, row_labels
 from jixiao.parsing.grid import Row
 from jixiao.parsing.indicator_rows import IndicatorRows
 from jixiao.parsing.indicators import IndicatorHeader, header_of, is_footer, is_level_name
-from jixiao.parsing.prose import level2_heading, line_items, list_heading, list_items, opens_with_level2
+from jixiao.parsing.project_lines import IDENTITY, PARTIES, STARTS_PROJECT, ProjectLines
 from jixiao.parsing.records import Goal, Project, TableIndicator, clean, meaningful
-from jixiao.parsing.vocabulary import (is_form_title, is_list_heading, money_unit, quoted_subject, title_kind,
+from jixiao.parsing.vocabulary import (is_form_title, is_list_heading, money_unit, title_kind,
                                        title_subject, unit_line)
 
 _PROJECT_CODE = re.compile(r"(?<![0-9A-Za-z])\d{6,}[A-Z][0-9A-Z]{6,}(?![0-9A-Za-z])")
 _MONTH_LABEL = re.compile(r"^(\d{1,2})月(?:底|末|份)?(?:前)?$")
-# "1.目标内容1：…" / "（1）…" / "目标2：…" at the start of the cell or after a sentence end
-_TARGET_ITEM = re.compile(
-    r"(?:^|(?<=[。；;！!\n]))\s*(?:[（(]?\d+\s*[.、．)）](?!\d)\s*(?:(?:目标内容|目标)\s*\d+\s*[:：]\s*)?"
-    r"|(?:目标内容|目标)\s*\d+\s*[:：]\s*)"
-)
-# "项目编码 XXX 项目名称 YYY" printed as a line of text (a table row the PDF lost its rules for)
-_CODE_LINE = re.compile(r"^项目(?:编码|代码|编号)[:：]?(?P<code>[0-9A-Z]{8,})(?:项目名称[:：]?(?P<name>.+))?$")
 _PLAN_MONTHS = {3: "plan_mar", 6: "plan_jun", 10: "plan_oct", 12: "plan_dec"}
-# "项目名称 X": a label and its value on one line, a space between them (no other space in the label)
-_SPACED_LABEL = re.compile(r"^\s*(\S{2,16})[ \t\u3000]+(\S.*?)\s*$")
-_IDENTITY = ("project_code", "project_name")
 _MONEY = {"budget": "budget_wan", "fiscal": "fiscal_wan", "other": "other_wan"}
 _TEXT_FIELDS = ("project_name", "department", "implementing_unit", "purpose")
-_STARTS_PROJECT = {"project_code", "project_name", "budget", "fiscal"}
-# who is responsible: kept for the next project, but alone no project (a cover table's 填报单位)
-_PARTIES = ("department", "implementing_unit")
 
 
 @dataclass
-class ProjectState:
+class ProjectState(ProjectLines):
     year: int | None = None  # the document's year: a header's year-qualified columns are read against it
     projects: list[Project] = field(default_factory=list)
     goals: list[Goal] = field(default_factory=list)
@@ -73,10 +60,6 @@ class ProjectState:
     def indicators(self) -> list[TableIndicator]:
         return self.rows.indicators
 
-    @property
-    def current(self) -> Project | None:
-        return self.projects[-1] if self.projects else None
-
     # ------------------------------------------------------------------ titles, unit lines
 
     def title(self, text: str) -> None:
@@ -91,11 +74,6 @@ class ProjectState:
         match = re.match(r"^\s*(\d+)\s*[、.．]\s*(.+)$", text.strip())
         self.pending_title = (match.group(2) if match else text).strip()
         self.pending_no = int(match.group(1)) if match else None
-
-    def notice_line(self, text: str) -> None:
-        """A line before any table may name the project in quotes (关于“…项目”的公示)."""
-        if self.current is None and self.quoted_name is None:
-            self.quoted_name = quoted_subject(text)
 
     def unit(self, text: str) -> bool:
         if len(compact(text)) > 40 or unit_line(text) is None:
@@ -136,8 +114,10 @@ class ProjectState:
         if len(row.cells) == 1 and self.current is not None and (unit := money_unit(row.cells[0].text)):
             self.label_units.setdefault(id(self.current), unit)  # 资金情况（万元） alone: the amounts below are in it
         labels = row_labels(row)
+        if self.header is None and self._listed_cells(row):
+            return
         if self.header is not None:
-            if not any(f.label.key in _IDENTITY and field_value(row, f)[1] for f in labels):
+            if not any(f.label.key in IDENTITY and field_value(row, f)[1] for f in labels):
                 if is_footer(row, self.header):
                     self.header, self.ended = None, self.header
                 else:
@@ -172,13 +152,13 @@ class ProjectState:
     def _key_values(self, row: Row, labels: list[FieldCell]) -> None:
         project = self.current
         keys = {f.label.key for f in labels}
-        clash = project is not None and any(getattr(project, key) for key in keys & set(_IDENTITY))
+        clash = project is not None and any(getattr(project, key) for key in keys & set(IDENTITY))
         fresh = project is not None and self.pending_title is not None and self.rows.per_table[project.table_no]
-        if (project is None and keys & _STARTS_PROJECT) or clash or fresh:
+        if (project is None and keys & STARTS_PROJECT) or clash or fresh:
             project = self.start_project(row.page)
         if project is None:
             for f in labels:
-                if f.label.key in _PARTIES and (value := field_value(row, f)[1]) and meaningful(value):
+                if f.label.key in PARTIES and (value := field_value(row, f)[1]) and meaningful(value):
                     self.pending_parties.setdefault(f.label.key, value)
             return
         if self._plan(row, project, bool(labels)):
@@ -289,81 +269,6 @@ class ProjectState:
         return True
 
     # ------------------------------------------------------------------ lines outside tables
-
-    def code_line(self, text: str, page: int | None) -> bool:
-        """A 项目编码/项目名称 line outside a table starts a project like the table row would."""
-        match = _CODE_LINE.match(compact(text))
-        if not match:
-            return False
-        project = self.current
-        if project is None or project.project_code or self.header is not None:
-            project = self.start_project(page)
-        project.project_code = match.group("code")
-        if match.group("name"):
-            project.project_name = clean(re.split(r"项目名称\s*[:：]?", text, maxsplit=1)[-1])
-        return True
-
-    def label_line(self, text: str, page: int | None) -> bool:
-        """"项目名称：X" / "预算数：10万元" / "主管部门：Y" written as a line of text; also "项目名称 X", the
-        cells of a table row a web page printed with a space between them."""
-        head, sep, value = re.sub(r"\s+", "", text).partition("：" if "：" in text else ":")
-        if not sep and (spaced := _SPACED_LABEL.match(text)):
-            head, sep, value = spaced.group(1), " ", spaced.group(2)
-        label = line_label(head, value) if sep else None
-        project = self.current
-        if label is None or label.key not in (*_STARTS_PROJECT, *_PARTIES, "other") or not meaningful(value) \
-                or (label.key == "other" and (project is None or self.header is not None)):
-            return False  # an 其他资金 line belongs to the project above it, and alone starts none
-        if label.key in _PARTIES and (project is None or self.header is not None):
-            self.pending_parties.setdefault(label.key, clean(value))
-            return True
-        if project is None or (label.key in _IDENTITY and getattr(project, label.key)) or self.header is not None:
-            project = self.start_project(page)
-        self._set(project, label.key, clean(value), label.unit, Row([], {}, 0, 0, page), Cell(row=0, col=0, text=head))
-        return True
-
-    def prose_line(self, text: str, page: int | None) -> bool:
-        """A line of an indicator list written as prose (prose.py): its 一级 or 二级 heading, or its items."""
-        level2 = level2_heading(text, under=self.prose_level1) if self.prose_level1 is not None else None
-        if level2 is not None:
-            self.prose_level2 = level2
-            return True
-        if self.header is None and (heading := list_heading(text)) is not None:
-            self.prose_level1, self.prose_level2 = heading, None
-            return True
-        items = list_items(text) if self.prose_level1 is not None or opens_with_level2(text) else []
-        if not items and self.prose_level1 is not None:
-            items = line_items(text, self.prose_level2)
-        if not items:
-            self.prose_level1 = self.prose_level2 = None
-            return False
-        project = self.current or self.start_project(page)
-        for item in items:
-            self.rows.add(project, {"level1_raw": self.prose_level1, "level2_raw": item.level2_raw or None,
-                                    "name_raw": item.name_raw, "value_raw": item.value_raw},
-                          page=page, admitted="listed in the text under "
-                          + " / ".join(w for w in (self.prose_level1, item.level2_raw) if w))
-        return True
-
-    def goal_paragraph(self, text: str) -> None:
-        self._project_goals(self.current, re.sub(r"^\s*(?:绩效|年度)?目标\s*[:：]?\s*(?=\d|目标内容)", "", text))
-
-    def _project_goals(self, project: Project, text: str | None) -> None:
-        if not meaningful(text):
-            return
-        raw = text.strip()
-        starts = list(_TARGET_ITEM.finditer(raw))
-        pieces = [raw[m.end(): (starts[i + 1].start() if i + 1 < len(starts) else len(raw))]
-                  for i, m in enumerate(starts)] if starts else [raw]
-        own = [g for g in self.goals if g.project_code == project.project_code and g.title.startswith("目标内容")]
-        known = {g.goal_text for g in own}
-        for piece in (clean(p) for p in pieces):
-            if piece and piece not in known:
-                known.add(piece)
-                seq = len(own) + 1
-                own.append(Goal(kind="project", seq=seq, title=f"目标内容{seq}", goal_text=piece,
-                                project_code=project.project_code))
-                self.goals.append(own[-1])
 
     def finish(self) -> None:
         """Carry codes/names learned late (e.g. code row after the indicators) onto rows and goals."""

@@ -23,7 +23,8 @@ colon, with no 一级 heading above it, and report the result beside the target:
     数量指标：慰问人数=9人，当年实际完成9人。
     服务对象满意度指标：慰问对象满意度完成90%。
 
-the result (当年实际完成9人) is no item, and an item that states only a result has no target.
+the result (当年实际完成9人) is no item, and an item that states only a result has no target. A
+table cell may hold such a list beside its level's label cell (产出指标 | 开展巡查频次8次;编制资料3个。).
 Nothing else in the text is read this way.
 """
 
@@ -95,6 +96,46 @@ def line_items(text: str, level2: str | None) -> list[ProseItem]:
         else:
             return []
     return items
+
+
+@dataclass(frozen=True)
+class ProseRead:
+    """What one line did to the prose list being read: whether it belonged to it, the headings now in
+    force, and the items it listed."""
+
+    consumed: bool
+    level1: str | None
+    level2: str | None
+    items: list[ProseItem]
+
+
+def read_line(text: str, level1: str | None, level2: str | None, in_table: bool) -> ProseRead:
+    """One line against the list being read under `level1` / `level2` (None: no list yet)."""
+    heading2 = level2_heading(text, under=level1) if level1 is not None else None
+    if heading2 is not None:
+        return ProseRead(True, level1, heading2, [])
+    if not in_table and (heading := list_heading(text)) is not None:
+        return ProseRead(True, heading, None, [])
+    items = list_items(text) if level1 is not None or opens_with_level2(text) else []
+    if not items and level1 is not None:
+        items = line_items(text, level2)
+    return ProseRead(True, level1, level2, items) if items else ProseRead(False, None, None, [])
+
+
+def row_lists(texts: list[str]) -> list[tuple[str, list[ProseItem]]]:
+    """(label, items) for each cell of a table row that lists indicators beside a level's label cell."""
+    return [(label, items) for label, text in zip(texts, texts[1:]) if (items := cell_items(label, text))]
+
+
+def cell_items(level: str, text: str) -> list[ProseItem]:
+    """The items of a cell beside a 一级/二级 label cell (产出指标 | 开展文物安全巡查频次8次;编制资料3个;…):
+    two or more items cut at ；/。, most of them stating a value; none for any other cell."""
+    if canonical_level1(level) is None and canonical_level2(level) is None:
+        return []
+    pieces = [p.strip(" ,，、") for p in _ITEM_END.split(text) if compact(p).strip(",，、")]
+    items = [_item(level if canonical_level2(level) else "", p) for p in pieces]
+    valued = sum(i.value_raw != i.name_raw for i in items)
+    return items if len(items) >= 2 and 2 * valued > len(items) else []
 
 
 def opens_with_level2(text: str) -> bool:
