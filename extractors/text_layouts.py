@@ -285,7 +285,8 @@ def _space_cells(text: str) -> list[str]:
 
 def _spaced_words(tokens: list[str]) -> list[str]:
     """A label spaced out a character at a time (绩 效 指 标, 产 出 指 标) or wrapped before its ending
-    (经济效益 指标) made one token again, where the whole is a level name, a header word or a row label."""
+    (经济效益 指标, 年度 指标值) made one token again, where the whole is a level name, a header word or a
+    row label."""
     out: list[str] = []
     i = 0
     while i < len(tokens):
@@ -300,6 +301,8 @@ def _spaced_words(tokens: list[str]) -> list[str]:
         token = tokens[i]
         if out and fold(token) in ("指标", "目标") and level_kind(out[-1] + token) and not out[-1].endswith(("指标", "目标")):
             out[-1] += token
+        elif out and not header_kind(out[-1]) and header_kind(out[-1] + token) and len(fold(out[-1])) <= 4:
+            out[-1] += token  # 年度 指标值, 实际 完成值: a heading its narrow cell wrapped
         else:
             out.append(token)
         i += 1

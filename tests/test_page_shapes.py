@@ -384,3 +384,19 @@ def test_a_header_whose_cells_wrapped_onto_the_next_line(tmp_path: Path):
     assert [(i.name_raw, i.value_raw, i.actual) for i in parsed.indicators] == [
         ("指标2:修缮建筑面积", "6000平方米", "6000平方米"), ("指标3:修缮级别", "市级保护单位", "市级保护单位"),
         ("指标1:验收通过率", "100%", "95%")]
+
+
+def test_a_space_separated_header_whose_headings_wrapped_inside_their_cells(tmp_path: Path):
+    """绩 效 指 标 一级指标 … 年度 指标值 实际 完成值 分值 得分: headings a narrow cell wrapped, printed with a space
+    where the line broke, are one heading each (年度指标值, 实际完成值)."""
+    text = "\n".join([
+        "项目名称 美丽乡村建设",
+        "绩 效 指 标 一级指标 二级指标 三级指标 年度 指标值 实际 完成值 分值 得分 偏差原因分析及改进措施",
+        "产出指标 数量指标 指标1:开展精品示范村建设数量 ≤4 4 10 10",
+        "指标2:建设美丽宜居自然村庄数量 ≥200 202 10 10",
+        "质量指标 指标1:自然村庄验收通过率 ≥95% 100% 5 5"])
+    parsed = parse_page(tmp_path, text)
+    assert [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw, i.actual) for i in parsed.indicators] == [
+        ("产出指标", "数量指标", "指标1:开展精品示范村建设数量", "≤4", "4"),
+        ("产出指标", "数量指标", "指标2:建设美丽宜居自然村庄数量", "≥200", "202"),
+        ("产出指标", "质量指标", "指标1:自然村庄验收通过率", "≥95%", "100%")]
