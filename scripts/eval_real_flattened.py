@@ -13,7 +13,6 @@ although a truth row or project is missing.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import tempfile
 from pathlib import Path
@@ -21,32 +20,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from fixtures.faults import build_without_flow  # noqa: E402
-from fixtures.layout import GridCell  # noqa: E402
-from fixtures.real_corpus import DEFAULT_CORPUS, load_grid_file  # noqa: E402
+from fixtures.real_flattened import write_flattened  # noqa: E402
 from fixtures.real_score import DEFAULT_TRUTH, MEASURES, rates, score  # noqa: E402
-from fixtures.web_writer import WEB_LAYOUTS, render_tables_web  # noqa: E402
-
-
-def _columns(grid: list[list[GridCell]], layout: str) -> list[list[GridCell]]:
-    """The grid one cell per column: a cell spanning columns is followed by blanks in pipe rows (the page
-    pads them) and by nothing in the other layouts (a copy prints a merged cell once)."""
-    filler = GridCell("") if layout == "pipe" else GridCell(None)
-    return [[part for cell in row for part in [GridCell(cell.text), *[filler] * (cell.span - 1)]] for row in grid]
-
-
-def write_flattened(inbox: Path, layout: str) -> int:
-    """Every grid of the corpus as a page flattened in `layout`, at <unit>/<doc>.txt; how many."""
-    grids = sorted((DEFAULT_CORPUS / "grids").glob("*.yaml"))
-    for path in grids:
-        document = load_grid_file(path)
-        title = document.lines[0] if document.lines else "绩效目标表"
-        year = re.search(r"20\d\d", " ".join(document.lines))
-        text = render_tables_web(title, document.lines[1:], [_columns(t.grid, layout) for t in document.tables], document.after,
-                                 layout, int(year.group(0)) if year else 2024, document.unit)
-        target = inbox / document.unit / f"{document.doc}.txt"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    return len(grids)
+from fixtures.web_writer import WEB_LAYOUTS  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
