@@ -138,13 +138,16 @@ def _cells_closed_by_pipes(body: list[Line]) -> list[str] | None:
 
 def cells_between_pipes(body: list[Line]) -> list[str] | None:
     """`项目名称` / `|` / `某项目` / `|` …: every pipe on a line of its own between cells, one cell per
-    line (a pipe right after a pipe is an empty cell); None for any other block."""
+    line — or over several, up to its pipe (`一级` / `指标` / `|`) — a pipe right after a pipe an empty
+    cell; None for any other block."""
     texts = [t.strip() for _, t in body]
     if any("|" in t and t != "|" for t in texts) or texts.count("|") < len(texts) / 3:
         return None
     cells: list[str] = []
     for before, text in zip(["|", *texts], texts):
-        if text != "|":
+        if text != "|" and before != "|":
+            cells[-1] += text  # 绩 / 效 / 指 / 标 / |: a cell broken over lines before its pipe
+        elif text != "|":
             cells.append(text)
         elif before == "|":
             cells.append("")

@@ -400,3 +400,14 @@ def test_a_space_separated_header_whose_headings_wrapped_inside_their_cells(tmp_
         ("产出指标", "数量指标", "指标1:开展精品示范村建设数量", "≤4", "4"),
         ("产出指标", "数量指标", "指标2:建设美丽宜居自然村庄数量", "≥200", "202"),
         ("产出指标", "质量指标", "指标1:自然村庄验收通过率", "≥95%", "100%")]
+
+
+def test_cells_between_pipe_lines_broken_over_several_lines(tmp_path: Path):
+    """绩 / 效 / 指 / 标 / | and 一级 / 指标 / |: a cell is every line up to its pipe line, so a label printed
+    a character a line is one cell and no character becomes an indicator."""
+    cells = ["项目名称", "人工增雨飞机作业项目", "年度资金总额:", "189.8万", "绩\n效\n指\n标", "一级\n指标", "二级指标",
+             "三级指标", "指标值", "产\n出\n指\n标", "数量指标", "飞机增雨作业航时", "不少于30小时",
+             "质量指标", "作业安全事故率", "0"]
+    parsed = parse_page(tmp_path, "\n".join(f"{c}\n|" for c in cells))
+    assert levels_and_values(parsed) == [("产出指标", "数量指标", "飞机增雨作业航时", "不少于30小时"),
+                                         ("产出指标", "质量指标", "作业安全事故率", "0")]
