@@ -1,0 +1,110 @@
+"""Published text whose rows are space-separated lines (a web page copied as text): headings wrapped inside
+or across lines, a header that lost a heading, blank lines between a header and its blocks, a counter
+column under a heading one cell short. Each read as the form was."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import levels_and_values, parse_page
+
+
+def test_a_2017_form_with_a_counter_column_under_its_evaluation_heading(tmp_path: Path):
+    """Older forms head the 一级 column 绩效目标 (投入 | 产出 below it, not a project's goal), span 评价指标
+    over the 二级 and a 目标1/目标2 counter, and call the indicator 绩效内容 and its target 全年绩效目标: the
+    heading is one cell short of its rows, and each row is read with its levels and the year's target."""
+    text = "\n".join([
+        "2017年财政支出项目绩效目标表",
+        "专项名称 乡镇农技推广补助",
+        "绩效目标 评价指标 绩效内容 绩效标准 全年绩效目标",
+        "投入 成本目标 目标1 农技员培训经费 按标准支出 ≤12万元",
+        "目标2 示范基地补助 100% 100%",
+        "产出 数量目标 目标1 培训农技人员 按计划完成 300人",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw, i.basis_raw) for i in parsed.indicators] == [
+        ("投入", "成本目标", "农技员培训经费", "≤12万元", "按标准支出"),
+        ("投入", "成本目标", "示范基地补助", "100%", "100%"),
+        ("产出", "数量目标", "培训农技人员", "300人", "按计划完成")]
+    assert parsed.projects[0].project_name == "乡镇农技推广补助"
+
+
+def test_space_separated_rows_with_the_header_and_level_names_broken_over_lines(tmp_path: Path):
+    """绩效指标 一级 / 指标 / 二级指标 三级指标 …: one header; 效益 / 指标, 服务对象 / 满意度指标: level names
+    wrapped in their narrow cells, joined back; a row of two level names alone is no indicator's name."""
+    text = "\n".join([
+        "转移支付(项目)名称 特殊教育补助资金",
+        "绩效指标 一级", "指标", "二级指标 三级指标 年度指标值 全年实际完成值 分值 得分",
+        "产出指标 数量指标 培智教学软件 2套 2套 10 10",
+        "质量指标 教学软件验收合格率 100% 100% 10 10",
+        "效益", "指标", "社会效益", "指标", "特殊教育资源 扩大 扩大 30 30",
+        "满意度指标 服务对象", "满意度指标", "残疾学生、家长满意度 90% 98% 5 5",
+        "分总 100 100",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert levels_and_values(parsed) == [
+        ("产出指标", "数量指标", "培智教学软件", "2套"), ("产出指标", "质量指标", "教学软件验收合格率", "100%"),
+        ("效益指标", "社会效益指标", "特殊教育资源", "扩大"),
+        ("满意度指标", "服务对象满意度指标", "残疾学生、家长满意度", "90%")]
+
+
+def test_a_self_evaluation_in_spaces_with_blank_lines_before_its_blocks(tmp_path: Path):
+    """年度绩效指标完成情况 一级 / 指标 / 二级指标 …, blank lines, (50分) where the 一级 label was, rows, a
+    …… filler, and a row whose target and actual are words: every row read, the words' first place is the
+    target (年度指标值), the columns after it (实际完成值, 偏差原因) as the page gives them."""
+    text = "\n".join([
+        "项目名称 禁毒经费",
+        "年度绩效指标完成情况 一级", "指标", "二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施",
+        "", "", "(50分)",
+        "数量指标 指标1:禁毒宣传场次 ≥1场 1场 12 12", "指标2:试剂数量 ≥2400份 3200份 12 12", "……",
+        "质量指标 指标1:经费支出合规性 严格执行财经法规制度 严格执行财经法规制度 12 12",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert [(i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators] == [
+        ("数量指标", "指标1:禁毒宣传场次", "≥1场"), ("数量指标", "指标2:试剂数量", "≥2400份"),
+        ("质量指标", "指标1:经费支出合规性", "严格执行财经法规制度")]
+
+
+def test_space_separated_self_evaluation_whose_header_lost_its_second_level_and_wrapped(tmp_path: Path):
+    """绩 效 指 标 一级 指标 / 三级指标 … 未完成原因和 / 改进措施: the 二级指标 heading was lost while every row
+    still prints its 二级 name, and the last heading wrapped; names keep their 指标1: numbering."""
+    text = "\n".join([
+        "项目名称 龙滩村移民安置区帮扶项目",
+        "绩 效 指 标  一级 指标 ", "三级指标  年度指标值  全年完成值  未完成原因和", "改进措施 ",
+        "产 出 指 标  数量指标 指标1:新建道路 524m 524m", "指标2:硬化道路 5719m 5719m",
+        "质量指标 指标1:工程完工率 100% 100%",
+        "效 益 指 标  经济效益指标 道路交通设施 降低村民出行成本 降低村民出行成本"])
+    parsed = parse_page(tmp_path, text)
+    assert levels_and_values(parsed) == [
+        ("产出指标", "数量指标", "指标1:新建道路", "524m"), ("产出指标", "数量指标", "指标2:硬化道路", "5719m"),
+        ("产出指标", "质量指标", "指标1:工程完工率", "100%"), ("效益指标", "经济效益指标", "道路交通设施", "降低村民出行成本")]
+
+
+def test_a_header_whose_cells_wrapped_onto_the_next_line(tmp_path: Path):
+    """… 年度 实际 分值 得分 … / 指标值 完成值: the second line completes the first's open cells (年度指标值,
+    实际完成值), so the target is read from the 年度指标值 column."""
+    text = "\n".join([
+        "项目名称 市级文物保护专项经费",
+        "绩效指标 一级指标 二级指标 三级指标 年度 实际 分值 得分 偏差原因分析及改进措施", "指标值 完成值",
+        "产出指标 数量指标 指标2:修缮建筑面积 6000平方米 6000平方米 7 7", "指标3:修缮级别 市级保护单位 市级保护单位 7 7",
+        "质量指标 指标1:验收通过率 100% 95% 6 5"])
+    parsed = parse_page(tmp_path, text)
+    assert [(i.name_raw, i.value_raw, i.actual) for i in parsed.indicators] == [
+        ("指标2:修缮建筑面积", "6000平方米", "6000平方米"), ("指标3:修缮级别", "市级保护单位", "市级保护单位"),
+        ("指标1:验收通过率", "100%", "95%")]
+
+
+def test_a_space_separated_header_whose_headings_wrapped_inside_their_cells(tmp_path: Path):
+    """绩 效 指 标 一级指标 … 年度 指标值 实际 完成值 分值 得分: headings a narrow cell wrapped, printed with a space
+    where the line broke, are one heading each (年度指标值, 实际完成值)."""
+    text = "\n".join([
+        "项目名称 美丽乡村建设",
+        "绩 效 指 标 一级指标 二级指标 三级指标 年度 指标值 实际 完成值 分值 得分 偏差原因分析及改进措施",
+        "产出指标 数量指标 指标1:开展精品示范村建设数量 ≤4 4 10 10",
+        "指标2:建设美丽宜居自然村庄数量 ≥200 202 10 10",
+        "质量指标 指标1:自然村庄验收通过率 ≥95% 100% 5 5"])
+    parsed = parse_page(tmp_path, text)
+    assert [(i.level1_raw, i.level2_raw, i.name_raw, i.value_raw, i.actual) for i in parsed.indicators] == [
+        ("产出指标", "数量指标", "指标1:开展精品示范村建设数量", "≤4", "4"),
+        ("产出指标", "数量指标", "指标2:建设美丽宜居自然村庄数量", "≥200", "202"),
+        ("产出指标", "质量指标", "指标1:自然村庄验收通过率", "≥95%", "100%")]
