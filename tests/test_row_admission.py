@@ -101,3 +101,15 @@ def test_indicators_listed_in_the_cell_beside_their_levels_label(tmp_path: Path)
         ("产出指标", None, "开展文物安全巡查频次", "8次"), ("产出指标", None, "编制文物宣传资料数量", "3个"),
         ("产出指标", None, "文物保护项目验收合格率", "≥86%"), ("效益指标", None, "文物保护宣传覆盖人次", "≥20万人次"),
         ("效益指标", None, "文物保护名录基本健全", "文物保护名录基本健全"), ("效益指标", None, "文物保护修缮个数", "≥5个")]
+
+
+def test_a_blocks_subtotal_does_not_end_the_indicators(tmp_path: Path):
+    """产出指标 … | 小计 | 30 | then 效益 rows whose level cells are merged from a row above the 小计: a
+    subtotal closes a block, not the table, so the rows after it are read."""
+    text = "\n".join([
+        "| 一级指标 | 二级指标 | 三级指标 | 指标值 | 分值 |",
+        "| 产出指标 | 数量指标 | 培训人次 | ≥300人次 | 20 |",
+        "| | | 小计 | | 20 |",
+        "| | | 培训合格率 | ≥95% | 10 |"])
+    parsed = parse_page(tmp_path, text)
+    assert [i.name_raw for i in parsed.indicators] == ["培训人次", "培训合格率"]

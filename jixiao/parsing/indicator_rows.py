@@ -69,8 +69,10 @@ class IndicatorRows:
         own_levels = [row.own_text(header.roles[r]) for r in ("level1", "level2")
                       if r in header.roles and row.starts_here(header.roles[r])]
         if any(is_total(cell.text) for cell in row.cells) or is_total(values.get("name_raw")):
-            self.after_total = True
-            return  # 合计 | 100, 总分(100分) | 100: a total, not an indicator, wherever its label sits
+            # 合计 | 100, 总分(100分) | 100: a total, not an indicator, wherever its label sits; all but a block's
+            # 小计 end the indicators
+            self.after_total = not any(compact(cell.text).startswith("小计") for cell in row.cells)
+            return
         if self.after_total and not any(is_level_name(t) for t in own_levels):
             # below the total, the form's tail (偏差原因分析 | 无, 改进措施 | 无); a figure there is said
             if _BARE_FIGURE.match(compact(values.get("value_raw"))):
