@@ -24,7 +24,7 @@ from jixiao.extractors.text_grid import RawRow, build_table
 from jixiao.extractors.text_pipes import (Line, cells_between_pipes, cut_last_cell, is_pipe_line, leading_pipe_rows,
                                           markdown_cells, pipe_block, pipe_block_end, trim_cells)
 from jixiao.extractors.text_regions import stream_regions
-from jixiao.extractors.text_stream import is_row_label, stream_blocks
+from jixiao.extractors.text_stream import is_row_label, joined_labels, stream_blocks
 from jixiao.extractors.text_vocab import fold, header_kind, is_level_prefix, is_total, level_kind
 from jixiao.model.document import Paragraph, Provenance, Table
 _SPACES = re.compile(r"[ \t\u00a0]+")
@@ -191,14 +191,14 @@ def _table_goes_on(run: list[Line], lines: list[Line], blank: int) -> bool:
     """Whether the rows after the blank lines at `blank` go on with the space-separated indicator table of
     `run` (a header read in it): the next line opens with a level name or its first characters (一级 /
     指标 …, 数量指标 …), or is a block's score ((50分)); a list after the table (序号 姓名 金额) is not."""
-    if not run or not any(is_header_row(cells) for _, _, cells in _rejoined_lines(
-            [(n, t, _space_cells(t)) for n, t in run[-200:]])):
-        return False
     nxt = next((t.strip() for _, t in lines[blank:] if t.strip()), "")
     first = (_space_cells(nxt) or [""])[0]
-    return bool(nxt) and not is_pipe_line(nxt) and not is_chrome(nxt) and (
+    opens_rows = bool(nxt) and not is_pipe_line(nxt) and not is_chrome(nxt) and (
         level_kind(first) is not None or is_level_prefix(first) or fold(first) in ("一级", "二级", "三级")
         or _BLOCK_SCORE.match(fold(nxt)) is not None)
+    # the line after the blanks is asked first: the run's header is looked for only when it could matter
+    return opens_rows and bool(run) and any(is_header_row(cells) for _, _, cells in _rejoined_lines(
+        [(n, t, _space_cells(t)) for n, t in run[-200:]]))
 
 
 def _rejoined_lines(split: list[tuple[int, str, list[str]]]) -> list[tuple[int, str, list[str]]]:
@@ -284,9 +284,9 @@ def _space_cells(text: str) -> list[str]:
 
 
 def _spaced_words(tokens: list[str]) -> list[str]:
-    """A label spaced out a character at a time (绩 效 指 标, 产 出 指 标) or wrapped before its ending
-    (经济效益 指标, 年度 指标值) made one token again, where the whole is a level name, a header word or a
-    row label."""
+    """A label spaced out a character at a time (绩 效 指 标, 产 出 指 标) made one token again where the whole
+    is a level name, a header word or a row label; then labels wrapped before their ending (经济效益 指标,
+    年度 指标值) joined as the cell stream joins them (text_stream.joined_labels)."""
     out: list[str] = []
     i = 0
     while i < len(tokens):
@@ -298,15 +298,9 @@ def _spaced_words(tokens: list[str]) -> list[str]:
             out.append(whole)
             i = end
             continue
-        token = tokens[i]
-        if out and fold(token) in ("指标", "目标") and level_kind(out[-1] + token) and not out[-1].endswith(("指标", "目标")):
-            out[-1] += token
-        elif out and not header_kind(out[-1]) and header_kind(out[-1] + token) and len(fold(out[-1])) <= 4:
-            out[-1] += token  # 年度 指标值, 实际 完成值: a heading its narrow cell wrapped
-        else:
-            out.append(token)
+        out.append(tokens[i])
         i += 1
-    return out
+    return joined_labels(out)
 
 
 def _names_a_label(text: str) -> bool:

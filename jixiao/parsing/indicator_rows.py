@@ -161,7 +161,7 @@ class IndicatorRows:
 _SCORING_RULE = re.compile(r"扣\d*(?:\.\d+)?分|得\d+(?:\.\d+)?分|记满分|记分|指标计算[:：]")
 # a figure alone (90%, ≥10, 80M, 180天) is a target, never an indicator's name
 _OPERATORS = "≥≤<>=＞＜≧≦"
-_BARE_FIGURE = re.compile(r"^[≥≤<>=＞＜≧≦]?-?\d+(?:\.\d+)?(?:%|[^\d\s]{1,2})?$")
+_BARE_FIGURE = re.compile(rf"^[{_OPERATORS}]?-?\d+(?:\.\d+)?(?:%|[^\d\s]{{1,2}})?$")
 _MEASURED_ROLES = (*VALUE_ROLES, "operator", "actual", "weight", "score")
 
 
