@@ -31,6 +31,8 @@ _PAGE_MARK = re.compile(r"^\s*(\d{1,3})\s*、")
 _LEVEL_SCORE = re.compile(r"^(?:[(（][\d\-~～.]+分?[)）]分?|[(（]\d+分[)）])")
 _BRACKET = re.compile(r"^[(（][^()（）]{0,12}[)）]")
 _JUNK_TO_NEXT = 4
+# the next form's title after a row's value (…=99百分比省级部门预算项目支出绩效目标表2023年度…)
+_NEXT_TITLE = re.compile(r"^[^\d，。,;；]{0,16}绩效目标(?:申报|审批|批复|自评)?表")
 _NAMED = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 
 
@@ -206,7 +208,8 @@ def _table_end(piece: str) -> int | None:
     for s in starts:
         rest = piece[s:].lstrip(".…·")
         head = re.split(r"[\d:：]", rest, maxsplit=1)[0]
-        if rest and (is_footer(rest[:12]) or is_total(head) or is_footer(head) or starts_with_footer(rest)):
+        if rest and (is_footer(rest[:12]) or is_total(head) or is_footer(head) or starts_with_footer(rest)
+                     or (s > 0 and _NEXT_TITLE.match(rest))):
             return s
     return None
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from jixiao.extractors.base import Limits
 from jixiao.extractors.text_columns import header_start
 from jixiao.extractors.text_kinds import LEVEL_KINDS, cell_key, kind
+from jixiao.extractors.text_stream import twin_blocks
 from jixiao.extractors.text_vocab import column_kind, header_kind
 from jixiao.model.document import Cell, Provenance, Table
 from jixiao.model.errors import ReadError
@@ -161,17 +162,6 @@ def _template_slot(cells: list[str]) -> bool:
     return len(cells) > 1 and len(filled) == 1 and bool(_COUNTER.match(filled[0]) or _FILLER.match(filled[0]))
 
 
-def _twin_blocks(header: list[str]) -> tuple[int, int] | None:
-    """(start, size) when the header ends in one run of columns written twice (二级 | 三级 | 实施周期指标值 |
-    二级 | 三级 | 当年度指标值: the period's block and the year's, side by side)."""
-    kinds = [column_kind(h) for h in header]
-    for size in range(len(header) // 2, 1, -1):
-        first, second = kinds[-2 * size:-size], kinds[-size:]
-        if first == second and "val" in first and "text" not in first:
-            return len(header) - 2 * size, size
-    return None
-
-
 def _twin_slots(kinds: list[str | None], start: int, size: int) -> list[int] | None:
     """The columns of a short row that repeats itself once per block (质量指标 | 合格率 | 100% twice, or
     合格率 | 100% twice under merged levels): each half at the end of its block, else None."""
@@ -212,7 +202,7 @@ def build_table(rows: list[RawRow], limits: Limits) -> Table:
                 column.clear()  # the columns below it
             floor = start
         if k == width and sum(header_kind(t) is not None for t in raw.cells) >= 3:
-            twin = _twin_blocks(raw.cells)
+            twin = twin_blocks(raw.cells)
         elif 0 < r and k < width and twin and (slots := _twin_slots(kinds, *twin)) and grid.extendable(
                 r, set(range(width)) - set(slots)):
             grid.extend(r, set(range(width)) - set(slots))

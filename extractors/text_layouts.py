@@ -24,7 +24,7 @@ from jixiao.extractors.text_grid import RawRow, build_table
 from jixiao.extractors.text_pipes import (Line, cells_between_pipes, cut_last_cell, is_pipe_line, leading_pipe_rows,
                                           markdown_cells, pipe_block, pipe_block_end, trim_cells)
 from jixiao.extractors.text_regions import stream_regions
-from jixiao.extractors.text_stream import is_row_label, joined_labels, stream_blocks
+from jixiao.extractors.text_stream import find_header, is_row_label, joined_labels, stream_blocks
 from jixiao.extractors.text_vocab import fold, header_kind, is_level_prefix, is_total, level_kind
 from jixiao.model.document import Paragraph, Provenance, Table
 _SPACES = re.compile(r"[ \t\u00a0]+")
@@ -34,6 +34,9 @@ _NUMBERING_TOKEN = re.compile(r"^(([一二三四五六七八九十]+|\d{1,2})[�
 # A run of lines is a space-separated table when this many lines have two or more cells and two of
 # them have three or more (prose with a stray space does not).
 _MIN_SPACE_ROWS = 3
+_SECTION_HEADING = re.compile(r"^[一二三四五六七八九十]+[、.．]\D")  # 四、年度绩效指标完成情况
+_NAMED_CHAR = re.compile(r"^[\u4e00-\u9fff]$")
+_BARE_VALUE = re.compile(r"^[≥≤<>=＞＜]?\d+(?:\.\d+)?%?")  # a cell opening with a figure: the line holds values
 _BLOCK_SCORE = re.compile(r"^[(（]\d+(?:\.\d+)?分[)）]$")  # (50分): a block's score where its 一级 label was
 
 
@@ -149,7 +152,7 @@ def _plain_run(run: list[Line], limits: Limits) -> list[Paragraph | Table]:
         rows = [RawRow([t.strip() for _, t in table_lines[i:i + width]], table_lines[i][0])
                 for i in range(0, len(table_lines), width)]
         return _paragraphs(run[:start]) + [build_table(rows, limits)]
-    split = _rejoined_lines([(n, t, _space_cells(t)) for n, t in run])
+    split = _rejoined_lines(_sections_apart([(n, t, _space_cells(t)) for n, t in run]))
     multi = [i for i, (_, _, cells) in enumerate(split) if len(cells) >= 2]
     if len(multi) < _MIN_SPACE_ROWS or sum(len(split[i][2]) >= 3 for i in multi) < 2:
         return _paragraphs(run)
@@ -164,6 +167,18 @@ def _plain_run(run: list[Line], limits: Limits) -> list[Paragraph | Table]:
                 + [stacked(build_table(before, limits), table) if before else table] + _plain_run(rest, limits))
     rows = [RawRow(cells, n) for n, _, cells in split[first:last + 1]]
     return _paragraphs(run[:first]) + [build_table(rows, limits)] + _paragraphs(run[last + 1:])
+
+
+def _sections_apart(split: list[tuple[int, str, list[str]]]) -> list[tuple[int, str, list[str]]]:
+    """A numbered section heading that opens a header's line (`四、年度绩效指标完成情况 一级指标 二级指标 …`) on
+    a line of its own: the heading titles the table, it is no column of it."""
+    out: list[tuple[int, str, list[str]]] = []
+    for number, text, cells in split:
+        if len(cells) > 3 and _SECTION_HEADING.match(fold(cells[0])) and (find_header(cells[1:]) or (1,))[0] == 0:
+            out += [(number, cells[0], [cells[0]]), (number, " ".join(cells[1:]), cells[1:])]
+        else:
+            out.append((number, text, cells))
+    return out
 
 
 def _completed_header(before: list[str], cells: list[str]) -> list[str] | None:
@@ -207,9 +222,15 @@ def _rejoined_lines(split: list[tuple[int, str, list[str]]]) -> list[tuple[int, 
     指标 / 二级指标 三级指标 …: a line of header words, then one opening with a header word and mostly
     header words)."""
     out: list[tuple[int, str, list[str]]] = []
-    for number, text, cells in split:
+    for number, text, cells in _vertical_labels(split):
         if out and out[-1][2]:
             n, t, before = out[-1]
+            if len(cells) > 1 and len(before) <= 3 and (fold(cells[0]) in ("指标", "目标") or (
+                    level_kind(before[-1] + cells[0]) and not level_kind(before[-1]))) \
+                    and not any(_BARE_VALUE.match(fold(c)) for c in before):
+                # 效益指标 经济效益 / 指标 全年影院观影人数 ≥4万人次 …: a level cell wrapped, the row goes on
+                out[-1] = (n, f"{t}{text}", [*before[:-1], before[-1] + cells[0], *cells[1:]])
+                continue
             if len(cells) == 1 and (fold(cells[0]) in ("指标", "目标") or (
                     level_kind(before[-1] + cells[0]) and not level_kind(before[-1]))
                     or (header_kind(before[-1] + cells[0]) and not header_kind(before[-1]))):  # 未完成原因和 / 改进措施
@@ -224,6 +245,28 @@ def _rejoined_lines(split: list[tuple[int, str, list[str]]]) -> list[tuple[int, 
                 continue
         out.append((number, text, cells))
     return out
+
+
+def _vertical_labels(split: list[tuple[int, str, list[str]]]) -> list[tuple[int, str, list[str]]]:
+    """A label printed a character a line (产 / 出 / 指 / 标 数量指标 …: a vertical merged cell) made one cell
+    again, opening the row its last character is printed on."""
+    out: list[tuple[int, str, list[str]]] = []
+    run: list[tuple[int, str, list[str]]] = []
+    for line in split:
+        cells = line[2]
+        if len(cells) == 1 and len(fold(cells[0])) == 1 and _NAMED_CHAR.match(fold(cells[0])):
+            run.append(line)
+            continue
+        chars = "".join(fold(c[2][0]) for c in run)
+        if len(run) >= 2 and cells and len(fold(cells[0])) == 1 and _names_a_label(chars + fold(cells[0])):
+            out.append((run[0][0], line[1], [chars + fold(cells[0]), *cells[1:]]))
+        elif len(run) >= 2 and _names_a_label(chars):
+            out.append((run[0][0], chars, [chars]))
+            out.append(line)
+        else:
+            out += [*run, line]
+        run = []
+    return out + run
 
 
 def _under_header(split: list[tuple[int, str, list[str]]], first: int, last: int) -> tuple[int, int] | None:

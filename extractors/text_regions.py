@@ -42,7 +42,8 @@ def stream_regions(lines: list[Line], is_chrome, is_pipe_line, space_cells) -> l
         if found and len(cells) - found[1] >= 2 * (found[1] - found[0]):
             regions.append((i, i + 1, "spaces"))
         elif not found and (len(text) > 40 or _glued_header_line(text)) and find_glued_header(compact(text)):
-            start = _glued_start(lines, i, regions[-1][1] if regions else 0, is_chrome) if len(text) <= 40 else i
+            floor = regions[-1][1] if regions else 0
+            start = _glued_start(lines, i, floor, is_chrome) if len(text) <= 40 else _glued_lead(lines, i, floor, is_chrome)
             end = i + 1
             while end < len(lines) and lines[end][1].strip() and not is_chrome(lines[end][1]):
                 end += 1
@@ -114,6 +115,16 @@ def _glued_header_line(text: str) -> bool:
     folded = compact(text)
     found = find_glued_header(folded)
     return found is not None and found[1] == len(folded) and found[0] <= 8
+
+
+def _glued_lead(lines: list[Line], header: int, floor: int, is_chrome) -> int:
+    """The first of the glued lines right before a long glued line holding the header: a page that wrapped
+    one glued form over lines (…政策依据甘财科 / [2022]78号…一级指标二级指标…) keeps its project part."""
+    start = header
+    while start - 1 >= floor and (text := lines[start - 1][1].strip()) and len(text) > 40 \
+            and not re.search(r"[ \t\u3000|]", text) and not is_chrome(text) and header - start < 3:
+        start -= 1
+    return start
 
 
 def _glued_start(lines: list[Line], header: int, floor: int, is_chrome) -> int:

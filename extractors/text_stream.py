@@ -21,11 +21,14 @@ from dataclasses import dataclass, field
 from jixiao.dictionaries import dictionary_cache, load_dictionary
 from jixiao.extractors.text_kinds import kind
 from jixiao.extractors.text_vocab import (column_kind, fold, header_kind, is_basis, is_blank_slot, is_footer,
-                                          is_full_level2, is_level2_under, is_level_prefix, is_sibling_level2, is_total,
-                                          label_kind, level_kind)
+                                          is_full_level2, is_level2_elsewhere, is_level2_under, is_level_prefix, is_same_level2,
+                                          is_sibling_level2, is_total, label_kind, level_kind)
 from jixiao.model.document import Cell, Paragraph, Provenance, Table
 
 Item = tuple[str, "str | list[str]"]  # ("level1"|"level2"|"level", name) or ("row", [name, cell, …])
+# what opens the next part of a page, never a cell of the table before it: a numbered section heading
+# ((一)中长期绩效目标, 二、…) or the next project's heading (参保城乡居民健康体检经费项目项目绩效目标)
+_NEXT_PART = re.compile(r"^(?:[(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)\D|^.{6,40}项目绩效目标$")
 _SCORE_CELL = re.compile(r"^[(（][\d\-~～.]+分?[)）]分?$")
 MIN_HEADER = 3
 # a form's title or its year line between two forms: "2、征兵工作经费绩效目标表", "（2022年度）"
@@ -167,7 +170,7 @@ def cell_items(tokens: list[str], header: list[str], row_label: str | None) -> t
     placed = _Placed()
     for index, token in enumerate(tokens):
         if (is_footer(token) or is_total(token) or label_kind(token) == "identity" or header_kind(token)
-                or FORM_TITLE.search(fold(token))):
+                or FORM_TITLE.search(fold(token)) or _NEXT_PART.search(fold(token))):
             return items + ([("row", row)] if row else []), index
         if row_label and fold(token) == fold(row_label):
             continue
@@ -175,6 +178,9 @@ def cell_items(tokens: list[str], header: list[str], row_label: str | None) -> t
         if level and row is None and placed.last == "l2" and (not fold(token).endswith(("指标", "目标"))
                                                               or is_level2_under(token, placed.level2)):
             level = None  # a 三级 name that is a level word (经济成本, 经济成本指标 under 成本指标)
+        if level and row is not None and placed.last is None and not fold(token).endswith(("指标", "目标")) \
+                and is_same_level2(token, placed.level2):
+            level = None  # 满意度指标 | 受益单位满意度 | 95% | 社会公众满意度 | ≥90%: the next row's name
         if level:
             placed.level(level, token)
         if level or (row is None and is_level_prefix(token)) or (row is not None and is_level_prefix(token)
@@ -224,7 +230,8 @@ def _indicator_table(section: Section, prov: Provenance) -> Table:
     current: dict[int, str] | None = None
     level1: str | None = None  # the 一级 of the block being read
     level2: str | None = None  # its last 二级
-    for what, value in section.items:
+    items = section.items
+    for at, (what, value) in enumerate(items):
         if what == "row":
             cells = list(value)
             if current is None or name_col in current or len(current) == 0:
@@ -233,7 +240,11 @@ def _indicator_table(section: Section, prov: Provenance) -> Table:
             for i, text in enumerate(cells[: width - name_col]):
                 current[name_col + i] = text
             continue
-        level_col = _level_column(what, str(value), current, l1, l2, level1, level2)
+        following = items[at + 1] if at + 1 < len(items) else None
+        heads_next = what == "level" and following is not None and following[0] != "row" and l1 is not None \
+            and is_level2_under(str(following[1]), str(value)) and not is_level2_under(str(following[1]), level1)
+        # 成本指标 then 经济成本指标: the 一级 of the 二级 after it, not a 二级 itself
+        level_col = l1 if heads_next else _level_column(what, str(value), current, l1, l2, level1, level2)
         if level_col == l1:
             level1, level2 = str(value), None
         elif level_col == l2:
@@ -273,8 +284,9 @@ def _span(rows: list[dict[int, str]], r: int, col: int, l1: int | None, l2: int 
         return 1
     stops = {col} | ({l1} if col == l2 and l1 is not None else set())
     span = 1
-    while r + span < len(rows) and not (stops & set(rows[r + span])):
-        span += 1
+    while r + span < len(rows) and not (stops & set(rows[r + span])) and not (
+            col == l1 and l2 in rows[r + span] and is_level2_elsewhere(rows[r + span][l2], rows[r][col])):
+        span += 1  # a 一级 spans its block, up to a 二级 that is not under it (社会效益 after 产出's rows)
     return span
 
 
@@ -303,10 +315,38 @@ def explicit_section(tokens: list[str], line: int) -> tuple[list[str], Section |
     first = next((i for i in range(head_end) if label_kind(tokens[i]) == "identity"), None)
     if first is None:
         first = next((i for i in range(head_end) if label_kind(tokens[i]) in ("label", "heading")), head_end)
-    section = Section(line=line, kv_rows=kv_rows(tokens[first:head_end]), row_label=row_label,
-                      header=tokens[start:end])
-    section.items, used = cell_items(tokens[end:], section.header, row_label)
-    return tokens[:first], section, tokens[end + used:]
+    header, body = tokens[start:end], tokens[end:]
+    if (twin := twin_blocks(header)) is not None:
+        header, body = header[:twin[0]] + header[twin[0] + twin[1]:], _year_halves(body, twin[1])
+    section = Section(line=line, kv_rows=kv_rows(tokens[first:head_end]), row_label=row_label, header=header)
+    section.items, used = cell_items(body, section.header, row_label)
+    return tokens[:first], section, body[used:]
+
+
+def twin_blocks(header: list[str]) -> tuple[int, int] | None:
+    """(start, size) when the header ends in one run of columns written twice (二级 | 三级 | 实施周期指标值 |
+    二级 | 三级 | 当年度指标值: the period's block and the year's, side by side)."""
+    kinds = [column_kind(h) for h in header]
+    for size in range(len(header) // 2, 1, -1):
+        first, second = kinds[-2 * size:-size], kinds[-size:]
+        if first == second and "val" in first and "text" not in first:
+            return len(header) - 2 * size, size
+    return None
+
+
+def _year_halves(tokens: list[str], size: int) -> list[str]:
+    """The cells of rows printed twice side by side, once per block (数量指标 | 航时 | 中期值 | 数量指标 |
+    航时 | 年度值), with only the year's block kept: the stream has no columns to keep both apart."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        twin = tokens[i + size:i + 2 * size]
+        if len(twin) > 1 and fold(tokens[i]) and all(fold(a) == fold(b) for a, b in zip(tokens[i:i + size - 1], twin)):
+            i += size  # the period's half: the year's half after it is read
+            continue
+        out.append(tokens[i])
+        i += 1
+    return out
 
 
 def _full_width_rows(tokens: list[str], header: list[str]) -> tuple[list[list[str]], int] | None:

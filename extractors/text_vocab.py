@@ -144,12 +144,36 @@ def is_full_level2(text: str) -> bool:
     return _level_key(text) != fold(text) and fold(text) in _full_level2_names()
 
 
+@dictionary_cache
+def _level2_names() -> dict[str, str]:
+    return {cell_key(s): name for name, entry in load_dictionary("levels")["level2"].items()
+            for s in [name, *entry.get("spellings", ())]}
+
+
+def is_same_level2(text: str, level2_text: str | None) -> bool:
+    """Whether `text` names the same 二级 as `level2_text` (社会公众满意度 after 满意度指标): a second block of
+    one 二级 never follows the first, so such a cell right after a row is the next row's name."""
+    names = _level2_names()
+    return level2_text is not None and names.get(_level_key(text)) is not None \
+        and names.get(_level_key(text)) == names.get(_level_key(level2_text))
+
+
 def is_sibling_level2(text: str, level2_text: str | None) -> bool:
     """Whether `text` can be a 二级 under the same 一级 as `level2_text` (成本指标 after 时效指标: both under
     产出指标), for a block whose 一级 cell the page lost."""
     _, parents = _level_parents()
     return level2_text is not None and bool(parents.get(_level_key(text), frozenset())
                                             & parents.get(_level_key(level2_text), frozenset()))
+
+
+def is_level2_elsewhere(text: str, level1_text: str | None) -> bool:
+    """Whether a 二级 name belongs under another block than this 一级 (社会效益 is not under 产出指标), of
+    the blocks forms never nest (levels.yaml separate_blocks)."""
+    level1, parents = _level_parents()
+    known = parents.get(_level_key(text), frozenset())
+    separate = set(load_dictionary("levels").get("separate_blocks", ()))
+    block = level1.get(_level_key(level1_text or ""))
+    return block in separate and bool(known) and known <= separate and block not in known
 
 
 def is_level2_under(text: str, level1_text: str | None) -> bool:

@@ -182,10 +182,19 @@ def test_blank_level1_is_a_guess_but_a_merged_cell_is_not():
     header = [(t, 1, 1) for t in ("一级指标", "二级指标", "三级指标", "指标值")]
     merged = _table([header,
                      [("产出指标", 2, 1), ("数量指标", 1, 1), ("巡查次数", 1, 1), ("≥12次", 1, 1)],
-                     [("生态效益指标", 1, 1), ("村容改善", 1, 1), ("明显改善", 1, 1)]])
+                     [("质量指标", 1, 1), ("巡查覆盖率", 1, 1), ("100%", 1, 1)]])
     blank = Table.from_rows([["一级指标", "二级指标", "三级指标", "指标值"],
                              ["产出指标", "数量指标", "巡查次数", "≥12次"],
-                             ["", "生态效益指标", "村容改善", "明显改善"]])
+                             ["", "质量指标", "巡查覆盖率", "100%"]])
     for table, guessed in ((merged, False), (blank, True)):
         rows = parse_document(Document(format="pdf", blocks=[table])).indicators
         assert [(r.level1_raw, r.level1_guessed) for r in rows] == [("产出指标", False), ("产出指标", guessed)]
+
+
+def test_a_blank_level1_is_not_carried_over_a_second_level_of_another_block():
+    """社会效益 rows after 产出指标's, their 一级 cell lost: not under 产出 (效益指标 follows from the 二级)."""
+    blank = Table.from_rows([["一级指标", "二级指标", "三级指标", "指标值"],
+                             ["产出指标", "数量指标", "巡查次数", "≥12次"],
+                             ["", "生态效益指标", "村容改善", "明显改善"]])
+    rows = parse_document(Document(format="pdf", blocks=[blank])).indicators
+    assert [(r.level1_raw, r.level1_guessed) for r in rows] == [("产出指标", False), (None, False)]

@@ -83,12 +83,12 @@ def header_role(text: str | None, year: int | None = None) -> tuple[str | None, 
     bare = _YEAR.sub("", folded)
     if bare != folded and (role := indicator_role(bare)):
         return role, "header-year"
-    if role := indicator_role_near(bare):
-        return role, "header-similar"
-    for role, any_words, none_words in _role_words():
-        if any(w in bare for w in any_words) and not any(w in bare for w in none_words):
-            return role, "header-words"
-    return None, ""
+    worded = next((role for role, any_words, none_words in _role_words()
+                   if any(w in bare for w in any_words) and not any(w in bare for w in none_words)), None)
+    near = indicator_role_near(bare)
+    if near and worded in (None, near):  # 指标分值 is near 指标值 in spelling, but its word 分值 says weight
+        return near, "header-similar"
+    return (worded, "header-words") if worded else (None, "")
 
 
 def profile(texts: Iterable[str | None], year: int | None = None) -> ColumnProfile:
@@ -119,11 +119,15 @@ def _is_unit(text: str) -> bool:
 
 
 def body_texts(row: Row, col: int, limit: int = 40) -> list[str | None]:
-    """Texts of the cells starting in `col` below the header row, until a footer row (注：…)."""
+    """Texts of the cells starting in `col` below the header row, until a footer row (注：…) or the header
+    of the next table (what another table holds says nothing about this one's columns)."""
     texts = []
     for r in range(row.index + 1, min(row.index + 1 + limit, row.n_rows)):
         first = row.slots.get((r, 0))
         if first is not None and first.row == r and is_footer_text(first.text):
+            break
+        if len({role for c in range(row.n_cols) if (cell := row.slots.get((r, c))) is not None and cell.row == r
+                and cell.col == c and (role := indicator_role(cell.text))}) >= 3:
             break
         cell = row.slots.get((r, col))
         if cell is not None and cell.row == r and cell.col == col:

@@ -108,6 +108,9 @@ class IndicatorRows:
         if not values.get("name_raw") and not values.get("description"):
             self.nameless.append(values.get("value_raw") or "?")  # a value no name goes with: said, not stored
             return
+        if _repeated_label(row, header, values):
+            self.set_aside.append(values["name_raw"])  # 预算执行率 | 预算执行率: one label copied over its cells
+            return
         if _lone_label(values) and not row.last:
             self.set_aside.append(values["name_raw"])  # not stored, but said: the row may be a shifted one
             return
@@ -141,6 +144,9 @@ class IndicatorRows:
         named = values.get("level2_raw")
         if not values.get("level1_raw") and canonical_level1(named) and not canonical_level2(named):
             values["level1_raw"], values["level2_raw"] = named, None  # 产出指标 under 二级: the 一级 one column right
+        parent = parent_level1(canonical_level2(named))
+        if not values.get("level1_raw") and level1 is not None and parent and parent != canonical_level1(level1):
+            level1 = None  # 社会效益 after 产出指标's rows, its 一级 cell lost: not under 产出 (its own 一级 is implied)
         guessed = not values.get("level1_raw") and level1 is not None
         if values.get("level1_raw") and values["level1_raw"] != level1 and not values.get("level2_raw"):
             level2 = None  # a new 一级 block does not inherit the last block's 二级
@@ -162,7 +168,7 @@ _SCORING_RULE = re.compile(r"扣\d*(?:\.\d+)?分|得\d+(?:\.\d+)?分|记满分|�
 # a figure alone (90%, ≥10, 80M, 180天) is a target, never an indicator's name
 _OPERATORS = "≥≤<>=＞＜≧≦"
 _BARE_FIGURE = re.compile(rf"^[{_OPERATORS}]?-?\d+(?:\.\d+)?(?:%|[^\d\s]{{1,2}})?$")
-_MEASURED_ROLES = (*VALUE_ROLES, "operator", "actual", "weight", "score")
+_MEASURED_ROLES = (*VALUE_ROLES, "actual", "weight", "score")  # an operator (≤, 定性) alone measures nothing
 
 
 def _nothing_measured(row: Row, header: IndicatorHeader) -> bool:
@@ -186,6 +192,15 @@ def _lone_label(values: dict) -> bool:
     unit = normalize_unit(folded)
     return (len(folded) <= 4 or folded.endswith((":", "：")) or is_level_name(name) or bool(_SCORING_RULE.search(folded))
             or (unit is not None and unit.family != "unknown"))
+
+
+def _repeated_label(row: Row, header: IndicatorHeader, values: dict) -> bool:
+    """The row's own cells outside its level columns all hold one text and no target: a label merged over
+    the row that a copy wrote into each cell (预算执行率 | 预算执行率), not an indicator."""
+    levels = {header.roles[r] for r in ("level1", "level2") if r in header.roles}
+    texts = {compact(c.text) for c in row.cells if c.col not in levels and compact(c.text)}
+    return len([c for c in row.cells if c.col not in levels and compact(c.text)]) >= 2 and len(texts) == 1 \
+        and not _filled(values.get("value_raw"))
 
 
 def _is_level_label(values: dict) -> bool:

@@ -1,0 +1,130 @@
+"""Pages that hold more than the indicator table: a numbered section heading on the header's line, a score
+table above it, the period's and the year's blocks printed side by side, a label printed a character a
+line, the next project's heading after the last row. Each part read as what it is, and nothing else taken
+for an indicator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import levels_and_values, parse_page
+
+from jixiao.model.document import Document, Table
+from jixiao.parsing.columns import header_role
+from jixiao.parsing.structure import parse_document
+
+
+def test_a_section_heading_opening_the_header_line_is_no_column(tmp_path: Path):
+    """河北's sectioned self-evaluation prints `四、年度绩效指标完成情况` on the header's line: the columns
+    start after it, 指标分值 is the weight (not the 指标值 it is spelled like), and a label written into
+    every cell of its row (预算执行率 | 预算执行率) is no indicator."""
+    text = "\n".join([
+        "某镇2023年度预算项目绩效自评表",
+        "一、基本情况 项目名称: 敬老院运转补助 金额单位: 万元",
+        "四、年度绩效指标完成情况 一级指标 二级指标 三级指标 指标分值 预期指标值 单项指标实际完成值 自评得分",
+        "产出指标 数量指标 入住老人人数 30 ≥30人 32人 30",
+        "质量指标 安全事故发生率 30 0起 0起 30",
+        "效益指标 社会效益指标 老人生活保障水平 40 提高 提高 40",
+        "预算执行率 预算执行率",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert levels_and_values(parsed) == [
+        ("产出指标", "数量指标", "入住老人人数", "≥30人"), ("产出指标", "质量指标", "安全事故发生率", "0起"),
+        ("效益指标", "社会效益指标", "老人生活保障水平", "提高")]
+    assert [i.weight for i in parsed.indicators] == [30, 30, 40]
+
+
+def test_a_score_spelled_like_a_value_is_a_weight():
+    assert header_role("指标分值")[0] == "weight"
+    assert header_role("级指标")[0] == "level1"  # a heading that lost a character is still found
+
+
+def test_a_score_table_above_the_indicators_lends_them_nothing(tmp_path: Path):
+    """资金管理情况 | 情况说明 | 分值 | 得分 above the indicator table: its rows are no indicators, and the
+    values of the table below do not make one of its columns a target."""
+    text = "\n".join([
+        "转移支付(项目)名称 电影事业发展专项资金",
+        "资金管理情况 情况说明 分值 得分 存在问题和改进措施",
+        "分配科学性 资金全部拨付至影院 6 6",
+        "下达及时性 资金已拨付 6 6",
+        "拨付合规性 按规定拨付 6 6",
+        "绩效指标 一级指标 二级指标 三级指标 年度指标值 全年完成值 分值 得分",
+        "产出指标 数量指标 维护放映设备数量 ≥5套 5套 20 20",
+        "质量指标 提升放映质量 明显 明显 10 10",
+        "效益指标 经济效益指标 影院营业收入 ≥150万元 188.6万元 5 5",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert [i.name_raw for i in parsed.indicators] == ["维护放映设备数量", "提升放映质量", "影院营业收入"]
+
+
+def test_a_level_label_printed_a_character_a_line_opens_its_row(tmp_path: Path):
+    """产 / 出 / 指 / 标 数量指标 …: a vertical merged cell copied a character a line, its last character on
+    the row's line; 经济效益 / 指标 …: a 二级 wrapped in its cell, the row going on after it."""
+    text = "\n".join([
+        "绩 效 指 标 一级指标 二级指标 三级指标 年度指标值 全年完成值 分值 得分",
+        "产", "出", "指", "标 数量指标 维护放映设备数量 ≥5套 5套 20 20",
+        "质量指标 提升放映质量 明显 明显 10 10",
+        "效", "益", "指", "标 经济效益", "指标 全年观影人数 ≥4万人次 4.4万人次 5 5",
+        "影院营业收入 ≥150万元 188.6万元 5 5",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert levels_and_values(parsed) == [
+        ("产出指标", "数量指标", "维护放映设备数量", "≥5套"), ("产出指标", "质量指标", "提升放映质量", "明显"),
+        ("效益指标", "经济效益指标", "全年观影人数", "≥4万人次"), ("效益指标", "经济效益指标", "影院营业收入", "≥150万元")]
+
+
+def test_period_and_year_blocks_side_by_side_in_a_cell_stream_keep_the_year(tmp_path: Path):
+    """中期 | 年度 blocks whose 二级 | 三级 | 指标值 the page printed twice per row, one cell per line with a
+    `|` line after each: one indicator per row, with the year's target."""
+    cells = ["项目名称", "人工增雨作业", "绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "二级指标", "三级指标",
+             "指标值", "产出指标", "数量指标", "作业航时", "三年不少于90小时", "数量指标", "作业航时", "不少于30小时",
+             "质量指标", "作业安全事故", "0起", "质量指标", "作业安全事故", "0起"]
+    parsed = parse_page(tmp_path, "\n".join(f"{c}\n|" for c in cells))
+    assert levels_and_values(parsed) == [
+        ("产出指标", "数量指标", "作业航时", "不少于30小时"), ("产出指标", "质量指标", "作业安全事故", "0起")]
+
+
+def test_a_cell_per_paragraph_table_ends_at_the_next_projects_heading(tmp_path: Path):
+    """满意度指标 | 受益单位满意度 | 95% | 社会公众满意度 | ≥90%: the second satisfaction name is the next row,
+    not a second block of the same 二级; 社会效益 after 产出's rows (the 一级 cell lost) is not under 产出;
+    the next project's heading and its numbered sections end the table."""
+    cells = ["婴幼儿照护服务项目项目绩效目标", "项目具体目标表", "一级指标", "二级指标", "指标名称", "指标值",
+             "产出指标", "数量指标", "每千人托位", "4.5", "社会效益", "婴幼儿健康管理率", "95%",
+             "满意度指标", "满意度指标", "受益单位满意度", "95%", "社会公众满意度", "≥90%",
+             "城乡居民健康体检经费项目项目绩效目标", "(一)中长期绩效目标", "优化城乡居民体检制度,提高群众参检率"]
+    parsed = parse_page(tmp_path, "\n\n".join(cells))
+    assert [(i.level1_raw, i.name_raw, i.value_raw) for i in parsed.indicators] == [
+        ("产出指标", "每千人托位", "4.5"), (None, "婴幼儿健康管理率", "95%"), ("满意度指标", "受益单位满意度", "95%"),
+        ("满意度指标", "社会公众满意度", "≥90%")]
+
+
+def test_glued_form_read_up_to_the_next_forms_title(tmp_path: Path):
+    """A glued OCR text (甘肃 layout: 二级项目名称 names the project, 一级项目名称 its class; units written
+    百分比; 成本指标 its own 一级 over 经济成本指标), wrapped over lines, ending where the next form's title
+    follows the last value."""
+    text = "\n".join([
+        "省级部门预算项目支出绩效目标表(2023年度)一级项目名称文化事业发展专项资金二级项目名称博物馆免费开放补助"
+        "项目类型新增项目项目主管部门某市文化和旅游局项目总投资20万元预算申报数20万元资金性质一般公共预算",
+        "政策依据甘财科[2022]78号年度绩效目标提高博物馆免费开放服务水平一级指标二级指标三级指标指标目标值产出指标"
+        "数量指标免费开放天数=300天质量指标考核指标完成率=100百分比成本指标经济成本指标资金使用效率=100百分比"
+        "满意度指标服务对象满意度指标服务对象满意度=99百分比省级部门预算项目支出绩效目标表2023年度一级项目名称"
+        "公共文化服务体系建设专项资金二级项目名称博物馆提升改造项目",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert levels_and_values(parsed) == [
+        ("产出指标", "数量指标", "免费开放天数", "=300天"), ("产出指标", "质量指标", "考核指标完成率", "=100百分比"),
+        ("成本指标", "经济成本指标", "资金使用效率", "=100百分比"),
+        ("满意度指标", "服务对象满意度指标", "服务对象满意度", "=99百分比")]
+    assert [(p.project_name, p.budget_wan) for p in parsed.projects if p.project_name == "博物馆免费开放补助"] == [
+        ("博物馆免费开放补助", 20.0)]
+
+
+def test_a_last_row_with_only_its_operator_was_cut_off():
+    """定性 under 指标值类型 and nothing under 目标值 on the table's last row: the page stopped there (减…), said,
+    not stored."""
+    table = Table.from_rows([["一级指标", "二级指标", "三级指标", "指标值类型", "目标值", "度量单位"],
+                             ["成本指标", "经济成本指标", "中心经费", "≤", "70", "万元"],
+                             ["成本指标", "生态环境成本指标", "对生态的不利影响", "定性", "", ""]])
+    parsed = parse_document(Document(format="txt", blocks=[table]))
+    assert [i.name_raw for i in parsed.indicators] == ["中心经费"]
+    assert any("对生态的不利影响" in p for p in parsed.problems)
