@@ -29,6 +29,7 @@ Item = tuple[str, "str | list[str]"]  # ("level1"|"level2"|"level", name) or ("r
 # what opens the next part of a page, never a cell of the table before it: a numbered section heading
 # ((一)中长期绩效目标, 二、…) or the next project's heading (参保城乡居民健康体检经费项目项目绩效目标)
 _NEXT_PART = re.compile(r"^(?:[(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)\D|^.{6,40}项目绩效目标$")
+_LONE_SCORE = re.compile(r"^\d{1,3}(?:\.\d{1,2})?$")  # a bare figure after a full row: its score
 _SCORE_CELL = re.compile(r"^[(（][\d\-~～.]+分?[)）]分?$")
 MIN_HEADER = 3
 # a form's title or its year line between two forms: "2、征兵工作经费绩效目标表", "（2022年度）"
@@ -192,6 +193,9 @@ def cell_items(tokens: list[str], header: list[str], row_label: str | None) -> t
             continue
         nxt = tokens[index + 1] if index + 1 < len(tokens) else None
         filled = len(row) - 1 if row is not None else 0
+        if row is not None and filled >= max(required, 1) and _LONE_SCORE.match(fold(token)):
+            row.append(token)  # 指标1:… | 已完成 | 已完成 | 5: a score under no heading of its own, never a name
+            continue
         if row is not None and not is_blank_slot(token) and (filled < required or (filled < len(tail) and (
                 nxt is None or level_kind(nxt) or is_footer(nxt) or is_total(nxt) or is_blank_slot(nxt)
                 or (tail[filled] == "basis" and is_basis(token))))):

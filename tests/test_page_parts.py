@@ -128,3 +128,31 @@ def test_a_last_row_with_only_its_operator_was_cut_off():
     parsed = parse_document(Document(format="txt", blocks=[table]))
     assert [i.name_raw for i in parsed.indicators] == ["中心经费"]
     assert any("对生态的不利影响" in p for p in parsed.problems)
+
+
+def test_a_score_after_each_row_of_a_cell_stream_is_no_name(tmp_path: Path):
+    """年度指标值 | 实际完成指标值 and a score under no heading of its own after each row (one cell per
+    paragraph): the score goes with its row, never opens the next one."""
+    cells = ["专项名称", "食品监管补助资金", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成指标值", "50",
+             "产出指标", "质量指标", "指标1:监管人员培训", "已完成", "已完成", "5", "指标2:违法案件查办率", "100%",
+             "100%", "4", "时效指标", "指标1:专项工作完成时间", "2021年12月31日", "2021年12月31日", "5"]
+    parsed = parse_page(tmp_path, "\n\n".join(cells))
+    assert [(i.name_raw, i.value_raw) for i in parsed.indicators] == [
+        ("指标1:监管人员培训", "已完成"), ("指标2:违法案件查办率", "100%"), ("指标1:专项工作完成时间", "2021年12月31日")]
+
+
+def test_the_next_forms_unit_line_ends_the_indicators(tmp_path: Path):
+    """`207101某法院 | 单位:万元` after a form's last indicator row: the head of the next form."""
+    text = "\n".join([
+        "207101某区人民法院 | 单位:万元 | |||",
+        "项目名称 | 安全隐患维修 | |||",
+        "一级指标 | 二级指标 | 三级指标 | 指标值 |",
+        "产出指标 | 数量指标 | 维修面积 | 300平方米 |",
+        "满意度指标 | 服务对象满意度指标 | 干警满意度 | ≥95% |",
+        "207101某区人民法院 | 单位:万元 | |||",
+        "项目名称 | 办案业务费 | |||",
+        "一级指标 | 二级指标 | 三级指标 | 指标值 |",
+        "产出指标 | 数量指标 | 陪审员参审案件数 | ≥200件 |",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert [i.name_raw for i in parsed.indicators] == ["维修面积", "干警满意度", "陪审员参审案件数"]

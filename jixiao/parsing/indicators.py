@@ -19,7 +19,8 @@ from jixiao.normalizers.value_checks import is_placeholder
 from jixiao.parsing.columns import NAME_ROLES, VALUE_ROLES, header_columns, holds_levels, resolve, spelled_roles
 from jixiao.parsing.grid import Row
 from jixiao.parsing.records import meaningful
-from jixiao.parsing.vocabulary import is_footer_text, is_operator, is_signoff, min_header_roles, money_unit, project_column_role
+from jixiao.parsing.vocabulary import (is_footer_text, is_operator, is_signoff, min_header_roles, money_unit,
+                                       project_column_role, unit_line)
 
 # roles read into TableIndicator fields of the same meaning
 _TEXT_FIELDS = {"level1": "level1_raw", "level2": "level2_raw", "level3": "name_raw",
@@ -110,6 +111,8 @@ def is_footer(row: Row, header: IndicatorHeader) -> bool:
     first = next((c for c in row.cells if c.text.strip()), None)
     if first is not None and is_footer_text(first.text) or any(is_signoff(c.text) for c in row.cells):
         return True
+    if any(len(compact(c.text)) <= 8 and unit_line(c.text) for c in row.cells):
+        return True  # 单位：万元 beside the next form's unit: the head of the next form, not an indicator
     for cell in row.cells:
         covered = set(range(cell.col, cell.col + cell.col_span)) & body
         if cell.col in body and len(covered) >= 2 and not is_level_name(cell.text):
