@@ -275,8 +275,7 @@ def _counted_rows(block: list[Line], limits: Limits) -> list[Paragraph | Table]:
     if (total is None or _padding_inside(block, total)) and (padded := _padded_rows(block)) is not None:
         return [build_table(padded, limits)] if padded else []
     if total is None or _row_per_line(block, total):  # one row per line
-        return [build_table([RawRow(trim_cells([_cell_text(p) for p in t.strip().strip("|").split("|")]), n)
-                             for n, t in block], limits)]
+        return [build_table(_label_led_rows(block), limits)]
     blocks: list[Paragraph | Table] = []
     rows: list[RawRow] = []
     current: list[Line] = []
@@ -298,6 +297,24 @@ def _counted_rows(block: list[Line], limits: Limits) -> list[Paragraph | Table]:
     if rows:
         blocks.append(build_table(rows, limits))
     return blocks
+
+
+def _label_led_rows(block: list[Line]) -> list[RawRow]:
+    """One row per line; a line that is a first cell alone (`年度资金总额 |`) and the line after it opened by a
+    pipe and holding several cells (`| 32.4 | 31.69 | 10 |`) are one row: a page that breaks its rows after
+    their first cell."""
+    rows: list[RawRow] = []
+    label_alone = False
+    for number, text in block:
+        s = text.strip()
+        cells = trim_cells([_cell_text(p) for p in s.strip("|").split("|")])
+        if label_alone and s.startswith("|") and len(cells) >= 2:
+            rows[-1].cells.extend(cells)
+            label_alone = False
+            continue
+        label_alone = not s.startswith("|") and s.endswith("|") and len(cells) == 1
+        rows.append(RawRow(cells, number))
+    return rows
 
 
 def _padding_inside(block: list[Line], total: int) -> bool:

@@ -59,3 +59,20 @@ def test_blank_cells_between_a_label_and_its_value_are_a_merged_cells_padding(tm
     parsed = parse_page(tmp_path, text)
     assert [(p.project_name, p.project_code, p.budget_wan, p.fiscal_wan) for p in parsed.projects] == [
         ("再生资源回收市场管理经费", None, 3.0, 3.0)]
+
+
+def test_pipe_rows_broken_after_their_first_cell_keep_the_budget_beside_its_label(tmp_path: Path):
+    """`年度资金总额 |` then `| 32.4 | 31.69 | 10 | 97.80% | 9 |`: the page breaks every row after its first cell,
+    and prints five figures under six headings (年初预算数 left blank): the label and its figures are one row."""
+    text = "\n".join([
+        "项目支出绩效自评表 |", "| ( 2023年度) |",
+        "项目名称 | 野生动物收容所建设项目 |",
+        "项目资金 (万元) |", "| 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |",
+        "年度资金总额 |", "| 32.4 | 31.69 | 10 | 97.80% | 9 |",
+        "其中:当年财政拨款 |", "| 32.4 | 31.69 | 10 | 97.80% | 9 |",
+        "绩效指标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |",
+        "| 产出指标 | 数量指标 | 野生动物收容所 | ≥200平方米 | 204.46平方米 | 10 | 10 |",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert [(p.project_name, p.budget_wan, p.fiscal_wan) for p in parsed.projects] == [
+        ("野生动物收容所建设项目", 32.4, 32.4)]
