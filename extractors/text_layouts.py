@@ -24,7 +24,8 @@ from jixiao.extractors.text_grid import RawRow, build_table
 from jixiao.extractors.text_pipes import (Line, cells_between_pipes, cut_last_cell, is_pipe_line, leading_pipe_rows,
                                           markdown_cells, pipe_block, pipe_block_end, trim_cells)
 from jixiao.extractors.text_regions import stream_regions
-from jixiao.extractors.text_stream import find_header, is_row_label, joined_labels, stream_blocks
+from jixiao.extractors.text_stream import find_header, is_row_label, joined_labels
+from jixiao.extractors.text_stream_table import stream_blocks
 from jixiao.extractors.text_vocab import fold, header_kind, is_level_prefix, is_total, level_kind
 from jixiao.model.document import Paragraph, Provenance, Table
 _SPACES = re.compile(r"[ \t\u00a0]+")

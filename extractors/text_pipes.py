@@ -18,7 +18,7 @@ import re
 
 from jixiao.extractors.base import Limits
 from jixiao.extractors.text_grid import RawRow, build_table
-from jixiao.extractors.text_stream import stream_blocks
+from jixiao.extractors.text_stream_table import stream_blocks
 from jixiao.extractors.text_vocab import header_kind, level_kind
 from jixiao.model.document import Paragraph, Provenance, Table
 

@@ -156,3 +156,22 @@ def test_the_next_forms_unit_line_ends_the_indicators(tmp_path: Path):
     ])
     parsed = parse_page(tmp_path, text)
     assert [i.name_raw for i in parsed.indicators] == ["维修面积", "干警满意度", "陪审员参审案件数"]
+
+
+def test_a_table_of_only_numbered_names_and_targets(tmp_path: Path):
+    """序号 | 三级指标 | 年度指标值, one cell per line closed by a pipe (a target table inside a report): the
+    numbers are the 序号 column, each name goes with its target, a bare 1 included."""
+    cells = ["表1:宣传文化工作经费项目绩效目标", "序号", "三级指标", "年度指标值", "1", "全国助残日活动次数", "1次",
+             "2", "电视专栏节目", "24期", "3", "开展残疾人文化活动", "1", "4", "宣传覆盖面", "拓宽"]
+    parsed = parse_page(tmp_path, "\n".join(f"{c} |" for c in cells))
+    assert [(i.name_raw, i.value_raw) for i in parsed.indicators] == [
+        ("全国助残日活动次数", "1次"), ("电视专栏节目", "24期"), ("开展残疾人文化活动", "1"), ("宣传覆盖面", "拓宽")]
+
+
+def test_a_pair_of_columns_is_an_indicator_table_only_when_spelled_so():
+    """三级指标 | 指标值 spelled as forms spell them is enough; a name column and a column of figures under
+    words the vocabulary does not know (序号 | 名称 | 金额) is not an indicator table."""
+    read = Table.from_rows([["序号", "三级指标", "指标值"], ["1", "培训人次", "≥150人次"]])
+    listed = Table.from_rows([["序号", "乡镇名称", "补助金额"], ["1", "东镇", "30"]])
+    assert [i.name_raw for i in parse_document(Document(format="docx", blocks=[read])).indicators] == ["培训人次"]
+    assert parse_document(Document(format="docx", blocks=[listed])).indicators == []

@@ -84,7 +84,10 @@ def header_of(row: Row, year: int | None = None) -> IndicatorHeader | None:
     project_cols = {col for col, _ in others.values()}
     resolved = resolve(row, [c for c in columns if c.col not in project_cols], year, _groups(row))
     roles = resolved.roles
-    if (len(roles) < min_header_roles() or not any(r in roles for r in VALUE_ROLES)
+    spelled = {c.role for c in columns if c.how == "header" and c.role in roles}
+    # 序号 | 三级指标 | 年度指标值: a table of names and targets only, both spelled as forms spell them
+    bare_pair = len(roles) == 2 and "level3" in spelled and bool(spelled & set(VALUE_ROLES))
+    if ((len(roles) < min_header_roles() and not bare_pair) or not any(r in roles for r in VALUE_ROLES)
             or not any(r in roles for r in NAME_ROLES)):
         return None
     units = {role: unit for role, (_, text) in others.items() if (unit := money_unit(text))}
