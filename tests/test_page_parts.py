@@ -175,3 +175,20 @@ def test_a_pair_of_columns_is_an_indicator_table_only_when_spelled_so():
     listed = Table.from_rows([["序号", "乡镇名称", "补助金额"], ["1", "东镇", "30"]])
     assert [i.name_raw for i in parse_document(Document(format="docx", blocks=[read])).indicators] == ["培训人次"]
     assert parse_document(Document(format="docx", blocks=[listed])).indicators == []
+
+
+def test_a_self_evaluation_report_sets_out_its_targets_beside_their_results(tmp_path: Path):
+    """A 自评报告's 绩效指标完成情况分析: `(1)产出指标。` over `数量指标:X≥6架,实际布防6架;…` lines. The 总体绩效
+    目标完成情况分析 heading above them reports results (no 部门整体 part), the targets are read, and what
+    opens with 实际 and sets no comparator is a result (实际完成…/计划…≥80% sets one and is read)."""
+    text = "\n".join([
+        "3.总体绩效目标完成情况分析。", "2022年租用6架直升机开展森林航空消防工作。",
+        "4.绩效指标完成情况分析。", "(1)产出指标。",
+        "数量指标:布防飞机数量≥6架,实际布防6架;飞机飞行时长≥928小时,实际飞行时长909.93小时。",
+        "质量指标:实际完成飞行小时数/计划小时数≥80%,实际完",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert levels_and_values(parsed) == [
+        ("产出指标", "数量指标", "布防飞机数量", "≥6架"), ("产出指标", "数量指标", "飞机飞行时长", "≥928小时"),
+        ("产出指标", "质量指标", "实际完成飞行小时数/计划小时数", "≥80%")]
+    assert parsed.form_kind != "department"

@@ -25,6 +25,9 @@ _SECTION_HEADINGS = {
     "measure": ("工作保障措施", "保障措施"),
 }
 
+# a heading that goes on to report (总体绩效目标完成情况分析) heads a self-evaluation's account, not the targets
+_REPORTING = ("完成情况", "分析")
+
 
 def strip_numbering(text: str) -> str:
     return _NUMBERING.sub("", text, count=1).strip()
@@ -37,7 +40,7 @@ class DepartmentState:
 
     def heading(self, text: str) -> str | None:
         folded = compact(strip_numbering(text))
-        if len(folded) > 16:
+        if len(folded) > 16 or any(w in folded for w in _REPORTING):
             return None
         for section, spellings in _SECTION_HEADINGS.items():
             if any(folded == s or folded.startswith(s) for s in spellings):

@@ -64,7 +64,7 @@ def _level_marker() -> re.Pattern[str]:
 
 def list_heading(text: str) -> str | None:
     """The 一级 name of a line that is only that name ("一、 产出指标"), as written, else None."""
-    bare = _NUMBERING.sub("", text).strip().rstrip(":：")
+    bare = _NUMBERING.sub("", text).strip().rstrip(":：。")
     return bare if len(compact(bare)) <= MAX_HEADING and canonical_level1(bare) is not None else None
 
 
@@ -174,10 +174,14 @@ def _pieces(part: str) -> list[str]:
 
 
 def _is_result(piece: str) -> bool:
-    """当年实际完成9人: a result word and a figure, nothing else (完成及时率>=100% is an item)."""
+    """当年实际完成9人: a result word and a figure, nothing else (完成及时率>=100% is an item); 实际布防6架,
+    实际完 (cut): a piece that opens reporting (forms.yaml prose_result_openers) and sets no comparator."""
     folded = compact(piece)
     word = next((w for w in _actual_words() if folded.startswith(w)), None)
-    return word is not None and _VALUE.fullmatch(folded[len(word):]) is not None
+    if word is not None and _VALUE.fullmatch(folded[len(word):]) is not None:
+        return True
+    opens = any(folded.startswith(w) for w in load_dictionary("forms")["prose_result_openers"])
+    return opens and re.search(_OPERATOR, folded) is None
 
 
 def _item(level2: str, piece: str) -> ProseItem:
