@@ -95,7 +95,7 @@ def _units() -> frozenset[str]:
 _FITS: dict[str, dict[str, float]] = {
     # column kind → cell kind → how well it sits there (missing: cannot)
     "level1": {"level1": 3, "level": 3, "text": -2},
-    "level2": {"level2": 3, "level": 3, "text": -2},
+    "level2": {"level2": 3, "level": 3, "level1": 1, "text": -2},  # 产出指标 under 二级: a 发改 form, one level up
     "name": {"text": 2, "basis": 1, "unit": 0, "level": 0, "level1": 0, "level2": 0, "number": -1, "figure": -1},
     "val": {"number": 2, "figure": 2, "text": 1, "unit": -1, "basis": 0},
     "num": {"figure": 2},
@@ -213,8 +213,9 @@ def aligned_table(header: list[str], rows: list[tuple[int, list[str]]], line: in
             current = next((c.text for c in reversed(cells) if columns[c.col] == "level1" and c.row > 0), None)
             placed, doubt = _placed(texts, columns, start, current)
             if doubt:
-                doubts.append(f"line {number}: the cells of '{' '.join(texts)[:40]}' fit more than one column "
-                              "(a web copy drops empty cells) — values left unread")
+                lost = "its values left unread" if any(columns[c] == "name" for c in placed) else "not read"
+                doubts.append(f"line {number}: indicator row '{' '.join(texts)[:40]}': its cells fit more than one "
+                              f"column (a web copy drops empty cells) — {lost}")
         first = min(placed, default=width)
         for c in range(first):
             above = owner.get(c)

@@ -26,7 +26,7 @@ from jixiao.extractors.text_pipes import (Line, cells_between_pipes, cut_last_ce
 from jixiao.extractors.text_regions import stream_regions
 from jixiao.extractors.text_stream import find_header, is_row_label, joined_labels
 from jixiao.extractors.text_stream_table import stream_blocks
-from jixiao.extractors.text_vocab import fold, header_kind, is_level_prefix, is_total, level_kind
+from jixiao.extractors.text_vocab import fold, header_kind, is_level_prefix, is_total, label_kind, level_kind
 from jixiao.model.document import Paragraph, Provenance, Table
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _OPENERS, _CLOSERS = "(（[【", ")）]】"
@@ -348,7 +348,7 @@ def _spaced_words(tokens: list[str]) -> list[str]:
 
 
 def _names_a_label(text: str) -> bool:
-    return bool(level_kind(text) or header_kind(text) or is_row_label(text))
+    return bool(level_kind(text) or header_kind(text) or is_row_label(text) or label_kind(text))
 
 
 def _rejoined(tokens: list[str]) -> Iterator[str]:

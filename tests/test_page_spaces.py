@@ -108,3 +108,30 @@ def test_a_space_separated_header_whose_headings_wrapped_inside_their_cells(tmp_
         ("产出指标", "数量指标", "指标1:开展精品示范村建设数量", "≤4", "4"),
         ("产出指标", "数量指标", "指标2:建设美丽宜居自然村庄数量", "≥200", "202"),
         ("产出指标", "质量指标", "指标1:自然村庄验收通过率", "≥95%", "100%")]
+
+
+def test_a_development_form_in_spaces_reads_its_first_level_one_column_down(tmp_path: Path):
+    """中央预算内投资 forms put 实施效果指标 in the 一级 column and 产出指标/效益指标 in the 二级 one; a label
+    spaced a character apart (总 体 目 标) is one label again."""
+    text = "\n".join([
+        "专项名称 农业绿色发展专项", "下达中央预算内投资(万元) 2350",
+        "总 体 目 标 提高畜禽粪污综合利用率。",
+        "绩 效 指 标 一级指标 二级指标 三级指标 指标值",
+        "实施效果指标 产出指标 建设项目个数(含续建) 1",
+        "竣工验收合格率 100%",
+        "效益指标 畜禽粪污综合利用率 ≥90%",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert levels_and_values(parsed) == [
+        ("实施效果指标", "产出指标", "建设项目个数(含续建)", "1"), ("实施效果指标", "产出指标", "竣工验收合格率", "100%"),
+        ("效益指标", None, "畜禽粪污综合利用率", "≥90%")]  # 效益指标 alone under 一级: the canonical 一级 all the same
+    assert [g.goal_text for g in parsed.goals] == ["提高畜禽粪污综合利用率。"]
+
+
+def test_a_row_left_unplaced_is_named_as_an_indicator_row(tmp_path: Path):
+    """A row whose cells fit more than one column is said by its line, as an indicator row not read."""
+    from jixiao.extractors.text_columns import aligned_table
+    table = aligned_table(["一级指标", "二级指标", "三级指标", "计算符号", "目标值", "度量单位", "指标值说明"],
+                          [(5, ["产出指标", "数量指标", "保障人数(人)", "=", "116", "人", "数据合理"]),
+                           (6, ["签订保险(件)", "=", "1", "某某", "数据合理"])], line=4)
+    assert table.doubts and all("indicator row" in d for d in table.doubts)

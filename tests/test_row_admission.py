@@ -113,3 +113,14 @@ def test_a_blocks_subtotal_does_not_end_the_indicators(tmp_path: Path):
         "| | | 培训合格率 | ≥95% | 10 |"])
     parsed = parse_page(tmp_path, text)
     assert [i.name_raw for i in parsed.indicators] == ["培训人次", "培训合格率"]
+
+
+def test_a_code_under_a_level_column_is_a_shifted_row(tmp_path: Path):
+    """505006 | 学生伙食费 | 30.00 under 二级 | 三级 | 指标值: a unit code and a project's amount, no indicator."""
+    text = "\n".join([
+        "一级指标 | 二级指标 | 三级指标 | 指标值 |",
+        "| 505006 | 州民族特殊教育学校 | 30.00 |",
+        "产出指标 | 数量指标 | 补助学生数量 | 168人 |",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert [(i.name_raw, i.value_raw) for i in parsed.indicators] == [("补助学生数量", "168人")]

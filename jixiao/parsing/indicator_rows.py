@@ -83,6 +83,9 @@ class IndicatorRows:
             return
         if all(not compact(c.text) or is_placeholder(c.text) or is_bare_slot(c.text) for c in row.cells):
             return  # a template's blank slots (指标1： | 指标2：) under cells merged down from above: nothing of its own
+        if any(_BARE_FIGURE.match(compact(t)) for t in own_levels if t):
+            self.set_aside.append(values.get("name_raw") or "?")  # 505006 | 学校 | 30.00: a code under 二级, shifted
+            return
         guessed = self._carry_levels(values)
         if _headings(values):
             return  # 2021年实际值 | 预期2022年值: the second line of a two-row header
