@@ -100,7 +100,8 @@ def _pipe_table(block: list[Line], limits: Limits, ends_text: bool) -> list[Para
         return pipe_block(block, limits)
     tables[-1].cut = True
     tables[-1].doubts.append(f"the text ends inside a table cell ('{fragment}', line {block[-1][0]}): the page "
-                             "was cut there, so that cell is left out — check the rest of the form in the original")
+                             "was cut there, so that cell, and an indicator row it ends, is left out — check the rest of the form in "
+                             "the original")
     return read
 
 

@@ -76,3 +76,13 @@ def test_pipe_rows_broken_after_their_first_cell_keep_the_budget_beside_its_labe
     parsed = parse_page(tmp_path, text)
     assert [(p.project_name, p.budget_wan, p.fiscal_wan) for p in parsed.projects] == [
         ("野生动物收容所建设项目", 32.4, 32.4)]
+
+
+def test_a_glued_list_or_a_quoted_code_names_no_project(tmp_path: Path):
+    """会展项目名称 inside a glued list's headings runs on into the list (no name is that long), and a quoted
+    code label (直达资金标识为“01中央直达资金”) is no project: the project is said to have no name."""
+    text = ("直达资金标识为“01中央直达资金”,请按照直达资金有关规定执行,附件1项目奖励资金分配表序号单位名称会展项目名称"
+            "分配金额(万元)1省卫生健康委2021第五届海南国际健康产业博览会5002省贸促会2021第十二届中国国际创意设计推广周54.33"
+            "2021中国(海南)国际海洋产业博览会225.6合计2430.3附件2项目绩效目标表主管部门:省商务厅资金总额:2430.30")
+    parsed = parse_page(tmp_path, text)
+    assert [p.project_name for p in parsed.projects if p.project_name] == []

@@ -20,7 +20,7 @@ from jixiao.parsing.indicator_rows import IndicatorRows
 from jixiao.parsing.indicators import IndicatorHeader, header_of, is_footer, is_level_name
 from jixiao.parsing.project_lines import IDENTITY, PARTIES, STARTS_PROJECT, ProjectLines
 from jixiao.parsing.records import Goal, Project, TableIndicator, clean, meaningful
-from jixiao.parsing.vocabulary import (is_form_title, is_list_heading, money_unit, title_kind,
+from jixiao.parsing.vocabulary import (is_form_title, is_list_heading, money_unit, name_max_chars, title_kind,
                                        title_subject, unit_line)
 
 _PROJECT_CODE = re.compile(r"(?<![0-9A-Za-z])\d{6,}[A-Z][0-9A-Z]{6,}(?![0-9A-Za-z])")
@@ -194,8 +194,9 @@ class ProjectState(ProjectLines):
                 setattr(project, _MONEY[key], self.amount(value, unit))
         elif key == "goal":
             self._project_goals(project, value)
-        elif key in _TEXT_FIELDS and getattr(project, key) is None and meaningful(value):
-            setattr(project, key, value)
+        elif key in _TEXT_FIELDS and getattr(project, key) is None and meaningful(value) and not (
+                key == "project_name" and len(compact(value)) > name_max_chars()):
+            setattr(project, key, value)  # a "name" longer than any project's is a glued list's run, not a name
 
     def amount(self, text: str | None, unit: str | None = None) -> float | None:
         """An amount in 万元: the unit written after the number, else the label's, else the 单位 line's."""

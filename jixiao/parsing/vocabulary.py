@@ -124,6 +124,11 @@ class Label:
     unit: str | None  # money unit named in the label's brackets
 
 
+def name_max_chars() -> int:
+    """The longest text taken for a project's name (forms.yaml project_name_max_chars)."""
+    return int(_forms().get("project_name_max_chars", 80))
+
+
 def field_label(text: str | None) -> Label | None:
     """The field a label cell names ("年度本级预算金额" → budget), or None for any other text."""
     folded = fold(text)
@@ -278,9 +283,13 @@ def quoted_subject(text: str | None) -> str | None:
     a quoted name ending in a project word (forms.yaml quoted_subjects), else None."""
     words = _forms()["quoted_subjects"]
     for name in re.findall(r"[“\"「『]([^”\"」』]{4,60})[”\"」』]", text or ""):
-        if any(compact(name).endswith(w) for w in words):
+        if any(compact(name).endswith(w) for w in words) and not _CODED.match(compact(name)):
             return name.strip()
     return None
+
+
+# “01中央直达资金”, “2011308招商引资”: a code's label, not a project (a year opening a name, 2018化学…, is none)
+_CODED = re.compile(r"^(?!(?:19|20)\d\d(?!\d))\d+")
 
 
 def _ends_with_form_word(tail: str) -> bool:
