@@ -192,3 +192,18 @@ def test_a_self_evaluation_report_sets_out_its_targets_beside_their_results(tmp_
         ("产出指标", "数量指标", "布防飞机数量", "≥6架"), ("产出指标", "数量指标", "飞机飞行时长", "≥928小时"),
         ("产出指标", "质量指标", "实际完成飞行小时数/计划小时数", "≥80%")]
     assert parsed.form_kind != "department"
+
+
+def test_a_notice_lists_its_targets_after_a_label_with_no_level(tmp_path: Path):
+    """A 衔接资金 project notice: 绩效目标: then names each ending in its figure, no 一级/二级 named; each is an
+    indicator. A sentence after the label (no figure ending each piece) is not read so."""
+    text = "\n".join([
+        "项目名称:2025年坚果提质增效示范基地建设项目。", "项目资金:542万元",
+        "绩效目标:坚果提质增效基地面积≥4300亩,防灾减灾设施5套,带动受益群众每年增收500元/亩,群众满意度≥90%。",
+        "绩效目标:提升坚果品质,增加群众收入,改善生产条件。",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert [(i.level1_raw, i.name_raw, i.value_raw) for i in parsed.indicators] == [
+        (None, "坚果提质增效基地面积", "≥4300亩"), (None, "防灾减灾设施", "5套"), (None, "带动受益群众每年增收", "500元/亩"),
+        (None, "群众满意度", "≥90%")]
+    assert [p.project_name for p in parsed.projects] == ["2025年坚果提质增效示范基地建设项目"]

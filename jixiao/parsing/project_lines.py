@@ -102,9 +102,10 @@ class ProjectLines:
     def _add_listed(self, items: list[ProseItem], level1: str | None, page: int | None, where: str) -> None:
         for item in items:
             project = self.current or self.start_project(page)
+            levels = " / ".join(w for w in (level1, item.level2_raw) if w)
             self.rows.add(project, {"level1_raw": level1, "level2_raw": item.level2_raw or None,
                                     "name_raw": item.name_raw, "value_raw": item.value_raw}, page=page,
-                          admitted=f"listed {where} " + " / ".join(w for w in (level1, item.level2_raw) if w))
+                          admitted=f"listed {where} {levels}" if levels else "listed after a 绩效目标 label")
 
     def _listed_cells(self, row: Row) -> bool:
         """产出指标 | 开展巡查频次8次;编制资料3个。: indicators listed in the cell beside a level's label."""

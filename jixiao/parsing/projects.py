@@ -196,7 +196,8 @@ class ProjectState(ProjectLines):
             self._project_goals(project, value)
         elif key in _TEXT_FIELDS and getattr(project, key) is None and meaningful(value) and not (
                 key == "project_name" and len(compact(value)) > name_max_chars()):
-            setattr(project, key, value)  # a "name" longer than any project's is a glued list's run, not a name
+            # a "name" longer than any project's is a glued list's run, not a name; a sentence's stop is no part of it
+            setattr(project, key, value.rstrip("。；;，,") if key == "project_name" else value)
 
     def amount(self, text: str | None, unit: str | None = None) -> float | None:
         """An amount in 万元: the unit written after the number, else the label's, else the 单位 line's."""

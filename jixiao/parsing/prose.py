@@ -43,6 +43,7 @@ _OPERATOR = r"(?:>=|<=|≥|≤|≧|≦|>|<|=|＞=|＜=|不低于|不少于|不�
 _VALUE = re.compile(_OPERATOR + r"?\s*-?\d+(?:\.\d+)?\s*(?:%|‰|[^\s\d;；。,，、()（）≥≤<>=*]{1,6})?$")
 _VALUE_BEFORE_COMMA = re.compile(_OPERATOR + r"?\s*-?\d+(?:\.\d+)?\s*(?:%|‰|[^\s\d;；。,，、()（）≥≤<>=*]{1,6})?(?=[,，])")
 _ITEM_END = re.compile(r"[;；。]")
+_TARGETS_LABEL = re.compile(r"^(?:年度|项目)?绩效(?:目标|指标)[:：]\s*(.+)$")
 MAX_HEADING = 12
 MAX_LINE = 60  # a line of items under a heading is short; a longer one is a sentence
 
@@ -116,10 +117,24 @@ def read_line(text: str, level1: str | None, level2: str | None, in_table: bool)
         return ProseRead(True, level1, heading2, [])
     if not in_table and (heading := list_heading(text)) is not None:
         return ProseRead(True, heading, None, [])
+    if level1 is None and (listed := labelled_items(text)):
+        return ProseRead(True, None, None, listed)
     items = list_items(text) if level1 is not None or opens_with_level2(text) else []
     if not items and level1 is not None:
         items = line_items(text, level2)
     return ProseRead(True, level1, level2, items) if items else ProseRead(False, None, None, [])
+
+
+def labelled_items(text: str) -> list[ProseItem]:
+    """The targets a notice lists after its 绩效目标/绩效指标 label, with no level named (绩效目标:坚果基地面积
+    ≥4300亩,示范基地1个,…,群众满意度≥90%。): three or more pieces, every one a name ending in its figure;
+    none for a sentence."""
+    match = _TARGETS_LABEL.match(_NUMBERING.sub("", text).strip())
+    pieces = [p.strip() for p in re.split(r"[,，;；。]", match.group(1))] if match else []
+    pieces = [p for p in pieces if p]
+    items = [ProseItem(level2_raw="", name_raw=p[:v.start()].strip(), value_raw=v.group(0).strip())
+             for p in pieces if (v := _VALUE.search(p)) is not None and v.start() > 1]
+    return items if len(pieces) >= 3 and len(items) == len(pieces) else []
 
 
 def row_lists(texts: list[str]) -> list[tuple[str, list[ProseItem]]]:
