@@ -24,7 +24,7 @@ from jixiao.extractors.base import Limits
 from jixiao.extractors.text_columns import header_start
 from jixiao.extractors.text_kinds import LEVEL_KINDS, cell_key, kind
 from jixiao.extractors.text_stream import twin_blocks
-from jixiao.extractors.text_vocab import column_kind, header_kind
+from jixiao.extractors.text_vocab import column_kind, header_kind, is_level2_under
 from jixiao.model.document import Cell, Provenance, Table
 from jixiao.model.errors import ReadError
 
@@ -112,6 +112,18 @@ class _Grid:
                 self.owner[(row, c)] = cell
 
 
+def _in_block(kinds: list[str | None], cells: list[str], level1: str | None) -> list[str | None]:
+    """Kinds of a short row read in its block: 成本指标 opening it is a 二级 under a 产出 block's 一级, and a
+    二级 spelling right after a 二级 (成本控制 after 成本指标) is the row's name, as the stream reader reads it."""
+    out = list(kinds)
+    if out and out[0] == "level" and is_level2_under(cells[0], level1):
+        out[0] = "level2"
+    for i in range(1, len(out)):
+        if out[i] in LEVEL_KINDS and out[i - 1] == "level2" and not cells[i].strip().endswith(("指标", "目标")):
+            out[i] = "text"
+    return out
+
+
 def _best_offset(kinds: list[str | None], profile: list[deque[str | None]],
                  offsets: list[int]) -> tuple[int, float]:
     """(offset, score) of the best fit; ties go to the leftmost offset."""
@@ -182,6 +194,8 @@ def build_table(rows: list[RawRow], limits: Limits) -> Table:
     full_kinds = {i: [kind(t) for t in r.cells] for i, r in enumerate(rows) if len(r.cells) == width}
     floor = 0  # columns of the row label (绩效指标) left of the indicator header: merged over its rows
     twin: tuple[int, int] | None = None  # (start, size) of two blocks side by side under the header
+    level1_col: int | None = None  # the header's 一级 column, and the 一级 of the block being read
+    level1: str | None = None
     blocks = {r: found for r in range(len(rows) - 1)
               if (found := _block_header(rows[r].cells, rows[r + 1].cells, width)) is not None}
     for r, raw in enumerate(rows):
@@ -195,14 +209,17 @@ def build_table(rows: list[RawRow], limits: Limits) -> Table:
             continue
         if _template_slot(raw.cells):
             continue  # 指标2 | | | | or …… | | |: a template's blank slot, no cell of it says where it goes
+        if level1_col is not None and (top := grid.owner.get((r - 1, level1_col))) is not None:
+            level1 = None if header_kind(top.text) else top.text
         k = len(raw.cells)
-        kinds = [kind(t) for t in raw.cells]
+        kinds = _in_block([kind(t) for t in raw.cells], raw.cells, level1)
         if k > 2 and (start := header_start(raw.cells)) is not None:  # what the columns held above the
             for column in grid.profile:  # indicator header (项目名称 and its value) says nothing about
                 column.clear()  # the columns below it
             floor = start
         if k == width and sum(header_kind(t) is not None for t in raw.cells) >= 3:
             twin = twin_blocks(raw.cells)
+            level1_col = next((c for c, t in enumerate(raw.cells) if column_kind(t) == "level1"), None)
         elif 0 < r and k < width and twin and (slots := _twin_slots(kinds, *twin)) and grid.extendable(
                 r, set(range(width)) - set(slots)):
             grid.extend(r, set(range(width)) - set(slots))

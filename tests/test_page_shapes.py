@@ -310,3 +310,20 @@ def test_cells_between_pipe_lines_broken_over_several_lines(tmp_path: Path):
     parsed = parse_page(tmp_path, "\n".join(f"{c}\n|" for c in cells))
     assert levels_and_values(parsed) == [("产出指标", "数量指标", "飞机增雨作业航时", "不少于30小时"),
                                          ("产出指标", "质量指标", "作业安全事故率", "0")]
+
+
+def test_pipe_rows_that_lost_the_merged_first_level_keep_a_cost_row_under_its_block(tmp_path: Path):
+    """成本指标 | 成本控制 | 严格按照预算标准… under a 产出 block's merged 一级 (the copy dropped it): 成本指标 is the
+    row's 二级 and 成本控制, a 二级 spelling after it, the row's name."""
+    text = "\n".join([
+        "| 绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 |",
+        "| | 项目完成指标 | 数量指标 | 扶助家庭户数 | 63户 |",
+        "| 时效指标 | 项目实施时间 | 2021年1月-12月 |",
+        "| 成本指标 | 成本控制 | 严格按照预算标准1000元/人兑付 |",
+        "| 项目效益指标 | 社会效益指标 | 社会稳定和谐发展 | 长期 |",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert levels_and_values(parsed) == [
+        ("项目完成指标", "数量指标", "扶助家庭户数", "63户"), ("项目完成指标", "时效指标", "项目实施时间", "2021年1月-12月"),
+        ("项目完成指标", "成本指标", "成本控制", "严格按照预算标准1000元/人兑付"),
+        ("项目效益指标", "社会效益指标", "社会稳定和谐发展", "长期")]
