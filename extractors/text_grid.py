@@ -24,7 +24,7 @@ from jixiao.extractors.base import Limits
 from jixiao.extractors.text_columns import header_start
 from jixiao.extractors.text_kinds import LEVEL_KINDS, cell_key, kind
 from jixiao.extractors.text_stream import twin_blocks
-from jixiao.extractors.text_vocab import column_kind, header_kind, is_level2_under
+from jixiao.extractors.text_vocab import column_kind, header_kind, is_full_level2, is_level2_under
 from jixiao.model.document import Cell, Provenance, Table
 from jixiao.model.errors import ReadError
 
@@ -116,8 +116,8 @@ def _in_block(kinds: list[str | None], cells: list[str], level1: str | None) -> 
     """Kinds of a short row read in its block: 成本指标 opening it is a 二级 under a 产出 block's 一级, and a
     二级 spelling right after a 二级 (成本控制 after 成本指标) is the row's name, as the stream reader reads it."""
     out = list(kinds)
-    if out and out[0] == "level" and is_level2_under(cells[0], level1):
-        out[0] = "level2"
+    if out and out[0] == "level" and (is_level2_under(cells[0], level1) or is_full_level2(cells[0])):
+        out[0] = "level2"  # (服务对象满意度指标, a 二级 name in full, is one wherever it stands)
     for i in range(1, len(out)):
         if out[i] in LEVEL_KINDS and out[i - 1] == "level2" and not cells[i].strip().endswith(("指标", "目标")):
             out[i] = "text"

@@ -327,3 +327,17 @@ def test_pipe_rows_that_lost_the_merged_first_level_keep_a_cost_row_under_its_bl
         ("项目完成指标", "数量指标", "扶助家庭户数", "63户"), ("项目完成指标", "时效指标", "项目实施时间", "2021年1月-12月"),
         ("项目完成指标", "成本指标", "成本控制", "严格按照预算标准1000元/人兑付"),
         ("项目效益指标", "社会效益指标", "社会稳定和谐发展", "长期")]
+
+
+def test_a_full_second_level_name_opening_a_short_pipe_row_is_its_second_level(tmp_path: Path):
+    """服务对象满意度指标 | 满意度 | 90% | 计划标准 under a table whose 一级 cell the copy dropped: the full 二级
+    name is the 二级 (not a 一级 over a 二级 满意度), and 满意度 the indicator."""
+    text = "\n".join([
+        "| 年度绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 | 绩效标准 |",
+        "| | 产出指标 | 数量指标 | 配备车辆数 | 10 | 计划标准 |",
+        "| 质量指标 | 服务周期内空气质量 | 优良 | 计划标准 |",
+        "| 效益指标 | 社会效益指标 | 市民满意程度 | 85% | 计划标准 |",
+        "| 服务对象满意度指标 | 满意度 | 90% | 计划标准 |",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert levels_and_values(parsed)[-1] == ("效益指标", "服务对象满意度指标", "满意度", "90%")
