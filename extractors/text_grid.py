@@ -169,9 +169,10 @@ def _counter_span(header: list[str], below: list[str]) -> int | None:
 
 
 def _template_slot(cells: list[str]) -> bool:
-    """A row that is only a counter (指标2：) or a filler (……) and blank cells."""
+    """A row that is only a counter (指标2：) or a filler (……), with or without its blank cells (a copy that
+    drops the empty cells at a row's end keeps the counter alone)."""
     filled = [t.strip() for t in cells if t.strip()]
-    return len(cells) > 1 and len(filled) == 1 and bool(_COUNTER.match(filled[0]) or _FILLER.match(filled[0]))
+    return len(filled) == 1 and bool(_COUNTER.match(filled[0]) or (len(cells) > 1 and _FILLER.match(filled[0])))
 
 
 def _twin_slots(kinds: list[str | None], start: int, size: int) -> list[int] | None:

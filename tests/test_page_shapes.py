@@ -341,3 +341,17 @@ def test_a_full_second_level_name_opening_a_short_pipe_row_is_its_second_level(t
     ])
     parsed = parse_page(tmp_path, text)
     assert levels_and_values(parsed)[-1] == ("效益指标", "服务对象满意度指标", "满意度", "90%")
+
+
+def test_a_template_counter_alone_on_its_pipe_row_is_a_blank_slot(tmp_path: Path):
+    """`| 指标2 |`: a template's spare slot whose blank cells the copy dropped; the table goes on below it."""
+    text = "\n".join([
+        "| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 |",
+        "| 产出指标 | 数量指标 | 指标1工程资金金额 | 43.2 | 37.24 |",
+        "| 指标2 |",
+        "| 质量指标 | 指标1工程完工率 | 100 | 100 |",
+        "| 指标2 |",
+        "| 效益指标 | 社会效益指标 | 指标1学校发展能力 | 100 | 100 |",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert [i.name_raw for i in parsed.indicators] == ["指标1工程资金金额", "指标1工程完工率", "指标1学校发展能力"]
