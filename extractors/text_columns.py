@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from jixiao.dictionaries import dictionary_cache, load_dictionary
 from jixiao.extractors.text_kinds import kind
 from jixiao.extractors.text_stream import find_header
 from jixiao.extractors.text_vocab import (column_kind, fold, header_kind, is_basis, is_level2_under, level_kind,
@@ -64,7 +65,7 @@ def is_header_row(cells: list[str]) -> bool:
 
 
 def _cell_kind(text: str) -> str:
-    """level1 | level2 | level | op | figure | number | unit | basis | text."""
+    """level1 | level2 | level | op | kindword | figure | number | unit | basis | text."""
     if lk := level_kind(text):
         return lk
     k = kind(text)
@@ -75,6 +76,8 @@ def _cell_kind(text: str) -> str:
         return "level"  # a 一级/二级 name the vocabulary does not list (项目完成指标, 项目效益指标)
     if k == "op":
         return "op"
+    if folded in _target_kinds():
+        return "kindword"  # 定性 / 正向: under 指标性质 or 指标方向, never a figure or a name
     if _FIGURE.match(folded):
         return "figure"
     if k == "number":
@@ -92,6 +95,11 @@ def _units() -> frozenset[str]:
     return frozenset(fold(u) for u in unit_words())
 
 
+@dictionary_cache
+def _target_kinds() -> frozenset[str]:
+    return frozenset(fold(w) for w in load_dictionary("operators")["target_kinds"])
+
+
 _FITS: dict[str, dict[str, float]] = {
     # column kind → cell kind → how well it sits there (missing: cannot)
     "level1": {"level1": 3, "level": 3, "text": -2},
@@ -99,9 +107,9 @@ _FITS: dict[str, dict[str, float]] = {
     "name": {"text": 2, "basis": 1, "unit": 0, "level": 0, "level1": 0, "level2": 0, "number": -1, "figure": -1},
     "val": {"number": 2, "figure": 2, "text": 1, "unit": -1, "basis": 0},
     "num": {"figure": 2},
-    "op": {"op": 3},
+    "op": {"op": 3, "kindword": 2},
     "unit": {"unit": 2, "figure": -1},
-    "text": {"text": 1, "basis": 1, "unit": 1, "number": 0, "figure": 0},
+    "text": {"text": 1, "basis": 1, "unit": 1, "number": 0, "figure": 0, "kindword": 1},
     "basis": {"basis": 3, "text": 0.5, "number": 0},  # a basis column holds basis words (计划标准) most often
 }
 

@@ -135,3 +135,18 @@ def test_a_row_left_unplaced_is_named_as_an_indicator_row(tmp_path: Path):
                           [(5, ["产出指标", "数量指标", "保障人数(人)", "=", "116", "人", "数据合理"]),
                            (6, ["签订保险(件)", "=", "1", "某某", "数据合理"])], line=4)
     assert table.doubts and all("indicator row" in d for d in table.doubts)
+
+
+def test_a_target_kind_word_sits_under_its_nature_column(tmp_path: Path):
+    """A budget-system export copied as spaced rows, 定性 under 指标性质 with the grading 高中低 as its target,
+    the weight wrapped onto a line of its own: each row read, the table going on past the wrapped weight."""
+    text = "\n".join([
+        "一级指标 二级指标 三级指标 指标性质 指标值 度量单位 权重(%)",
+        "产出指标 成本指标 检查差旅费 470 人/天 2",
+        "产出指标 数量指标 召开食品安委会全体会议 2 15",
+        "效益指标 社会效益指标 食品安全整体状况 定性 高中低", "10",
+        "满意度指标 服务对象满意度指标 公众对食品安全满意度 定性 高中低", "5",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert [(i.name_raw, i.value_raw) for i in parsed.indicators][-2:] == [
+        ("食品安全整体状况", "高中低"), ("公众对食品安全满意度", "高中低")]
