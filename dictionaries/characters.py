@@ -32,3 +32,27 @@ def simplified(text: str) -> str:
         return text
     except UnicodeEncodeError:
         return text.translate(_traditional())
+
+
+def simplified_spans(text: str) -> tuple[str, list[int]]:
+    """`simplified(text)` and, for each of its characters, where it stands in `text`: a reader that cuts the
+    simplified text can give back the text as written (glosses and traditional characters kept)."""
+    kept = [(i, ch) for i, ch in enumerate(text)]
+    if "(" in text:
+        glossed = {i for m in _PINYIN_GLOSS.finditer(text) for i in range(m.start(), m.end())}
+        kept = [(i, ch) for i, ch in kept if i not in glossed]
+    plain = "".join(ch for _, ch in kept)
+    converted = simplified(plain)
+    if len(converted) != len(plain):  # a character that became two: positions unknown, keep the text
+        return text, list(range(len(text)))
+    return converted, [i for i, _ in kept]
+
+
+def written_span(text: str, spans: list[int], start: int, end: int) -> str:
+    """The text as written behind simplified characters [start, end), the gloss after the last one included."""
+    if start >= end:
+        return ""
+    stop = spans[end - 1] + 1
+    if gloss := _PINYIN_GLOSS.match(text, stop):
+        stop = gloss.end()
+    return text[spans[start]:stop]

@@ -207,3 +207,18 @@ def test_a_notice_lists_its_targets_after_a_label_with_no_level(tmp_path: Path):
         (None, "坚果提质增效基地面积", "≥4300亩"), (None, "防灾减灾设施", "5套"), (None, "带动受益群众每年增收", "500元/亩"),
         (None, "群众满意度", "≥90%")]
     assert [p.project_name for p in parsed.projects] == ["2025年坚果提质增效示范基地建设项目"]
+
+
+def test_a_mirrors_glossed_traditional_prose_is_read_and_kept_as_written(tmp_path: Path):
+    """A mirror site's traditional characters with pinyin glued after them (數(shù)量指標(biāo)): the prose list is
+    read as the simplified text it was, and each name, value and level is given back as the page wrote it."""
+    text = "\n".join([
+        "(一)產(chǎn)出指標(biāo)",
+        "1、數(shù)量指標(biāo):資助建檔立卡貧困子女1966人。",
+        "3、時(shí)效指標(biāo):資助經(jīng)費(fèi)發(fā)放率100%達(dá)標(biāo),資助經(jīng)費(fèi)到位率100%達(dá)標(biāo)。",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert levels_and_values(parsed) == [
+        ("產(chǎn)出指標(biāo)", "數(shù)量指標(biāo)", "資助建檔立卡貧困子女", "1966人"),
+        ("產(chǎn)出指標(biāo)", "時(shí)效指標(biāo)", "資助經(jīng)費(fèi)發(fā)放率", "100%達(dá)標(biāo)"),
+        ("產(chǎn)出指標(biāo)", "時(shí)效指標(biāo)", "資助經(jīng)費(fèi)到位率", "100%達(dá)標(biāo)")]

@@ -34,6 +34,7 @@ import re
 from dataclasses import dataclass
 
 from jixiao.dictionaries import dictionary_cache, load_dictionary
+from jixiao.dictionaries.characters import simplified_spans, written_span
 from jixiao.normalizers.levels import canonical_level1, canonical_level2, level_spellings, parent_level1
 from jixiao.normalizers.text import compact
 
@@ -111,7 +112,31 @@ class ProseRead:
 
 
 def read_line(text: str, level1: str | None, level2: str | None, in_table: bool) -> ProseRead:
-    """One line against the list being read under `level1` / `level2` (None: no list yet)."""
+    """One line against the list being read under `level1` / `level2` (None: no list yet). A mirror's
+    traditional characters with pinyin glosses (數(shù)量指標(biāo)) are read as the simplified text they were, and
+    what was read is given back as written."""
+    plain, spans = simplified_spans(text)
+    if plain == text:
+        return _read_plain(text, level1, level2, in_table)
+    read = _read_plain(plain, level1, level2, in_table)
+    cursor, seen = [0], {}  # where the next piece is looked for; a 二级 shared by items is written once
+
+    def written(piece: str | None) -> str | None:
+        at = plain.find(piece, cursor[0]) if piece else -1
+        if at < 0:
+            return seen.get(piece, piece)
+        cursor[0] = at + len(piece)
+        seen[piece] = written_span(text, spans, at, at + len(piece))
+        return seen[piece]
+
+    items = [ProseItem(level2_raw=written(i.level2_raw) or "", name_raw=written(i.name_raw) or "",
+                       value_raw=written(i.value_raw)) for i in read.items]
+    heading1 = read.level1 if read.level1 in (None, level1) else written(read.level1)
+    heading2 = read.level2 if read.level2 in (None, level2) else written(read.level2)
+    return ProseRead(read.consumed, heading1, heading2, items)
+
+
+def _read_plain(text: str, level1: str | None, level2: str | None, in_table: bool) -> ProseRead:
     heading2 = level2_heading(text, under=level1) if level1 is not None else None
     if heading2 is not None:
         return ProseRead(True, level1, heading2, [])
