@@ -100,8 +100,8 @@ def _pipe_table(block: list[Line], limits: Limits, ends_text: bool) -> list[Para
         return pipe_block(block, limits)
     tables[-1].cut = True
     tables[-1].doubts.append(f"the text ends inside a table cell ('{fragment}', line {block[-1][0]}): the page "
-                             "was cut there, so that cell, and an indicator row it ends, is left out — check the rest of the form in "
-                             "the original")
+                             "was cut there, so that cell, and an indicator row it ends, is left out — check the "
+                             "rest of the form in the original")
     return read
 
 
@@ -176,7 +176,8 @@ def _sections_apart(split: list[tuple[int, str, list[str]]]) -> list[tuple[int, 
     a line of its own: the heading titles the table, it is no column of it."""
     out: list[tuple[int, str, list[str]]] = []
     for number, text, cells in split:
-        if len(cells) > 3 and _SECTION_HEADING.match(fold(cells[0])) and (find_header(cells[1:]) or (1,))[0] == 0:
+        header = find_header(cells[1:]) if len(cells) > 3 and _SECTION_HEADING.match(fold(cells[0])) else None
+        if header is not None and header[0] == 0:
             out += [(number, cells[0], [cells[0]]), (number, " ".join(cells[1:]), cells[1:])]
         else:
             out.append((number, text, cells))

@@ -43,7 +43,8 @@ def stream_regions(lines: list[Line], is_chrome, is_pipe_line, space_cells) -> l
             regions.append((i, i + 1, "spaces"))
         elif not found and (len(text) > 40 or _glued_header_line(text)) and find_glued_header(compact(text)):
             floor = regions[-1][1] if regions else 0
-            start = _glued_start(lines, i, floor, is_chrome) if len(text) <= 40 else _glued_lead(lines, i, floor, is_chrome)
+            start = (_glued_start(lines, i, floor, is_chrome) if len(text) <= 40
+                     else _glued_lead(lines, i, floor, is_chrome))
             end = i + 1
             while end < len(lines) and lines[end][1].strip() and not is_chrome(lines[end][1]):
                 end += 1
