@@ -86,3 +86,16 @@ def test_a_glued_list_or_a_quoted_code_names_no_project(tmp_path: Path):
             "2021中国(海南)国际海洋产业博览会225.6合计2430.3附件2项目绩效目标表主管部门:省商务厅资金总额:2430.30")
     parsed = parse_page(tmp_path, text)
     assert [p.project_name for p in parsed.projects if p.project_name] == []
+
+
+def test_a_notice_states_the_budget_its_form_left_blank(tmp_path: Path):
+    """下达资金总额 blank in the form, the letter above it says 项目资金预算484.45万元: that is the budget. Two
+    amounts so stated name no one budget, and none is taken."""
+    letter = "根据通知要求,2025年农村危房改造项目资金预算484.45万元提前下达给你们。"
+    form = ["2025年农村危房改造补助资金绩效目标表", "| 专项名称 | 农村危房改造补助资金 |", "| 下达资金总额 | |",
+            "| 一级指标 | 二级指标 | 三级指标 | 指标值 |", "| 产出指标 | 数量指标 | 改造户数 | ≥120户 |"]
+    parsed = parse_page(tmp_path, "\n".join([letter, *form]))
+    assert [p.budget_wan for p in parsed.projects] == [484.45]
+    (tmp_path / "twice").mkdir()
+    twice = parse_page(tmp_path / "twice", "\n".join([letter, "另有预算资金20万元待下达。", *form]))
+    assert [p.budget_wan for p in twice.projects] == [None]

@@ -16,7 +16,7 @@ from jixiao.parsing.indicator_rows import IndicatorRows
 from jixiao.parsing.indicators import IndicatorHeader
 from jixiao.parsing.prose import ProseItem, read_line, row_lists
 from jixiao.parsing.records import Goal, Project, clean, meaningful
-from jixiao.parsing.vocabulary import quoted_subject
+from jixiao.parsing.vocabulary import quoted_subject, stated_budgets
 
 # "项目编码 XXX 项目名称 YYY" printed as a line of text (a table row the PDF lost its rules for)
 _CODE_LINE = re.compile(r"^项目(?:编码|代码|编号)[:：]?(?P<code>[0-9A-Z]{8,})(?:项目名称[:：]?(?P<name>.+))?$")
@@ -44,6 +44,7 @@ class ProjectLines:
     prose_level1: str | None
     prose_level2: str | None
     quoted_name: str | None
+    stated_budgets: set[float]
 
     @property
     def current(self) -> Project | None:
@@ -56,9 +57,11 @@ class ProjectLines:
         raise NotImplementedError  # ProjectState's
 
     def notice_line(self, text: str) -> None:
-        """A line before any table may name the project in quotes (关于“…项目”的公示)."""
+        """A line before any table may name the project in quotes (关于“…项目”的公示); any line of the notice
+        may state its budget in words (下达…预算资金100万元)."""
         if self.current is None and self.quoted_name is None:
             self.quoted_name = quoted_subject(text)
+        self.stated_budgets.update(stated_budgets(text))
 
     def code_line(self, text: str, page: int | None) -> bool:
         """A 项目编码/项目名称 line outside a table starts a project like the table row would."""

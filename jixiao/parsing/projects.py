@@ -54,6 +54,7 @@ class ProjectState(ProjectLines):
     prose_level1: str | None = None  # the 一级 heading of an indicator list written as prose, while in one
     prose_level2: str | None = None  # its 二级 heading on a line of its own, while under one
     quoted_name: str | None = None  # a project named in quotes by the notice before any table (关于“…项目”)
+    stated_budgets: set[float] = field(default_factory=set)  # amounts the notice's lines give as a budget, in 万元
     column_project: Project | None = None  # the project the last 项目名称 cell of a multi-project table started
 
     @property
@@ -281,6 +282,8 @@ class ProjectState(ProjectLines):
                 project.project_name = title_subject(project.title)
             if project.project_name is None and len(self.projects) == 1:
                 project.project_name = self.quoted_name
+            if project.budget_wan is None and len(self.projects) == 1 and len(self.stated_budgets) == 1:
+                project.budget_wan = next(iter(self.stated_budgets))  # the notice's one stated budget, no form's
             if project.budget_wan is None and project.fiscal_wan is not None and id(project) in self.fiscal_alone \
                     and (id(project) not in self.total_labelled or _all_zero(self.others.get(id(project)))):
                 # 本次下达中央预算内投资 | 853: the form's only amount; or a blank 年度资金总额 over 财政拨款小计 6.30,

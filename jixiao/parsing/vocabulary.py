@@ -278,6 +278,14 @@ def _names_something(subject: str) -> bool:
     return bool(rest)
 
 
+def stated_budgets(text: str | None) -> set[float]:
+    """Budgets a line states in words (项目资金预算484.45万元, 预算资金100万元: forms.yaml stated_budget_labels
+    right before the amount), in 万元."""
+    labels = "|".join(re.escape(w) for w in _forms()["stated_budget_labels"])
+    found = re.findall(rf"(?:{labels})(?:为|共|计|合计)?\s*(\d+(?:\.\d+)?)\s*(万元|元)", compact(text or ""))
+    return {float(n) / (10000 if unit == "元" else 1) for n, unit in found}
+
+
 def quoted_subject(text: str | None) -> str | None:
     """The project a notice names in quotes (关于“2018生物实验教学中心建设项目”预算绩效评价结果的公示):
     a quoted name ending in a project word (forms.yaml quoted_subjects), else None."""
