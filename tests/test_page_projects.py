@@ -99,3 +99,16 @@ def test_a_notice_states_the_budget_its_form_left_blank(tmp_path: Path):
     (tmp_path / "twice").mkdir()
     twice = parse_page(tmp_path / "twice", "\n".join([letter, "另有预算资金20万元待下达。", *form]))
     assert [p.budget_wan for p in twice.projects] == [None]
+
+
+def test_a_budget_under_its_heading_beside_the_amount_spent(tmp_path: Path):
+    """湖南's 整体支出自评表: 资金情况(万元) | 年初预算资金总额: | 实际投入资金额 | 产生差异的原因 over 合计 | 236 |
+    236: the headings are column headings, the budget is the figure under the first."""
+    text = "\n".join([
+        "| 单位名称 | 某某事务局 | 单位负责人及电话 | 郭某13900000000 |",
+        "| 资金情况(万元) | | 年初预算资金总额: | 实际投入资金额 | 产生差异的原因 |",
+        "| | 合计 | 236 | 236 | |",
+        "| 一级指标 | 二级指标 | 三级指标 | 指标值 |",
+        "| 产出指标 | 数量指标 | 管理面积 | =230亩 |",
+    ])
+    assert [p.budget_wan for p in parse_page(tmp_path, text).projects] == [236.0]
