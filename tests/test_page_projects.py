@@ -112,3 +112,13 @@ def test_a_budget_under_its_heading_beside_the_amount_spent(tmp_path: Path):
         "| 产出指标 | 数量指标 | 管理面积 | =230亩 |",
     ])
     assert [p.budget_wan for p in parse_page(tmp_path, text).projects] == [236.0]
+
+
+@pytest.mark.parametrize("heading, name", [
+    ("3岁以下婴幼儿照护服务项目项目绩效目标", "3岁以下婴幼儿照护服务项目"),
+    ("表1:湖北省残疾人事业宣传文化工作经费项目绩效目标", "湖北省残疾人事业宣传文化工作经费项目"),
+])
+def test_a_heading_over_a_projects_targets_names_the_project(tmp_path: Path, heading: str, name: str):
+    """X项目绩效目标 over the indicator table (no 表, a caption's 表1: before it) names the project X项目."""
+    text = "\n".join([heading, "一级指标", "二级指标", "指标名称", "指标值", "产出指标", "数量指标", "每千人托位", "4.5"])
+    assert [p.project_name for p in parse_page(tmp_path, text).projects] == [name]

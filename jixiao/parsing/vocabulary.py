@@ -260,12 +260,13 @@ def title_kind(text: str | None) -> str | None:
 
 def title_subject(text: str | None) -> str | None:
     """What a title is about once the form words are cut: "X项目绩效目标申报表" → "X项目"."""
-    folded = re.sub(r"^\s*\d+\s*[、.．]\s*", "", (text or "").strip())
+    folded = re.sub(r"^\s*(?:\d+\s*[、.．]|(?:附?表|附件)\s*\d*\s*[:：])\s*", "", (text or "").strip())  # 2、 表1:
     folded = re.sub(r"(?:[(（\[【][^()（）\[\]【】]*[)）\]】])+\s*$", "", folded).strip()
+    whole = _ends_with_form_word(folded)  # X项目绩效目标, a heading over the project's targets: no 表 after it
     for ending in ("项目支出绩效目标", "支出绩效目标", "绩效目标", "绩效自评", "绩效"):
         index = folded.find(ending)
-        if index >= 0 and _ends_with_form_word(folded[index:]):
-            subject = folded[:index].strip()
+        if index >= 0 and (_ends_with_form_word(folded[index:]) or (whole and folded.endswith(ending))):
+            subject = re.sub(r"项目项目$", "项目", folded[:index].strip())  # X项目 + 项目绩效目标
             return subject if _names_something(subject) else None
     return None
 
