@@ -31,6 +31,7 @@ Score = float | None  # None: the cell cannot sit in that column
 _WORDS = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
 _OPERATOR_THEN_VALUE = re.compile(r"^(≥|≤|>=|<=|＞=|＜=|>|<|＞|＜|=|＝|≧|≦)\s+(\S.*)$")
 _FIGURE = re.compile(r"^[\d.,，]+%?$")
+_FIGURE_THEN_PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s+([%％‰])$")
 _LEVEL_COLUMNS = frozenset({"level1", "level2", "label"})
 _CERTAIN = frozenset({"level1", "level2", "name", "val", "num", "op", "unit"})  # columns a wrong guess misleads in
 _UNIT_CHARS = 5
@@ -213,6 +214,9 @@ def aligned_table(header: list[str], rows: list[tuple[int, list[str]]], line: in
         if any(a == "op" and b == "val" for a, b in zip(columns, columns[1:])):
             # 计算符号 | 目标值: `= 116`, one cell to the line's reader, is the operator and the value
             texts = [part for text in texts for part in _operator_apart(text)]
+        if any(k == "unit" and text for k, text in layout):
+            # 计量单位 has a column of its own: `10 %`, joined by the line's reader, is a figure and its unit
+            texts = [part for text in texts for part in _unit_apart(text)]
         if label and len(texts) > 1 and fold(texts[0]) == fold(label[0]):
             texts = texts[1:]  # the row label written again on the row (a merged cell repeated)
         if is_header_row(texts) and [fold(t) for t in texts[header_start(texts) or 0:]] == [fold(t) for t in header[start:]]:
@@ -315,6 +319,11 @@ def _with_lost_level2(layout: list[tuple[str, str | None]], rows: list[list[str]
         return layout
     at = kinds.index("level1") + 1
     return [*layout[:at], ("level2", ""), *layout[at:]]
+
+
+def _unit_apart(text: str) -> list[str]:
+    match = _FIGURE_THEN_PERCENT.match(text.strip())
+    return [match.group(1), match.group(2)] if match else [text]
 
 
 def _operator_apart(text: str) -> list[str]:

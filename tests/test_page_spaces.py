@@ -150,3 +150,18 @@ def test_a_target_kind_word_sits_under_its_nature_column(tmp_path: Path):
     parsed = parse_page(tmp_path, text)
     assert [(i.name_raw, i.value_raw) for i in parsed.indicators][-2:] == [
         ("食品安全整体状况", "高中低"), ("公众对食品安全满意度", "高中低")]
+
+
+def test_a_percent_sign_goes_to_its_own_unit_column(tmp_path: Path):
+    """指标名称 指标权重 计量单位 指标性质 指标值 as spaced rows: `10 % = 100` is a weight, its unit, the
+    operator and the target (the % is not the weight's), so the target reads =100%."""
+    text = "\n".join([
+        "部门(单位)名称 某街道办事处 区级支出预算总量 3724.39",
+        "绩效指标 指标名称 指标权重 计量单位 指标性质 指标值",
+        "预算执行率 10 % = 100",
+        "农村公路养护里程 10 公里 = 125",
+        "森林受灾率 10 %  1",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert [(i.name_raw, i.value_raw) for i in parsed.indicators] == [
+        ("预算执行率", "=100%"), ("农村公路养护里程", "=125公里"), ("森林受灾率", "1%")]
