@@ -8,6 +8,9 @@ from pathlib import Path
 
 from conftest import levels_and_values, parse_page
 
+from jixiao.model.document import Document, Table
+from jixiao.parsing.structure import parse_document
+
 
 def test_a_heading_is_not_merged_down_over_rows_that_lost_their_level_cells(tmp_path: Path):
     """Rows right under 一级指标 | 二级指标 | 三级指标 | 指标值 that kept only name | value (the page lost their
@@ -124,3 +127,15 @@ def test_a_code_under_a_level_column_is_a_shifted_row(tmp_path: Path):
     ])
     parsed = parse_page(tmp_path, text)
     assert [(i.name_raw, i.value_raw) for i in parsed.indicators] == [("补助学生数量", "168人")]
+
+
+def test_a_level_heading_of_its_own_spelling_or_a_vertical_labels_piece_is_no_indicator():
+    """实施效果指标 alone in the name column (a 发改 form's 一级 heading the vocabulary does not list), and 指 | 标
+    (the pieces of a label printed a character a cell): said, never stored as indicators."""
+    table = Table.from_rows([["一级指标", "二级指标", "三级指标", "指标值"],
+                             ["", "", "实施效果指标", ""],
+                             ["产出指标", "数量指标", "改造户数", "≥120户"],
+                             ["", "", "指", "标"],
+                             ["效益指标", "社会效益指标", "住房安全保障", "明显改善"]])
+    parsed = parse_document(Document(format="docx", blocks=[table]))
+    assert [i.name_raw for i in parsed.indicators] == ["改造户数", "住房安全保障"]

@@ -171,6 +171,7 @@ _SCORING_RULE = re.compile(r"扣\d*(?:\.\d+)?分|得\d+(?:\.\d+)?分|记满分|�
 # a figure alone (90%, ≥10, 80M, 180天) is a target, never an indicator's name
 _OPERATORS = "≥≤<>=＞＜≧≦"
 _BARE_FIGURE = re.compile(rf"^[{_OPERATORS}]?-?\d+(?:\.\d+)?(?:%|[^\d\s]{{1,2}})?$")
+_LEVEL_LIKE = 8  # a name ending in 指标 no longer than this, with nothing beside it, is a level heading
 _MEASURED_ROLES = (*VALUE_ROLES, "actual", "weight", "score")  # an operator (≤, 定性) alone measures nothing
 
 
@@ -186,15 +187,18 @@ def _headings(values: dict) -> bool:
 
 
 def _lone_label(values: dict) -> bool:
-    """A name standing alone that cannot be an indicator: a label (附件：), a unit (百分比), a level name, a
-    stub of a few characters (中央补)."""
+    """A name standing alone that cannot be an indicator: a label (附件：), a unit (百分比), a level name or one
+    spelled like it (实施效果指标), a stub of a few characters (中央补); a single character (指 | 标, a vertical
+    label's pieces) with or without a value."""
     name = values.get("name_raw")
+    folded = compact(name)
+    if len(folded) == 1:
+        return True
     if not name or values.get("value_raw") or values.get("description") or values.get("actual"):
         return False
-    folded = compact(name)
     unit = normalize_unit(folded)
     return (len(folded) <= 4 or folded.endswith((":", "：")) or is_level_name(name) or bool(_SCORING_RULE.search(folded))
-            or (unit is not None and unit.family != "unknown"))
+            or (folded.endswith("指标") and len(folded) <= _LEVEL_LIKE) or (unit is not None and unit.family != "unknown"))
 
 
 def _repeated_label(row: Row, header: IndicatorHeader, values: dict) -> bool:
