@@ -220,8 +220,7 @@ def _is_result(piece: str) -> bool:
     word = next((w for w in _actual_words() if folded.startswith(w)), None)
     if word is not None and _VALUE.fullmatch(folded[len(word):]) is not None:
         return True
-    opens = any(folded.startswith(w) for w in load_dictionary("forms")["prose_result_openers"])
-    return opens and re.search(_OPERATOR, folded) is None
+    return folded.startswith(_result_openers()) and re.search(_OPERATOR, folded) is None
 
 
 def _item(level2: str, piece: str) -> ProseItem:
@@ -233,6 +232,11 @@ def _item(level2: str, piece: str) -> ProseItem:
         return ProseItem(level2_raw=level2, name_raw=name[:name.rindex(next(
             w for w in _actual_words() if compact(name).endswith(w)))].strip(), value_raw=None)
     return ProseItem(level2_raw=level2, name_raw=name, value_raw=value.group(0).strip())
+
+
+@dictionary_cache
+def _result_openers() -> tuple[str, ...]:
+    return tuple(load_dictionary("forms")["prose_result_openers"])
 
 
 @dictionary_cache
