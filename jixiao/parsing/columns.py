@@ -118,17 +118,24 @@ def _is_unit(text: str) -> bool:
     return info is not None and info.family != "unknown"
 
 
-def body_texts(row: Row, col: int, limit: int = 40) -> list[str | None]:
-    """Texts of the cells starting in `col` below the header row, until a footer row (注：…) or the header
-    of the next table (what another table holds says nothing about this one's columns)."""
-    texts = []
+def body_end(row: Row, limit: int = 40) -> int:
+    """The index of the first row past the header's body: a footer row (注：…), the header of the next table
+    (what another table holds says nothing about this one's columns), or `limit` rows down."""
     for r in range(row.index + 1, min(row.index + 1 + limit, row.n_rows)):
         first = row.slots.get((r, 0))
         if first is not None and first.row == r and is_footer_text(first.text):
-            break
-        if len({role for c in range(row.n_cols) if (cell := row.slots.get((r, c))) is not None and cell.row == r
-                and cell.col == c and (role := indicator_role(cell.text))}) >= 3:
-            break
+            return r
+        starting = (row.slots.get((r, c)) for c in range(row.n_cols))
+        if len({role for c, cell in enumerate(starting) if cell is not None and cell.row == r and cell.col == c
+                and (role := indicator_role(cell.text))}) >= 3:
+            return r
+    return min(row.index + 1 + limit, row.n_rows)
+
+
+def body_texts(row: Row, col: int, end: int | None = None) -> list[str | None]:
+    """Texts of the cells starting in `col` below the header row, down to `end` (body_end's by default)."""
+    texts = []
+    for r in range(row.index + 1, body_end(row) if end is None else end):
         cell = row.slots.get((r, col))
         if cell is not None and cell.row == r and cell.col == col:
             texts.append(clean(cell.text))
@@ -169,7 +176,8 @@ def header_columns(row: Row, year: int | None) -> list[Column]:
 
 def resolve(row: Row, columns: list[Column], year: int | None, groups: dict[int, str]) -> ColumnRoles:
     """Roles from headers, then from content; one column per role (see the module doc)."""
-    profiles = {c.col: profile(body_texts(row, c.col), year) for c in columns}
+    end = body_end(row)  # once for every column
+    profiles = {c.col: profile(body_texts(row, c.col, end), year) for c in columns}
     _split_spanned(columns, profiles)
     _names_that_are_levels(columns, profiles)
     _unheaded_names(columns, profiles)
