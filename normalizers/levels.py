@@ -110,6 +110,14 @@ def parent_level1(level2: str | None) -> str | None:
     return parents.pop() if len(parents) == 1 else None
 
 
+def in_another_block(level2: str | None, level1: str | None) -> bool:
+    """Whether a canonical 二级 belongs under another 一级 than `level1`, of the blocks forms never nest
+    (levels.yaml separate_blocks: 社会效益指标 is never under 产出指标; 满意度 may sit under 效益指标)."""
+    separate = load_dictionary("levels").get("separate_blocks", ())
+    parent = parent_level1(level2)
+    return parent is not None and level1 in separate and parent in separate and parent != level1
+
+
 @dictionary_cache(maxsize=4096)
 def canonical_basis(raw: str | None) -> str | None:
     """计划标准 / 行业标准 / 历史标准 / 预算支出标准 / 其他, or None when not listed or mixed."""

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from jixiao.normalizers.levels import canonical_level1, canonical_level2, parent_level1
+from jixiao.normalizers.levels import canonical_level1, canonical_level2, in_another_block, parent_level1
 from jixiao.normalizers.text import compact
 from jixiao.normalizers.units import normalize_unit
 from jixiao.normalizers.value_checks import is_bare_slot, is_choice_list, is_placeholder
@@ -147,8 +147,7 @@ class IndicatorRows:
         named = values.get("level2_raw")
         if not values.get("level1_raw") and canonical_level1(named) and not canonical_level2(named):
             values["level1_raw"], values["level2_raw"] = named, None  # 产出指标 under 二级: the 一级 one column right
-        parent = parent_level1(canonical_level2(named))
-        if not values.get("level1_raw") and level1 is not None and parent and parent != canonical_level1(level1):
+        if not values.get("level1_raw") and in_another_block(canonical_level2(named), canonical_level1(level1)):
             level1 = None  # 社会效益 after 产出指标's rows, its 一级 cell lost: not under 产出 (its own 一级 is implied)
         guessed = not values.get("level1_raw") and level1 is not None
         if values.get("level1_raw") and values["level1_raw"] != level1 and not values.get("level2_raw"):
