@@ -119,13 +119,14 @@ def read_line(text: str, level1: str | None, level2: str | None, in_table: bool)
     if plain == text:
         return _read_plain(text, level1, level2, in_table)
     read = _read_plain(plain, level1, level2, in_table)
-    cursor, seen = [0], {}  # where the next piece is looked for; a 二级 shared by items is written once
+    cursor, seen = 0, {}  # where the next piece is looked for; a 二级 shared by items is written once
 
     def written(piece: str | None) -> str | None:
-        at = plain.find(piece, cursor[0]) if piece else -1
+        nonlocal cursor
+        at = plain.find(piece, cursor) if piece else -1
         if at < 0:
             return seen.get(piece, piece)
-        cursor[0] = at + len(piece)
+        cursor = at + len(piece)
         seen[piece] = written_span(text, spans, at, at + len(piece))
         return seen[piece]
 
