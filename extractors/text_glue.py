@@ -16,11 +16,13 @@ Only known words can cut it, so each part is cut by its own words:
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 
 from jixiao.dictionaries import dictionary_cache
 from jixiao.extractors.text_stream import MIN_HEADER, Item, Section, row_label_words, tail_kinds, tail_kinds_of
+from jixiao.extractors.text_glue_lines import line_items
 from jixiao.extractors.text_stream_table import build_tables, paragraphs
 from jixiao.extractors.text_values import doubled_tail, halves, run_pattern, split_run
 from jixiao.extractors.text_vocab import (column_kind, description_start, header_words, is_footer, is_level_prefix,
@@ -308,10 +310,23 @@ def _described_rows(text: str, slots: list[str]) -> tuple[list[list[str]], str |
     return rows, None
 
 
-def glued_blocks(text: str, line: int, after_form: bool = False) -> list[Paragraph | Table]:
+def _lines_after(lines: list[str] | None, end: int) -> list[str] | None:
+    """The compacted lines after position `end` of the compacted text, when a line ends there."""
+    if not lines:
+        return None
+    folded = [compact(t) for t in lines]
+    ends = list(itertools.accumulate(len(t) for t in folded))
+    return folded[ends.index(end) + 1:] if end in ends else None
+
+
+def glued_blocks(text: str, line: int, after_form: bool = False,
+                 lines: list[str] | None = None) -> list[Paragraph | Table]:
     """Paragraphs and tables of glued text (every form in it, in order; after a first form, another only
-    where a project label such as 项目名称 announces it, not in the notes below a table)."""
+    where a project label such as 项目名称 announces it, not in the notes below a table). `lines`, the
+    text's lines, let rows printed one to a line be cut line by line (text_glue_lines)."""
     folded = compact(text)
+    if lines is not None and "".join(compact(t) for t in lines) != folded:
+        lines = None
     found = find_glued_header(folded)
     before = folded[:found[0]] if found else ""
     if found is None or (after_form and not any(label_kind(c) == "identity" for c in _label_cells(before))
@@ -333,6 +348,12 @@ def glued_blocks(text: str, line: int, after_form: bool = False) -> list[Paragra
         first = next((i for i, c in enumerate(kv) if label_kind(c)), len(kv))
     section = Section(line=line, kv_rows=kv_rows("".join(kv[first:])), row_label=row_label, header=header)
     tail, required = tail_kinds(header)
+    by_line = _lines_after(lines, end)
+    if by_line is not None and (read := line_items(by_line, tail[:required])) is not None:
+        section.items, used, section.doubts = read
+        rest_lines = by_line[used:]
+        blocks = paragraphs(["".join(kv[:first])], line) + build_tables(section)
+        return blocks + (glued_blocks("".join(rest_lines), line, True, rest_lines) if rest_lines else [])
     body = folded[end:]
     if again := find_glued_header(body):  # a second header (the next table's) ends this one
         cut = again[0]

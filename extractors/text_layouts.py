@@ -63,7 +63,7 @@ def free_blocks(lines: list[Line], limits: Limits) -> list[Paragraph | Table]:
                   else [(n, t) for n, t in lines[start:end] if t.strip()])
         if shape == "glued":
             texts = without_page_marks([t for _, t in region])
-            blocks += glued_blocks("".join(t.strip() for t in texts), region[0][0])
+            blocks += glued_blocks("".join(t.strip() for t in texts), region[0][0], lines=[t.strip() for t in texts])
         else:
             cells = [t.strip() for _, t in region] if shape == "cells" else _space_cells(region[0][1])
             blocks += stream_blocks(cells, region[0][0], one_line=shape == "spaces")
