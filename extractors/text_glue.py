@@ -349,7 +349,7 @@ def glued_blocks(text: str, line: int, after_form: bool = False,
     section = Section(line=line, kv_rows=kv_rows("".join(kv[first:])), row_label=row_label, header=header)
     tail, required = tail_kinds(header)
     by_line = _lines_after(lines, end)
-    if by_line is not None and (read := line_items(by_line, tail[:required])) is not None:
+    if by_line is not None and (read := line_items(by_line, tail)) is not None:
         section.items, used, section.doubts = read
         rest_lines = by_line[used:]
         blocks = paragraphs(["".join(kv[:first])], line) + build_tables(section)

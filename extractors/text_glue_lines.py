@@ -1,12 +1,18 @@
 """Glued rows one to a line, cut by the kinds of the header's columns.
 
-Some budget systems print a form's indicator table with its cells run together but each row on a line of
-its own (重庆: "预算执行率10%=100" under "指标名称指标权重计量单位指标性质指标值"). The line is the row, so
-the only question is where its cells meet: the name is the text before the figures, and the figures are
-cut by what each column holds — a weight is a number, a unit column a unit word (or nothing), an
-operator column an operator (or nothing), the value what is left. A line that cuts two ways
-("开展各种文艺活动场次1020": weight 10 and target 20, or weight 102 and target 0) is settled only by the
-weights adding up to 100; otherwise its name is kept without values and the doubt said.
+Some pages print a form's indicator table with its cells run together but each row on a line of its own
+(重庆: "预算执行率10%=100" under "指标名称指标权重计量单位指标性质指标值"; 湖南: "补助人数实际发放解困工资人数
+250人计划标准" under "三级指标指标内容指标值绩效标准"), the target sometimes alone on the next line. The line is
+the row, so the only question is where its cells meet:
+- the figures are cut by what each column holds — a weight is a number, a unit column a unit word (or
+  nothing), an operator column an operator (or nothing), the value what is left, a 绩效标准 column a basis
+  word (or nothing);
+- a description between the name and the target is told from the name only where the page makes it
+  plain: the two written the same (机关事务正常运转率机关事务正常运转率), or the description ending as the
+  name does (补贴覆盖率 | 对符合条件的对象发放解困工资的覆盖率). Otherwise the row is not read and said.
+A line that cuts two ways ("开展各种文艺活动场次1020": weight 10 and target 20, or weight 102 and target 0)
+is settled only by the weights adding up to 100; otherwise its name is kept without values and the doubt
+said.
 """
 
 from __future__ import annotations
@@ -16,14 +22,16 @@ import math
 import re
 
 from jixiao.extractors.text_stream import FORM_TITLE, Item
-from jixiao.extractors.text_values import item_pattern
-from jixiao.extractors.text_vocab import is_footer, is_total, level_kind, level_names, operator_words, unit_words
+from jixiao.extractors.text_values import halves, item_pattern
+from jixiao.extractors.text_vocab import (is_basis, is_footer, is_total, level_kind, level_names, operator_words,
+                                          unit_words)
 
 _NUM = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
 _DATE = re.compile(r"^\d{4}年")
-_VALUE_END = re.compile(r"[\d.%‰=≥≤<>＝＞＜~～\-]$")  # a name never ends inside a figure
 _NAMED = re.compile(r"[\u4e00-\u9fff]")
-_TYPED = ("num", "unit", "op", "val")
+_VALUE_END = re.compile(r"[\d.%‰=≥≤≦≧<>＝＞＜~～\-]$")  # a name never ends inside a figure
+_TYPED = ("num", "unit", "op", "val", "basis")
+_MIN_NAME = 4  # a name cut off a description is at least this long (完成 | 及时率… is no cut)
 _MOST_COMBINATIONS = 256
 _WEIGHTS_TOTAL = 100.0
 
@@ -39,30 +47,48 @@ def _is_value(text: str, last: bool) -> bool:
     return last and bool(text) and (not re.search(r"\d", text) or bool(_DATE.match(text)))
 
 
-def _cuts(text: str, pos: int, slots: tuple[str, ...]) -> list[tuple[str, ...]]:
-    """Every way text[pos:] fills `slots` (num, unit, op, val), each slot's cell in order."""
+def _cuts(text: str, pos: int, slots: tuple[str, ...], free_value: bool = True) -> list[tuple[str, ...]]:
+    """Every way text[pos:] fills `slots`, each slot's cell in order; a value in words only when
+    `free_value` (nothing before it could have taken its words)."""
     if not slots:
         return [()] if pos == len(text) else []
     slot, rest = slots[0], slots[1:]
     if slot == "num":
-        ends = [m.end() for k in range(pos + 1, len(text) + 1)
-                if (m := _NUM.fullmatch(text, pos, k))]
+        ends = [m.end() for k in range(pos + 1, len(text) + 1) if (m := _NUM.fullmatch(text, pos, k))]
     elif slot in ("unit", "op"):
-        words = unit_words() if slot == "unit" else operator_words()[0]
-        ends = _words_at(text, pos, words) or [pos]
+        ends = _words_at(text, pos, unit_words() if slot == "unit" else operator_words()[0]) or [pos]
+    elif slot == "basis":
+        ends = [k for k in range(pos + 1, len(text) + 1) if is_basis(text[pos:k])] + [pos]
     else:
-        ends = [k for k in range(pos + 1, len(text) + 1) if _is_value(text[pos:k], last=not rest)]
-    return [(text[pos:end], *tail) for end in ends for tail in _cuts(text, end, rest)]
+        last = all(s == "basis" for s in rest) and free_value
+        ends = [k for k in range(pos + 1, len(text) + 1) if _is_value(text[pos:k], last)]
+    return [(text[pos:end], *tail) for end in ends for tail in _cuts(text, end, rest, free_value)]
 
 
-def row_cuts(line: str, slots: tuple[str, ...]) -> list[tuple[str, ...]]:
-    """(name, cell, …) for each way the line is a name followed by its row's cells."""
+def name_apart(text: str) -> tuple[str, str] | None:
+    """(name, description) of a name glued to its description, where the page makes the cut plain."""
+    if double := halves(text):
+        return double
+    for size in range(len(text) // 2, 1, -1):
+        suffix = text[-size:]
+        cuts = [k for k in range(_MIN_NAME, len(text) - size) if text[:k].endswith(suffix)]
+        if len(cuts) == 1:
+            return text[:cuts[0]], text[cuts[0]:]
+        if cuts:
+            return None
+    return None
+
+
+def row_cuts(line: str, slots: tuple[str, ...], described: bool) -> list[tuple[str, ...]]:
+    """(name, cell, …) for each way the line is a name (and its description) followed by its cells."""
     out = []
     for start in range(1, len(line)):
-        name = line[:start]
-        if not _NAMED.search(name) or _VALUE_END.search(name) or not (line[start].isdigit() or slots[0] != "num"):
+        head = line[:start]
+        if not _NAMED.search(head) or _VALUE_END.search(head):
             continue
-        out += [(name, *cells) for cells in _cuts(line, start, slots)]
+        if not (line[start].isdigit() or line.startswith(operator_words()[0], start)):
+            continue  # only a figure shows where a name ends (义务教育优质均衡发展情况稳步提高 is not cut)
+        out += [(head, *cells) for cells in _cuts(line, start, slots, free_value=not described)]
     return out
 
 
@@ -85,9 +111,7 @@ def _settled(options: list[list[tuple[str, ...]]], weight: int | None) -> list[t
     """One cut per row: the only one, or the one that makes the weights add up to 100; None when unsure."""
     chosen: list[tuple[str, ...] | None] = [o[0] if len(o) == 1 else None for o in options]
     open_rows = [i for i, o in enumerate(options) if len(o) > 1]
-    if not open_rows or weight is None:
-        return chosen
-    if math.prod(len(options[i]) for i in open_rows) > _MOST_COMBINATIONS:
+    if not open_rows or weight is None or math.prod(len(options[i]) for i in open_rows) > _MOST_COMBINATIONS:
         return chosen
     fixed = sum(float(c[weight]) for c in chosen if c is not None)
     fits = [combo for combo in itertools.product(*(options[i] for i in open_rows))
@@ -98,40 +122,66 @@ def _settled(options: list[list[tuple[str, ...]]], weight: int | None) -> list[t
     return chosen
 
 
-def line_items(lines: list[str], slots: list[str]) -> tuple[list[Item], int, list[str]] | None:
+def _layout(tail: list[str]) -> tuple[int, tuple[str, ...]] | None:
+    """(how many description columns stand between the name and the figures, the figures' slots); None
+    when a column after them is neither a figure nor a basis (a 备注 after the target: no safe cut)."""
+    lead = next((i for i, k in enumerate(tail) if k != "text"), len(tail))
+    slots = tuple(tail[lead:])
+    return (lead, slots) if "val" in slots and all(s in _TYPED for s in slots) else None
+
+
+def _row(head: str, cells: tuple[str, ...], lead: int) -> list[str] | None:
+    """The row's cells: the name, its description columns, its figures; None when the name cannot be told
+    from its description."""
+    if not lead:
+        return [head, *cells]
+    apart = name_apart(head)
+    return [apart[0], apart[1], *[""] * (lead - 1), *cells] if apart else None
+
+
+def line_items(lines: list[str], tail: list[str]) -> tuple[list[Item], int, list[str]] | None:
     """Items (levels, rows) of glued rows one to a line, how many lines they use, and doubts; None when the
-    header's columns are not all typed or a line before the table's end is neither a level nor a row."""
-    if not slots or any(s not in _TYPED for s in slots) or "val" not in slots:
+    header's columns do not say how to cut a line, or most lines before the table's end are no row."""
+    layout = _layout(tail)
+    if layout is None:
         return None
-    weight = slots.index("num") + 1 if "num" in slots else None
+    lead, slots = layout
+    weight = 1 + slots.index("num") if "num" in slots else None
     placed: list[Item | int] = []  # levels, and the index into `options` of each row
     options: list[list[tuple[str, ...]]] = []
-    used = 0
-    for line in lines:
-        if _ends_table(line):
-            break
-        levels, rest = _level_items(line)
-        cuts = row_cuts(rest, tuple(slots)) if rest else []
-        if rest and not cuts:
-            return None
+    doubts: list[str] = []
+    unread = 0
+    i = 0
+    while i < len(lines) and not _ends_table(lines[i]):
+        levels, rest = _level_items(lines[i])
         placed += levels
-        if cuts:
-            placed.append(len(options))
-            options.append(cuts)
-        used += 1
-    if len(options) < 2:
+        i += 1
+        if not rest:
+            continue
+        cuts = row_cuts(rest, slots, described=lead > 0)
+        if not cuts and i < len(lines) and (below := _cuts(lines[i], 0, slots, free_value=False)):
+            cuts, i = [(rest, *cells) for cells in below], i + 1  # the target alone on the next line
+        placed.append(len(options))
+        options.append(cuts or [(rest,)])  # no figure to cut at: the line is the name, as glued_blocks keeps it
+        unread += not cuts
+    if len(options) - unread < 2 or 2 * unread > len(options):
         return None
     chosen = _settled(options, weight)
     items: list[Item] = []
-    doubts = []
     for entry in placed:
         if not isinstance(entry, int):
             items.append(entry)
-        elif (cut := chosen[entry]) is not None:
-            items.append(("row", list(cut)))
-        else:
-            name = options[entry][0][0]
+        elif (cut := chosen[entry]) is None:
+            heads = {c[0] for c in options[entry]}
+            name = heads.pop() if len(heads) == 1 else "".join(options[entry][0])
             items.append(("row", [name]))
             doubts.append(f"indicator row '{name}': its figures cut more than one way into its columns — its "
                           "values are not read")
-    return items, used, doubts
+        elif len(cut) == 1:
+            items.append(("row", list(cut)))
+        elif (row := _row(cut[0], cut[1:], lead)) is not None:
+            items.append(("row", row))
+        else:
+            doubts.append(f"indicator row '{cut[0][:30]}': its name and description run together with nothing "
+                          "to show where one ends — not read")
+    return items, i, doubts

@@ -26,8 +26,10 @@ from jixiao.extractors.text_vocab import (column_kind, fold, header_kind, is_bas
 
 Item = tuple[str, "str | list[str]"]  # ("level1"|"level2"|"level", name) or ("row", [name, cell, …])
 # what opens the next part of a page, never a cell of the table before it: a numbered section heading
-# ((一)中长期绩效目标, 二、…) or the next project's heading (参保城乡居民健康体检经费项目项目绩效目标)
-_NEXT_PART = re.compile(r"^(?:[(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)\D|^.{6,40}项目绩效目标$")
+# ((一)中长期绩效目标, 二、…), the next project's heading (参保城乡居民健康体检经费项目项目绩效目标) or the
+# next table's number (表十二, 附表3)
+_NEXT_PART = re.compile(r"^(?:[(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)\D|^.{6,40}项目绩效目标$"
+                        r"|^附?表[一二三四五六七八九十\d]{1,3}[:：]?$")
 _COUNTER = re.compile(r"^\d{1,3}[.、]?$")
 _LONE_SCORE = re.compile(r"^\d{1,3}(?:\.\d{1,2})?$")  # a bare figure after a full row: its score
 _SCORE_CELL = re.compile(r"^[(（][\d\-~～.]+分?[)）]分?$")
@@ -100,16 +102,25 @@ def _broken_heading(before: str, token: str) -> bool:
     return bool(header_kind(glued) or label_kind(glued) == "heading")
 
 
+@dictionary_cache
+def _name_headings() -> frozenset[str]:
+    return frozenset(fold(w) for w in load_dictionary("text_layout")["stream"]["name_headings"])
+
+
 def find_header(tokens: list[str]) -> tuple[int, int] | None:
-    """(start, end) of the first run of at least three header words with one naming a level or a name."""
+    """(start, end) of the first run of at least three header words with one naming a level or a name (or
+    opened by a bare 指标 over the names)."""
     start = None
     for i, token in enumerate([*tokens, ""]):
         if token and header_kind(token):
             start = i if start is None else start
             continue
-        if start is not None and i - start >= MIN_HEADER and any(
-                header_kind(t) in ("level1", "level2", "name") for t in tokens[start:i]):
-            return start, i
+        if start is not None and i - start >= MIN_HEADER - 1:
+            if any(header_kind(t) in ("level1", "level2", "name") for t in tokens[start:i]):
+                if i - start >= MIN_HEADER:
+                    return start, i
+            elif start > 0 and fold(tokens[start - 1]) in _name_headings():
+                return start - 1, i
         start = None
     return None
 
@@ -168,6 +179,12 @@ class _Placed:
             self.level2 = text
 
 
+def _ends_table(token: str) -> bool:
+    """A footer, a total, the next project's label or header, a form's title or the next part of the page."""
+    return (is_footer(token) or is_total(token) or label_kind(token) == "identity" or bool(header_kind(token))
+            or bool(FORM_TITLE.search(fold(token))) or bool(_NEXT_PART.search(fold(token))))
+
+
 def cell_items(tokens: list[str], header: list[str], row_label: str | None) -> tuple[list[Item], int]:
     """Indicator items from one cell per token; and how many tokens they used (the table's end)."""
     tail, required = tail_kinds(header)
@@ -181,8 +198,7 @@ def cell_items(tokens: list[str], header: list[str], row_label: str | None) -> t
                 items.append(("row", row))
             row = None
             continue  # the row's number in the 序号 column: no cell of the indicator
-        if (is_footer(token) or is_total(token) or label_kind(token) == "identity" or header_kind(token)
-                or FORM_TITLE.search(fold(token)) or _NEXT_PART.search(fold(token))):
+        if _ends_table(token):
             return items + ([("row", row)] if row else []), index
         if row_label and fold(token) == fold(row_label):
             continue
@@ -231,7 +247,7 @@ def explicit_section(tokens: list[str], line: int) -> tuple[list[str], Section |
         if first is None:
             first = next((i for i, t in enumerate(before) if label_kind(t) in ("label", "heading")), len(before))
         section.kv_rows = kv_rows(before[first:])
-        return before[:first], section, [t for t in tokens[found[1] + used:] if t.strip()]
+        return before[:first], section, tokens[found[1] + used:]  # its blanks kept: the next form's empty cells
     tokens = joined_labels([t for t in tokens if t.strip()])
     found = find_header(tokens)
     if found is None:
@@ -288,7 +304,7 @@ def _full_width_rows(tokens: list[str], header: list[str]) -> tuple[list[list[st
     rows: list[list[str]] = []
     while len(tokens) - len(rows) * width >= width:
         row = tokens[len(rows) * width:(len(rows) + 1) * width]
-        if is_footer(row[0]) or is_total(row[0]) or label_kind(row[0]) == "identity" or not any(row):
+        if _ends_table(row[0]) or not any(row):
             break
         if any(k in ("level1", "level2") and cell and not level_kind(cell) for k, cell in zip(kinds, row)):
             return None

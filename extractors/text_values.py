@@ -23,7 +23,7 @@ def _patterns(units: tuple[str, ...], ops: tuple[str, ...],
     unit = "|".join(re.escape(u) for u in units)
     op = "|".join(re.escape(o) for o in ops)
     tail = "|".join(re.escape(t) for t in tails)
-    after = rf"(?:{unit})?(?:/(?:{unit}))?(?:{tail})?"
+    after = rf"(?:{unit})?(?:/(?:{unit})){{0,2}}(?:{tail})?"  # 1130元/月/人
     item = rf"(?:{op})?{_NUM}{after}"
     loose = rf"(?:{op})?\d+(?:\.\d+)?{after}"
     return re.compile(rf"^{item}$"), re.compile(rf"(?:{loose})+"), re.compile(loose)

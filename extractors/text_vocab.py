@@ -39,9 +39,11 @@ def _bare(text: str) -> str:
 def header_words() -> dict[str, str]:
     """Header word (folded) → the kind of cell below it (level1, level2, name, val, num, op, unit, text)."""
     words: dict[str, str] = {}
+    bare = {fold(w) for w in load_dictionary("text_layout")["stream"]["name_headings"]}  # 指标: only in context
     for role, spellings in load_dictionary("headers")["indicator_columns"].items():
         for spelling in spellings:
-            words.setdefault(_bare(spelling), COLUMN_KINDS.get(role, "text"))
+            if fold(spelling) not in bare:
+                words.setdefault(_bare(spelling), COLUMN_KINDS.get(role, "text"))
     for spelling in load_dictionary("text_layout")["cell_per_line"]["headers"]:
         words.setdefault(_bare(spelling), "text")
     return words

@@ -52,3 +52,34 @@ def test_a_row_the_weights_cannot_settle_keeps_its_name_and_says_so(tmp_path: Pa
     rows = {i.name_raw: i.value_raw for i in parse_page(tmp_path, text).indicators}
     assert rows["农村公路养护里程"] == "=86公里" and not rows["开展文艺演出场次"]
     assert any("开展文艺演出场次" in d and "more than one way" in d for d in read_page(tmp_path, text).doubts)
+
+
+def test_a_description_between_name_and_target_is_cut_off_only_where_the_page_shows_it(tmp_path: Path):
+    """湖南's 专项资金绩效目标表 glued a row a line: name, 指标内容, 指标值, 绩效标准. The description ends as the name
+    does (补助人数 | 实际发放补助的人数), or repeats it; where neither, the row is not read and said."""
+    text = "\n".join([
+        "专项名称困难群众临时救助资金", "资金总额(万元)", "60",
+        "一级指标二级指标三级指标指标内容指标值绩效标准",
+        "产出指标数量指标补助人数实际发放补助的人数120人计划标准",
+        "质量指标发放准确率补助发放准确率100%行业标准",
+        "完成及时率各项工作按时完成100%计划标准",
+        "成本指标救助标准救助标准500元/户/次计划标准",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert [(i.level2_raw, i.name_raw, i.description, i.value_raw) for i in parsed.indicators] == [
+        ("数量指标", "补助人数", "实际发放补助的人数", "120人"), ("质量指标", "发放准确率", "补助发放准确率", "100%"),
+        ("成本指标", "救助标准", "救助标准", "500元/户/次")]
+    assert any("完成及时率各项工作按时完成" in d for d in read_page(tmp_path, text).doubts)
+
+
+def test_a_target_alone_on_the_line_after_its_row(tmp_path: Path):
+    text = "\n".join([
+        "部门整体支出项目绩效目标申报表", "部门(单位)名称某县农技推广中心",
+        "绩效目标一级指标二级指标三级指标指标解释指标说明及公式预期达到目标",
+        "产出指标数量指标推广新品种数量推广新品种数量", "5个",
+        "技术培训人次开展农民技术培训人次", "≥300人次",
+        "质量指标技术指导到位率技术指导到位率", "100%",
+    ])
+    assert levels_and_values(parse_page(tmp_path, text)) == [
+        ("产出指标", "数量指标", "推广新品种数量", "5个"), ("产出指标", "数量指标", "技术培训人次", "≥300人次"),
+        ("产出指标", "质量指标", "技术指导到位率", "100%")]

@@ -122,3 +122,23 @@ def test_a_heading_over_a_projects_targets_names_the_project(tmp_path: Path, hea
     """X项目绩效目标 over the indicator table (no 表, a caption's 表1: before it) names the project X项目."""
     text = "\n".join([heading, "一级指标", "二级指标", "指标名称", "指标值", "产出指标", "数量指标", "每千人托位", "4.5"])
     assert [p.project_name for p in parse_page(tmp_path, text).projects] == [name]
+
+
+def test_forms_one_cell_a_line_headed_by_a_bare_indicator_heading(tmp_path: Path):
+    """重庆's 一般性项目绩效目标表 as a page copies it, one cell a line closed by a pipe: 指标 | 指标权重 | 计量单位 |
+    指标性质 | 指标值 is the header (指标 heads the names), a 定性 row with its weight is an indicator, the next
+    table's number (表十二) ends the table, and the project's name 在职村干部补助 is no 补助 amount."""
+    form = [
+        "表十二", "", "", "2023年一般性项目绩效目标表(一级项目)", "编制单位:", "101-某某镇", "单位:万元",
+        "专项资金名称", "{name}", "业务主管部门", "101-某某镇", "当年预算", "{budget}",
+        "当年绩效目标", "按时足额发放", "绩效指标", "指标", "指标权重", "计量单位", "指标性质", "指标值",
+        "发放人数", "30", "人", "≥", "{people}", "按时足额发放率", "30", "%", "≥", "95",
+        "促进社会和谐", "40", "", "定性", ""]
+    cells = [c.format(name="村级公益事业补助", budget="30.5", people="80") for c in form] + \
+            [c.format(name="在职村干部补助", budget="9.31", people="25") for c in form]
+    parsed = parse_page(tmp_path, "\n".join(f"{c} |" if c else "|" for c in cells))
+    assert [(p.project_name, p.budget_wan, p.fiscal_wan) for p in parsed.projects] == [
+        ("村级公益事业补助", 30.5, None), ("在职村干部补助", 9.31, None)]
+    assert [(i.name_raw, i.value_raw, i.weight) for i in parsed.indicators] == [
+        ("发放人数", "≥80人", 30), ("按时足额发放率", "≥95%", 30), ("促进社会和谐", None, 40),
+        ("发放人数", "≥25人", 30), ("按时足额发放率", "≥95%", 30), ("促进社会和谐", None, 40)]

@@ -19,7 +19,8 @@ from jixiao.parsing.records import clean
 from jixiao.parsing.vocabulary import Label, field_label, money_label, scale_to_wan, unitless_yuan_from
 
 # an amount as a field's whole value, or its start: "50", "1,200.5万元", "854万(其中…)", "500000元"
-_AMOUNT_VALUE = re.compile(r"^[-+]?\d[\d,，]*(?:\.\d+)?(?:亿元|百万元|万元|千元|万|元)?(?![\d.])")
+# (not a code before a name: "813-潼南区五桂镇")
+_AMOUNT_VALUE = re.compile(r"^[-+]?\d[\d,，]*(?:\.\d+)?(?:亿元|百万元|万元|千元|万|元)?(?![\d.\-－—])")
 _COLON = re.compile(r"[:：]")
 _AMOUNT = re.compile(r"(-?\d+(?:,\d{3})*(?:\.\d+)?)(亿元|百万元|万元|千元|万|元)?")
 _WORD_BEFORE = re.compile(r"[\u4e00-\u9fff]$")  # 参见附件1具体金额: a number inside words, with no unit, is no amount
@@ -69,7 +70,7 @@ def line_label(head: str, value: str | None) -> Label | None:
 
 def row_labels(row: Row) -> list[FieldCell]:
     """The row's label cells, left to right, each with the value written inside it (if any)."""
-    found = []
+    found: list[FieldCell] = []
     for cell in row.cells:
         if label := field_label(cell.text):
             found.append(FieldCell(cell, label))
@@ -77,9 +78,16 @@ def row_labels(row: Row) -> list[FieldCell]:
         head, inline = split_inline(cell.text)
         if inline is not None and (label := line_label(head, inline)):
             found.append(FieldCell(cell, label, inline))
-        elif (label := money_label(cell.text)) and is_amount(row.value_of(cell)[1]):
+        elif (label := money_label(cell.text)) and is_amount(row.value_of(cell)[1]) and not _named_by(found, cell):
             found.append(FieldCell(cell, label))
     return found
+
+
+def _named_by(found: list[FieldCell], cell: Cell) -> bool:
+    """The cell right after a name label (专项资金名称 | 在职村村干部补助): a name, never a 补助 money label."""
+    last = found[-1] if found else None
+    return last is not None and last.label.key == "project_name" and last.inline is None \
+        and last.cell.col + last.cell.col_span == cell.col
 
 
 def field_value(row: Row, field: FieldCell) -> tuple[bool, str | None]:

@@ -193,8 +193,8 @@ def _lone_label(values: dict) -> bool:
     folded = compact(name)
     if len(folded) == 1:
         return True
-    if not name or values.get("value_raw") or values.get("description") or values.get("actual"):
-        return False
+    if not name or any(values.get(k) for k in ("value_raw", "description", "actual", "weight")):
+        return False  # a weighted row (保障收入 | 20 | | 定性) is a qualitative indicator, not a stray label
     unit = normalize_unit(folded)
     return (len(folded) <= 4 or folded.endswith((":", "：")) or is_level_name(name) or bool(_SCORING_RULE.search(folded))
             or (folded.endswith("指标") and len(folded) <= _LEVEL_LIKE) or (unit is not None and unit.family != "unknown"))
