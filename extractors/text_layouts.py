@@ -27,7 +27,7 @@ from jixiao.extractors.text_regions import stream_regions
 from jixiao.extractors.text_stream import find_header, is_row_label, joined_labels
 from jixiao.extractors.text_stream_table import stream_blocks
 from jixiao.extractors.text_vocab import fold, header_kind, is_level_prefix, is_total, label_kind, level_kind
-from jixiao.model.document import Paragraph, Provenance, Table
+from jixiao.model.document import Cell, Paragraph, Provenance, Table
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _OPENERS, _CLOSERS = "(（[【", ")）]】"
 _OPERATOR_TOKEN = re.compile(r"^(≥|≤|>=|<=|＞=|＜=|>|<|＞|＜|=|＝)$")
@@ -118,6 +118,9 @@ def _layout_blocks(lines: list[Line], limits: Limits, ends_text: bool = False) -
             block = lines[i:j]
             if run and run[-1][0] == number - 1 and cells_between_pipes(block) is not None:
                 block, run = [run[-1], *block], run[:-1]  # the cell before the first pipe (项目名称)
+            label = None
+            if run and run[-1][0] == number - 1 and text.strip() == "|" and label_kind(run[-1][1]) == "identity":
+                label, run = run[-1], run[:-1]  # 项目名称 / | / 某项目 / | / ||||: its row's label
             lead = _lead_lines(run, number)
             if lead and leading_pipe_rows(lead + block) is not None:
                 block, run = lead + block, run[:-len(lead)]  # the first row's first cell ("绩效" / "指标")
@@ -128,7 +131,8 @@ def _layout_blocks(lines: list[Line], limits: Limits, ends_text: bool = False) -
                 blocks.append(Paragraph(text=glued[0].strip(), prov=Provenance(line=number)))
                 block = [(number, text.replace(glued[0], "", 1)), *block[1:]]
             last = ends_text and all(not t.strip() or is_chrome(t) for _, t in lines[j:])
-            blocks += _pipe_table(block, limits, last)
+            read = _pipe_table(block, limits, last)
+            blocks += _labelled(read, label) if label else read
             i = j
             continue
         if not text.strip() and _table_goes_on(run, lines, i):
@@ -141,6 +145,20 @@ def _layout_blocks(lines: list[Line], limits: Limits, ends_text: bool = False) -
             run.append((number, text))
         i += 1
     return blocks + _plain_run(run, limits)
+
+
+def _labelled(read: list[Paragraph | Table], label: Line) -> list[Paragraph | Table]:
+    """The blocks of a pipe table whose first row's label stood before its first pipe: the label becomes
+    that row's first cell where the row is one cell across the table, else a paragraph before it."""
+    first = read[0] if read else None
+    row = [c for c in first.cells if c.row == 0] if isinstance(first, Table) else []
+    if not isinstance(first, Table) or len(row) != 1 or row[0].col_span < 2:
+        return [Paragraph(text=label[1].strip(), prov=Provenance(line=label[0])), *read]
+    value = row[0]
+    first.cells = [Cell(row=0, col=0, text=label[1].strip()),
+                   value.model_copy(update={"col": 1, "col_span": value.col_span - 1}),
+                   *(c for c in first.cells if c is not value)]
+    return read
 
 
 def _plain_run(run: list[Line], limits: Limits) -> list[Paragraph | Table]:

@@ -142,3 +142,14 @@ def test_forms_one_cell_a_line_headed_by_a_bare_indicator_heading(tmp_path: Path
     assert [(i.name_raw, i.value_raw, i.weight) for i in parsed.indicators] == [
         ("发放人数", "≥80人", 30), ("按时足额发放率", "≥95%", 30), ("促进社会和谐", None, 40),
         ("发放人数", "≥25人", 30), ("按时足额发放率", "≥95%", 30), ("促进社会和谐", None, 40)]
+
+
+def test_a_project_label_on_the_line_before_the_first_lone_pipe(tmp_path: Path):
+    """云南's self-evaluation as a page copies it: `项目名称` / `|` / `春节走访慰问经费` / `|` / `||||||||`, each
+    later row opened by its label. The first label is its row's first cell, so the project has its name."""
+    lines = ["2022年度项目支出绩效自评表", "项目名称", "|", "春节走访慰问经费", "|", "||||||||",
+             "主管部门", "|", "某市退役军人事务局", "|", "项目实施单位", "|", "某市退役军人事务局", "|", "||||||",
+             "预算执行情况(万元)", "|", "|", "预算数(A)", "|", "执行数(B)", "|", "执行率(B/A)", "|", "得分", "|", "||||",
+             "年度财政资金总额", "|", "34.64", "|", "34.64", "|", "100%", "|", "20", "|", "|||||"]
+    parsed = parse_page(tmp_path, "\n".join(lines))
+    assert [(p.project_name, p.budget_wan) for p in parsed.projects] == [("春节走访慰问经费", 34.64)]
