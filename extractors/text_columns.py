@@ -225,7 +225,8 @@ def aligned_table(header: list[str], rows: list[tuple[int, list[str]]], line: in
             current = next((c.text for c in reversed(cells) if columns[c.col] == "level1" and c.row > 0), None)
             placed, doubt = _placed(texts, columns, start, current)
             if doubt:
-                lost = "its values left unread" if any(columns[c] == "name" for c in placed) else "not read"
+                lost = ("the cells after its target left unread" if any(columns[c] == "val" for c in placed)
+                        else "its values left unread" if any(columns[c] == "name" for c in placed) else "not read")
                 doubts.append(f"line {number}: indicator row '{' '.join(texts)[:40]}': its cells fit more than one "
                               f"column (a web copy drops empty cells) — {lost}")
         first = min(placed, default=width)
@@ -297,17 +298,29 @@ def _placed_with(texts: list[str], columns: list[str], start: int, level1: str |
         # columns after it left empty, as a form leaves its 偏差原因 or 备注 blank
         found = placements(texts, columns[start:], level1, context, leftmost=True) or found
     placed: dict[int, str] = {}
-    doubt = False
+    unsure: set[int] = set()  # the columns an uncertain cell could go to
     for text, cols in zip(texts, found):
         if len(cols) > 1 and all(columns[start + c] in _LEVEL_COLUMNS for c in cols):
             cols = {max(cols)}  # 一级 or 二级: the copy dropped the merged cells at the left
         if len(cols) == 1:
             placed[start + next(iter(cols))] = text
         elif any(columns[start + c] in _CERTAIN for c in cols):
-            doubt = True
-    if doubt:  # keep what a wrong guess cannot mislead: the levels and the name
-        placed = {c: t for c, t in placed.items() if columns[c] in ("level1", "level2", "name")}
-    return placed, doubt
+            unsure |= {start + c for c in cols}
+    if unsure:  # keep what a wrong guess cannot mislead: the levels and the name, and the target when only
+        # cells after it are in doubt (≥ 95 % | 95 | 10 under 实际完成值 | 分值 | 得分: which two of three)
+        target_end = _target_end(columns)
+        keep = {"level1", "level2", "name"} | ({"op", "val", "unit"} if min(unsure) > target_end else set())
+        placed = {c: t for c, t in placed.items() if columns[c] in keep and (c <= target_end or "val" not in keep)}
+    return placed, bool(unsure)
+
+
+def _target_end(columns: list[str]) -> int:
+    """The last column of the target: the first value column and the operator or unit columns beside it."""
+    first = next((i for i, k in enumerate(columns) if k == "val"), len(columns))
+    end = first
+    while end + 1 < len(columns) and columns[end + 1] in ("op", "unit"):
+        end += 1
+    return end
 
 
 def _with_lost_level2(layout: list[tuple[str, str | None]], rows: list[list[str]]) -> list[tuple[str, str | None]]:

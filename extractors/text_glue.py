@@ -21,8 +21,8 @@ import re
 import unicodedata
 
 from jixiao.dictionaries import dictionary_cache
-from jixiao.extractors.text_stream import MIN_HEADER, Item, Section, row_label_words, tail_kinds, tail_kinds_of
 from jixiao.extractors.text_glue_lines import line_items
+from jixiao.extractors.text_stream import MIN_HEADER, Item, Section, row_label_words, tail_kinds, tail_kinds_of
 from jixiao.extractors.text_stream_table import build_tables, paragraphs
 from jixiao.extractors.text_values import doubled_tail, halves, run_pattern, split_run
 from jixiao.extractors.text_vocab import (column_kind, description_start, header_words, is_footer, is_level_prefix,

@@ -175,6 +175,11 @@ def _template_slot(cells: list[str]) -> bool:
     return len(filled) == 1 and bool(_COUNTER.match(filled[0]) or (len(cells) > 1 and _FILLER.match(filled[0])))
 
 
+def _only_headings(profile: list[deque[str | None]], offset: int, k: int) -> bool:
+    """Whether columns offset … offset+k-1 hold nothing but their headings so far."""
+    return all(len(profile[offset + i]) <= 1 for i in range(k))
+
+
 def _twin_slots(kinds: list[str | None], start: int, size: int) -> list[int] | None:
     """The columns of a short row that repeats itself once per block (质量指标 | 合格率 | 100% twice, or
     合格率 | 100% twice under merged levels): each half at the end of its block, else None."""
@@ -232,6 +237,9 @@ def build_table(rows: list[RawRow], limits: Limits) -> Table:
             offsets = [s for s in range(width - k + 1) if s == 0 or grid.extendable(r, set(range(s)))]
             offsets = [s for s in offsets if s >= floor] or offsets
             offset, score = _best_offset(kinds, grid.profile, offsets)
+            if twin and offset - twin[1] in offsets and _only_headings(grid.profile, offset, k) \
+                    and not _only_headings(grid.profile, offset - twin[1], k):
+                offset -= twin[1]  # the block the rows above were written in, not the one they left blank
             if k == 1 and (score <= 0 or kinds[0] not in LEVEL_KINDS):  # a lone cell moves only under
                 offset = 0  # a column of its own 一级/二级 kind
             if offset > 0:

@@ -24,10 +24,13 @@ from jixiao.extractors.text_grid import RawRow, build_table
 from jixiao.extractors.text_pipes import (Line, cells_between_pipes, cut_last_cell, is_pipe_line, leading_pipe_rows,
                                           markdown_cells, pipe_block, pipe_block_end, trim_cells)
 from jixiao.extractors.text_regions import stream_regions
-from jixiao.extractors.text_stream import find_header, is_row_label, joined_labels
+from jixiao.extractors.text_rejoin import names_a_label, rejoined_lines, sections_apart
+from jixiao.extractors.text_stream import joined_labels
 from jixiao.extractors.text_stream_table import stream_blocks
-from jixiao.extractors.text_vocab import fold, header_kind, is_level_prefix, is_total, label_kind, level_kind
+from jixiao.extractors.text_vocab import fold, is_level_prefix, is_total, label_kind, level_kind
+
 from jixiao.model.document import Cell, Paragraph, Provenance, Table
+
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _OPENERS, _CLOSERS = "(（[【", ")）]】"
 _OPERATOR_TOKEN = re.compile(r"^(≥|≤|>=|<=|＞=|＜=|>|<|＞|＜|=|＝)$")
@@ -35,8 +38,6 @@ _NUMBERING_TOKEN = re.compile(r"^(([一二三四五六七八九十]+|\d{1,2})[�
 # A run of lines is a space-separated table when this many lines have two or more cells and two of
 # them have three or more (prose with a stray space does not).
 _MIN_SPACE_ROWS = 3
-_SECTION_HEADING = re.compile(r"^[一二三四五六七八九十]+[、.．]\D")  # 四、年度绩效指标完成情况
-_NAMED_CHAR = re.compile(r"^[\u4e00-\u9fff]$")
 _BARE_VALUE = re.compile(r"^[≥≤<>=＞＜]?\d+(?:\.\d+)?%?")  # a cell opening with a figure: the line holds values
 _BLOCK_SCORE = re.compile(r"^[(（]\d+(?:\.\d+)?分[)）]$")  # (50分): a block's score where its 一级 label was
 
@@ -172,7 +173,7 @@ def _plain_run(run: list[Line], limits: Limits) -> list[Paragraph | Table]:
         rows = [RawRow([t.strip() for _, t in table_lines[i:i + width]], table_lines[i][0])
                 for i in range(0, len(table_lines), width)]
         return _paragraphs(run[:start]) + [build_table(rows, limits)]
-    split = _rejoined_lines(_sections_apart([(n, t, _space_cells(t)) for n, t in run]))
+    split = rejoined_lines(sections_apart([(n, t, _space_cells(t)) for n, t in run]))
     multi = [i for i, (_, _, cells) in enumerate(split) if len(cells) >= 2]
     if len(multi) < _MIN_SPACE_ROWS or sum(len(split[i][2]) >= 3 for i in multi) < 2:
         return _paragraphs(run)
@@ -189,40 +190,6 @@ def _plain_run(run: list[Line], limits: Limits) -> list[Paragraph | Table]:
     return _paragraphs(run[:first]) + [build_table(rows, limits)] + _paragraphs(run[last + 1:])
 
 
-def _sections_apart(split: list[tuple[int, str, list[str]]]) -> list[tuple[int, str, list[str]]]:
-    """A numbered section heading that opens a header's line (`四、年度绩效指标完成情况 一级指标 二级指标 …`) on
-    a line of its own: the heading titles the table, it is no column of it."""
-    out: list[tuple[int, str, list[str]]] = []
-    for number, text, cells in split:
-        header = find_header(cells[1:]) if len(cells) > 3 and _SECTION_HEADING.match(fold(cells[0])) else None
-        if header is not None and header[0] == 0:
-            out += [(number, cells[0], [cells[0]]), (number, " ".join(cells[1:]), cells[1:])]
-        else:
-            out.append((number, text, cells))
-    return out
-
-
-def _completed_header(before: list[str], cells: list[str]) -> list[str] | None:
-    """A header whose cells wrapped (年度 | 实际 over 指标值 | 完成值): the line under it completes, in order,
-    the cells that are no header word alone into header words; None for any other pair of lines."""
-    if sum(header_kind(c) is not None for c in before) < 3:
-        return None
-    open_cells = [i for i, c in enumerate(before) if not header_kind(c) and not is_row_label(c)]
-    if not cells or len(cells) > len(open_cells) or any(header_kind(c) is None and not _is_tail(c) for c in cells):
-        return None
-    done = list(before)
-    for i, tail in zip(open_cells, cells):
-        if not header_kind(before[i] + tail):
-            return None
-        done[i] = before[i] + tail
-    return done
-
-
-def _is_tail(text: str) -> bool:
-    """The end of a wrapped heading (完成值, 指标值) needs no vocabulary of its own, only to be short."""
-    return 0 < len(fold(text)) <= 4
-
-
 def _table_goes_on(run: list[Line], lines: list[Line], blank: int) -> bool:
     """Whether the rows after the blank lines at `blank` go on with the space-separated indicator table of
     `run` (a header read in it): the next line opens with a level name or its first characters (一级 /
@@ -233,61 +200,8 @@ def _table_goes_on(run: list[Line], lines: list[Line], blank: int) -> bool:
         level_kind(first) is not None or is_level_prefix(first) or fold(first) in ("一级", "二级", "三级")
         or _BLOCK_SCORE.match(fold(nxt)) is not None)
     # the line after the blanks is asked first: the run's header is looked for only when it could matter
-    return opens_rows and bool(run) and any(is_header_row(cells) for _, _, cells in _rejoined_lines(
+    return opens_rows and bool(run) and any(is_header_row(cells) for _, _, cells in rejoined_lines(
         [(n, t, _space_cells(t)) for n, t in run[-200:]]))
-
-
-def _rejoined_lines(split: list[tuple[int, str, list[str]]]) -> list[tuple[int, str, list[str]]]:
-    """Lines a narrow cell wrapped, joined back: a line that is only the end of the cell before it (指标,
-    目标, or 满意度指标 after 服务对象: together a level name), and a header broken over lines (绩效指标 一级
-    指标 / 二级指标 三级指标 …: a line of header words, then one opening with a header word and mostly
-    header words)."""
-    out: list[tuple[int, str, list[str]]] = []
-    for number, text, cells in _vertical_labels(split):
-        if out and out[-1][2]:
-            n, t, before = out[-1]
-            if len(cells) > 1 and len(before) <= 3 and (fold(cells[0]) in ("指标", "目标") or (
-                    level_kind(before[-1] + cells[0]) and not level_kind(before[-1]))) \
-                    and not any(_BARE_VALUE.match(fold(c)) for c in before):
-                # 效益指标 经济效益 / 指标 全年影院观影人数 ≥4万人次 …: a level cell wrapped, the row goes on
-                out[-1] = (n, f"{t}{text}", [*before[:-1], before[-1] + cells[0], *cells[1:]])
-                continue
-            if len(cells) == 1 and (fold(cells[0]) in ("指标", "目标") or (
-                    level_kind(before[-1] + cells[0]) and not level_kind(before[-1]))
-                    or (header_kind(before[-1] + cells[0]) and not header_kind(before[-1]))):  # 未完成原因和 / 改进措施
-                out[-1] = (n, t + cells[0], [*before[:-1], before[-1] + cells[0]])
-                continue
-            if (completed := _completed_header(before, cells)) is not None:
-                out[-1] = (n, f"{t} {text}", completed)  # 年度 实际 … / 指标值 完成值: 年度指标值, 实际完成值
-                continue
-            if cells and all(header_kind(c) or is_row_label(c) for c in before) and header_kind(cells[0]) \
-                    and 2 * sum(header_kind(c) is not None for c in cells) >= len(cells):
-                out[-1] = (n, f"{t} {text}", [*before, *cells])
-                continue
-        out.append((number, text, cells))
-    return out
-
-
-def _vertical_labels(split: list[tuple[int, str, list[str]]]) -> list[tuple[int, str, list[str]]]:
-    """A label printed a character a line (产 / 出 / 指 / 标 数量指标 …: a vertical merged cell) made one cell
-    again, opening the row its last character is printed on."""
-    out: list[tuple[int, str, list[str]]] = []
-    run: list[tuple[int, str, list[str]]] = []
-    for line in split:
-        cells = line[2]
-        if len(cells) == 1 and len(fold(cells[0])) == 1 and _NAMED_CHAR.match(fold(cells[0])):
-            run.append(line)
-            continue
-        chars = "".join(fold(c[2][0]) for c in run)
-        if len(run) >= 2 and cells and len(fold(cells[0])) == 1 and _names_a_label(chars + fold(cells[0])):
-            out.append((run[0][0], line[1], [chars + fold(cells[0]), *cells[1:]]))
-        elif len(run) >= 2 and _names_a_label(chars):
-            out.append((run[0][0], chars, [chars]))
-            out.append(line)
-        else:
-            out += [*run, line]
-        run = []
-    return out + run
 
 
 def _under_header(split: list[tuple[int, str, list[str]]], first: int, last: int) -> tuple[int, int] | None:
@@ -358,17 +272,13 @@ def _spaced_words(tokens: list[str]) -> list[str]:
         while end < len(tokens) and len(tokens[end]) == 1:
             end += 1
         whole = "".join(tokens[i:end])
-        if end - i >= 2 and _names_a_label(whole):
+        if end - i >= 2 and names_a_label(whole):
             out.append(whole)
             i = end
             continue
         out.append(tokens[i])
         i += 1
     return joined_labels(out)
-
-
-def _names_a_label(text: str) -> bool:
-    return bool(level_kind(text) or header_kind(text) or is_row_label(text) or label_kind(text))
 
 
 def _rejoined(tokens: list[str]) -> Iterator[str]:

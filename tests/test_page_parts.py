@@ -222,3 +222,20 @@ def test_a_mirrors_glossed_traditional_prose_is_read_and_kept_as_written(tmp_pat
         ("產(chǎn)出指標(biāo)", "數(shù)量指標(biāo)", "資助建檔立卡貧困子女", "1966人"),
         ("產(chǎn)出指標(biāo)", "時(shí)效指標(biāo)", "資助經(jīng)費(fèi)發(fā)放率", "100%達(dá)標(biāo)"),
         ("產(chǎn)出指標(biāo)", "時(shí)效指標(biāo)", "資助經(jīng)費(fèi)到位率", "100%達(dá)標(biāo)")]
+
+
+def test_short_rows_follow_the_block_the_rows_above_were_written_in(tmp_path: Path):
+    """二级 | 三级 | 指标值 printed twice (two blocks side by side) with every row written in the first block,
+    the second holding only its 二级 again: a row that lost its merged cells (项目验收合格率 | ≥100%) goes
+    under the first block's columns, not the blank second block's."""
+    text = "\n".join([
+        "项目名称 | 城管执法车辆维修燃油费 | |||||||",
+        "绩 效 指 标 | 一级指标 | 二级指标 | 三级指标 | 指标值 | 二级指标 | 三级指标 | 指标值 | |",
+        "产出指标 | 数量指标 | 完成修理养护的车辆数量 | ≥90辆 | 数量指标 | ||||",
+        "质量指标 | 经费支出合规性 | 较高 | 质量指标 | |||||",
+        "项目验收合格率 | ≥100% | |||||||",
+        "时效指标 | 项目完成及时性 | 及时 | 时效指标 | |||||",
+    ])
+    assert [(i.level2_raw, i.name_raw, i.value_raw) for i in parse_page(tmp_path, text).indicators] == [
+        ("数量指标", "完成修理养护的车辆数量", "≥90辆"), ("质量指标", "经费支出合规性", "较高"),
+        ("质量指标", "项目验收合格率", "≥100%"), ("时效指标", "项目完成及时性", "及时")]

@@ -165,3 +165,21 @@ def test_a_percent_sign_goes_to_its_own_unit_column(tmp_path: Path):
     parsed = parse_page(tmp_path, text)
     assert [(i.name_raw, i.value_raw) for i in parsed.indicators] == [
         ("预算执行率", "=100%"), ("农村公路养护里程", "=125公里"), ("森林受灾率", "1%")]
+
+
+def test_a_header_two_rows_deep_printed_a_row_a_line(tmp_path: Path):
+    """绩效指标 年度指标值 实际完成值 分值 得分 over 一级指标 … 指标性质 指标值 度量单位: 年度指标值 spans the three
+    columns of the target, so the header is the lower row's columns, then the upper row's after it."""
+    text = "\n".join([
+        "项目名称 2023年乡村道路养护补助",
+        "绩效指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施",
+        "一级指标 二级指标 三级指标 指标性质 指标值 度量单位",
+        "产出指标 数量指标 养护道路里程 ≥ 36 公里 36 20 20",
+        "质量指标 路面完好率 ≥ 95 % 96 20 20",
+        "效益指标 社会效益指标 群众出行条件 定性 改善 改善 30 30",
+        "满意度指标 服务对象满意度指标 沿线群众满意度 ≥ 90 % 93 10",
+    ])
+    assert levels_and_values(parse_page(tmp_path, text)) == [
+        ("产出指标", "数量指标", "养护道路里程", "≥36公里"), ("产出指标", "质量指标", "路面完好率", "≥95%"),
+        ("效益指标", "社会效益指标", "群众出行条件", "改善"),
+        ("满意度指标", "服务对象满意度指标", "沿线群众满意度", "≥90%")]
