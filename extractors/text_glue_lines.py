@@ -32,6 +32,8 @@ _NAMED = re.compile(r"[\u4e00-\u9fff]")
 _VALUE_END = re.compile(r"[\d.%‰=≥≤≦≧<>＝＞＜~～\-]$")  # a name never ends inside a figure
 _TYPED = ("num", "unit", "op", "val", "basis")
 _MIN_NAME = 4  # a name cut off a description is at least this long (完成 | 及时率… is no cut)
+_MAX_ROW = 200  # a longer line is prose, not a glued row (and the cuts of a line grow with its length cubed)
+_MAX_CELL = 40  # a figure, unit, operator, basis or target cell is never longer
 _MOST_COMBINATIONS = 256
 _WEIGHTS_TOTAL = 100.0
 
@@ -53,15 +55,16 @@ def _cuts(text: str, pos: int, slots: tuple[str, ...], free_value: bool = True) 
     if not slots:
         return [()] if pos == len(text) else []
     slot, rest = slots[0], slots[1:]
+    reach = range(pos + 1, min(len(text), pos + _MAX_CELL) + 1)
     if slot == "num":
-        ends = [m.end() for k in range(pos + 1, len(text) + 1) if (m := _NUM.fullmatch(text, pos, k))]
+        ends = [m.end() for k in reach if (m := _NUM.fullmatch(text, pos, k))]
     elif slot in ("unit", "op"):
         ends = _words_at(text, pos, unit_words() if slot == "unit" else operator_words()[0]) or [pos]
     elif slot == "basis":
-        ends = [k for k in range(pos + 1, len(text) + 1) if is_basis(text[pos:k])] + [pos]
+        ends = [k for k in reach if is_basis(text[pos:k])] + [pos]
     else:
         last = all(s == "basis" for s in rest) and free_value
-        ends = [k for k in range(pos + 1, len(text) + 1) if _is_value(text[pos:k], last)]
+        ends = [k for k in reach if _is_value(text[pos:k], last)]
     return [(text[pos:end], *tail) for end in ends for tail in _cuts(text, end, rest, free_value)]
 
 
@@ -81,7 +84,9 @@ def name_apart(text: str) -> tuple[str, str] | None:
 
 def row_cuts(line: str, slots: tuple[str, ...], described: bool) -> list[tuple[str, ...]]:
     """(name, cell, …) for each way the line is a name (and its description) followed by its cells."""
-    out = []
+    out: list[tuple[str, ...]] = []
+    if len(line) > _MAX_ROW:
+        return out
     for start in range(1, len(line)):
         head = line[:start]
         if not _NAMED.search(head) or _VALUE_END.search(head):
