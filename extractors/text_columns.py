@@ -40,11 +40,12 @@ _LEVEL_CHARS = 8
 
 def header_start(cells: list[str]) -> int | None:
     """Where the indicator header of a row starts when the row is one (header words to its end, a
-    row label such as 绩效指标 allowed before them), else None."""
-    found = find_header(cells)
-    if found is None or found[1] != len(cells) or found[0] > 1:
+    row label such as 绩效指标 allowed before them, and blank cells a merged label above left), else None."""
+    lead = next((i for i, c in enumerate(cells) if c.strip()), len(cells))
+    found = find_header(cells[lead:])
+    if found is None or found[1] != len(cells) - lead or found[0] > 1:
         return None
-    return found[0]
+    return lead + found[0]
 
 
 def glued_header(first: str, rest: list[str]) -> tuple[str, str] | None:

@@ -30,6 +30,8 @@ _NUM = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
 _DATE = re.compile(r"^\d{4}年")
 _NAMED = re.compile(r"[\u4e00-\u9fff]")
 _VALUE_END = re.compile(r"[\d.%‰=≥≤≦≧<>＝＞＜~～\-]$")  # a name never ends inside a figure
+# a target inside what would be the name (检测1000人次以上,艾滋病人检测600人次以上): a sentence of targets, no row
+_TARGET_INSIDE = re.compile(r"[≥≤≧≦<>＜＞]\s*\d|\d[^\d,，;；]{0,4}(?:以上|以下|以内)")
 _TYPED = ("num", "unit", "op", "val", "basis")
 _MIN_NAME = 4  # a name cut off a description is at least this long (完成 | 及时率… is no cut)
 _MAX_ROW = 200  # a longer line is prose, not a glued row (and the cuts of a line grow with its length cubed)
@@ -89,7 +91,7 @@ def row_cuts(line: str, slots: tuple[str, ...], described: bool) -> list[tuple[s
         return out
     for start in range(1, len(line)):
         head = line[:start]
-        if not _NAMED.search(head) or _VALUE_END.search(head):
+        if not _NAMED.search(head) or _VALUE_END.search(head) or _TARGET_INSIDE.search(head):
             continue
         if not (line[start].isdigit() or line.startswith(operator_words()[0], start)):
             continue  # only a figure shows where a name ends (义务教育优质均衡发展情况稳步提高 is not cut)
@@ -182,8 +184,10 @@ def line_items(lines: list[str], tail: list[str]) -> tuple[list[Item], int, list
             items.append(("row", [name]))
             doubts.append(f"indicator row '{name}': its figures cut more than one way into its columns — its "
                           "values are not read")
+        elif len(cut) == 1 and re.search(r"\d", cut[0]) and entry < len(options) - 1:
+            doubts.append(f"indicator row '{cut[0][:30]}': its targets could not be told from its name — not read")
         elif len(cut) == 1:
-            items.append(("row", list(cut)))
+            items.append(("row", list(cut)))  # words only (its target in words), or the page cut inside it
         elif (row := _row(cut[0], cut[1:], lead)) is not None:
             items.append(("row", row))
         else:

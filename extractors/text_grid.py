@@ -219,10 +219,10 @@ def build_table(rows: list[RawRow], limits: Limits) -> Table:
             level1 = None if header_kind(top.text) else top.text
         k = len(raw.cells)
         kinds = _in_block([kind(t) for t in raw.cells], raw.cells, level1)
-        if k > 2 and (start := header_start(raw.cells)) is not None:  # what the columns held above the
-            for column in grid.profile:  # indicator header (项目名称 and its value) says nothing about
-                column.clear()  # the columns below it
-            floor = start
+        header_at = header_start(raw.cells) if k > 2 else None
+        if header_at is not None:  # what the columns held above the indicator header (项目名称 and its
+            for column in grid.profile:  # value) says nothing about the columns below it
+                column.clear()
         if k == width and sum(header_kind(t) is not None for t in raw.cells) >= 3:
             twin = twin_blocks(raw.cells)
             level1_col = next((c for c, t in enumerate(raw.cells) if column_kind(t) == "level1"), None)
@@ -244,6 +244,8 @@ def build_table(rows: list[RawRow], limits: Limits) -> Table:
                 offset = 0  # a column of its own 一级/二级 kind
             if offset > 0:
                 grid.extend(r, set(range(offset)))
+        if header_at is not None:
+            floor = offset + header_at  # the rows below start under the header, past its row label
         if k == width - 1 and (r + 1) in full_kinds and (span := _counter_span(raw.cells, rows[r + 1].cells)):
             for i, text in enumerate(raw.cells):
                 grid.place(r, i + (i >= span), text, col_span=2 if i == span - 1 else 1)

@@ -13,7 +13,7 @@ import re
 
 from jixiao.extractors.text_glue import compact, find_glued_header, glued_label_kind
 from jixiao.extractors.text_stream import FORM_TITLE, MIN_HEADER, find_header, joined_labels
-from jixiao.extractors.text_vocab import header_kind, is_footer, label_kind
+from jixiao.extractors.text_vocab import header_kind, is_footer, label_kind, level_kind
 
 Line = tuple[int, str]
 Region = tuple[int, int, str]  # (first line index, end index, "cells" | "spaces" | "glued")
@@ -39,7 +39,7 @@ def stream_regions(lines: list[Line], is_chrome, is_pipe_line, space_cells) -> l
             continue
         cells = joined_labels(space_cells(text)) if len(text) > 40 else []
         found = find_header(cells) if len(cells) > 2 * MIN_HEADER else None
-        if found and len(cells) - found[1] >= 2 * (found[1] - found[0]):
+        if found and len(cells) - found[1] >= 2 * (found[1] - found[0]) and _holds_rows(cells[found[1]:]):
             regions.append((i, i + 1, "spaces"))
         elif not found and (len(text) > 40 or _glued_header_line(text)) and find_glued_header(compact(text)):
             floor = regions[-1][1] if regions else 0
@@ -53,6 +53,12 @@ def stream_regions(lines: list[Line], is_chrome, is_pipe_line, space_cells) -> l
             continue
         i += 1
     return regions
+
+
+def _holds_rows(cells: list[str]) -> bool:
+    """Cells after a header that are rows of the table (a 一级/二级 name, a figure), not more of a header
+    the line wrapped (绩效 实际 评分标准 / 目标值 完成值)."""
+    return any(level_kind(c) or re.search(r"\d", c) for c in cells)
 
 
 def _next_cells(lines: list[Line], i: int, is_pipe_line, n: int) -> list[str]:
@@ -111,9 +117,12 @@ def _cells_end(lines: list[Line], header: int, is_chrome, is_pipe_line) -> int:
 def _glued_header_line(text: str) -> bool:
     """A line that is only an indicator header glued together (绩效指标一级指标二级指标指标内容指标值): the
     rows below it are glued too, one per line."""
-    if re.search(r"[ \t\u3000|]", text.strip()):  # spaced or piped cells: another layout
+    if "|" in text:  # piped cells: another layout
         return False
-    folded = compact(text)
+    words = re.split(r"[ \t\u3000]+", text.strip())
+    if len(words) > 2:  # spaced cells: another layout (one label before the header is allowed: 部门整体支出)
+        return False
+    folded = compact(words[-1])
     found = find_glued_header(folded)
     return found is not None and found[1] == len(folded) and found[0] <= 8
 

@@ -23,7 +23,7 @@ from jixiao.parsing.columns import VALUE_ROLES, header_role
 from jixiao.parsing.indicators import (IndicatorHeader, is_level_fragment, is_level_name,
                                        place_targets, read_row)
 from jixiao.parsing.records import Project, TableIndicator, meaningful
-from jixiao.parsing.vocabulary import is_target_kind, is_total
+from jixiao.parsing.vocabulary import is_operator, is_target_kind, is_total
 
 
 @dataclass
@@ -113,6 +113,12 @@ class IndicatorRows:
             return
         if _repeated_label(row, header, values):
             self.set_aside.append(values["name_raw"])  # 预算执行率 | 预算执行率: one label copied over its cells
+            return
+        target = header.roles.get(header.value_role) if header.value_role else None
+        if target is not None and "operator" in header.roles and is_operator(row.own_text(target)):
+            # 数量指标 | 指标1:租车次数 | 正向 | 大于等于 under 三级 | 性质 | 方向 | 指标值: a comparator is never a target
+            # where the form has a column for it — the row's cells are one column off
+            self.set_aside.append(values["name_raw"])
             return
         if _lone_label(values) and not row.last:
             self.set_aside.append(values["name_raw"])  # not stored, but said: the row may be a shifted one

@@ -135,8 +135,9 @@ def read_row(row: Row, header: IndicatorHeader) -> dict[str, str | float | None]
     if len(place_targets(row, header)) > 1:
         value = None  # 1 | 2 | 1 under three villages: no one target for the project
     operator, direction = text.get("operator"), text.get("direction")
-    if operator is None and direction and is_operator(direction):  # "指标方向" holding ≥ / ≤
-        operator, direction = direction, None
+    if direction and is_operator(direction) and not is_operator(operator):
+        # "指标方向" holding ≥ / 大于等于, its 指标性质 beside it 正向 / 反向: each column read for what it holds
+        operator, direction = direction, operator
     # a template mark left as the value ("≥**%", "……") stays, so the value is flagged, not lost
     kept = value if meaningful(value) or is_placeholder(value) else None
     values["value_raw"] = compose_value(kept, operator, text.get("unit"))

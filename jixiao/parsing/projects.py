@@ -243,6 +243,8 @@ class ProjectState(ProjectLines):
         owner = row.owner(col)
         if owner is not None and owner.row == row.index and owner.col != col:
             return False  # a wider cell from the left (820-马踏镇部门 | total): not a project row
+        if owner is not None and owner.row == row.index and owner.col_span > 1 and len(row.cells) == 1:
+            return False  # one cell across the table (长期, a wrapped target): no project's row
         text = row.own_text(col)
         if not (row.starts_here(col) and meaningful(text) and re.search(r"[^\d.,%\s-]", text)):
             return True  # blank or merged from above: the same project continues

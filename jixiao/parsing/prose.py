@@ -25,6 +25,11 @@ colon, with no 一级 heading above it, and report the result beside the target:
 
 the result (当年实际完成9人) is no item, and an item that states only a result has no target. A
 table cell may hold such a list beside its level's label cell (产出指标 | 开展巡查频次8次;编制资料3个。).
+A budget system's notice brackets both levels over numbered items, each target in brackets:
+
+    【产出指标-数量指标】
+    指标1:机柜数量(≥77台)
+
 Nothing else in the text is read this way.
 """
 
@@ -45,6 +50,9 @@ _VALUE = re.compile(_OPERATOR + r"?\s*-?\d+(?:\.\d+)?\s*(?:%|‰|[^\s\d;；。,�
 _VALUE_BEFORE_COMMA = re.compile(_OPERATOR + r"?\s*-?\d+(?:\.\d+)?\s*(?:%|‰|[^\s\d;；。,，、()（）≥≤<>=*]{1,6})?(?=[,，])")
 _ITEM_END = re.compile(r"[;；。]")
 _TARGETS_LABEL = re.compile(r"^(?:年度|项目)?绩效(?:目标|指标)[:：]\s*(.+)$")
+# 安徽's budget-system notices: 【产出指标-数量指标】 over 指标1:机柜数量(≥77台), the target in the brackets
+_BRACKET_HEADING = re.compile(r"^【([^【】\-—－]+?)(?:[-—－]([^【】]+))?】$")
+_SLOT_ITEM = re.compile(r"^(指标\s*\d{1,2}\s*[:：][^()（）]+?)\s*[(（]([^()（）]+)[)）]$")
 MAX_HEADING = 12
 MAX_LINE = 60  # a line of items under a heading is short; a longer one is a sentence
 
@@ -138,6 +146,10 @@ def read_line(text: str, level1: str | None, level2: str | None, in_table: bool)
 
 
 def _read_plain(text: str, level1: str | None, level2: str | None, in_table: bool) -> ProseRead:
+    if (bracket := _BRACKET_HEADING.match(text.strip())) and canonical_level1(bracket.group(1)) is not None:
+        return ProseRead(True, bracket.group(1), bracket.group(2), [])
+    if level1 is not None and (slot := _SLOT_ITEM.match(text.strip())):
+        return ProseRead(True, level1, level2, [ProseItem(level2 or "", slot.group(1).strip(), slot.group(2).strip())])
     heading2 = level2_heading(text, under=level1) if level1 is not None else None
     if heading2 is not None:
         return ProseRead(True, level1, heading2, [])

@@ -21,7 +21,7 @@ from jixiao.parsing.grid import table_rows
 from jixiao.parsing.projects import ProjectState
 from jixiao.model.outcome import FormKind
 from jixiao.parsing.records import Goal, ParsedDocument, Project, TableIndicator, clean
-from jixiao.parsing.vocabulary import department_markers, is_form_title
+from jixiao.parsing.vocabulary import department_markers, is_form_title, is_whole_department
 
 __all__ = ["Goal", "ParsedDocument", "Project", "TableIndicator", "clean", "parse_document", "unit_code_of",
            "year_of"]
@@ -110,13 +110,16 @@ def unit_code_of(codes: list[str | None]) -> str | None:
 
 def year_of(document: Document) -> int | None:
     """The submission year: the most frequent 20xx年 in the department prose (before the first
-    table — project tables carry over older projects), else in the whole text."""
+    table — project tables carry over older projects), else in the first form title, else in the whole
+    text (where the documents a form cites may outnumber its own year)."""
     prose = []
+    title = ""
     for block in document.blocks:
         if isinstance(block, Table) or is_form_title(block.text):
+            title = "" if isinstance(block, Table) else block.text
             break
         prose.append(block.text)
-    for text in ("\n".join(prose), document.text()):
+    for text in ("\n".join(prose), title, document.text()):
         years = Counter(int(y) for y in _YEAR.findall(text))
         if years:
             return max(years.items(), key=lambda kv: (kv[1], kv[0]))[0]
@@ -130,7 +133,7 @@ def _problems(parsed: ParsedDocument, department_marked: bool, incomplete: str |
     coded = any(p.project_code for p in parsed.projects)  # the form has a 项目编码 row: every project needs one
     for project in parsed.projects:
         label = project.project_name or clean(project.title) or f"project {project.table_no}"
-        if not project.project_name:
+        if not project.project_name and not is_whole_department(project.title):
             problems.append(f"{label}: no 项目名称 (project name) found")
         if project.budget_wan is None and project.fiscal_wan is None:
             problems.append(f"{label}: no 预算数/资金总额 (budget) found")

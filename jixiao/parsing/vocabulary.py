@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from jixiao.dictionaries import DictionaryError, dictionary_cache, load_dictionary
+from jixiao.dictionaries.characters import simplified
 from jixiao.normalizers.text import compact
 from jixiao.normalizers.units import money_factor
 
@@ -303,6 +304,15 @@ _CODED = re.compile(r"^(?!(?:19|20)\d\d(?!\d))\d+")
 
 def _ends_with_form_word(tail: str) -> bool:
     return any(compact(tail).endswith(e) for e in _forms()["titles"]["endings"])
+
+
+def is_whole_department(title: str | None) -> bool:
+    """A form title naming the whole department (2024年祁东县部门整体支出绩效目标表), whose "project" has no
+    name — not one naming a fund before it (2020年忠烈祠免费开放经费…部门整体支出绩效自评表)."""
+    folded = fold(simplified(title or ""))
+    at = min((i for w in _forms().get("whole_department_titles", []) if (i := folded.find(fold(w))) >= 0),
+             default=-1)
+    return at >= 0 and not any(w in folded[:at] for w in _forms()["quoted_subjects"])
 
 
 def department_markers() -> list[str]:
