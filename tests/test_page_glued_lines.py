@@ -83,3 +83,19 @@ def test_a_target_alone_on_the_line_after_its_row(tmp_path: Path):
     assert levels_and_values(parse_page(tmp_path, text)) == [
         ("产出指标", "数量指标", "推广新品种数量", "5个"), ("产出指标", "数量指标", "技术培训人次", "≥300人次"),
         ("产出指标", "质量指标", "技术指导到位率", "100%")]
+
+
+def test_a_line_of_several_targets_is_no_row_and_a_label_may_open_the_header_line(tmp_path: Path):
+    """部门整体支出 年度绩效指标一级指标… (one label before the glued header): rows a line each; a line holding
+    several targets (检测1000人次以上,筛查600人次以上) is not cut into a name and its last target, but said."""
+    text = "\n".join([
+        "2024年某县部门整体支出绩效目标表",
+        "部门整体支出 年度绩效指标一级指标二级指标三级指标指标值及单位",
+        "产出指标数量指标全年检测次数自愿咨询检测1000人次以上,结核病人筛查600人次以上",
+        "免疫规划知识培训次数2次以上",
+        "免疫规划知识培训人次200人以上",
+        "效益指标社会效益指标传染病报告及时率95%以上",
+    ])
+    assert [(i.name_raw, i.value_raw) for i in parse_page(tmp_path, text).indicators] == [
+        ("免疫规划知识培训次数", "2次以上"), ("免疫规划知识培训人次", "200人以上"), ("传染病报告及时率", "95%以上")]
+    assert any("全年检测次数" in d for d in read_page(tmp_path, text).doubts)

@@ -239,3 +239,19 @@ def test_short_rows_follow_the_block_the_rows_above_were_written_in(tmp_path: Pa
     assert [(i.level2_raw, i.name_raw, i.value_raw) for i in parse_page(tmp_path, text).indicators] == [
         ("数量指标", "完成修理养护的车辆数量", "≥90辆"), ("质量指标", "经费支出合规性", "较高"),
         ("质量指标", "项目验收合格率", "≥100%"), ("时效指标", "项目完成及时性", "及时")]
+
+
+def test_bracketed_levels_over_numbered_items_with_their_targets_in_brackets(tmp_path: Path):
+    """安徽's budget-system notice: 【产出指标-数量指标】 over 指标1:机柜数量(≥77台)."""
+    text = "\n".join([
+        "某市公安局2025年项目绩效目标和指标",
+        "【总体目标】", "保障机房内所有设备设施运转",
+        "【产出指标-数量指标】", "指标1:机柜数量(≥77台)",
+        "【产出指标-时效指标】", "指标1:维护及时性(<24小时)",
+        "【效益指标-社会效益指标】", "指标1:服务保障民生(有力保障)",
+        "【满意度指标-服务对象满意度指标】", "指标1:提升群众安全感(≥90%)",
+    ])
+    assert levels_and_values(parse_page(tmp_path, text)) == [
+        ("产出指标", "数量指标", "指标1:机柜数量", "≥77台"), ("产出指标", "时效指标", "指标1:维护及时性", "<24小时"),
+        ("效益指标", "社会效益指标", "指标1:服务保障民生", "有力保障"),
+        ("满意度指标", "服务对象满意度指标", "指标1:提升群众安全感", "≥90%")]

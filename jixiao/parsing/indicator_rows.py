@@ -90,7 +90,8 @@ class IndicatorRows:
         if _headings(values):
             return  # 2021年实际值 | 预期2022年值: the second line of a two-row header
         if _is_level_label(values):
-            return  # 产出指标 | 产出指标 | 正向: the 一级 read as the name, the row's cells are out of their columns
+            self.set_aside.append(values["name_raw"])  # 产出指标 | 产出指标 | 正向: the 一级 read as the name,
+            return  # the row's cells are out of their columns
         if is_choice_list(values.get("value_raw")) or is_choice_list(values.get("name_raw")):
             return  # 最近年度绩效评价情况 | 优秀□ 良好□ 合格□: a form field below the indicators, in either column
         if is_target_kind(values.get("value_raw")):
@@ -115,9 +116,10 @@ class IndicatorRows:
             self.set_aside.append(values["name_raw"])  # 预算执行率 | 预算执行率: one label copied over its cells
             return
         target = header.roles.get(header.value_role) if header.value_role else None
-        if target is not None and "operator" in header.roles and is_operator(row.own_text(target)):
+        if (target is not None and "operator" in header.roles and is_operator(row.own_text(target))) \
+                or is_target_kind(values.get("name_raw")):
             # 数量指标 | 指标1:租车次数 | 正向 | 大于等于 under 三级 | 性质 | 方向 | 指标值: a comparator is never a target
-            # where the form has a column for it — the row's cells are one column off
+            # where the form has a column for it, nor 正向 a name — the row's cells are one column off
             self.set_aside.append(values["name_raw"])
             return
         if _lone_label(values) and not row.last:

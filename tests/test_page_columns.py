@@ -1,0 +1,102 @@
+"""Columns read for what they hold and rows placed under them, as budget systems and web pages print them:
+an operator word under 指标方向 beside 正向 under 指标性质, a row one column off, a wrapped cell that is no
+project, a header wrapped over two lines, a row label before the header."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import parse_page, read_page
+
+
+def test_an_operator_word_under_the_direction_heading_is_the_operator(tmp_path: Path):
+    """指标性质 | 指标方向 holding 正向 | 大于等于 (内蒙古's export): the comparator is the operator wherever its
+    column is headed, and 正向 the direction."""
+    text = "\n".join([
+        "项目名称 公诉业务装备经费",
+        "一级指标 二级指标 三级指标 指标性质 指标方向 目标值 计量单位 分值",
+        "产出指标 数量指标 办结案件数量 正向 大于等于 70 件 10",
+        "质量指标 车辆采购数量 反向 小于等于 2 辆 10",
+        "满意度指标 服务对象满意度指标 使用人员满意度 正向 大于等于 98 % 10",
+    ])
+    rows = [(i.name_raw, i.value_raw, i.direction) for i in parse_page(tmp_path, text).indicators]
+    assert rows == [("办结案件数量", "大于等于70件", "正向"), ("车辆采购数量", "小于等于2辆", "反向"),
+                    ("使用人员满意度", "大于等于98%", "正向")]
+
+
+def test_a_row_whose_target_cell_holds_a_comparator_is_one_column_off(tmp_path: Path):
+    """A row one column off either way under 三级 | 性质 | 方向 | 指标值 | 实际: a comparator under 指标值 (数量指标 |
+    指标1:租车次数 | 正向 | 大于等于) or 正向 under 三级 is never a target or a name where the form has columns
+    for them — the row is set aside and said, never stored shifted."""
+    text = "\n".join([
+        "| 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标方向 | 年度指标值 | 实际完成值 |",
+        "| 产出指标 | 数量指标 | 指标1:检查次数 | 正向 | 大于等于 | 4 | 4 |",
+        "| 数量指标 | 指标2:宣传资料份数 | 正向 | 大于等于 | 500 | 520 | |",
+        "| | | 数量指标 | 指标3:培训次数 | 正向 | 大于等于 | 2 |",
+        "| | 质量指标 | 指标1:合格率 | 正向 | 等于 | 100 | 100 |",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert [i.name_raw for i in parsed.indicators] == ["指标1:检查次数", "指标1:合格率"]
+    assert any("正向" in p and "数量指标" in p for p in parsed.problems)
+
+
+def test_a_wrapped_cell_across_a_project_table_is_no_project(tmp_path: Path):
+    """A budget-system export lists its projects down the table (项目名称 | 预算数 | … | 一级指标 …); a
+    qualitative row's target wrapped onto a line of its own (长期) is one cell across the table, no project."""
+    text = "\n".join([
+        "项目名称 项目单位 预算数 一级指标 二级指标 三级指标 指标性质 目标值 分值",
+        "业务装备经费 某县人民检察院 1,030,700.00 产出指标 数量指标 车辆采购数量 正向 1 10",
+        "效益指标 可持续影响 推动装备建设标准化 定性",
+        "长期",
+        "15",
+        "质量指标 设备验收合格率 正向 100 10",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert [p.project_name for p in parsed.projects] == ["业务装备经费"]
+
+
+def test_a_header_wrapped_over_two_lines_is_no_table_on_one_line(tmp_path: Path):
+    """年度绩效指标完成情况 一级指标 … 绩效 实际 评分标准 … / 目标值 完成值: the line after completes the header's
+    cells (绩效目标值, 实际完成值); the header line alone is not a whole table printed on one line."""
+    text = "\n".join([
+        "部门整体支出绩效自评表",
+        "年度绩效指标完成情况 一级指标 二级指标 三级指标 绩效 实际 指标分值 自评得分 未完成原因",
+        "目标值 完成值",
+        "产出目标 数量目标 抽查监测台站个数 9个 9个 6 6 已完成",
+        "开展科普宣传活动场数 10场 11场 6 6 已完成",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert [(i.level2_raw, i.name_raw, i.value_raw, i.actual) for i in parsed.indicators] == [
+        ("数量目标", "抽查监测台站个数", "9个", "9个"), ("数量目标", "开展科普宣传活动场数", "10场", "11场")]
+    assert not any("项目名称" in p for p in parsed.problems)  # the whole department's form: no project name
+
+
+def test_rows_start_under_the_header_past_its_row_label(tmp_path: Path):
+    """| 专项年度绩效指标 | 一级指标 | … below a wider block of fields: the rows, their row label merged away,
+    go under 一级指标 onwards."""
+    text = "\n".join([
+        "| 专项名称 | 乡村学生就学补助 | | | |",
+        "| 专项概况 | 对就读职业学校的学生发放补助 | | | |",
+        "| 专项年度绩效指标 | 一级指标 | 二级指标 | 三级指标内容 | 指标值及单位 | ||||",
+        "| 产出 指标 | 数量指标 | 补助人数 | >=100人 | ||||||",
+        "| 质量指标 | 补助发放准确率 | >=100% | |||||||",
+        "| 时效指标 | 补助发放及时率 | >=95% | |||||||",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert [(i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators] == [
+        ("数量指标", "补助人数", ">=100人"), ("质量指标", "补助发放准确率", ">=100%"),
+        ("时效指标", "补助发放及时率", ">=95%")]
+
+
+def test_the_year_of_the_form_title_before_the_documents_it_cites(tmp_path: Path):
+    text = "\n".join([
+        "2024年某县部门整体支出绩效目标表",
+        "部门名称 某县疾病预防控制中心",
+        "整体绩效目标 根据《2020年结核病防治方案》《2020年艾滋病防治方案》《2020年免疫规划方案》开展工作",
+        "年度绩效指标 一级指标 二级指标 三级指标 指标值",
+        "产出指标 数量指标 免疫规划培训次数 ≥2次",
+        "效益指标 社会效益指标 传染病报告及时率 ≥95%",
+        "满意度指标 服务对象满意度指标 群众满意度 ≥90%",
+    ])
+    assert parse_page(tmp_path, text).year == 2024
+    assert read_page(tmp_path, text).tables()
