@@ -180,12 +180,13 @@ def line_items(lines: list[str], tail: list[str]) -> tuple[list[Item], int, list
             items.append(entry)
         elif (cut := chosen[entry]) is None:
             heads = {c[0] for c in options[entry]}
-            name = heads.pop() if len(heads) == 1 else "".join(options[entry][0])
-            items.append(("row", [name]))
-            doubts.append(f"indicator row '{name}': its figures cut more than one way into its columns — its "
-                          "values are not read")
-        elif len(cut) == 1 and re.search(r"\d", cut[0]) and entry < len(options) - 1:
-            doubts.append(f"indicator row '{cut[0][:30]}': its targets could not be told from its name — not read")
+            name = heads.pop() if len(heads) == 1 else None  # the name is certain only when every cut shares it
+            items += [("row", [name])] if name else []
+            doubts.append(f"indicator row '{name or ''.join(options[entry][0])[:30]}': its figures cut more than one "
+                          f"way into its columns — {'its values are' if name else 'it is'} not read")
+        elif len(cut) == 1 and (lead or re.search(r"\d", cut[0])) and entry < len(options) - 1:
+            # figures no column takes, or a description with its target in words: no safe name
+            doubts.append(f"indicator row '{cut[0][:30]}': its target could not be told from its name — not read")
         elif len(cut) == 1:
             items.append(("row", list(cut)))  # words only (its target in words), or the page cut inside it
         elif (row := _row(cut[0], cut[1:], lead)) is not None:

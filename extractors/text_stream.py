@@ -310,8 +310,5 @@ def _full_width_rows(tokens: list[str], header: list[str]) -> tuple[list[list[st
             return None
         if not all(cell for k, cell in zip(kinds, row) if k == "level1"):
             return None  # a merged 一级 the page printed once: the rows are not of one width
-        if any(k == "name" and level_kind(cell) for k, cell in zip(kinds, row)) \
-                and not any(cell for k, cell in zip(kinds, row) if k in ("level1", "level2")):
-            return None  # a 二级 name under 三级 with the level cells blank: the cells are one off
         rows.append(row)
     return (rows, len(rows) * width) if len(rows) >= 2 else None
