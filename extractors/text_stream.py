@@ -75,7 +75,7 @@ def joined_labels(tokens: list[str]) -> list[str]:
     """Labels broken over two cells put back together ("经济效益" "指标", "数量指" "标", "服务对象" "满意度指标",
     "产出指标" "(50分)")."""
     out: list[str] = []
-    for token in tokens:
+    for token in _three_part_headings(tokens):
         if out:
             glued = fold(out[-1]) + fold(token)
             broken = ((len(fold(token)) <= 3 or is_level_prefix(out[-1])) and not level_kind(token) and (
@@ -85,6 +85,22 @@ def joined_labels(tokens: list[str]) -> list[str]:
                 out[-1] = out[-1].strip() + token.strip()
                 continue
         out.append(token)
+    return out
+
+
+def _three_part_headings(tokens: list[str]) -> list[str]:
+    """A heading broken over three cells (偏差原因 / 分析及 / 改进措施) put back together: the three make a
+    header word, the middle one alone is none."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if i + 2 < len(tokens) and header_kind(tokens[i]) and not header_kind(tokens[i + 1]) \
+                and header_kind("".join(fold(t) for t in tokens[i:i + 3])):
+            out.append("".join(t.strip() for t in tokens[i:i + 3]))
+            i += 3
+            continue
+        out.append(tokens[i])
+        i += 1
     return out
 
 

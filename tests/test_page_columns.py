@@ -100,3 +100,13 @@ def test_the_year_of_the_form_title_before_the_documents_it_cites(tmp_path: Path
     ])
     assert parse_page(tmp_path, text).year == 2024
     assert read_page(tmp_path, text).tables()
+
+
+def test_a_heading_broken_over_three_cells_is_one_heading(tmp_path: Path):
+    """偏差原因 / 分析及 / 改进措施 one cell a line: one column, never a row named 分析及 with 改进措施 its target."""
+    cells = ["一级指标", "二级指标", "三级指标", "年度", "指标值", "实际", "完成值", "分值", "得分", "偏差原因", "分析及",
+             "改进措施", "产出指标", "数量指标", "造林面积", "1.2万亩", "1.2万亩", "10", "10", "病虫害防治面积", "3.45万亩",
+             "3.45万亩", "7", "7", "质量指标", "造林成活率", "85%", "85%", "7", "7"]
+    parsed = parse_page(tmp_path, "\n\n".join(cells))
+    assert [(i.name_raw, i.value_raw) for i in parsed.indicators] == [
+        ("造林面积", "1.2万亩"), ("病虫害防治面积", "3.45万亩"), ("造林成活率", "85%")]
