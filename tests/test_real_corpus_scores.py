@@ -18,7 +18,7 @@ CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "inbox"
 FLOORS = {
     "docx": {"recall": 0.95, "precision": 0.98, "level1": 0.95, "level2": 0.95, "values": 0.95, "budgets": 0.95},
     "pdf": {"recall": 0.95, "precision": 0.98, "level1": 0.95, "level2": 0.95, "values": 0.95, "budgets": 0.95},
-    "txt": {"recall": 0.8, "precision": 0.97, "level1": 0.93, "level2": 0.93, "values": 0.94, "budgets": 0.8},
+    "txt": {"recall": 0.85, "precision": 0.98, "level1": 0.93, "level2": 0.93, "values": 0.94, "budgets": 0.82},
 }
 
 
