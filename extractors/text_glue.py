@@ -21,16 +21,15 @@ import re
 import unicodedata
 
 from jixiao.dictionaries import dictionary_cache
-from jixiao.extractors.text_glue_lines import line_items
+from jixiao.extractors.text_glue_lines import level_end, line_items
 from jixiao.extractors.text_stream import MIN_HEADER, Item, Section, row_label_words, tail_kinds, tail_kinds_of
 from jixiao.extractors.text_stream_table import build_tables, paragraphs
 from jixiao.extractors.text_values import doubled_tail, halves, run_pattern, split_run
 from jixiao.extractors.text_vocab import (column_kind, description_start, header_words, is_footer, is_level_prefix,
-                                          is_total, label_kind, label_words, level_kind, level_names, starts_with_footer)
+                                          is_total, label_kind, label_words, level_kind, starts_with_footer)
 from jixiao.model.document import Paragraph, Table
 
 _PAGE_MARK = re.compile(r"^\s*(\d{1,3})\s*、")
-_LEVEL_SCORE = re.compile(r"^(?:[(（][\d\-~～.]+分?[)）]分?|[(（]\d+分[)）])")
 _BRACKET = re.compile(r"^[(（][^()（）]{0,12}[)）]")
 _JUNK_TO_NEXT = 4
 # the next form's title after a row's value (…=99百分比省级部门预算项目支出绩效目标表2023年度…)
@@ -163,22 +162,12 @@ def kv_rows(text: str) -> list[list[str]]:
     return rows
 
 
-def _level_at(text: str, pos: int) -> int:
-    """End of a 一级/二级 name (with its score) at `pos`, else pos."""
-    for name in level_names():
-        if text.startswith(name, pos):
-            end = pos + len(name)
-            score = _LEVEL_SCORE.match(text[end:])
-            return end + (score.end() if score else 0)
-    return pos
-
-
 def _segments(text: str, row_label: str | None) -> tuple[list[tuple[str, str]], str]:
     """("level", name) and ("text", between) pieces of the indicator part, and the text after the table."""
     out: list[tuple[str, str]] = []
     pos = start = 0
     while pos < len(text):
-        end = _level_at(text, pos)
+        end = level_end(text, pos)
         label_end = pos + len(row_label) if row_label and text.startswith(row_label, pos) else pos
         if end == pos and label_end == pos:
             pos += 1
@@ -333,7 +322,7 @@ def glued_blocks(text: str, line: int, after_form: bool = False,
                          and before not in row_label_words() and before):
         return paragraphs([text], line)
     start, end, header = found
-    first_level = next((p for p in range(end, min(end + 9, len(folded))) if _level_at(folded, p) > p), end)
+    first_level = next((p for p in range(end, min(end + 9, len(folded))) if level_end(folded, p) > p), end)
     if not re.search(r"\d", folded[end:first_level]):  # "未完成原因" + "和改进措施": the header's last cell
         header[-1] += folded[end:first_level]
         end = first_level

@@ -21,10 +21,9 @@ import itertools
 import math
 import re
 
-from jixiao.extractors.text_stream import FORM_TITLE, Item
+from jixiao.extractors.text_stream import Item, ends_table
 from jixiao.extractors.text_values import halves, item_pattern
-from jixiao.extractors.text_vocab import (is_basis, is_footer, is_total, level_kind, level_names, operator_words,
-                                          unit_words)
+from jixiao.extractors.text_vocab import is_basis, level_kind, level_names, operator_words, unit_words
 
 _NUM = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
 _DATE = re.compile(r"^\d{4}年")
@@ -33,6 +32,7 @@ _VALUE_END = re.compile(r"[\d.%‰=≥≤≦≧<>＝＞＜~～\-]$")  # a name n
 # a target inside what would be the name (检测1000人次以上,艾滋病人检测600人次以上): a sentence of targets, no row
 _TARGET_INSIDE = re.compile(r"[≥≤≧≦<>＜＞]\s*\d|\d[^\d,，;；]{0,4}(?:以上|以下|以内)")
 _TYPED = ("num", "unit", "op", "val", "basis")
+_LEVEL_SCORE = re.compile(r"^(?:[(（][\d\-~～.]+分?[)）]分?|[(（]\d+分[)）])")  # 产出指标(50分)
 _MIN_NAME = 4  # a name cut off a description is at least this long (完成 | 及时率… is no cut)
 _MAX_ROW = 200  # a longer line is prose, not a glued row (and the cuts of a line grow with its length cubed)
 _MAX_CELL = 40  # a figure, unit, operator, basis or target cell is never longer
@@ -99,19 +99,23 @@ def row_cuts(line: str, slots: tuple[str, ...], described: bool) -> list[tuple[s
     return out
 
 
-def _ends_table(line: str) -> bool:
-    return is_footer(line) or is_total(line) or bool(FORM_TITLE.search(line)) or line.startswith(("单位:", "单位："))
+def level_end(text: str, pos: int) -> int:
+    """End of a 一级/二级 name (with its score) at `pos`, else pos."""
+    for name in level_names():
+        if text.startswith(name, pos):
+            end = pos + len(name)
+            score = _LEVEL_SCORE.match(text[end:])
+            return end + (score.end() if score else 0)
+    return pos
 
 
 def _level_items(line: str) -> tuple[list[Item], str]:
-    """The 一级/二级 names a line opens with, and the rest of the line."""
+    """The 一级/二级 names a line opens with (each with its score), and the rest of the line."""
     items: list[Item] = []
-    while True:
-        name = next((n for n in level_names() if line.startswith(n)), None)
-        if name is None or (kind := level_kind(name)) is None:
-            return items, line
-        items.append((kind, name))
-        line = line[len(name):]
+    while (end := level_end(line, 0)) > 0:
+        items.append((level_kind(line[:end]) or "level2", line[:end]))
+        line = line[end:]
+    return items, line
 
 
 def _settled(options: list[list[tuple[str, ...]]], weight: int | None) -> list[tuple[str, ...] | None]:
@@ -159,7 +163,7 @@ def line_items(lines: list[str], tail: list[str]) -> tuple[list[Item], int, list
     doubts: list[str] = []
     unread = 0
     i = 0
-    while i < len(lines) and not _ends_table(lines[i]):
+    while i < len(lines) and not ends_table(lines[i]) and not lines[i].startswith(("单位:", "单位：")):
         levels, rest = _level_items(lines[i])
         placed += levels
         i += 1

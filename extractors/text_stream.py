@@ -131,11 +131,11 @@ def find_header(tokens: list[str]) -> tuple[int, int] | None:
         if token and header_kind(token):
             start = i if start is None else start
             continue
-        if start is not None and i - start >= MIN_HEADER - 1:
-            if any(header_kind(t) in ("level1", "level2", "name") for t in tokens[start:i]):
-                if i - start >= MIN_HEADER:
-                    return start, i
-            elif start > 0 and fold(tokens[start - 1]) in _name_headings():
+        if start is not None:
+            named = any(header_kind(t) in ("level1", "level2", "name") for t in tokens[start:i])
+            if named and i - start >= MIN_HEADER:
+                return start, i
+            if not named and i - start >= MIN_HEADER - 1 and start > 0 and fold(tokens[start - 1]) in _name_headings():
                 return start - 1, i
         start = None
     return None
@@ -195,7 +195,7 @@ class _Placed:
             self.level2 = text
 
 
-def _ends_table(token: str) -> bool:
+def ends_table(token: str) -> bool:
     """A footer, a total, the next project's label or header, a form's title or the next part of the page."""
     return (is_footer(token) or is_total(token) or label_kind(token) == "identity" or bool(header_kind(token))
             or bool(FORM_TITLE.search(fold(token))) or bool(_NEXT_PART.search(fold(token))))
@@ -214,7 +214,7 @@ def cell_items(tokens: list[str], header: list[str], row_label: str | None) -> t
                 items.append(("row", row))
             row = None
             continue  # the row's number in the 序号 column: no cell of the indicator
-        if _ends_table(token):
+        if ends_table(token):
             return items + ([("row", row)] if row else []), index
         if row_label and fold(token) == fold(row_label):
             continue
@@ -320,7 +320,7 @@ def _full_width_rows(tokens: list[str], header: list[str]) -> tuple[list[list[st
     rows: list[list[str]] = []
     while len(tokens) - len(rows) * width >= width:
         row = tokens[len(rows) * width:(len(rows) + 1) * width]
-        if _ends_table(row[0]) or not any(row):
+        if ends_table(row[0]) or not any(row):
             break
         if any(k in ("level1", "level2") and cell and not level_kind(cell) for k, cell in zip(kinds, row)):
             return None
