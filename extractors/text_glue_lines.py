@@ -22,10 +22,10 @@ import math
 import re
 
 from jixiao.extractors.text_stream import Item, ends_table
-from jixiao.extractors.text_values import halves, item_pattern
+from jixiao.extractors.text_values import NUMBER, halves, item_pattern
 from jixiao.extractors.text_vocab import is_basis, level_kind, level_names, operator_words, unit_words
 
-_NUM = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
+_NUM = re.compile(NUMBER)
 _DATE = re.compile(r"^\d{4}年")
 _NAMED = re.compile(r"[\u4e00-\u9fff]")
 _VALUE_END = re.compile(r"[\d.%‰=≥≤≦≧<>＝＞＜~～\-]$")  # a name never ends inside a figure

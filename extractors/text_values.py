@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from jixiao.extractors.text_vocab import operator_words, unit_words
 
-_NUM = r"(?:0|[1-9]\d*)(?:\.\d+)?"
+NUMBER = r"(?:0|[1-9]\d*)(?:\.\d+)?"  # a figure without a leading zero
 _MAX_RUN = 28  # longer runs are not cut (a table of figures, not a row's values)
 
 
@@ -24,7 +24,7 @@ def _patterns(units: tuple[str, ...], ops: tuple[str, ...],
     op = "|".join(re.escape(o) for o in ops)
     tail = "|".join(re.escape(t) for t in tails)
     after = rf"(?:{unit})?(?:/(?:{unit})){{0,2}}(?:{tail})?"  # 1130元/月/人
-    item = rf"(?:{op})?{_NUM}{after}"
+    item = rf"(?:{op})?{NUMBER}{after}"
     loose = rf"(?:{op})?\d+(?:\.\d+)?{after}"
     return re.compile(rf"^{item}$"), re.compile(rf"(?:{loose})+"), re.compile(loose)
 
