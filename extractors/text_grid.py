@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from jixiao.extractors.base import Limits
 from jixiao.extractors.text_columns import header_start
 from jixiao.extractors.text_kinds import LEVEL_KINDS, cell_key, kind
+from jixiao.extractors.text_rejoin import header_apart
 from jixiao.extractors.text_stream import twin_blocks
 from jixiao.extractors.text_vocab import column_kind, header_kind, is_full_level2, is_level2_under
 from jixiao.model.document import Cell, Provenance, Table
@@ -191,7 +192,7 @@ def _twin_slots(kinds: list[str | None], start: int, size: int) -> list[int] | N
 
 def build_table(rows: list[RawRow], limits: Limits) -> Table:
     """The grid of one published table: full rows as they are, short rows aligned (see module doc)."""
-    rows = [r for r in rows if any(t.strip() for t in r.cells)]
+    rows = [RawRow(part, r.line) for r in rows if any(t.strip() for t in r.cells) for part in header_apart(r.cells)]
     width = max((len(r.cells) for r in rows), default=0)
     if width * len(rows) > limits.max_cells:
         raise ReadError("too_large", f"a table in the text has {len(rows)} rows × {width} columns, more than the "

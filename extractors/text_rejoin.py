@@ -3,7 +3,8 @@
 A web page's text wraps a narrow cell onto the next line (经济效益 / 指标), prints a vertical label a
 character a line (产 / 出 / 指 / 标), breaks a header over two lines (年度 实际 / 指标值 完成值), prints a
 header two rows deep a row a line (绩效指标 年度指标值 实际完成值 / 一级指标 … 指标值 度量单位), or puts a
-numbered section heading on the header's line. Each is one line (or one cell) again here.
+numbered section heading on the header's line. Each is one line (or one cell) again here. A row the page
+ran together with its header inside it is split apart at the header (header_apart).
 """
 
 from __future__ import annotations
@@ -30,6 +31,26 @@ def sections_apart(split: Split) -> Split:
         else:
             out.append((number, text, cells))
     return out
+
+
+def header_apart(cells: list[str]) -> list[list[str]]:
+    """A row a page ran together with a header inside it (… 实际完成情况 | 目标 | 绩效指标 | 年度指标值 | 实际完成值
+    | … | 一级指标 | … | 度量单位 | 产出指标 | 数量指标 | 学生受资助人数 | ≧ | 735 …) as rows again: the cells
+    before the header, the header (its two rows made one), and the first row under it. [cells] for a row
+    whose header opens it, or that has none."""
+    found = find_header(cells)
+    if found is None:
+        return [cells]
+    start, end = found
+    start -= start > 0 and is_row_label(cells[start - 1])  # 绩效指标 over the levels opens the header
+    before, after = [c for c in cells[:start] if c.strip()], [c for c in cells[end:] if c.strip()]
+    if len(before) < 2 or all(header_kind(c) or label_kind(c) for c in before) \
+            or len(after) < 2 or all(header_kind(c) for c in after):
+        return [cells]  # a header that opens its row, one row of headings (项目名称 | 预算数 | 一级指标 …), or no row on
+    header = cells[start:end]
+    levels = next((i for i, c in enumerate(header) if header_kind(c) in ("level1", "level2", "name")), 0)
+    stacked = _two_row_header(header[:levels], header[levels:]) if levels >= 2 else None
+    return [part for part in (cells[:start], stacked or header, cells[end:]) if any(c.strip() for c in part)]
 
 
 def _completed_header(before: list[str], cells: list[str]) -> list[str] | None:

@@ -12,8 +12,9 @@ from jixiao.dictionaries import dictionary_cache, load_dictionary, spelling_tabl
 from jixiao.normalizers.text import compact, match_key
 
 _LEVEL_SUFFIX = re.compile(r"(?:指标|目标|值)$")  # 产出值 / 数量值: one province's spelling of the level
-# a note the form adds to a level name: "产出指标（50分）", "效益指标(一级)", "数量指标 20分", "★"
-_LEVEL_NOTE = re.compile(r"[(（\[【][^()（）\[\]【】]*[)）\]】]|\d+(?:\.\d+)?分$|[★☆*＊]")
+# a note the form adds to a level name: "产出指标（50分）", "效益指标(一级)", "数量指标 20分", "★", and the
+# template's "etc." (服务对象满意度指标等)
+_LEVEL_NOTE = re.compile(r"[(（\[【][^()（）\[\]【】]*[)）\]】]|\d+(?:\.\d+)?分$|[★☆*＊]|(?<=指标)等$")
 _BASIS_PARTS = re.compile(r"[、,，/;；和及与+]")
 
 

@@ -110,3 +110,32 @@ def test_a_heading_broken_over_three_cells_is_one_heading(tmp_path: Path):
     parsed = parse_page(tmp_path, "\n\n".join(cells))
     assert [(i.name_raw, i.value_raw) for i in parsed.indicators] == [
         ("造林面积", "1.2万亩"), ("病虫害防治面积", "3.45万亩"), ("造林成活率", "85%")]
+
+
+def test_a_header_run_into_the_row_before_and_after_it_is_a_row_of_its_own(tmp_path: Path):
+    """云南's 公开 自评表 copied as pipes: the goal row, the two-row header (绩效指标 | 年度指标值 | 实际完成值 … over
+    一级指标 … 度量单位) and the first indicator row all on one line. The header is cut out of it, its two rows
+    made one, and the rows under it read by it — not one wide row whose values lie under no heading."""
+    text = "\n".join([
+        "| 项目名称 | 义务教育营养改善计划专项资金 |",
+        "| 年度 总体 目标 | 预期目标 | 实际完成情况 | 确保每一个学生都能享受到国家政策福利 | 确保每一个学生都能享受到国家政策福利"
+        " | 绩效指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 | 一级指标 | 二级指标 | 三级指标"
+        " | 指标性质 | 指标值 | 度量单位 | 产出指标 | 数量指标 | 学生受资助人数 | ≧ | 735 | 人次 | 735 | 10 | 10 |",
+        "| 质量指标 | 营养改善计划覆盖率 | ≧ | 100 | % | 100% | 10 | 10 |",
+        "| 满意度指标 | 服务对象满意度指标等 | 学生满意度 | ≧ | 95 | % | 100% | 10 | 10 |",
+    ])
+    rows = [(i.level2_raw, i.name_raw, i.value_raw, i.actual) for i in parse_page(tmp_path, text).indicators]
+    assert rows == [("数量指标", "学生受资助人数", "≧735人次", "735"), ("质量指标", "营养改善计划覆盖率", "≧100%", "100%"),
+                    ("服务对象满意度指标等", "学生满意度", "≧95%", "100%")]
+
+
+def test_a_row_of_headings_over_projects_and_indicators_is_not_cut_apart(tmp_path: Path):
+    """项目名称 | 项目单位 | 预算数 | 年度绩效目标 | 一级指标 …: a budget system's one header row names the project
+    fields before the indicator headings; it stays one header, the projects read under it."""
+    text = "\n".join([
+        "| 项目名称 | 项目单位 | 预算数 | 年度绩效目标 | 一级指标 | 二级指标 | 三级指标 | 目标值 | 计量单位 |",
+        "| 业务装备经费 | 某县人民检察院 | 103.07 | 保障办案 | 产出指标 | 数量指标 | 车辆采购数量 | 1 | 辆 |",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert [p.project_name for p in parsed.projects] == ["业务装备经费"]
+    assert [(i.name_raw, i.value_raw) for i in parsed.indicators] == [("车辆采购数量", "1辆")]
