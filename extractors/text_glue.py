@@ -25,7 +25,7 @@ from jixiao.extractors.text_glue_lines import level_end, line_items
 from jixiao.extractors.text_stream import MIN_HEADER, Item, Section, row_label_words, tail_kinds, tail_kinds_of
 from jixiao.extractors.text_stream_table import build_tables, paragraphs
 from jixiao.extractors.text_values import doubled_tail, halves, run_pattern, split_run
-from jixiao.extractors.text_vocab import (column_kind, description_start, header_words, is_footer, is_level_prefix,
+from jixiao.extractors.text_vocab import (column_kind, description_start, header_kind, header_words, is_footer, is_level_prefix,
                                           is_total, label_kind, label_words, level_kind, starts_with_footer)
 from jixiao.model.document import Paragraph, Table
 
@@ -323,7 +323,7 @@ def glued_blocks(text: str, line: int, after_form: bool = False,
         return paragraphs([text], line)
     start, end, header = found
     first_level = next((p for p in range(end, min(end + 9, len(folded))) if level_end(folded, p) > p), end)
-    if not re.search(r"\d", folded[end:first_level]):  # "未完成原因" + "和改进措施": the header's last cell
+    if header_kind(header[-1] + folded[end:first_level]):  # "未完成原因" + "和改进措施": the header's last cell
         header[-1] += folded[end:first_level]
         end = first_level
     head = folded[:start]

@@ -8,8 +8,9 @@ the row, so the only question is where its cells meet:
   nothing), an operator column an operator (or nothing), the value what is left, a 绩效标准 column a basis
   word (or nothing);
 - a description between the name and the target is told from the name only where the page makes it
-  plain: the two written the same (机关事务正常运转率机关事务正常运转率), or the description ending as the
-  name does (补贴覆盖率 | 对符合条件的对象发放解困工资的覆盖率). Otherwise the row is not read and said.
+  plain: the two written the same (机关事务正常运转率机关事务正常运转率), the description ending as the
+  name does (补贴覆盖率 | 对符合条件的对象发放解困工资的覆盖率), or opening with a description's word
+  (享受资助人数 | 达到预计值). Otherwise the row is not read and said.
 A line that cuts two ways ("开展各种文艺活动场次1020": weight 10 and target 20, or weight 102 and target 0)
 is settled only by the weights adding up to 100; otherwise its name is kept without values and the doubt
 said.
@@ -23,7 +24,7 @@ import re
 
 from jixiao.extractors.text_stream import Item, ends_table
 from jixiao.extractors.text_values import NUMBER, halves, item_pattern
-from jixiao.extractors.text_vocab import is_basis, level_kind, level_names, operator_words, unit_words
+from jixiao.extractors.text_vocab import description_start, is_basis, level_kind, level_names, operator_words, unit_words
 
 _NUM = re.compile(NUMBER)
 _DATE = re.compile(r"^\d{4}年")
@@ -74,6 +75,8 @@ def name_apart(text: str) -> tuple[str, str] | None:
     """(name, description) of a name glued to its description, where the page makes the cut plain."""
     if double := halves(text):
         return double
+    if (opens := description_start(text, _MIN_NAME)) is not None:
+        return text[:opens], text[opens:]  # 享受资助人数 | 达到预计值: a description's first word
     for size in range(len(text) // 2, 1, -1):
         suffix = text[-size:]
         cuts = [k for k in range(_MIN_NAME, len(text) - size) if text[:k].endswith(suffix)]
@@ -110,8 +113,14 @@ def level_end(text: str, pos: int) -> int:
 
 
 def _level_items(line: str) -> tuple[list[Item], str]:
-    """The 一级/二级 names a line opens with (each with its score), and the rest of the line."""
+    """The 一级/二级 names a line opens with (each with its score), and the rest of the line; a 一级 written
+    bare, without its 指标, counts only before a name written in full (产出 | 数量指标 …)."""
     items: list[Item] = []
+    bare = next((w[:-2] for w in level_names() if level_kind(w) == "level1" and line.startswith(w[:-2])
+                 and level_end(line, len(w) - 2) > len(w) - 2), None)
+    if bare:
+        items.append(("level1", bare))
+        line = line[len(bare):]
     while (end := level_end(line, 0)) > 0:
         items.append((level_kind(line[:end]) or "level2", line[:end]))
         line = line[end:]
@@ -135,9 +144,11 @@ def _settled(options: list[list[tuple[str, ...]]], weight: int | None) -> list[t
 
 def _layout(tail: list[str]) -> tuple[int, tuple[str, ...]] | None:
     """(how many description columns stand between the name and the figures, the figures' slots); None
-    when a column after them is neither a figure nor a basis (a 备注 after the target: no safe cut)."""
+    when a column between the figures is neither a figure nor a basis. Text columns after the last figure
+    (备注) are left out: a row is read only where they are blank, as its cells must use the whole line."""
     lead = next((i for i, k in enumerate(tail) if k != "text"), len(tail))
-    slots = tuple(tail[lead:])
+    end = max((i + 1 for i, k in enumerate(tail) if k != "text"), default=lead)
+    slots = tuple(tail[lead:end])
     return (lead, slots) if "val" in slots and all(s in _TYPED for s in slots) else None
 
 
@@ -185,6 +196,8 @@ def line_items(lines: list[str], tail: list[str]) -> tuple[list[Item], int, list
         elif (cut := chosen[entry]) is None:
             heads = {c[0] for c in options[entry]}
             name = heads.pop() if len(heads) == 1 else None  # the name is certain only when every cut shares it
+            if name and lead:
+                name = apart[0] if (apart := name_apart(name)) else None
             items += [("row", [name])] if name else []
             doubts.append(f"indicator row '{name or ''.join(options[entry][0])[:30]}': its figures cut more than one "
                           f"way into its columns — {'its values are' if name else 'it is'} not read")

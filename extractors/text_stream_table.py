@@ -35,6 +35,8 @@ def _indicator_table(section: Section, prov: Provenance) -> Table:
     _, required = tail_kinds(section.header)
     name_col = offset + next((i for i, k in enumerate(kinds) if k == "name"),
                              max((i for i, k in enumerate(kinds) if k in ("level1", "level2")), default=-1) + 1)
+    if l1 is None and l2 is None and name_col - offset >= 2:  # 评价指标 | 评价内容 | 指标名称: unnamed level columns
+        l1, l2 = name_col - 2, name_col - 1
     rows: list[dict[int, str]] = [{offset + i: h for i, h in enumerate(section.header)}]
     current: dict[int, str] | None = None
     level1: str | None = None  # the 一级 of the block being read

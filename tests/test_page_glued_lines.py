@@ -99,3 +99,26 @@ def test_a_line_of_several_targets_is_no_row_and_a_label_may_open_the_header_lin
     assert [(i.name_raw, i.value_raw) for i in parse_page(tmp_path, text).indicators] == [
         ("免疫规划知识培训次数", "2次以上"), ("免疫规划知识培训人次", "200人以上"), ("传染病报告及时率", "95%以上")]
     assert any("全年检测次数" in d for d in read_page(tmp_path, text).doubts)
+
+
+def test_an_evaluation_table_with_unnamed_level_columns_a_bare_level_and_a_blank_note(tmp_path: Path):
+    """河北's 绩效评价指标表 from a spreadsheet, glued a row a line under 评价指标 | 评价内容 | 指标名称 | 指标说明 |
+    目标值 | 分值 | 备注: the two unnamed columns before the name hold the levels, 产出 written bare before
+    数量指标 is the 一级, a description opening with 达到 is cut off the name, the blank 备注 does not stop the
+    cut. A row whose description has no such word, or whose figures cut two ways, is said."""
+    text = "\n".join([
+        "2019年度某县高中助学金项目绩效评价指标表",
+        "评价指标评价内容指标名称指标说明目标值分值备注",
+        "产出数量指标享受资助人数达到预计值210010",
+        "资金支出率达到目标值95%10",
+        "质量指标建档立卡学生全面覆盖100%10",
+        "资助对象满意度达到目标值95%以上10",
+        "时效指标及时发放率达到目标值100%20",
+        "总分",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert [(i.level1_raw, i.level2_raw, i.name_raw, i.description, i.value_raw) for i in parsed.indicators] == [
+        ("产出", "数量指标", "享受资助人数", None, None), ("产出", "数量指标", "资金支出率", "达到目标值", "95%"),
+        ("产出", "质量指标", "资助对象满意度", "达到目标值", "95%以上"), ("产出", "时效指标", "及时发放率", "达到目标值", "100%")]
+    doubts = read_page(tmp_path, text).doubts
+    assert any("建档立卡学生全面覆盖" in d for d in doubts) and any("享受资助人数" in d for d in doubts)
