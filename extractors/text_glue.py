@@ -21,6 +21,7 @@ import re
 import unicodedata
 
 from jixiao.dictionaries import dictionary_cache
+from jixiao.dictionaries.characters import simplified_spans, written_span
 from jixiao.extractors.text_glue_lines import level_end, line_items
 from jixiao.extractors.text_stream import MIN_HEADER, Item, Section, row_label_words, tail_kinds, tail_kinds_of
 from jixiao.extractors.text_stream_table import build_tables, paragraphs
@@ -35,6 +36,9 @@ _JUNK_TO_NEXT = 4
 # the next form's title after a row's value (…=99百分比省级部门预算项目支出绩效目标表2023年度…)
 _NEXT_TITLE = re.compile(r"^[^\d，。,;；]{0,16}绩效目标(?:申报|审批|批复|自评)?表")
 _NAMED = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+# a row "name" that is the end of a scoring rule or a sentence (,扣完为止 / 不计分): the cells after the target
+# were text, read as the next row
+_RUN_ON = re.compile(r"^[,，、;；.。]|[计扣得]\d+(?:\.\d+)?分|不计分|不得分|扣完为止")
 
 
 def compact(text: str) -> str:
@@ -308,11 +312,44 @@ def _lines_after(lines: list[str] | None, end: int) -> list[str] | None:
     return folded[ends.index(end) + 1:] if end in ends else None
 
 
-def glued_blocks(text: str, line: int, after_form: bool = False,
-                 lines: list[str] | None = None) -> list[Paragraph | Table]:
+def glued_blocks(text: str, line: int, lines: list[str] | None = None) -> list[Paragraph | Table]:
     """Paragraphs and tables of glued text (every form in it, in order; after a first form, another only
     where a project label such as 项目名称 announces it, not in the notes below a table). `lines`, the
-    text's lines, let rows printed one to a line be cut line by line (text_glue_lines)."""
+    text's lines, let rows printed one to a line be cut line by line (text_glue_lines). A page in
+    traditional characters, or with pinyin after them (指標(biāo)), is cut as the simplified text the
+    vocabulary knows; every cell is given back as written."""
+    written = compact(text)
+    plain, spans = simplified_spans(written)
+    if plain == written:
+        return _glued_blocks(written, line, lines=lines)
+    plain_lines = [simplified_spans(compact(t))[0] for t in lines] if lines is not None else None
+    found = _Written(written, plain, spans)
+    return [found.block(b) for b in _glued_blocks(plain, line, lines=plain_lines)]
+
+
+class _Written:
+    """The text as written behind each cell cut from its simplified form, found in order."""
+
+    def __init__(self, written: str, plain: str, spans: list[int]):
+        self.written, self.plain, self.spans, self.cursor = written, plain, spans, 0
+
+    def text(self, cut: str) -> str:
+        at = self.plain.find(cut, self.cursor)
+        at = self.plain.find(cut) if at < 0 else at
+        if not cut or at < 0:
+            return cut
+        self.cursor = at + len(cut)
+        return written_span(self.written, self.spans, at, at + len(cut))
+
+    def block(self, block: Paragraph | Table) -> Paragraph | Table:
+        if isinstance(block, Paragraph):
+            return block.model_copy(update={"text": self.text(block.text)})
+        cells = [c.model_copy(update={"text": self.text(c.text)}) for c in sorted(block.cells, key=lambda c: (c.row, c.col))]
+        return block.model_copy(update={"cells": cells})
+
+
+def _glued_blocks(text: str, line: int, after_form: bool = False,
+                  lines: list[str] | None = None) -> list[Paragraph | Table]:
     folded = compact(text)
     if lines is not None and "".join(compact(t) for t in lines) != folded:
         lines = None
@@ -342,7 +379,7 @@ def glued_blocks(text: str, line: int, after_form: bool = False,
         section.items, used, section.doubts = read
         rest_lines = by_line[used:]
         blocks = paragraphs(["".join(kv[:first])], line) + build_tables(section)
-        return blocks + (glued_blocks("".join(rest_lines), line, True, rest_lines) if rest_lines else [])
+        return blocks + (_glued_blocks("".join(rest_lines), line, True, rest_lines) if rest_lines else [])
     body = folded[end:]
     if again := find_glued_header(body):  # a second header (the next table's) ends this one
         cut = again[0]
@@ -369,9 +406,13 @@ def glued_blocks(text: str, line: int, after_form: bool = False,
             items += [("row", row) for row in _rows(piece, tail[:required])]
     if described is None and {"text", "basis"} & set(tail[:required]):  # a text column before the value: no safe cut
         section.header, items, rest = [], [], folded[end:]
-        blocks = paragraphs(["".join(kv[:first])], line) + build_tables(section) + paragraphs([rest], line)
-        return blocks
+        return paragraphs(["".join(kv[:first])], line) + build_tables(section) + paragraphs([rest], line)
+    if described is None and any(_RUN_ON.search(cells[0]) for what, cells in items if what == "row" and cells):
+        section.doubts.append("indicator rows glued with text after their target (指标解释, 评分标准): where that text "
+                              "ends and the next row begins cannot be told — the rows are not read")
+        section.items, rest = [], folded[end:]
+        return paragraphs(["".join(kv[:first])], line) + build_tables(section) + paragraphs([rest], line)
     section.items = items
     blocks: list[Paragraph | Table] = paragraphs(["".join(kv[:first])], line) + build_tables(section)
-    return blocks + (glued_blocks(rest, line, after_form=True) if rest else [])
+    return blocks + (_glued_blocks(rest, line, after_form=True) if rest else [])
 

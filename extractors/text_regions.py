@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from jixiao.dictionaries.characters import simplified
 from jixiao.extractors.text_glue import compact, find_glued_header, glued_label_kind
 from jixiao.extractors.text_stream import FORM_TITLE, MIN_HEADER, find_header, joined_labels
 from jixiao.extractors.text_vocab import header_kind, is_footer, label_kind, level_kind
@@ -41,7 +42,7 @@ def stream_regions(lines: list[Line], is_chrome, is_pipe_line, space_cells) -> l
         found = find_header(cells) if len(cells) > 2 * MIN_HEADER else None
         if found and len(cells) - found[1] >= 2 * (found[1] - found[0]) and _holds_rows(cells[found[1]:]):
             regions.append((i, i + 1, "spaces"))
-        elif not found and (len(text) > 40 or _glued_header_line(text)) and find_glued_header(compact(text)):
+        elif not found and (len(text) > 40 or _glued_header_line(text)) and find_glued_header(simplified(compact(text))):
             floor = regions[-1][1] if regions else 0
             start = (_glued_start(lines, i, floor, is_chrome) if len(text) <= 40
                      else _glued_lead(lines, i, floor, is_chrome))
@@ -122,7 +123,7 @@ def _glued_header_line(text: str) -> bool:
     words = re.split(r"[ \t\u3000]+", text.strip())
     if len(words) > 2:  # spaced cells: another layout (one label before the header is allowed: 部门整体支出)
         return False
-    folded = compact(words[-1])
+    folded = simplified(compact(words[-1]))
     found = find_glued_header(folded)
     return found is not None and found[1] == len(folded) and found[0] <= 8
 

@@ -191,7 +191,8 @@ def level_names() -> tuple[str, ...]:
     names = set(levels["level1"]) | set(levels["level2"])
     names |= {s for spellings in levels["level1"].values() for s in spellings or ()}
     names |= {s for entry in levels["level2"].values() for s in entry.get("spellings", ())}
-    full = {fold(n) if fold(n).endswith(("指标", "目标")) else fold(n) + "指标" for n in names}
+    bare = {fold(n)[:-2] if fold(n).endswith(("指标", "目标")) else fold(n) for n in names}
+    full = {b + end for b in bare for end in ("指标", "目标")}  # 数量目标: older templates' spelling
     return tuple(sorted(full, key=len, reverse=True))
 
 

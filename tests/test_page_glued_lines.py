@@ -7,6 +7,8 @@ from pathlib import Path
 
 from conftest import levels_and_values, parse_page, read_page
 
+from jixiao.normalizers.levels import canonical_level2
+
 _HEADER = "绩效指标指标名称指标权重计量单位指标性质指标值"
 
 
@@ -122,3 +124,34 @@ def test_an_evaluation_table_with_unnamed_level_columns_a_bare_level_and_a_blank
         ("产出", "质量指标", "资助对象满意度", "达到目标值", "95%以上"), ("产出", "时效指标", "及时发放率", "达到目标值", "100%")]
     doubts = read_page(tmp_path, text).doubts
     assert any("建档立卡学生全面覆盖" in d for d in doubts) and any("享受资助人数" in d for d in doubts)
+
+
+def test_a_page_in_traditional_characters_is_cut_as_simplified_and_given_back_as_written(tmp_path: Path):
+    """A mirror republishes the glued form in traditional characters, with pinyin after some (指標(biāo)): the
+    vocabulary reads it as the simplified text it was, each cell keeps the characters the page printed."""
+    parsed = parse_page(tmp_path, _page([
+        "產出指標",
+        "數量指標集鎮道路清掃面積20萬平方米≥12",
+        "質量指標困難群眾救助發放及時率20%=100",
+        "滿意度指標服務對象滿意度指標群眾滿意度20%90",
+    ], header="一級指標二級指標三級指標指標(biāo)權重計量單位指標性質指標值"))
+    assert levels_and_values(parsed) == [
+        ("產出指標", "數量指標", "集鎮道路清掃面積", "≥12萬平方米"),
+        ("產出指標", "質量指標", "困難群眾救助發放及時率", "=100%"),
+        ("滿意度指標", "服務對象滿意度指標", "群眾滿意度", "90%")]
+    assert [canonical_level2(i.level2_raw) for i in parsed.indicators] == ["数量指标", "质量指标", "服务对象满意度指标"]
+
+
+def test_rows_whose_scoring_rule_runs_into_the_next_row_are_not_cut(tmp_path: Path):
+    """湖南's 整体支出绩效目标表 glued: 指标值 | 计量单位 | 指标解释 | 评(扣)分标准 after the name. Cut at the figures,
+    the scoring rule's end (,扣完为止 / 不计分) would be the next row's name: no row is stored from such a cut."""
+    text = "\n".join([
+        "整体支出绩效目标表",
+        "一级指标二级指标三级指标指标值计量单位指标解释评(扣)分标准备注",
+        "产出指标数量指标开展开放日活动次数1通过开放日活动,扩大社会影响力开放日活动次数1次以上计3分,未开展不计分3",
+        "开展全院安全排查次数6开展安全排查,保障院内安全安全排查次数6次以上计3分,少于6次不计分3",
+        "全院设施设备维修维护覆盖率90%全院设施设备应维尽维维修维护覆盖率90%计3分,每少5%扣1分,扣完为止3",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert parsed.indicators == []
+    assert any("指标解释" in d for d in read_page(tmp_path, text).doubts)
