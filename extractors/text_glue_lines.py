@@ -28,6 +28,8 @@ from jixiao.extractors.text_vocab import description_start, is_basis, level_kind
 
 _NUM = re.compile(NUMBER)
 _DATE = re.compile(r"^\d{4}年")
+_DATE_TARGET = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:底前|年底|以前|之前|前|底)?")
+_EMPTY_ROW = re.compile(r"^[-—/]*(?:定性|定量)?$")  # a level with no indicator: its blank cells' marks (-定性)
 _NAMED = re.compile(r"[\u4e00-\u9fff]")
 _VALUE_END = re.compile(r"[\d.%‰=≥≤≦≧<>＝＞＜~～\-]$")  # a name never ends inside a figure
 # a target inside what would be the name (检测1000人次以上,艾滋病人检测600人次以上): a sentence of targets, no row
@@ -47,9 +49,12 @@ def _words_at(text: str, pos: int, words: tuple[str, ...]) -> list[int]:
 
 
 def _is_value(text: str, last: bool) -> bool:
+    """A value cell: a figure with its unit, or — in the last slot — words or a date, never words opening with
+    a unit (12 | 月已完成: the 月 is 12's)."""
     if item_pattern().match(text):
         return True
-    return last and bool(text) and (not re.search(r"\d", text) or bool(_DATE.match(text)))
+    return last and bool(text) and (not re.search(r"\d", text) or bool(_DATE.match(text))) \
+        and not text.startswith(unit_words())
 
 
 def _cuts(text: str, pos: int, slots: tuple[str, ...], free_value: bool = True) -> list[tuple[str, ...]]:
@@ -145,11 +150,36 @@ def _settled(options: list[list[tuple[str, ...]]], weight: int | None) -> list[t
 def _layout(tail: list[str]) -> tuple[int, tuple[str, ...]] | None:
     """(how many description columns stand between the name and the figures, the figures' slots); None
     when a column between the figures is neither a figure nor a basis. Text columns after the last figure
-    (备注) are left out: a row is read only where they are blank, as its cells must use the whole line."""
+    (备注) are left out: a row is read only where they are blank, as its cells must use the whole line.
+    A text column right after the target (指标值内容, 评分标准) gives the slots ("val", "text"): see
+    target_then_text."""
     lead = next((i for i, k in enumerate(tail) if k != "text"), len(tail))
     end = max((i + 1 for i, k in enumerate(tail) if k != "text"), default=lead)
     slots = tuple(tail[lead:end])
-    return (lead, slots) if "val" in slots and all(s in _TYPED for s in slots) else None
+    if "val" in slots and all(s in _TYPED for s in slots):
+        return lead, slots
+    return (0, ("val", "text")) if lead == 0 and tail[:2] == ["val", "text"] else None
+
+
+def target_then_text(line: str) -> tuple[str, str, str] | None:
+    """(name, target, text) of a row whose target is followed by text columns (湖南's budget system: 补助学生数量
+    | 168 | 反映补助学生人数 | 发放到位得10分 … | - | 定量): the target is the one value at the line's first figure
+    or comparator after a name of at least four characters, the text after it is left whole. None where that
+    figure is a score (得10分), no value or date starts there, or no text follows it."""
+    for start in range(_MIN_NAME, len(line)):
+        if line[start].isdigit() or line.startswith(operator_words()[0], start):
+            break
+    else:
+        return None
+    head = line[:start]
+    if not _NAMED.search(head) or _VALUE_END.search(head) or re.search(r"\d", head) or head.endswith(("得", "扣")):
+        return None
+    date = _DATE_TARGET.match(line, start)
+    end = date.end() if date else next((k for k in range(min(len(line), start + _MAX_CELL), start, -1)
+                                        if item_pattern().match(line[start:k])), None)  # the longest value there
+    if end is None or not _NAMED.match(line[end:end + 1]) or line.startswith("分", end):
+        return None
+    return head, line[start:end], line[end:]
 
 
 def _row(head: str, cells: tuple[str, ...], lead: int) -> list[str] | None:
@@ -178,9 +208,12 @@ def line_items(lines: list[str], tail: list[str]) -> tuple[list[Item], int, list
         levels, rest = _level_items(lines[i])
         placed += levels
         i += 1
-        if not rest:
+        if _EMPTY_ROW.match(rest):
             continue
-        cuts = row_cuts(rest, slots, described=lead > 0)
+        if slots[-1] == "text":
+            cuts = [cut] if (cut := target_then_text(rest)) else []
+        else:
+            cuts = row_cuts(rest, slots, described=lead > 0)
         if not cuts and i < len(lines) and (below := _cuts(lines[i], 0, slots, free_value=False)):
             cuts, i = [(rest, *cells) for cells in below], i + 1  # the target alone on the next line
         placed.append(len(options))
@@ -201,7 +234,7 @@ def line_items(lines: list[str], tail: list[str]) -> tuple[list[Item], int, list
             items += [("row", [name])] if name else []
             doubts.append(f"indicator row '{name or ''.join(options[entry][0])[:30]}': its figures cut more than one "
                           f"way into its columns — {'its values are' if name else 'it is'} not read")
-        elif len(cut) == 1 and (lead or re.search(r"\d", cut[0])) and entry < len(options) - 1:
+        elif len(cut) == 1 and (lead or re.search(r"\d", cut[0])) and (entry < len(options) - 1 or slots[-1] == "text"):
             # figures no column takes, or a description with its target in words: no safe name
             doubts.append(f"indicator row '{cut[0][:30]}': its target could not be told from its name — not read")
         elif len(cut) == 1:

@@ -13,10 +13,12 @@ import re
 
 from jixiao.dictionaries.characters import simplified
 from jixiao.extractors.text_glue import compact, find_glued_header, glued_label_kind
+from jixiao.extractors.text_glue_lines import level_end
 from jixiao.extractors.text_stream import FORM_TITLE, MIN_HEADER, find_header, joined_labels
 from jixiao.extractors.text_vocab import header_kind, is_footer, label_kind, level_kind
 
 Line = tuple[int, str]
+_MOST_BLANKS = 12  # blank lines a glued table's rows may go on after
 Region = tuple[int, int, str]  # (first line index, end index, "cells" | "spaces" | "glued")
 _TITLE = FORM_TITLE
 _CAPTION = re.compile(r"^[^，。,:：]{0,12}指标表$")
@@ -46,9 +48,7 @@ def stream_regions(lines: list[Line], is_chrome, is_pipe_line, space_cells) -> l
             floor = regions[-1][1] if regions else 0
             start = (_glued_start(lines, i, floor, is_chrome) if len(text) <= 40
                      else _glued_lead(lines, i, floor, is_chrome))
-            end = i + 1
-            while end < len(lines) and lines[end][1].strip() and not is_chrome(lines[end][1]):
-                end += 1
+            end = _glued_end(lines, i + 1, is_chrome)
             regions.append((start, end, "glued"))
             i = end
             continue
@@ -123,9 +123,26 @@ def _glued_header_line(text: str) -> bool:
     words = re.split(r"[ \t\u3000]+", text.strip())
     if len(words) > 2:  # spaced cells: another layout (one label before the header is allowed: 部门整体支出)
         return False
-    folded = simplified(compact(words[-1]))
-    found = find_glued_header(folded)
-    return found is not None and found[1] == len(folded) and found[0] <= 8
+    for folded in {simplified(compact(words[-1])), simplified(compact(text))}:  # 评(扣)分标准 度量单位: a space inside
+        found = find_glued_header(folded)
+        if found is not None and found[1] == len(folded) and found[0] <= 8:
+            return True
+    return False
+
+
+def _glued_end(lines: list[Line], end: int, is_chrome) -> int:
+    """The end of a glued form's lines: up to a blank line or chrome — past blank lines only where the rows go
+    on after them (a line opening with a 一级/二级 name within the next two, after a project's own line)."""
+    while True:
+        while end < len(lines) and lines[end][1].strip() and not is_chrome(lines[end][1]):
+            end += 1
+        after = end
+        while after < len(lines) and not lines[after][1].strip() and after - end < _MOST_BLANKS:
+            after += 1
+        following = [compact(t) for _, t in lines[after:after + 2]]
+        if after == end or not any(level_end(t, 0) for t in following):
+            return end
+        end = after
 
 
 def _glued_lead(lines: list[Line], header: int, floor: int, is_chrome) -> int:

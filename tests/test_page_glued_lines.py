@@ -155,3 +155,27 @@ def test_rows_whose_scoring_rule_runs_into_the_next_row_are_not_cut(tmp_path: Pa
     parsed = parse_page(tmp_path, text)
     assert parsed.indicators == []
     assert any("指标解释" in d for d in read_page(tmp_path, text).doubts)
+
+
+def test_a_target_followed_by_its_description_and_scoring_rule(tmp_path: Path):
+    """湖南's budget system glued a row a line: name, 指标值, 指标值内容, 评(扣)分标准, 度量单位 (-), 指标值类型. The
+    target is the one value right after the name; what follows is kept as the row's text, not cut further. The
+    header has a space inside it, blank lines stand between the project's line and its rows, a level with no
+    indicator prints only -定性, and a target in words (有所减轻) cannot be told from its rule: that row is said."""
+    text = "\n".join([
+        "2023年项目支出绩效目标表公开",
+        "一级指标二级指标三级指标指标值指标值内容评(扣分标准) 度量单位指标值类型备注",
+        "505006州民族特殊教育学校30.00", "", "", "",
+        "成本指标经济成本指标学生补助标准17元反映学生每天用餐标准按标准发放得10分,每少1元扣1分-定量",
+        "社会成本指标", "", "-定性",
+        "产出指标数量指标补助学生数量168反映补助学生人数发放到位得10分,每减少1%,扣1分-定量",
+        "质量指标伙食补助发放率90%以上实际发放伙食补助金额/应发放伙食补助金额90%得10分,每减少1%扣1分-定量",
+        "时效指标任务完成时间2023年12月31日反映该项目完成时间按期完成得10分,每超出10天扣1分-定量",
+        "效益指标社会效益指标残疾学生家庭负担率有所减轻对家庭负担减轻情况较大得10分,一般得6分-定性",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert [(i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators] == [
+        ("经济成本指标", "学生补助标准", "17元"), ("数量指标", "补助学生数量", "168"),
+        ("质量指标", "伙食补助发放率", "90%以上"), ("时效指标", "任务完成时间", "2023年12月31日")]
+    assert parsed.indicators[1].description == "反映补助学生人数发放到位得10分,每减少1%,扣1分-定量"
+    assert any("残疾学生家庭负担率" in d for d in read_page(tmp_path, text).doubts)
