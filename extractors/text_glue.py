@@ -3,167 +3,37 @@
 Document-sharing and policy sites print a form's text with every cell run together
 ("…绩效指标一级指标二级指标三级指标分值年度指标值全年实际值得分…产出指标(70分)数量指标安装坡面水标尺10≥266米≥266米10…").
 Only known words can cut it, so each part is cut by its own words:
-- before the indicator header: field labels and column headings (forms.yaml, text_layout.yaml), a value
-  being the text between two labels; amounts glued under column headings are cut into as many values
-  as there are headings (text_values.split_run);
-- the header: three or more header words in a row; a few characters between two of them belong to the
-  next one ("全年" 完成值), longer ones to the one before ("未完成原因" 和改进措施);
+- the header and the field labels before it: text_glue_head.py;
 - after it: 一级/二级 names ending in 指标/目标 (with a score (70分)), the block's row label repeated at a
   page break, and a footer (注：, 说明) or total (总分) that ends the table. Between two level names,
   each row is a name (text) and the values its columns want, numbers cut by their shapes; a row whose
-  values are not recognisable keeps its text as the name, with no value (never an invented number).
+  values are not recognisable keeps its text as the name, with no value (never an invented number). Rows
+  printed one to a line are cut line by line (text_glue_lines.py).
+A page in traditional characters is cut as the simplified text the vocabulary knows, each cell given back
+as written.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 
-from jixiao.dictionaries import dictionary_cache
 from jixiao.dictionaries.characters import simplified_spans, written_span
+from jixiao.extractors.text_glue_head import compact, find_glued_header, kv_rows, label_cells
 from jixiao.extractors.text_glue_lines import level_end, line_items
-from jixiao.extractors.text_stream import MIN_HEADER, Item, Section, row_label_words, tail_kinds, tail_kinds_of
+from jixiao.extractors.text_stream import Item, Section, row_label_words, tail_kinds, tail_kinds_of
 from jixiao.extractors.text_stream_table import build_tables, paragraphs
 from jixiao.extractors.text_values import doubled_tail, halves, run_pattern, split_run
-from jixiao.extractors.text_vocab import (column_kind, description_start, header_kind, header_words, is_footer, is_level_prefix,
-                                          is_total, label_kind, label_words, level_kind, starts_with_footer)
+from jixiao.extractors.text_vocab import (column_kind, description_start, header_kind, is_footer, is_level_prefix,
+                                          is_total, label_kind, level_kind, starts_with_footer)
 from jixiao.model.document import Paragraph, Table
 
-_PAGE_MARK = re.compile(r"^\s*(\d{1,3})\s*、")
-_BRACKET = re.compile(r"^[(（][^()（）]{0,12}[)）]")
-_JUNK_TO_NEXT = 4
 # the next form's title after a row's value (…=99百分比省级部门预算项目支出绩效目标表2023年度…)
 _NEXT_TITLE = re.compile(r"^[^\d，。,;；]{0,16}绩效目标(?:申报|审批|批复|自评)?表")
 _NAMED = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 # a row "name" that is the end of a scoring rule or a sentence (,扣完为止 / 不计分): the cells after the target
 # were text, read as the next row
 _RUN_ON = re.compile(r"^[,，、;；.。]|[计扣得]\d+(?:\.\d+)?分|不计分|不得分|扣完为止")
-
-
-def compact(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
-def without_page_marks(lines: list[str]) -> list[str]:
-    """A text preview's page numbers ("1、" "2、" "3、" opening consecutive lines) dropped."""
-    marks = [_PAGE_MARK.match(t) for t in lines]
-    numbers = [int(m.group(1)) if m else None for m in marks]
-    if len(lines) < 2 or numbers[:2] != [numbers[0], (numbers[0] or 0) + 1] or numbers[0] is None:
-        return lines
-    out, expected = [], numbers[0]
-    for text, number, mark in zip(lines, numbers, marks):
-        if number == expected and mark:
-            out.append(text[mark.end():])
-            expected += 1
-        else:
-            out.append(text)
-    return out
-
-
-def _header_at(text: str, pos: int) -> str | None:
-    return next((w for w in _header_list() if text.startswith(w, pos)), None)
-
-
-@dictionary_cache
-def _header_list() -> tuple[str, ...]:
-    """Header words, longest first (asked at every position of a glued text: sorted once)."""
-    return tuple(sorted(header_words(), key=len, reverse=True))
-
-
-def find_glued_header(text: str) -> tuple[int, int, list[str]] | None:
-    """(start, end, cells) of the first run of ≥3 header words glued together in compacted text."""
-    pos = 0
-    while pos < len(text):
-        word = _header_at(text, pos)
-        if word is None:
-            pos += 1
-            continue
-        cells, start, end, gap = [word], pos, pos + len(word), ""
-        while end < len(text) and len(gap) <= _JUNK_TO_NEXT and not re.search(r"[,，。;；:：、]", gap):
-            nxt = _header_at(text, end)
-            if nxt is None:
-                gap += text[end]
-                end += 1
-                continue
-            if len(gap) > _JUNK_TO_NEXT // 2 and not header_words().get(gap + nxt):
-                cells[-1] += gap  # "未完成原因" + "和改进措施": the end of the cell before
-                gap = ""
-            cells.append(gap + nxt)
-            end += len(nxt)
-            gap = ""
-        end -= len(gap)
-        kinds = [header_words().get(c) for c in cells]
-        if len(cells) >= MIN_HEADER and any(k in ("level1", "level2", "name") for k in kinds):
-            return start, end, cells
-        pos += 1
-    return None
-
-
-def _word_at(text: str, pos: int, words: list[str]) -> int:
-    """End of the longest of `words` at `pos` (with a bracketed note and a colon after it), else pos."""
-    for word in words:
-        if text.startswith(word, pos):
-            end = pos + len(word)
-            if bracket := _BRACKET.match(text[end:]):
-                end += bracket.end()
-            return end + (1 if text[end:end + 1] in (":", "：") else 0)
-    return pos
-
-
-def _label_cells(text: str) -> list[str]:
-    """Labels and the values between them, in order (其中： opens a label of its own)."""
-    words = label_words()
-    cells: list[str] = []
-    value_start = pos = 0
-    while pos < len(text):
-        start = pos
-        if text.startswith(("其中:", "其中："), pos):
-            end = _word_at(text, pos + 3, words)
-            if end == pos + 3:
-                digit = re.search(r"\d", text[end:])
-                end = end + (digit.start() if digit else 0)
-        else:
-            end = _word_at(text, pos, words)
-        if end == start:
-            pos += 1
-            continue
-        if value_start < start:
-            cells.append(text[value_start:start])
-        cells.append(text[start:end])
-        value_start = pos = end
-    if value_start < len(text):
-        cells.append(text[value_start:])
-    return cells
-
-
-def glued_label_kind(text: str) -> str | None:
-    """The label kind of the label a glued line opens with (identity for 项目名称…), else None."""
-    cells = _label_cells(text)
-    return label_kind(cells[0]) if cells else None
-
-
-def kv_rows(text: str) -> list[list[str]]:
-    """The key/value rows of glued text; amounts under a heading row cut into one value per heading."""
-    rows: list[list[str]] = []
-    headings = 0
-    heading_row = False
-    for cell in _label_cells(text):
-        k = label_kind(cell)
-        if k == "heading" and rows and (heading_row or len(rows[-1]) == 1):
-            rows[-1].append(cell)
-            heading_row = True
-            headings = len(rows[-1]) - 1
-        elif k is not None:
-            rows.append([cell])
-            heading_row = False
-        elif rows and not heading_row:
-            amounts = split_run(cell, headings) if headings > 1 and run_pattern().fullmatch(cell) else None
-            rows[-1].extend(amounts or [cell])
-        else:
-            rows.append([cell])
-            heading_row = False
-    return rows
 
 
 def _segments(text: str, row_label: str | None) -> tuple[list[tuple[str, str]], str]:
@@ -355,7 +225,7 @@ def _glued_blocks(text: str, line: int, after_form: bool = False,
         lines = None
     found = find_glued_header(folded)
     before = folded[:found[0]] if found else ""
-    if found is None or (after_form and not any(label_kind(c) == "identity" for c in _label_cells(before))
+    if found is None or (after_form and not any(label_kind(c) == "identity" for c in label_cells(before))
                          and before not in row_label_words() and before):
         return paragraphs([text], line)
     start, end, header = found
@@ -368,7 +238,7 @@ def _glued_blocks(text: str, line: int, after_form: bool = False,
     label = next((w for w in row_label_words() if head.endswith(w)), None)
     if label:
         row_label, head = label, head[: -len(label)]
-    kv = _label_cells(head)
+    kv = label_cells(head)
     first = next((i for i, c in enumerate(kv) if label_kind(c) == "identity"), None)
     if first is None:
         first = next((i for i, c in enumerate(kv) if label_kind(c)), len(kv))

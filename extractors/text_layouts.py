@@ -19,7 +19,8 @@ from collections.abc import Iterator
 from jixiao.dictionaries import dictionary_cache, load_dictionary
 from jixiao.extractors.base import Limits
 from jixiao.extractors.text_columns import aligned_table, fits, glued_header, is_header_row, stacked
-from jixiao.extractors.text_glue import glued_blocks, without_page_marks
+from jixiao.extractors.text_glue import glued_blocks
+from jixiao.extractors.text_glue_head import without_page_marks
 from jixiao.extractors.text_grid import RawRow, build_table
 from jixiao.extractors.text_pipes import (Line, cells_between_pipes, cut_last_cell, is_pipe_line, leading_pipe_rows,
                                           markdown_cells, pipe_block, pipe_block_end, trim_cells)

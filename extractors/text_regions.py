@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from jixiao.dictionaries.characters import simplified
-from jixiao.extractors.text_glue import compact, find_glued_header, glued_label_kind
+from jixiao.extractors.text_glue_head import compact, find_glued_header, glued_label_kind
 from jixiao.extractors.text_glue_lines import level_end
 from jixiao.extractors.text_stream import FORM_TITLE, MIN_HEADER, find_header, joined_labels
 from jixiao.extractors.text_vocab import header_kind, is_footer, label_kind, level_kind
