@@ -173,6 +173,18 @@ def _described_rows(text: str, slots: list[str]) -> tuple[list[list[str]], str |
     return rows, None
 
 
+def _header_in_line(folded: str, lines: list[str] | None) -> tuple[int, int, list[str]] | None:
+    """The glued header, ended at the end of its line where that line holds a whole header: the next line's
+    first words (项目年度 | 绩效目标…) are a row's, not more headings."""
+    found = find_glued_header(folded)
+    if found is None or not lines:
+        return found
+    ends = itertools.accumulate(len(compact(t)) for t in lines)
+    cut = next((e for e in ends if found[0] < e < found[1]), None)
+    inside = find_glued_header(folded[:cut]) if cut is not None else None
+    return inside if inside is not None and inside[0] == found[0] and inside[1] == cut else found
+
+
 def _lines_after(lines: list[str] | None, end: int) -> list[str] | None:
     """The compacted lines after position `end` of the compacted text, when a line ends there."""
     if not lines:
@@ -223,7 +235,7 @@ def _glued_blocks(text: str, line: int, after_form: bool = False,
     folded = compact(text)
     if lines is not None and "".join(compact(t) for t in lines) != folded:
         lines = None
-    found = find_glued_header(folded)
+    found = _header_in_line(folded, lines)
     before = folded[:found[0]] if found else ""
     if found is None or (after_form and not any(label_kind(c) == "identity" for c in label_cells(before))
                          and before not in row_label_words() and before):

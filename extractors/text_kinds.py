@@ -60,7 +60,7 @@ def kind(text: str | None) -> str | None:
     """The kind of a cell for alignment: empty, level1, level2, level (either), number, op, short, text."""
     if text is None:
         return None
-    folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    folded = simplified(re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)))  # 60萬(wàn)度: a value, gloss and all
     if not folded:
         return "empty"
     key = cell_key(text)

@@ -45,7 +45,7 @@ def header_apart(cells: list[str]) -> list[list[str]]:
     start -= start > 0 and is_row_label(cells[start - 1])  # 绩效指标 over the levels opens the header
     before, after = [c for c in cells[:start] if c.strip()], [c for c in cells[end:] if c.strip()]
     if len(before) < 2 or all(header_kind(c) or label_kind(c) for c in before) \
-            or len(after) < 2 or all(header_kind(c) for c in after):
+            or not any(level_kind(c) or _BARE_VALUE.match(fold(c)) for c in after):
         return [cells]  # a header that opens its row, one row of headings (项目名称 | 预算数 | 一级指标 …), or no row on
     header = cells[start:end]
     levels = next((i for i, c in enumerate(header) if header_kind(c) in ("level1", "level2", "name")), 0)

@@ -46,6 +46,8 @@ def header_words() -> dict[str, str]:
                 words.setdefault(_bare(spelling), COLUMN_KINDS.get(role, "text"))
     for spelling in load_dictionary("text_layout")["cell_per_line"]["headers"]:
         words.setdefault(_bare(spelling), "text")
+    for spelling in load_dictionary("text_layout")["stream"].get("value_headings", []):
+        words.setdefault(_bare(spelling), "val")
     return words
 
 

@@ -137,5 +137,26 @@ def test_a_row_of_headings_over_projects_and_indicators_is_not_cut_apart(tmp_pat
         "| 业务装备经费 | 某县人民检察院 | 103.07 | 保障办案 | 产出指标 | 数量指标 | 车辆采购数量 | 1 | 辆 |",
     ])
     parsed = parse_page(tmp_path, text)
-    assert [p.project_name for p in parsed.projects] == ["业务装备经费"]
+    assert [(p.project_name, p.budget_wan) for p in parsed.projects] == [("业务装备经费", 103.07)]
     assert [(i.name_raw, i.value_raw) for i in parsed.indicators] == [("车辆采购数量", "1辆")]
+
+
+def test_a_target_column_headed_as_a_goal_and_grade_bands_under_the_standard(tmp_path: Path):
+    """海南's 项目绩效目标表 (a mirror's copy, traditional characters with pinyin): 指标类型 | 绩效指标 | 绩效目标 |
+    绩效标准 over 优 | 良 | 中 | 差. 绩效目标 holds the targets, so it is no project's goal; 绩效指标 over the text
+    after the levels heads the names; the grade row is the header's second line and the bands under the
+    standard no unread columns."""
+    text = "\n".join([
+        "| 項(xiàng)目績(jī)效目標(biāo)表 | ||||||",
+        "| 項(xiàng)目名稱:海南省規(guī)劃展覽館運(yùn)行維護(hù)項(xiàng)目 | ||||||",
+        "| 指標(biāo)類型 | 績(jī)效指標(biāo) | 績(jī)效目標(biāo) | 績(jī)效標(biāo)準(zhǔn) | |||",
+        "| 優(yōu) | 良 | 中 | 差 | |||",
+        "| 產(chǎn)出指標(biāo) | 指標(biāo)1:物業(yè)管理面積 | 6500平方米 | 6500平方米以上 | 5500平方米-6500平方米 | 4500平方米以下 | |",
+        "| 指標(biāo)2:用電量 | 60萬(wàn)度 | 60萬(wàn)度以上 | 50萬(wàn)度-60萬(wàn)度 | 40萬(wàn)度以下 | |",
+        "| 成效指標(biāo) | 指標(biāo)1:日常參觀展示設(shè)備的使用率 | 80%以上 | 80%以上 | 70%-80% | 60%以下 |",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert [(i.level1_raw, i.name_raw, i.value_raw) for i in parsed.indicators] == [
+        ("產(chǎn)出指標(biāo)", "指標(biāo)1:物業(yè)管理面積", "6500平方米"), ("產(chǎn)出指標(biāo)", "指標(biāo)2:用電量", "60萬(wàn)度"),
+        ("成效指標(biāo)", "指標(biāo)1:日常參觀展示設(shè)備的使用率", "80%以上")]
+    assert not any("not understood" in p or "only a label" in p for p in parsed.problems)

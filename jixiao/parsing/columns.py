@@ -65,6 +65,14 @@ class ColumnRoles:
     places: list[int] = field(default_factory=list)  # one target column per township/village (笏石街道 | 埭头镇)
 
 
+_STANDARD_ROLES = ("basis", "note")  # 绩效标准, 评分标准: a heading that may span the grade columns under it
+
+
+@dictionary_cache
+def _generic_name_headings() -> frozenset[str]:
+    return frozenset(compact(h) for h in load_dictionary("headers").get("generic_name_headings", []))
+
+
 @dictionary_cache
 def _role_words() -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
     """(role, words the header must contain one of, words it must contain none of), in order."""
@@ -111,6 +119,13 @@ def holds_levels(row: Row, col: int, year: int | None) -> bool:
     投入 | 产出 in a 2017 form is not a project's goal)."""
     p = profile(body_texts(row, col), year)
     return p.n >= 2 and max(p.level1, p.level2) >= 0.6
+
+
+def holds_values(row: Row, col: int, year: int | None) -> bool:
+    """The column's cells are targets (6500平方米, 80%以上): a value column whatever its header says (海南's 绩效目标
+    beside 指标类型 | 绩效指标 is no project's goal)."""
+    p = profile(body_texts(row, col), year)
+    return p.n >= 2 and p.value >= 0.6 and p.mean_length <= 12
 
 
 def _is_unit(text: str) -> bool:
@@ -166,8 +181,9 @@ def header_columns(row: Row, year: int | None) -> list[Column]:
         group = cell.col if heading and cell.col_span > 1 else None
         before = columns[-1] if columns else None
         if not compact(text) and group is None and before is not None and (
-                before.group is not None or before.role in VALUE_ROLES):
-            # a 指标值 header over ≥ | 95 | % that lost its span (published text): the blank columns after it
+                before.group is not None or before.role in (*VALUE_ROLES, *_STANDARD_ROLES)):
+            # a 指标值 header over ≥ | 95 | %, or 绩效标准 over 优 | 良 | 中 | 差, that lost its span (published
+            # text): the blank columns after it
             group = before.group if before.group is not None else before.col
             before.group = group
         columns.append(Column(col=col, header=compact(text), role=role, how=how, group=group))
@@ -187,9 +203,10 @@ def resolve(row: Row, columns: list[Column], year: int | None, groups: dict[int,
     decided: list[str] = []
     roles = _claim(columns, year, groups, decided)
     places = _places(columns, profiles, roles, decided)
+    standards = {c.col for c in columns if c.role in _STANDARD_ROLES}
     unresolved = [c.header or f"column {c.col + 1}" for c in columns
                   if c.role is None and c.col not in roles.values() and c.col not in places
-                  and _looks_like_data(profiles[c.col])]
+                  and c.group not in standards and _looks_like_data(profiles[c.col])]
     actual = next((c for c in columns if "actual" in roles and c.col == roles["actual"]), None)
     return ColumnRoles(roles=roles, unresolved=unresolved, decided=decided, places=places,
                        actual_of_past=actual is not None and _of_past(actual.header + groups.get(actual.col, ""), year))
@@ -278,12 +295,14 @@ def _names_that_are_levels(columns: list[Column], profiles: dict[int, ColumnProf
 def _unheaded_names(columns: list[Column], profiles: dict[int, ColumnProfile]) -> None:
     """一级指标 | 二级指标 | (blank) | 绩效标准 | 指标值 with names under the blank heading: the 二级 heading
     spanned the name column in the form, so a blank-headed text column right after the levels, where no
-    column is headed as the name, holds the names."""
+    column is headed as the name, holds the names — as does one headed only 绩效指标 (指标类型 | 绩效指标 |
+    绩效目标: headers.yaml generic_name_headings)."""
     if any(c.role == "level3" for c in columns):
         return
     levels = [c.col for c in columns if c.role in ("level1", "level2")]
     after = next((c for c in columns if levels and c.col == max(levels) + 1), None)
-    if after is None or after.header or after.role is not None or after.group is not None:
+    if after is None or (after.header and after.header not in _generic_name_headings()) \
+            or after.role is not None or after.group is not None:
         return
     p = profiles[after.col]
     if p.n >= 2 and max(p.value, p.level1, p.level2, p.operator) < 0.5:

@@ -18,6 +18,7 @@ from jixiao.normalizers.levels import canonical_level1, canonical_level2, in_ano
 from jixiao.normalizers.text import compact
 from jixiao.normalizers.units import normalize_unit
 from jixiao.normalizers.value_checks import is_bare_slot, is_choice_list, is_placeholder
+from jixiao.normalizers.values import parse_indicator_value
 from jixiao.parsing.grid import Row
 from jixiao.parsing.columns import VALUE_ROLES, header_role
 from jixiao.parsing.indicators import (IndicatorHeader, is_level_fragment, is_level_name,
@@ -87,7 +88,7 @@ class IndicatorRows:
             self.set_aside.append(values.get("name_raw") or "?")  # 505006 | 学校 | 30.00: a code under 二级, shifted
             return
         guessed = self._carry_levels(values)
-        if _headings(values):
+        if _headings(values) or _grade_bands(row):
             return  # 2021年实际值 | 预期2022年值: the second line of a two-row header
         if _is_level_label(values):
             self.set_aside.append(values["name_raw"])  # 产出指标 | 产出指标 | 正向: the 一级 read as the name,
@@ -191,6 +192,12 @@ def _nothing_measured(row: Row, header: IndicatorHeader) -> bool:
 def _headings(values: dict) -> bool:
     name, value = values.get("name_raw"), values.get("value_raw")
     return bool(name and value and header_role(name)[0] and header_role(value)[0])
+
+
+def _grade_bands(row: Row) -> bool:
+    """优 | 良 | 中 | 差 under 绩效标准: the grade bands' headings (海南's 项目绩效目标表), the second line of the header."""
+    texts = [t for c in row.cells if (t := compact(c.text))]
+    return len(texts) >= 3 and all(parse_indicator_value(t).value_kind == "grade" for t in texts)
 
 
 def _lone_label(values: dict) -> bool:

@@ -16,7 +16,7 @@ from jixiao.dictionaries import dictionary_cache
 from jixiao.normalizers.levels import canonical_level1, canonical_level2, level_spellings
 from jixiao.normalizers.text import compact
 from jixiao.normalizers.value_checks import is_placeholder
-from jixiao.parsing.columns import NAME_ROLES, VALUE_ROLES, header_columns, holds_levels, resolve, spelled_roles
+from jixiao.parsing.columns import NAME_ROLES, VALUE_ROLES, header_columns, holds_levels, holds_values, resolve, spelled_roles
 from jixiao.parsing.grid import Row
 from jixiao.parsing.records import meaningful
 from jixiao.parsing.vocabulary import (is_footer_text, is_operator, is_signoff, min_header_roles, money_unit,
@@ -79,7 +79,8 @@ def header_of(row: Row, year: int | None = None) -> IndicatorHeader | None:
     others: dict[str, tuple[int, str]] = {}
     for column in columns:
         if column.role is None and (project_role := project_column_role(column.header)) \
-                and not holds_levels(row, column.col, year):
+                and not holds_levels(row, column.col, year) \
+                and not (project_role == "goal" and holds_values(row, column.col, year)):
             others.setdefault(project_role, (column.col, column.header))
     project_cols = {col for col, _ in others.values()}
     resolved = resolve(row, [c for c in columns if c.col not in project_cols], year, _groups(row))
