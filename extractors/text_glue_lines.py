@@ -29,6 +29,7 @@ from jixiao.extractors.text_vocab import description_start, is_basis, level_kind
 _NUM = re.compile(NUMBER)
 _DATE = re.compile(r"^\d{4}年")
 _DATE_TARGET = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:底前|年底|以前|之前|前|底)?")
+_CODED = re.compile(r"^\d{5,}")  # a budget code opening a line (a year has four digits)
 _EMPTY_ROW = re.compile(r"^[-—/]*(?:定性|定量)?$")  # a level with no indicator: its blank cells' marks (-定性)
 _NAMED = re.compile(r"[\u4e00-\u9fff]")
 _VALUE_END = re.compile(r"[\d.%‰=≥≤≦≧<>＝＞＜~～\-]$")  # a name never ends inside a figure
@@ -95,8 +96,8 @@ def name_apart(text: str) -> tuple[str, str] | None:
 def row_cuts(line: str, slots: tuple[str, ...], described: bool) -> list[tuple[str, ...]]:
     """(name, cell, …) for each way the line is a name (and its description) followed by its cells."""
     out: list[tuple[str, ...]] = []
-    if len(line) > _MAX_ROW:
-        return out
+    if len(line) > _MAX_ROW or _CODED.match(line):
+        return out  # 505006州民族特殊教育学校30.00: a unit's or project's coded line, no indicator
     for start in range(1, len(line)):
         head = line[:start]
         if not _NAMED.search(head) or _VALUE_END.search(head) or _TARGET_INSIDE.search(head):
@@ -147,18 +148,19 @@ def _settled(options: list[list[tuple[str, ...]]], weight: int | None) -> list[t
     return chosen
 
 
-def _layout(tail: list[str]) -> tuple[int, tuple[str, ...]] | None:
-    """(how many description columns stand between the name and the figures, the figures' slots); None
-    when a column between the figures is neither a figure nor a basis. Text columns after the last figure
-    (备注) are left out: a row is read only where they are blank, as its cells must use the whole line.
-    A text column right after the target (指标值内容, 评分标准) gives the slots ("val", "text"): see
-    target_then_text."""
+def _layout(tail: list[str]) -> tuple[int, tuple[str, ...], bool] | None:
+    """(how many description columns stand between the name and the figures, the figures' slots, whether a
+    text column follows them); None when a column between the figures is neither a figure nor a basis. Text
+    columns after the last figure (备注, 指标解释, 评分标准) are not cut: where they are blank a row's cells use the
+    whole line, else its target is the one value after its name and the text after it goes whole under the
+    first of them (target_then_text)."""
     lead = next((i for i, k in enumerate(tail) if k != "text"), len(tail))
     end = max((i + 1 for i, k in enumerate(tail) if k != "text"), default=lead)
     slots = tuple(tail[lead:end])
     if "val" in slots and all(s in _TYPED for s in slots):
-        return lead, slots
-    return (0, ("val", "text")) if lead == 0 and tail[:2] == ["val", "text"] else None
+        return lead, slots, lead == 0 and end < len(tail) and all(s in ("op", "val", "unit") for s in slots)
+    target = tuple(itertools.takewhile(lambda k: k in ("op", "val", "unit"), tail))  # 指标值 | 指标值内容 | … | 单位
+    return (0, target, True) if "val" in target and len(target) < len(tail) else None
 
 
 def target_then_text(line: str) -> tuple[str, str, str] | None:
@@ -197,7 +199,7 @@ def line_items(lines: list[str], tail: list[str]) -> tuple[list[Item], int, list
     layout = _layout(tail)
     if layout is None:
         return None
-    lead, slots = layout
+    lead, slots, text_after = layout
     weight = 1 + slots.index("num") if "num" in slots else None
     placed: list[Item | int] = []  # levels, and the index into `options` of each row
     options: list[list[tuple[str, ...]]] = []
@@ -210,8 +212,9 @@ def line_items(lines: list[str], tail: list[str]) -> tuple[list[Item], int, list
         i += 1
         if _EMPTY_ROW.match(rest):
             continue
-        if slots[-1] == "text":
-            cuts = [cut] if (cut := target_then_text(rest)) else []
+        if text_after and (cut := target_then_text(rest)):
+            # the target (operator, value and unit in one) under the value column, the text after it whole
+            cuts = [(cut[0], *(cut[1] if s == "val" else "" for s in slots), cut[2])]
         else:
             cuts = row_cuts(rest, slots, described=lead > 0)
         if not cuts and i < len(lines) and (below := _cuts(lines[i], 0, slots, free_value=False)):
@@ -234,7 +237,7 @@ def line_items(lines: list[str], tail: list[str]) -> tuple[list[Item], int, list
             items += [("row", [name])] if name else []
             doubts.append(f"indicator row '{name or ''.join(options[entry][0])[:30]}': its figures cut more than one "
                           f"way into its columns — {'its values are' if name else 'it is'} not read")
-        elif len(cut) == 1 and (lead or re.search(r"\d", cut[0])) and (entry < len(options) - 1 or slots[-1] == "text"):
+        elif len(cut) == 1 and (lead or re.search(r"\d", cut[0])) and (entry < len(options) - 1 or text_after):
             # figures no column takes, or a description with its target in words: no safe name
             doubts.append(f"indicator row '{cut[0][:30]}': its target could not be told from its name — not read")
         elif len(cut) == 1:

@@ -144,18 +144,20 @@ def test_a_page_in_traditional_characters_is_cut_as_simplified_and_given_back_as
 
 
 def test_rows_whose_scoring_rule_runs_into_the_next_row_are_not_cut(tmp_path: Path):
-    """湖南's 整体支出绩效目标表 glued: 指标值 | 计量单位 | 指标解释 | 评(扣)分标准 after the name. Cut at the figures,
-    the scoring rule's end (,扣完为止 / 不计分) would be the next row's name: no row is stored from such a cut."""
-    text = "\n".join([
-        "整体支出绩效目标表",
-        "一级指标二级指标三级指标指标值计量单位指标解释评(扣)分标准备注",
-        "产出指标数量指标开展开放日活动次数1通过开放日活动,扩大社会影响力开放日活动次数1次以上计3分,未开展不计分3",
-        "开展全院安全排查次数6开展安全排查,保障院内安全安全排查次数6次以上计3分,少于6次不计分3",
-        "全院设施设备维修维护覆盖率90%全院设施设备应维尽维维修维护覆盖率90%计3分,每少5%扣1分,扣完为止3",
-    ])
-    parsed = parse_page(tmp_path, text)
-    assert parsed.indicators == []
-    assert any("指标解释" in d for d in read_page(tmp_path, text).doubts)
+    """湖南's 整体支出绩效目标表 glued: 指标值 | 计量单位 | 指标解释 | 评(扣)分标准 after the name. A row a line, each
+    target is the one value after its name; all rows run into one line, a cut at the figures would make the
+    scoring rule's end (,扣完为止 / 不计分) the next row's name: no row is stored from such a cut, and it is said."""
+    header = "一级指标二级指标三级指标指标值计量单位指标解释评(扣)分标准备注"
+    rows = ["产出指标数量指标开展开放日活动次数1通过开放日活动,扩大社会影响力开放日活动次数1次以上计3分,未开展不计分3",
+            "开展全院安全排查次数6开展安全排查,保障院内安全安全排查次数6次以上计3分,少于6次不计分3",
+            "全院设施设备维修维护覆盖率90%全院设施设备应维尽维维修维护覆盖率90%计3分,每少5%扣1分,扣完为止3"]
+    by_line = parse_page(tmp_path, "\n".join(["整体支出绩效目标表", header, *rows]))
+    assert [(i.name_raw, i.value_raw) for i in by_line.indicators] == [
+        ("开展开放日活动次数", "1"), ("开展全院安全排查次数", "6"), ("全院设施设备维修维护覆盖率", "90%")]
+    (tmp_path / "one").mkdir()
+    text = "\n".join(["整体支出绩效目标表", header + "".join(rows)])
+    assert parse_page(tmp_path / "one", text).indicators == []
+    assert any("指标解释" in d for d in read_page(tmp_path / "one", text).doubts)
 
 
 def test_a_target_followed_by_its_description_and_scoring_rule(tmp_path: Path):
