@@ -24,7 +24,7 @@ from jixiao.extractors.base import Limits
 from jixiao.extractors.text_columns import header_start
 from jixiao.extractors.text_kinds import LEVEL_KINDS, cell_key, kind
 from jixiao.extractors.text_rejoin import header_apart
-from jixiao.extractors.text_stream import twin_blocks
+from jixiao.extractors.text_stream import is_row_label, twin_blocks
 from jixiao.extractors.text_vocab import column_kind, header_kind, is_full_level2, is_level2_under
 from jixiao.model.document import Cell, Provenance, Table
 from jixiao.model.errors import ReadError
@@ -139,7 +139,12 @@ def _best_offset(kinds: list[str | None], profile: list[deque[str | None]],
 def _block_header(top: list[str], sub: list[str], width: int) -> tuple[int, int] | None:
     """(leading headings, columns per block) when `top` and `sub` are a two-row header of blocks side by
     side: `sub` repeats one run of header words once per block, `top` holds the leading headings (which
-    span both rows) and then one label per block. None for any other pair of rows."""
+    span both rows) and then one label per block — or one block under a row label (绩效指标) after a
+    project's headings. None for any other pair of rows."""
+    if len(top) >= 2 and len(top) - 1 + len(sub) >= width and header_kind(sub[0]) in ("level1", "level2", "name") \
+            and sum(header_kind(t) is not None for t in sub) >= max(3, len(sub) - 2) \
+            and is_row_label(top[-1]) and not any(header_kind(t) for t in top[:-1]):
+        return len(top) - 1, len(sub)  # 单位代码 | 资金总额 | … | 绩效指标 over 一级指标 | … | 备注: one block
     lead = width - len(sub)
     blocks = len(top) - lead
     if lead < 1 or blocks < 2 or len(sub) % blocks or len(sub) < 2 * blocks:
@@ -197,14 +202,15 @@ def build_table(rows: list[RawRow], limits: Limits) -> Table:
     if width * len(rows) > limits.max_cells:
         raise ReadError("too_large", f"a table in the text has {len(rows)} rows × {width} columns, more than the "
                         f"limit of {limits.max_cells} cells — check the file is the form, not a data dump")
+    blocks = {r: found for r in range(len(rows) - 1)
+              if (found := _block_header(rows[r].cells, rows[r + 1].cells, width)) is not None}
+    width = max([width, *(lead + len(rows[r + 1].cells) for r, (lead, _) in blocks.items())])
     grid = _Grid(width)
     full_kinds = {i: [kind(t) for t in r.cells] for i, r in enumerate(rows) if len(r.cells) == width}
     floor = 0  # columns of the row label (绩效指标) left of the indicator header: merged over its rows
     twin: tuple[int, int] | None = None  # (start, size) of two blocks side by side under the header
     level1_col: int | None = None  # the header's 一级 column, and the 一级 of the block being read
     level1: str | None = None
-    blocks = {r: found for r in range(len(rows) - 1)
-              if (found := _block_header(rows[r].cells, rows[r + 1].cells, width)) is not None}
     for r, raw in enumerate(rows):
         if r - 1 in blocks:
             continue  # placed with the row above

@@ -160,3 +160,20 @@ def test_a_target_column_headed_as_a_goal_and_grade_bands_under_the_standard(tmp
         ("產(chǎn)出指標(biāo)", "指標(biāo)1:物業(yè)管理面積", "6500平方米"), ("產(chǎn)出指標(biāo)", "指標(biāo)2:用電量", "60萬(wàn)度"),
         ("成效指標(biāo)", "指標(biāo)1:日常參觀展示設(shè)備的使用率", "80%以上")]
     assert not any("not understood" in p or "only a label" in p for p in parsed.problems)
+
+
+def test_an_indicator_header_under_a_row_label_after_the_project_headings(tmp_path: Path):
+    """湖南's budget-system table as a page's rowspan layout prints it: 单位代码 | 单位(专项)名称 | 资金总额 | 实施期绩效目标 |
+    绩效指标 over 一级指标 … 备注, the second header row without the four headings merged down beside it. The
+    indicator header sits under 绩效指标, not under the project's headings; a row whose name and target are
+    both merged down from the row above is that row, not a second one."""
+    text = "\n".join([
+        "| 单位代码 | 单位(专项)名称 | 资金总额 | 实施期绩效目标 | 绩效指标 |",
+        "| 一级指标 | 二级指标 | 三级指标 | 指标值 | 指标值内容 | 度量单位 | 指标值类型 | 备注 |",
+        "| 505006 | 学生伙食费 | 30.00 |  | 成本指标 | 经济成本指标 | 学生补助标准 | 17元 | 反映学生每天用餐标准 | - | 定量 |  |",
+        "| 产出指标 | 数量指标 | 补助学生数量 | 168 | 反映补助学生人数 | - | 定量 |  |",
+        "| 质量指标 | 伙食补助发放率 | 90%以上 | 实际发放金额/应发放金额 | - | 定量 |  |",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert [(i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators] == [
+        ("经济成本指标", "学生补助标准", "17元"), ("数量指标", "补助学生数量", "168"), ("质量指标", "伙食补助发放率", "90%以上")]

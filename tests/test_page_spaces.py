@@ -183,3 +183,18 @@ def test_a_header_two_rows_deep_printed_a_row_a_line(tmp_path: Path):
         ("产出指标", "数量指标", "养护道路里程", "≥36公里"), ("产出指标", "质量指标", "路面完好率", "≥95%"),
         ("效益指标", "社会效益指标", "群众出行条件", "改善"),
         ("满意度指标", "服务对象满意度指标", "沿线群众满意度", "≥90%")]
+
+
+def test_a_short_row_under_a_row_whose_cells_it_extends_is_no_second_indicator(tmp_path: Path):
+    """Space rows lose their blank cells: `生态环境成本指标 - 定性` (a 二级 with no indicator) sits under the row above,
+    whose name and target are carried down over it. A row with no name and no target of its own is the row
+    above continued — not a second 学生补助标准."""
+    text = "\n".join([
+        "单位代码 单位(专项)名称 资金总额 实施期绩效目标 绩效指标",
+        "一级指标 二级指标 三级指标 指标值 指标值内容 评(扣分标准) 度量单位 指标值类型 备注",
+        "505006 学生伙食费 30.00  成本指标 经济成本指标 学生补助标准 17元/人.每天 反映学生每天用餐标准 按标准发放得10分 - 定量 ",
+        "生态环境成本指标     - 定性 ",
+        "社会成本指标     - 定性 ",
+        "产出指标 数量指标 补助学生数量 168 反映补助学生人数 发放到位得10分,每减少1%,扣1分 - 定量 ",
+    ])
+    assert [i.name_raw for i in parse_page(tmp_path, text).indicators] == ["学生补助标准", "补助学生数量"]

@@ -82,6 +82,9 @@ class IndicatorRows:
         self.after_total = False
         if self._outside_levels(row, header, values):
             return
+        if "level3" in header.roles and not row.starts_here(header.roles["level3"]) \
+                and not row.starts_here(header.roles[header.value_role]):
+            return  # its name and its target both merged down from the row above: that row, continued
         if all(not compact(c.text) or is_placeholder(c.text) or is_bare_slot(c.text) for c in row.cells):
             return  # a template's blank slots (指标1： | 指标2：) under cells merged down from above: nothing of its own
         if any(_BARE_FIGURE.match(compact(t)) for t in own_levels if t):
