@@ -29,9 +29,14 @@ def simplified(text: str) -> str:
         text = _PINYIN_GLOSS.sub("", text)
     try:
         text.encode("gb2312")
-        return text
+        return text.translate(_EVEN_IN_GB2312) if "於" in text else text
     except UnicodeEncodeError:
         return text.translate(_traditional())
+
+
+# a traditional form GB2312 also holds (as a surname), which a form's cell alone gives no other sign of:
+# 大於等於 under 指标方向 on a mirror in traditional characters
+_EVEN_IN_GB2312 = {ord("於"): "于"}
 
 
 def simplified_spans(text: str) -> tuple[str, list[int]]:

@@ -57,8 +57,9 @@ def glued_header(first: str, rest: list[str]) -> tuple[str, str] | None:
     for size in range(min(8, len(folded) - 1), 1, -1):
         word = folded[-size:]
         if header_kind(word) and header_start([word, *rest]) == 0:
-            cut = len(first.rstrip()) - len(first.rstrip().rstrip()[-size:]) if first.rstrip().endswith(word) else None
-            return (first.rstrip()[:cut], word) if cut else None
+            written = first.rstrip()
+            # the word as the page wrote it (一級指標 is 一级指标 folded): cut there, or nowhere
+            return (written[:-size], written[-size:]) if fold(written[-size:]) == word and written[:-size] else None
     return None
 
 

@@ -15,6 +15,7 @@ as written.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 
@@ -204,9 +205,21 @@ def glued_blocks(text: str, line: int, lines: list[str] | None = None) -> list[P
     plain, spans = simplified_spans(written)
     if plain == written:
         return _glued_blocks(written, line, lines=lines)
-    plain_lines = [simplified_spans(compact(t))[0] for t in lines] if lines is not None else None
+    plain_lines = _lines_of(plain, spans, [compact(t) for t in lines]) if lines is not None else None
     found = _Written(written, plain, spans)
     return [found.block(b) for b in _glued_blocks(plain, line, lines=plain_lines)]
+
+
+def _lines_of(plain: str, spans: list[int], written_lines: list[str]) -> list[str]:
+    """The simplified text cut where the written lines end (each line read as the whole text was: a
+    character simplified text keeps, 於, is converted only with its page)."""
+    out, start, end = [], 0, 0
+    for line in written_lines:
+        end += len(line)
+        stop = bisect.bisect_left(spans, end, lo=start)
+        out.append(plain[start:stop])
+        start = stop
+    return out
 
 
 class _Written:

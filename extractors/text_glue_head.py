@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 from jixiao.dictionaries import dictionary_cache
+from jixiao.dictionaries.characters import simplified
 from jixiao.extractors.text_stream import MIN_HEADER
 from jixiao.extractors.text_values import run_pattern, split_run
 from jixiao.extractors.text_vocab import header_words, label_kind, label_words
@@ -24,6 +25,12 @@ _JUNK_TO_NEXT = 4
 
 def compact(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def folded(text: str) -> str:
+    """compact() read as simplified Chinese: what the vocabulary is matched against (the text as written is
+    compact()'s)."""
+    return simplified(compact(text))
 
 
 def without_page_marks(lines: list[str]) -> list[str]:

@@ -20,6 +20,7 @@ import re
 from collections import deque
 from dataclasses import dataclass
 
+from jixiao.dictionaries.characters import simplified
 from jixiao.extractors.base import Limits
 from jixiao.extractors.text_columns import header_start
 from jixiao.extractors.text_kinds import LEVEL_KINDS, cell_key, kind
@@ -170,7 +171,7 @@ def _counter_span(header: list[str], below: list[str]) -> int | None:
     left of it spans both (评价指标 over 成本目标 | 目标1), so the headings after it move one right."""
     if sum(header_kind(t) is not None for t in header) < 2:
         return None
-    col = next((c for c, t in enumerate(below) if _COUNTER.match(t.strip())), None)
+    col = next((c for c, t in enumerate(below) if _COUNTER.match(simplified(t.strip()))), None)
     return col if col is not None and col >= 1 else None
 
 
@@ -178,7 +179,7 @@ def _template_slot(cells: list[str]) -> bool:
     """A row that is only a counter (指标2：) or a filler (……), with or without its blank cells (a copy that
     drops the empty cells at a row's end keeps the counter alone)."""
     filled = [t.strip() for t in cells if t.strip()]
-    return len(filled) == 1 and bool(_COUNTER.match(filled[0]) or (len(cells) > 1 and _FILLER.match(filled[0])))
+    return len(filled) == 1 and bool(_COUNTER.match(simplified(filled[0])) or (len(cells) > 1 and _FILLER.match(filled[0])))
 
 
 def _only_headings(profile: list[deque[str | None]], offset: int, k: int) -> bool:

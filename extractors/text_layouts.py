@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from jixiao.dictionaries import dictionary_cache, load_dictionary
+from jixiao.dictionaries.characters import simplified
 from jixiao.extractors.base import Limits
 from jixiao.extractors.text_columns import aligned_table, fits, glued_header, is_header_row, stacked
 from jixiao.extractors.text_glue import glued_blocks
@@ -50,7 +51,7 @@ def _chrome() -> tuple[re.Pattern[str], ...]:
 
 def is_chrome(text: str) -> bool:
     """A line of the web page around the document (breadcrumb, publication line, print/share links)."""
-    folded = unicodedata.normalize("NFKC", text)
+    folded = simplified(unicodedata.normalize("NFKC", text))  # 主辦/承辦 on a mirror in traditional characters
     return any(p.search(folded) for p in _chrome())
 
 

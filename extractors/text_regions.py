@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 
-from jixiao.dictionaries.characters import simplified
-from jixiao.extractors.text_glue_head import compact, find_glued_header, glued_label_kind
+from jixiao.extractors.text_glue_head import find_glued_header, folded, glued_label_kind
 from jixiao.extractors.text_glue_lines import level_end
 from jixiao.extractors.text_stream import FORM_TITLE, MIN_HEADER, find_header, joined_labels
 from jixiao.extractors.text_vocab import header_kind, is_footer, label_kind, level_kind
@@ -44,7 +43,7 @@ def stream_regions(lines: list[Line], is_chrome, is_pipe_line, space_cells) -> l
         found = find_header(cells) if len(cells) > 2 * MIN_HEADER else None
         if found and len(cells) - found[1] >= 2 * (found[1] - found[0]) and _holds_rows(cells[found[1]:]):
             regions.append((i, i + 1, "spaces"))
-        elif not found and (len(text) > 40 or _glued_header_line(text)) and find_glued_header(simplified(compact(text))):
+        elif not found and (len(text) > 40 or _glued_header_line(text)) and find_glued_header(folded(text)):
             floor = regions[-1][1] if regions else 0
             start = (_glued_start(lines, i, floor, is_chrome) if len(text) <= 40
                      else _glued_lead(lines, i, floor, is_chrome))
@@ -88,11 +87,11 @@ def _cells_start(lines: list[Line], header: int, floor: int, is_chrome, is_pipe_
     j = header - 1
     while j >= floor:
         text = lines[j][1].strip()
-        folded = re.sub(r"\s+", "", text)
-        if first_label is None and _CAPTION.search(folded):
+        spaceless = folded(text)
+        if first_label is None and _CAPTION.search(spaceless):
             j -= 1  # 绩效项目指标表: the indicator table's own caption, between the project's cells and it
             continue
-        if text and (is_chrome(text) or is_pipe_line(text) or len(text) > _LONG or _TITLE.search(folded)):
+        if text and (is_chrome(text) or is_pipe_line(text) or len(text) > _LONG or _TITLE.search(spaceless)):
             break
         kind = label_kind(text) if text else None
         if kind == "identity":
@@ -123,9 +122,9 @@ def _glued_header_line(text: str) -> bool:
     words = re.split(r"[ \t\u3000]+", text.strip())
     if len(words) > 2:  # spaced cells: another layout (one label before the header is allowed: 部门整体支出)
         return False
-    for folded in {simplified(compact(words[-1])), simplified(compact(text))}:  # 评(扣)分标准 度量单位: a space inside
-        found = find_glued_header(folded)
-        if found is not None and found[1] == len(folded) and found[0] <= 8:
+    for cells in {folded(words[-1]), folded(text)}:  # 评(扣)分标准 度量单位: a space inside
+        found = find_glued_header(cells)
+        if found is not None and found[1] == len(cells) and found[0] <= 8:
             return True
     return False
 
@@ -139,7 +138,7 @@ def _glued_end(lines: list[Line], end: int, is_chrome) -> int:
         after = end
         while after < len(lines) and not lines[after][1].strip() and after - end < _MOST_BLANKS:
             after += 1
-        following = [compact(t) for _, t in lines[after:after + 2]]
+        following = [folded(t) for _, t in lines[after:after + 2]]
         if after == end or not any(level_end(t, 0) for t in following):
             return end
         end = after
@@ -162,9 +161,9 @@ def _glued_start(lines: list[Line], header: int, floor: int, is_chrome) -> int:
     j = header - 1
     while j >= floor:
         text = lines[j][1].strip()
-        if text and (is_chrome(text) or len(text) > _LONG or _TITLE.search(compact(text))):
+        if text and (is_chrome(text) or len(text) > _LONG or _TITLE.search(folded(text))):
             break
-        if text and glued_label_kind(compact(text)) == "identity":
+        if text and glued_label_kind(folded(text)) == "identity":
             start = j
         j -= 1
     return start

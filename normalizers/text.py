@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache, wraps
 
-from jixiao.dictionaries.characters import simplified
+from jixiao.dictionaries.characters import simplified, simplified_spans
 
 _SPACES = re.compile(r"\s+")
 # What a spreadsheet may take for a formula: =, +, -, @ first, also after spaces, tabs or line breaks
@@ -77,7 +77,8 @@ def fold_with_offsets(text: str) -> tuple[str, list[int]]:
     """Compact `text` and keep, for every folded character, the index it came from.
 
     Parsers work on the folded string but report spans of the original, so a unit is
-    returned exactly as written ("元／村"), not as folded ("元/村").
+    returned exactly as written ("元／村", "萬元"), not as folded ("元/村", "万元"). Folded as compact() folds:
+    read as simplified Chinese, pinyin glosses dropped.
     """
     chars: list[str] = []
     offsets: list[int] = []
@@ -88,7 +89,8 @@ def fold_with_offsets(text: str) -> tuple[str, list[int]]:
             if not folded.isspace():
                 chars.append(folded)
                 offsets.append(index)
-    return "".join(chars), offsets
+    plain, kept = simplified_spans("".join(chars))
+    return plain, [offsets[i] for i in kept]
 
 
 def original_span(text: str, offsets: list[int], start: int, end: int) -> str:

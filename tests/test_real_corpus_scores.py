@@ -11,6 +11,7 @@ import pytest
 from fixtures.faults import build_without_flow
 from fixtures.real_flattened import write_flattened
 from fixtures.real_score import DEFAULT_TRUTH, rates, score
+from fixtures.real_traditional import write_traditional
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "inbox"
 # the floor each format must hold: docx/pdf are the forms' tables rebuilt with their merges; txt is the
@@ -69,3 +70,14 @@ def test_real_forms_flattened_as_other_pages_do_meet_their_floor(tmp_path: Path,
     assert not low, f"{layout}: below the floor {low} (all: {got})"
     assert counts["silent"] == 0
 
+
+
+def test_real_forms_republished_in_traditional_characters_read_as_the_published_text(tmp_path: Path):
+    """Mirror sites reprint forms in traditional characters (指標, 數量指標, 大於等於, 萬元): every published text of the
+    corpus so converted reads as its simplified original does, the names and units given back as written."""
+    write_traditional(tmp_path / "inbox", tmp_path / "truth")
+    counts = score(build_without_flow(tmp_path / "inbox", tmp_path / "out"), tmp_path / "truth")["txt"]
+    got = rates(counts)
+    low = {k: got[k] for k, floor in FLOORS["txt"].items() if got[k] is None or got[k] < floor}
+    assert not low, f"traditional: below the floor {low} (all: {got})"
+    assert counts["silent"] == 0

@@ -318,3 +318,14 @@ def test_money_factor_converts_a_budget_unit_line_into_wan() -> None:
     assert money_factor("万", "万元") == 1  # a bare scale in a money context is 万元
     assert money_factor("人", "万元") is None and money_factor("公里", "万元") is None
     assert money_factor(None, "万元") is None
+
+
+@pytest.mark.parametrize(("raw", "operator", "value", "unit_raw", "unit"), [
+    ("小於等於12萬元", "<=", 12.0, "萬元", "万元"),  # a mirror in traditional characters: the unit kept as written
+    ("±3%以內", "<=", 3.0, "%", "%"),
+    ("大於等於30 %", ">=", 30.0, "%", "%"),
+    ("60萬(wàn)度", "=", 60.0, "萬(wàn)度", "万度"),  # pinyin after a character: read past, kept as written
+])
+def test_a_value_in_traditional_characters_reads_as_its_simplified_twin(raw, operator, value, unit_raw, unit):
+    parsed = parse_indicator_value(raw)
+    assert (parsed.operator, parsed.value, parsed.unit_raw, parsed.unit) == (operator, value, unit_raw, unit)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from jixiao.dictionaries import DictionaryError, dictionary_cache, load_dictionary
-from jixiao.dictionaries.characters import simplified
+from jixiao.dictionaries.characters import simplified, simplified_spans, written_span
 from jixiao.normalizers.text import compact
 from jixiao.normalizers.units import money_factor
 
@@ -261,13 +261,15 @@ def title_kind(text: str | None) -> str | None:
 
 def title_subject(text: str | None) -> str | None:
     """What a title is about once the form words are cut: "X项目绩效目标申报表" → "X项目"."""
-    folded = re.sub(r"^\s*(?:\d+\s*[、.．]|(?:附?表|附件)\s*\d*\s*[:：])\s*", "", (text or "").strip())  # 2、 表1:
-    folded = re.sub(r"(?:[(（\[【][^()（）\[\]【】]*[)）\]】])+\s*$", "", folded).strip()
+    written = re.sub(r"^\s*(?:\d+\s*[、.．]|(?:附?表|附件)\s*\d*\s*[:：])\s*", "", (text or "").strip())  # 2、 表1:
+    written = re.sub(r"(?:[(（\[【][^()（）\[\]【】]*[)）\]】])+\s*$", "", written).strip()
+    folded, spans = simplified_spans(written)  # the form words found as simplified, the subject kept as written
     whole = _ends_with_form_word(folded)  # X项目绩效目标, a heading over the project's targets: no 表 after it
     for ending in ("项目支出绩效目标", "支出绩效目标", "绩效目标", "绩效自评", "绩效"):
         index = folded.find(ending)
         if index >= 0 and (_ends_with_form_word(folded[index:]) or (whole and folded.endswith(ending))):
-            subject = re.sub(r"项目项目$", "项目", folded[:index].strip())  # X项目 + 项目绩效目标
+            index -= 2 if folded[:index].rstrip().endswith("项目项目") else 0  # X项目 + 项目绩效目标
+            subject = written_span(written, spans, 0, index).strip() if index > 0 else ""
             return subject if _names_something(subject) else None
     return None
 
