@@ -102,11 +102,15 @@ def test_a_notice_states_the_budget_its_form_left_blank(tmp_path: Path):
 
 
 def test_a_self_evaluation_report_states_the_money_it_was_given(tmp_path: Path):
-    """福建's 项目绩效自评 report: "本项目累计安排资金10万元" in its prose is the project's budget."""
+    """A 项目绩效自评 report's prose states the money: "本项目累计安排资金10万元" (福建), "共投入…经费预算10441万元"
+    (云南) is the project's budget."""
     text = "\n".join(["2023年人才驿站补助资金项目绩效自评报告", "(二)项目财务管理状况本项目累计安排资金10万元,实际支出0万元。",
                       "| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 |",
                       "| 产出指标 | 数量指标 | 人才驿站组织活动数量 | >=28次 | 40次 |"])
     assert [p.budget_wan for p in parse_page(tmp_path, text).projects] == [10.0]
+    (tmp_path / "report").mkdir()
+    report = text.replace("本项目累计安排资金10万元", "2022年共投入租机补助经费预算10441万元")
+    assert [p.budget_wan for p in parse_page(tmp_path / "report", report).projects] == [10441.0]
 
 
 def test_a_budget_under_its_heading_beside_the_amount_spent(tmp_path: Path):
