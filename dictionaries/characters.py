@@ -14,11 +14,12 @@ from importlib import resources
 _PINYIN_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
 
 
-@lru_cache(maxsize=1)
-def _traditional() -> dict[int, str]:
-    """Traditional character → its simplified one (OpenCC's TSCharacters, first choice)."""
-    table = resources.files("opencc").joinpath("dictionary/TSCharacters.txt").read_text(encoding="utf-8")
-    pairs = (line.split("\t", 1) for line in table.splitlines() if "\t" in line)
+@lru_cache(maxsize=2)
+def opencc_characters(table: str) -> dict[int, str]:
+    """One of OpenCC's character tables as a str.translate map, first choice per character:
+    "TSCharacters" (traditional → simplified, what lookups read), "STCharacters" (the other way)."""
+    text = resources.files("opencc").joinpath(f"dictionary/{table}.txt").read_text(encoding="utf-8")
+    pairs = (line.split("\t", 1) for line in text.splitlines() if "\t" in line)
     return {ord(source): targets.split(" ")[0] for source, targets in pairs if len(source) == 1}
 
 
@@ -31,7 +32,7 @@ def simplified(text: str) -> str:
         text.encode("gb2312")
         return text.translate(_EVEN_IN_GB2312) if "於" in text else text
     except UnicodeEncodeError:
-        return text.translate(_traditional())
+        return text.translate(opencc_characters("TSCharacters"))
 
 
 # a traditional form GB2312 also holds (as a surname), which a form's cell alone gives no other sign of:
