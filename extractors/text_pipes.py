@@ -18,8 +18,9 @@ import re
 
 from jixiao.extractors.base import Limits
 from jixiao.extractors.text_grid import RawRow, build_table
+from jixiao.extractors.text_stream import FORM_TITLE
 from jixiao.extractors.text_stream_table import stream_blocks
-from jixiao.extractors.text_vocab import header_kind, level_kind
+from jixiao.extractors.text_vocab import header_kind, is_footer, label_kind, level_kind
 from jixiao.model.document import Paragraph, Provenance, Table
 
 Line = tuple[int, str]  # (1-based line number, text)
@@ -28,6 +29,8 @@ _SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _PADDING = re.compile(r"^\|{2,}$")  # a row's padding up to the page table's width, or a blank row
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+_ATTACHMENT = re.compile(r"^附件\d{1,2}[:：]?$")
+_MOST_CUT = 8  # characters of a cell cut by the end of an excerpt, alone on the text's last line
 
 
 def is_pipe_line(text: str) -> bool:
@@ -46,18 +49,30 @@ def pipe_block_end(lines: list[Line], start: int) -> int:
             break
         if not is_pipe_line(text):
             last = end + 1 >= len(lines) or not lines[end + 1][1].strip()
-            if last and "|" in text:  # the block's last row, cut off before its closing pipes (指标3 | 1座)
-                end += 1
+            if last and ("|" in text or _cut_cell(lines[end - 1][1], text)):
+                end += 1  # the block's last row cut off before its closing pipes (指标3 | 1座), or its last cell (时效指标 | / 截)
                 break
             nxt = end + 1
             while nxt < len(lines) and lines[nxt][1].strip() and not is_pipe_line(lines[nxt][1]):
                 nxt += 1
-            if nxt >= len(lines) or not lines[nxt][1].strip():
+            if nxt >= len(lines) or not lines[nxt][1].strip() or any(_opens_a_form(t) for _, t in lines[end:nxt]):
                 break
             end = nxt
             continue
         end += 1
     return end
+
+
+def _cut_cell(before: str, text: str) -> bool:
+    """A few characters alone after a cell closed by its pipe, where the text ends: the next cell, cut."""
+    return before.rstrip().endswith("|") and len(text.strip()) <= _MOST_CUT and not _opens_a_form(text) \
+        and not is_footer(text) and label_kind(text) is None
+
+
+def _opens_a_form(text: str) -> bool:
+    """附件2 / 2022年…绩效目标表 between two pipe tables: the next form's caption, not a cell's first line."""
+    folded = re.sub(r"\s+", "", text)
+    return bool(_ATTACHMENT.match(folded) or FORM_TITLE.search(folded))
 
 
 def cut_last_cell(block: list[Line]) -> tuple[list[Line], str | None]:
@@ -66,8 +81,10 @@ def cut_last_cell(block: list[Line]) -> tuple[list[Line], str | None]:
     that last cell is a fragment, not a value. Returns the block and the fragment (None: nothing cut)."""
     number, last = block[-1]
     closed = [t.rstrip().endswith("|") for _, t in block[:-1] if t.strip()]
-    if "|" not in last or last.rstrip().endswith("|") or len(closed) < 2 or sum(closed) < 0.8 * len(closed):
+    if last.rstrip().endswith("|") or len(closed) < 2 or sum(closed) < 0.8 * len(closed):
         return block, None
+    if "|" not in last:  # 时效指标 | / 截: the cell after the last pipe, on a line of its own
+        return (block[:-1], last.strip()) if _cut_cell(block[-2][1], last) else (block, None)
     head, _, fragment = last.rstrip().rpartition("|")
     return [*block[:-1], (number, head + "|")], fragment.strip() or None
 

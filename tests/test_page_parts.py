@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import levels_and_values, parse_page
+from conftest import levels_and_values, parse_page, read_page
 
 from jixiao.model.document import Document, Table
 from jixiao.parsing.columns import header_role
@@ -255,3 +255,30 @@ def test_bracketed_levels_over_numbered_items_with_their_targets_in_brackets(tmp
         ("产出指标", "数量指标", "指标1:机柜数量", "≥77台"), ("产出指标", "时效指标", "指标1:维护及时性", "<24小时"),
         ("效益指标", "社会效益指标", "指标1:服务保障民生", "有力保障"),
         ("满意度指标", "服务对象满意度指标", "指标1:提升群众安全感", "≥90%")]
+
+
+def test_a_list_of_recipients_and_the_form_after_its_caption_are_two_tables(tmp_path: Path):
+    """安溪's notice, one cell a line closed by its pipe, each row ended by a line of padding pipes: the 安排表
+    of villages and amounts, then 附件2 and the 绩效目标表's caption, then the form. The caption ends the list:
+    the form's indicator row (one target per village) is read under its own header, the letter's list of
+    attachments announcing the form is no second, missing form, and the excerpt's last cell cut short
+    (时效指标 | / 截) is said."""
+    def row(*texts: str) -> list[str]:
+        return [*(f"{t} |" for t in texts), "|||||||"]
+
+    text = "\n".join([
+        "附件:1.2022年省级第七批水利专项资金安排表", "2.2022年省级第七批水利专项资金绩效目标表", "附件1",
+        "2022年省级第七批水利专项资金安排表", *row("序号", "乡镇名称", "项目名称", "金额"),
+        *row("1", "西坪镇", "尧山村排洪排水工程建设", "20"), *row("2", "桃舟乡", "吾培村前村洋头水圳修复", "15"),
+        "附件2", "2022年省级第七批水利专项资金绩效目标表",
+        *row("项目名称", "省级第七批水利专项资金", "主管部门(单位)名称", "安溪县水利局"),
+        *row("资金情况(万元)", "资金总额", "35"),
+        *row("绩效 指标", "一级指标", "二级指标", "三级指标", "指 标 解 释", "西坪镇尧山村", "桃舟乡吾培村"),
+        *row("产出 指标", "数量指标", "开展小型水利工程建设(个)", "反映小型水利工程建设项目开展情况", "1", "1"),
+        "时效指标 |", "截",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert [i.name_raw for i in parsed.indicators] == ["开展小型水利工程建设(个)"]
+    assert not any("announced" in p for p in parsed.problems)
+    tables = [b for b in read_page(tmp_path, text).blocks if isinstance(b, Table)]
+    assert tables[-1].cut and any("'截'" in d for d in tables[-1].doubts)

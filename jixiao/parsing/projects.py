@@ -70,10 +70,11 @@ class ProjectState(ProjectLines):
         self.header = None
         if self.pending_title and title_subject(self.pending_title) and not title_subject(text):
             return
-        if self.pending_no is not None:
-            self.unread_titles.append(self.pending_title)
         match = re.match(r"^\s*(\d+)\s*[、.．]\s*(.+)$", text.strip())
-        self.pending_title = (match.group(2) if match else text).strip()
+        title = (match.group(2) if match else text).strip()
+        if self.pending_no is not None and compact(self.pending_title) != compact(title):
+            self.unread_titles.append(self.pending_title)  # (the letter's list of attachments announcing this form is no other)
+        self.pending_title = title
         self.pending_no = int(match.group(1)) if match else None
 
     def unit(self, text: str) -> bool:
