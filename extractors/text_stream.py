@@ -31,6 +31,7 @@ Item = tuple[str, "str | list[str]"]  # ("level1"|"level2"|"level", name) or ("r
 _NEXT_PART = re.compile(r"^(?:[(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)\D|^.{6,40}项目绩效目标$"
                         r"|^附?表[一二三四五六七八九十\d]{1,3}[:：]?$")
 _COUNTER = re.compile(r"^\d{1,3}[.、]?$")
+_NUMBERING = re.compile(r"^(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[、.．])")
 _LONE_SCORE = re.compile(r"^\d{1,3}(?:\.\d{1,2})?$")  # a bare figure after a full row: its score
 _SCORE_CELL = re.compile(r"^[(（][\d\-~～.]+分?[)）]分?$")
 MIN_HEADER = 3
@@ -198,7 +199,9 @@ class _Placed:
 def ends_table(token: str) -> bool:
     """A footer, a total, the next project's label or header, a form's title or the next part of the page."""
     return (is_footer(token) or is_total(token) or label_kind(token) == "identity" or bool(header_kind(token))
-            or bool(FORM_TITLE.search(fold(token))) or bool(_NEXT_PART.search(fold(token))))
+            or bool(FORM_TITLE.search(fold(token)))
+            or (bool(_NEXT_PART.search(fold(token))) and not level_kind(_NUMBERING.sub("", fold(token)))))
+    # (一、投入目标: a level's heading, numbered)
 
 
 def cell_items(tokens: list[str], header: list[str], row_label: str | None) -> tuple[list[Item], int]:

@@ -282,3 +282,18 @@ def test_a_list_of_recipients_and_the_form_after_its_caption_are_two_tables(tmp_
     assert not any("announced" in p for p in parsed.problems)
     tables = [b for b in read_page(tmp_path, text).blocks if isinstance(b, Table)]
     assert tables[-1].cut and any("'截'" in d for d in tables[-1].doubts)
+
+
+def test_numbered_level_headings_in_the_name_column_of_a_score_table(tmp_path: Path):
+    """江苏's 2016 自评 score table, one cell a line between lone pipes: 目标名称 | 目标值 | 评价指标 | 标准值 | 目标完成值
+    | 评价指标值 | 权重分值 | 评分规则 | 得分, the levels (一、投入目标, 二、管理目标) written as rows of their own in the
+    name column. A numbered level heading does not end the table; the rows below it carry it."""
+    cells = ["目标名称", "目标值", "评价指标", "标准值", "目标完成值", "评价指标值", "权重分值", "评分规则", "得分",
+             "一、投入目标", *[""] * 8,
+             "1.预算投入资金", "6475", "预算完成率", "100%", "6475", "100%", "1", "预算完成率超出正负10%不得分", "1",
+             "二、管理目标", *[""] * 8,
+             "1.资金管理情况", "专账核算", "项目资金管理要求", "", "专账核算", "项目资金管理要求", "2", "查阅资料", "2"]
+    text = "\n".join(line for cell in cells for line in ((cell, "|") if cell else ("|",)))  # a blank cell: a pipe
+    parsed = parse_page(tmp_path, text)
+    assert [(i.level1_raw, i.name_raw, i.value_raw, i.actual) for i in parsed.indicators] == [
+        ("一、投入目标", "1.预算投入资金", "6475", "6475"), ("二、管理目标", "1.资金管理情况", "专账核算", "专账核算")]

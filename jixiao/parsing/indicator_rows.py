@@ -90,6 +90,8 @@ class IndicatorRows:
         if any(_BARE_FIGURE.match(compact(t)) for t in own_levels if t):
             self.set_aside.append(values.get("name_raw") or "?")  # 505006 | 学校 | 30.00: a code under 二级, shifted
             return
+        if self._level_heading(values, header, row):
+            return
         guessed = self._carry_levels(values)
         if _headings(values) or _grade_bands(row):
             return  # 2021年实际值 | 预期2022年值: the second line of a two-row header
@@ -151,6 +153,17 @@ class IndicatorRows:
         if self.foreign_block is None:
             return False
         self.outside_levels.append(f"{self.foreign_block}: {values.get('level2_raw') or values.get('name_raw') or '?'}")
+        return True
+
+    def _level_heading(self, values: dict, header: IndicatorHeader, row: Row) -> bool:
+        """一、投入目标 alone in the name column of a table with no column for that level (江苏's score tables):
+        the heading of the rows below it, which carry it."""
+        name = values.get("name_raw")
+        level1, level2 = canonical_level1(name), canonical_level2(name)
+        if not name or not _nothing_measured(row, header) or values.get("description") \
+                or not ((level1 and "level1" not in header.roles) or (level2 and not level1 and "level2" not in header.roles)):
+            return False
+        self.last_levels = (name, None) if level1 else (self.last_levels[0], name)
         return True
 
     def _carry_levels(self, values: dict) -> bool:
