@@ -177,3 +177,18 @@ def test_an_indicator_header_under_a_row_label_after_the_project_headings(tmp_pa
     parsed = parse_page(tmp_path, text)
     assert [(i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators] == [
         ("经济成本指标", "学生补助标准", "17元"), ("数量指标", "补助学生数量", "168"), ("质量指标", "伙食补助发放率", "90%以上")]
+
+
+def test_targets_in_words_under_a_goal_heading_after_the_names(tmp_path: Path):
+    """海南's 2016 项目绩效目标表 one cell a line: 指标类型 | 指标名称 | 绩效目标 | 绩效标准, the targets sentences. A
+    绩效目标 column right of the names is the targets (before them, in a list of projects, it is each one's goal);
+    where the blank 绩效标准 held grade bands the page lost (满意率98%以上 | 满意率80%以上), a row of two bands is no
+    indicator, and is said."""
+    lines = ["项目名称:档案征集编研", "指标类型", "指标名称", "绩效目标", "绩效标准", "产出指标",
+             "举办庆祝中国共产党成立95周年档案图片展", "向社会宣传中国共产党成立95周年来取得的成就",
+             "开展民间档案资料的征集工作", "征集有关解放海南岛的资料", "满意率98%以上", "满意率80%以上"]
+    parsed = parse_page(tmp_path, "\n\n".join(lines))
+    assert [(i.level1_raw, i.name_raw, i.value_raw) for i in parsed.indicators] == [
+        ("产出指标", "举办庆祝中国共产党成立95周年档案图片展", "向社会宣传中国共产党成立95周年来取得的成就"),
+        ("产出指标", "开展民间档案资料的征集工作", "征集有关解放海南岛的资料")]
+    assert any("满意率98%以上" in p for p in parsed.problems)

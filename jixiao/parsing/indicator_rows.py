@@ -115,6 +115,9 @@ class IndicatorRows:
             # the row shifted (a 成本 row named by its amount, 成本指标 | 20万元 | 100%, is read)
             self.set_aside.append(values["name_raw"])
             return
+        if _BAND.search(name) and _BAND.search(compact(values.get("value_raw"))):
+            self.set_aside.append(values["name_raw"])  # 满意率98%以上 | 满意率80%以上: a standard's grade bands, no row
+            return
         if not values.get("name_raw") and not values.get("description"):
             self.nameless.append(values.get("value_raw") or "?")  # a value no name goes with: said, not stored
             return
@@ -195,6 +198,8 @@ _SCORING_RULE = re.compile(r"扣\d*(?:\.\d+)?分|得\d+(?:\.\d+)?分|记满分|�
 # a figure alone (90%, ≥10, 80M, 180天) is a target, never an indicator's name
 _OPERATORS = "≥≤<>=＞＜≧≦"
 _BARE_FIGURE = re.compile(rf"^[{_OPERATORS}]?-?\d+(?:\.\d+)?(?:%|[^\d\s]{{1,2}})?$")
+# a figure with its comparator after it closing a cell (满意率98%以上, 30%以下): a target or a grade band, never a name
+_BAND = re.compile(r"\d+(?:\.\d+)?%?(?:以上|以下|以内)$")
 _LEVEL_LIKE = 8  # a name ending in 指标 no longer than this, with nothing beside it, is a level heading
 _MEASURED_ROLES = (*VALUE_ROLES, "actual", "weight", "score")  # an operator (≤, 定性) alone measures nothing
 

@@ -77,9 +77,13 @@ def header_of(row: Row, year: int | None = None) -> IndicatorHeader | None:
     if not {c.role for c in columns if c.role} & set(NAME_ROLES):
         return None
     others: dict[str, tuple[int, str]] = {}
+    names = [c.col for c in columns if c.role == "level3"]
     for column in columns:
-        if column.role is None and (project_role := project_column_role(column.header)) \
-                and not holds_levels(row, column.col, year) \
+        project_role = project_column_role(column.header) if column.role is None else None
+        if project_role == "goal" and names and column.col > names[0] \
+                and not any(c.role in VALUE_ROLES for c in columns):
+            column.role, column.how = "value", "after the names"  # 海南's 指标名称 | 绩效目标: the targets, in words
+        elif project_role and not holds_levels(row, column.col, year) \
                 and not (project_role == "goal" and holds_values(row, column.col, year)):
             others.setdefault(project_role, (column.col, column.header))
     project_cols = {col for col, _ in others.values()}
