@@ -167,7 +167,8 @@ def target_then_text(line: str) -> tuple[str, str, str] | None:
     """(name, target, text) of a row whose target is followed by text columns (湖南's budget system: 补助学生数量
     | 168 | 反映补助学生人数 | 发放到位得10分 … | - | 定量): the target is the one value at the line's first figure
     or comparator after a name of at least four characters, the text after it is left whole. None where that
-    figure is a score (得10分), no value or date starts there, or no text follows it."""
+    figure is a score (得10分), no value or date starts there, no text follows it, or the name holds a figure
+    (the first figure may then be the name's own: no safe cut)."""
     for start in range(_MIN_NAME, len(line)):
         if line[start].isdigit() or line.startswith(operator_words()[0], start):
             break
