@@ -64,8 +64,10 @@ def pipe_block_end(lines: list[Line], start: int) -> int:
 
 
 def _cut_cell(before: str, text: str) -> bool:
-    """A few characters alone after a cell closed by its pipe, where the text ends: the next cell, cut."""
-    return before.rstrip().endswith("|") and len(text.strip()) <= _MOST_CUT and not _opens_a_form(text) \
+    """A few characters alone after a cell closed by its pipe on its line (时效指标 |), where the text ends: the
+    next cell, cut. (After a lone pipe — cells between pipes — the stream reader says where its rows stop.)"""
+    return before.rstrip().endswith("|") and before.strip() != "|" and len(text.strip()) <= _MOST_CUT \
+        and not _opens_a_form(text) \
         and not is_footer(text) and label_kind(text) is None
 
 

@@ -139,3 +139,23 @@ def test_a_level_heading_of_its_own_spelling_or_a_vertical_labels_piece_is_no_in
                              ["效益指标", "社会效益指标", "住房安全保障", "明显改善"]])
     parsed = parse_document(Document(format="docx", blocks=[table]))
     assert [i.name_raw for i in parsed.indicators] == ["改造户数", "住房安全保障"]
+
+
+def test_rows_cut_into_the_wrong_columns_are_set_aside_and_said(tmp_path: Path):
+    """A PDF's text layer or an OCR run cut into a 自评表's columns wrongly: words under 得分 (受目的国受), a dated
+    deadline read as a name (12月底之前完成), a report's sentences read as a name. None is stored; each is said."""
+    narrative = ("在准备开始建设时,发现原计划建设内容不适合现状。经咨询生态环境部和省生态环境厅,可以结合工作实际对项目建设内容进行适当调整。"
+                 "2021年8月起,我们重新组织编制了实施方案,并报上级部门审核同意后开始实施,目前已按进度完成建设任务。")
+    text = "\n".join([
+        "| 项目名称 | 服务贸易发展资金 |",
+        "| 一级指标 | 二级指标 | 三级指标 | 年初目标值 | 实际完成值 | 分值 | 得分 |",
+        "| 产出指标 | 数量指标 | 服务外包离岸(万美元) | 4500 | 4557.51 | 10 | 10 |",
+        "| | 质量指标 | 企业国际质量提升 | 获得目的国 | 受众欢迎 | 10 | 受目的国受 |",
+        "| | 时效指标 | 12月底之前完成 | 1 | 1 | 10 | 10 |",
+        f"| 效益指标 | 社会效益指标 | {narrative} | 有效 | 有效 | 10 | 10 |",
+        "| 满意度指标 | 服务对象满意度指标 | 企业满意度 | ≥90% | 95% | 10 | 10 |",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert [i.name_raw for i in parsed.indicators] == ["服务外包离岸(万美元)", "企业满意度"]
+    said = " ".join(parsed.problems)
+    assert "企业国际质量提升" in said and "12月底之前完成" in said and "在准备开始建设时" in said

@@ -21,7 +21,7 @@ from jixiao.normalizers.value_checks import is_bare_slot, is_choice_list, is_pla
 from jixiao.normalizers.values import parse_indicator_value
 from jixiao.parsing.grid import Row
 from jixiao.parsing.columns import VALUE_ROLES, header_role
-from jixiao.parsing.indicators import (IndicatorHeader, is_level_fragment, is_level_name,
+from jixiao.parsing.indicators import (IndicatorHeader, is_level_fragment, is_level_name, number_cell,
                                        place_targets, read_row)
 from jixiao.parsing.records import Project, TableIndicator, meaningful
 from jixiao.parsing.vocabulary import is_operator, is_target_kind, is_total
@@ -115,6 +115,14 @@ class IndicatorRows:
             # the row shifted (a 成本 row named by its amount, 成本指标 | 20万元 | 100%, is read)
             self.set_aside.append(values["name_raw"])
             return
+        if (re.search(r"\d", name) and parse_indicator_value(name).value_kind == "date") \
+                or (len(name) > _LONGEST_NAME and "。" in name.rstrip("。")):
+            # 12月底之前完成: a dated deadline is a target; sentences after sentences are a report's prose, not a name
+            self.set_aside.append(values["name_raw"])
+            return
+        if _words_under_figures(row, header):
+            self.set_aside.append(values["name_raw"])  # 众欢迎 | 受目的国受 under 得分: the row's cells are out of their columns
+            return
         if _BAND.search(name) and _BAND.search(compact(values.get("value_raw"))):
             self.set_aside.append(values["name_raw"])  # 满意率98%以上 | 满意率80%以上: a standard's grade bands, no row
             return
@@ -200,6 +208,7 @@ _OPERATORS = "≥≤<>=＞＜≧≦"
 _BARE_FIGURE = re.compile(rf"^[{_OPERATORS}]?-?\d+(?:\.\d+)?(?:%|[^\d\s]{{1,2}})?$")
 # a figure with its comparator after it closing a cell (满意率98%以上, 30%以下): a target or a grade band, never a name
 _BAND = re.compile(r"\d+(?:\.\d+)?%?(?:以上|以下|以内)$")
+_LONGEST_NAME = 100  # characters: a longer name of several sentences is prose read into a table
 _LEVEL_LIKE = 8  # a name ending in 指标 no longer than this, with nothing beside it, is a level heading
 _MEASURED_ROLES = (*VALUE_ROLES, "actual", "weight", "score")  # an operator (≤, 定性) alone measures nothing
 
@@ -213,6 +222,14 @@ def _nothing_measured(row: Row, header: IndicatorHeader) -> bool:
 def _headings(values: dict) -> bool:
     name, value = values.get("name_raw"), values.get("value_raw")
     return bool(name and value and header_role(name)[0] and header_role(value)[0])
+
+
+def _words_under_figures(row: Row, header: IndicatorHeader) -> bool:
+    """A 分值 or 得分 cell of the row holding words and no figure at all: the row was cut into columns wrongly
+    (a figure there with its unit, 1.5亩, is a short row's target one column left, and is read)."""
+    return any(role in header.roles and row.starts_here(header.roles[role])
+               and meaningful(text := row.own_text(header.roles[role])) and number_cell(text) is None
+               and not re.search(r"\d", text) for role in ("weight", "score"))
 
 
 def _grade_bands(row: Row) -> bool:

@@ -151,7 +151,7 @@ def read_row(row: Row, header: IndicatorHeader) -> dict[str, str | float | None]
     # a weight or score merged down over a group of rows belongs to the row where it starts
     for role in ("weight", "score"):
         if role in roles and row.starts_here(roles[role]):
-            values[role] = _number(text[role])
+            values[role] = number_cell(text[role])
     return values
 
 
@@ -189,7 +189,7 @@ def direction_of(text: str | None) -> str | None:
     return None
 
 
-def _number(text: str | None) -> float | None:
+def number_cell(text: str | None) -> float | None:
     """A weight or score: a cell that is a number (16, 16分, 20%, （10分）), not text holding one (指标1：)."""
     match = _NUMBER.fullmatch(compact(text))
     return float(match.group(1)) if match else None
