@@ -29,6 +29,7 @@ from jixiao.extractors.text_regions import stream_regions
 from jixiao.extractors.text_rejoin import names_a_label, rejoined_lines, sections_apart
 from jixiao.extractors.text_stream import joined_labels
 from jixiao.extractors.text_stream_table import stream_blocks
+from jixiao.extractors.text_tree import tree_run
 from jixiao.extractors.text_vocab import fold, is_level_prefix, is_total, label_kind, level_kind
 
 from jixiao.model.document import Cell, Paragraph, Provenance, Table
@@ -55,9 +56,14 @@ def is_chrome(text: str) -> bool:
     return any(p.search(folded) for p in _chrome())
 
 
-def free_blocks(lines: list[Line], limits: Limits) -> list[Paragraph | Table]:
-    """Paragraphs and tables of lines that are not in the tab-indented export layout: forms whose cells
-    run together (text_regions, text_stream, text_glue), and the other layouts around them."""
+def free_blocks(lines: list[Line], limits: Limits, ends_text: bool = True) -> list[Paragraph | Table]:
+    """Paragraphs and tables of lines that are not in the tab-indented export layout: forms printed as an
+    indented tree (text_tree), forms whose cells run together (text_regions, text_stream, text_glue), and the
+    other layouts around them. `ends_text`: these lines end the text (see _layout_blocks)."""
+    if (tree := tree_run(lines)) is not None:
+        start, end, tables = tree
+        return [*free_blocks(lines[:start], limits, ends_text=False), *tables,
+                *free_blocks(lines[end:], limits, ends_text)]
     blocks: list[Paragraph | Table] = []
     pos = 0
     for start, end, shape in stream_regions(lines, is_chrome, is_pipe_line, _space_cells):
@@ -71,7 +77,7 @@ def free_blocks(lines: list[Line], limits: Limits) -> list[Paragraph | Table]:
             cells = [t.strip() for _, t in region] if shape == "cells" else _space_cells(region[0][1])
             blocks += stream_blocks(cells, region[0][0], one_line=shape == "spaces")
         pos = end
-    return blocks + _layout_blocks(lines[pos:], limits, ends_text=True)
+    return blocks + _layout_blocks(lines[pos:], limits, ends_text=ends_text)
 
 
 def _cell_lines(lines: list[Line]) -> list[Line]:

@@ -355,3 +355,33 @@ def test_a_template_counter_alone_on_its_pipe_row_is_a_blank_slot(tmp_path: Path
     ])
     parsed = parse_page(tmp_path, text)
     assert [i.name_raw for i in parsed.indicators] == ["指标1工程资金金额", "指标1工程完工率", "指标1学校发展能力"]
+
+
+def test_indicators_printed_as_an_indented_tree(tmp_path: Path):
+    """宁夏's 预算管理一体化 批复表 saved from its page: a node a line, its depth its indent (unit, project, 一级,
+    二级, indicator), the project's amount and each indicator's target on the next line unindented, blank lines
+    between. The levels the depths give are read; the levels are printed once per block."""
+    nodes = ["单位:元", "项目", "指标值", "绩效金额", " 石嘴山市疾病预防控制中心", "  狂犬、乙肝、流感等疫苗及美沙酮药物", "3000000",
+             "   产出指标", "    时效指标(必填)", "     疫苗提供及时率", "100%", "     对美沙酮维持患者及时给予治疗", "100%",
+             "    数量指标(必填硬性指标)", "     疫苗使用率", "100%",
+             "   效益指标", "    社会效益指标(必填)", "     满足辖区居民对常用疫苗的需求", "100%", "附件下载:"]
+    parsed = parse_page(tmp_path, "\n\n".join(nodes))
+    assert levels_and_values(parsed) == [
+        ("产出指标", "时效指标(必填)", "疫苗提供及时率", "100%"), ("产出指标", "时效指标(必填)", "对美沙酮维持患者及时给予治疗", "100%"),
+        ("产出指标", "数量指标(必填硬性指标)", "疫苗使用率", "100%"), ("效益指标", "社会效益指标(必填)", "满足辖区居民对常用疫苗的需求", "100%")]
+    assert [(p.project_name, p.budget_wan) for p in parsed.projects] == [("狂犬、乙肝、流感等疫苗及美沙酮药物", 300.0)]
+
+
+def test_indented_lines_are_a_tree_only_with_levels_one_depth_apart():
+    """Indented lines are a tree only where the 一级 names sit at one depth and the 二级 names one deeper: an
+    indented letter, or levels all at one indent, is not one."""
+    from jixiao.extractors.text_tree import tree_run
+
+    def numbered(texts: list[str]) -> list[tuple[int, str]]:
+        return list(enumerate(texts, start=1))
+
+    letter = ["  各乡镇:", "  产出指标", "  数量指标", "  据实填写", "100%", "  效益指标", "  社会效益指标", "  按时报送", "90%"]
+    assert tree_run(numbered(letter)) is None
+    tree = ["  产出指标", "   数量指标", "    修缮面积", "100平方米", "    修缮村数", "3个", "   质量指标", "    验收合格率", "100%"]
+    found = tree_run(numbered(["各乡镇:", *tree]))
+    assert found is not None and found[:2] == (1, 10)
