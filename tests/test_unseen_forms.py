@@ -162,6 +162,8 @@ def test_a_year_or_a_medium_term_amount_is_not_the_budget():
     ahead together, so the year's 本年度申请 amount beside it is the budget."""
     period = parse(table([["项目名称", "新建高校"], ["专项资金", "2020年-2022年"]]))
     assert period.projects[0].budget_wan is None
+    listed = parse(table([["项目名称", "办公局域网维护费"], ["项目资金", "1、常年性 √ 2、延续性□"]]))  # a list's 1、
+    assert listed.projects[0].budget_wan is None
     medium = parse(table([["项目名称", "镇际联网路改造", "中期市财政预算(万元)", "284500.00",
                            "本年度申请市财政预算资金(万元)", "919.00"]]))
     assert medium.projects[0].budget_wan == 919.0
