@@ -171,8 +171,8 @@ class IndicatorRows:
         the heading of the rows below it, which carry it."""
         name = values.get("name_raw")
         level1, level2 = canonical_level1(name), canonical_level2(name)
-        if not name or not _nothing_measured(row, header) or values.get("description") \
-                or not ((level1 and "level1" not in header.roles) or (level2 and not level1 and "level2" not in header.roles)):
+        unheaded = (level1 and "level1" not in header.roles) or (level2 and not level1 and "level2" not in header.roles)
+        if not name or not unheaded or not _nothing_measured(row, header) or values.get("description"):
             return False
         self.last_levels = (name, None) if level1 else (self.last_levels[0], name)
         return True

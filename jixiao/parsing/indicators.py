@@ -16,7 +16,8 @@ from jixiao.dictionaries import dictionary_cache
 from jixiao.normalizers.levels import canonical_level1, canonical_level2, level_spellings
 from jixiao.normalizers.text import compact
 from jixiao.normalizers.value_checks import is_placeholder
-from jixiao.parsing.columns import NAME_ROLES, VALUE_ROLES, header_columns, holds_levels, holds_values, resolve, spelled_roles
+from jixiao.parsing.columns import (NAME_ROLES, VALUE_ROLES, header_columns, holds_levels, holds_values, resolve,
+                                    spelled_roles)
 from jixiao.parsing.grid import Row
 from jixiao.parsing.records import meaningful
 from jixiao.parsing.vocabulary import (is_footer_text, is_operator, is_signoff, min_header_roles, money_unit,
