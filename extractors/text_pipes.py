@@ -50,7 +50,7 @@ def pipe_block_end(lines: list[Line], start: int) -> int:
         if not is_pipe_line(text):
             last = end + 1 >= len(lines) or not lines[end + 1][1].strip()
             if last and ("|" in text or _cut_cell(lines[end - 1][1], text)):
-                end += 1  # the block's last row cut off before its closing pipes (指标3 | 1座), or its last cell (时效指标 | / 截)
+                end += 1  # the last row cut before its closing pipes (指标3 | 1座), or its last cell (时效指标 | / 截)
                 break
             nxt = end + 1
             while nxt < len(lines) and lines[nxt][1].strip() and not is_pipe_line(lines[nxt][1]):
@@ -66,9 +66,8 @@ def pipe_block_end(lines: list[Line], start: int) -> int:
 def _cut_cell(before: str, text: str) -> bool:
     """A few characters alone after a cell closed by its pipe on its line (时效指标 |), where the text ends: the
     next cell, cut. (After a lone pipe — cells between pipes — the stream reader says where its rows stop.)"""
-    return before.rstrip().endswith("|") and before.strip() != "|" and len(text.strip()) <= _MOST_CUT \
-        and not _opens_a_form(text) \
-        and not is_footer(text) and label_kind(text) is None
+    return (before.rstrip().endswith("|") and before.strip() != "|" and len(text.strip()) <= _MOST_CUT
+            and not _opens_a_form(text) and not is_footer(text) and label_kind(text) is None)
 
 
 def _opens_a_form(text: str) -> bool:
