@@ -22,6 +22,7 @@ import itertools
 import math
 import re
 
+from jixiao.dictionaries import dictionary_cache
 from jixiao.extractors.text_stream import Item, ends_table
 from jixiao.extractors.text_values import NUMBER, halves, item_pattern
 from jixiao.extractors.text_vocab import description_start, is_basis, level_kind, level_names, operator_words, unit_words
@@ -118,12 +119,18 @@ def level_end(text: str, pos: int) -> int:
     return pos
 
 
+@dictionary_cache
+def _bare_level1() -> tuple[str, ...]:
+    """The 一级 names without their 指标/目标 (产出, 效益), longest first: asked at every glued line, listed once."""
+    bare = {name[:-2] for name in level_names() if level_kind(name) == "level1"}
+    return tuple(sorted(bare, key=len, reverse=True))
+
+
 def _level_items(line: str) -> tuple[list[Item], str]:
     """The 一级/二级 names a line opens with (each with its score), and the rest of the line; a 一级 written
     bare, without its 指标, counts only before a name written in full (产出 | 数量指标 …)."""
     items: list[Item] = []
-    bare = next((w[:-2] for w in level_names() if level_kind(w) == "level1" and line.startswith(w[:-2])
-                 and level_end(line, len(w) - 2) > len(w) - 2), None)
+    bare = next((w for w in _bare_level1() if line.startswith(w) and level_end(line, len(w)) > len(w)), None)
     if bare:
         items.append(("level1", bare))
         line = line[len(bare):]
