@@ -22,9 +22,12 @@ _UNIT_CHARS = 6  # words beside a number that still make it a value: "≤2000元
 def cell_key(text: str) -> str:
     """A cell's text for comparing names: width folded, no blanks, read as simplified Chinese, no (50分)
     tail, no trailing 指标."""
-    key = simplified(re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))).lstrip("★*")
-    key = _SCORE_TAIL.sub("", key)
-    return _LEVEL_TAIL.sub("", key)
+    return _key(simplified(re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))))
+
+
+def _key(folded: str) -> str:
+    """cell_key of a cell already folded (width, blanks, simplified)."""
+    return _LEVEL_TAIL.sub("", _SCORE_TAIL.sub("", folded.lstrip("★*")))
 
 
 @dictionary_cache
@@ -63,7 +66,7 @@ def kind(text: str | None) -> str | None:
     folded = simplified(re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)))  # 60萬(wàn)度: a value, gloss and all
     if not folded:
         return "empty"
-    key = cell_key(text)
+    key = _key(folded)
     level1, level2 = _level_words()
     in1, in2 = key in level1, key in level2 or _prefixed_level2(key)
     if in1 or in2:
