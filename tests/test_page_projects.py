@@ -165,3 +165,18 @@ def test_a_project_label_on_the_line_before_the_first_lone_pipe(tmp_path: Path):
              "年度财政资金总额", "|", "34.64", "|", "34.64", "|", "100%", "|", "20", "|", "|||||"]
     parsed = parse_page(tmp_path, "\n".join(lines))
     assert [(p.project_name, p.budget_wan) for p in parsed.projects] == [("春节走访慰问经费", 34.64)]
+
+
+@pytest.mark.parametrize(("amounts", "budget"), [("| 7 | 0 | 7 | 0 | 0 | 0 |", 7.0), ("| 25 | | | | 25 | |", 25.0),
+                                                 ("| 7 | 0 | 6 | 0 | 0 | 0 |", None), ("| 2023 | 12 |", None)])
+def test_a_total_over_headings_a_page_lost_the_spans_of_is_the_sum_of_its_parts(
+        tmp_path: Path, amounts: str, budget: float | None):
+    """本年度预计投入(万元) | 财政资金(万元) [中央 | 省级 | 市级 | 本级] | 其他, then 7 | 0 | 7 | 0 | 0 | 0: the
+    pipes no longer say which heading spans which, but a first amount that is the sum of the rest is the
+    total. Amounts that do not add up are not guessed at."""
+    text = "\n".join([
+        "| 专项基本情况 | 专项名称 | 雨露计划就学补助项目 | |",
+        "| 专项资金情况 | 本年度预计投入(万元) | 财政资金(万元) | 其他 |", "| 中央 | 省级 | 市级资金 | 本级 |", amounts,
+        "| 一级指标 | 二级指标 | 三级指标 | 指标值 |", "| 产出指标 | 数量指标 | 补助户数 | 101户 |"])
+    parsed = parse_page(tmp_path, text)
+    assert [(p.project_name, p.budget_wan) for p in parsed.projects] == [("雨露计划就学补助项目", budget)]

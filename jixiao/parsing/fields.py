@@ -22,6 +22,7 @@ from jixiao.parsing.vocabulary import Label, field_label, money_label, scale_to_
 # (not a code before a name: "813-潼南区五桂镇")
 _AMOUNT_VALUE = re.compile(r"^[-+]?\d[\d,，]*(?:\.\d+)?(?:亿元|百万元|万元|千元|万|元)?(?![\d.\-－—])")
 _COLON = re.compile(r"[:：]")
+_BARE_NUMBER = re.compile(r"^\d[\d,]*(?:\.\d+)?$")
 _AMOUNT = re.compile(r"(-?\d+(?:,\d{3})*(?:\.\d+)?)(亿元|百万元|万元|千元|万|元)?")
 _WORD_BEFORE = re.compile(r"[\u4e00-\u9fff]$")  # 参见附件1具体金额: a number inside words, with no unit, is no amount
 _NOT_MONEY_AFTER = re.compile(r"[年月日号%％个人次户期分、]")  # 2020年-2022年, 12月, 95%, 3人, 9分, 1、(a list): no amount
@@ -50,6 +51,18 @@ def amount_wan(text: str | None, unit: str | None) -> float | None:
     number = float(match.group(1).replace(",", ""))
     assumed = "元" if abs(number) >= unitless_yuan_from() else "万元"
     return round(number * scale_to_wan(match.group(2) or unit or assumed), 6)
+
+
+def summed_total(texts: list[str]) -> str | None:
+    """The first of a row of bare amounts when it is the sum of the others (7 | 0 | 7 | 0 | 0 | 0, blanks
+    as 0): a total and its parts, whatever headings the parts had. None for any other row."""
+    cells = [compact(t) for t in texts]
+    if not cells or not all(_BARE_NUMBER.match(c) for c in cells if c):
+        return None
+    amounts = [float(c.replace(",", "")) if c else 0.0 for c in cells]
+    parts = [a for a in amounts[1:] if a]
+    total = amounts[0]
+    return cells[0] if total > 0 and len(amounts) >= 3 and parts and abs(sum(parts) - total) <= 0.005 else None
 
 
 def split_inline(text: str) -> tuple[str, str | None]:

@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 
 from jixiao.model.document import Cell
 from jixiao.normalizers.text import compact
-from jixiao.parsing.fields import FieldCell, amount_wan, field_value, row_labels
+from jixiao.parsing.fields import FieldCell, amount_wan, field_value, row_labels, summed_total
 from jixiao.parsing.grid import Row
 from jixiao.parsing.indicator_rows import IndicatorRows
 from jixiao.parsing.indicators import IndicatorHeader, header_of, is_footer, is_level_name
 from jixiao.parsing.project_lines import IDENTITY, PARTIES, STARTS_PROJECT, ProjectLines
 from jixiao.parsing.records import Goal, Project, TableIndicator, clean, meaningful
-from jixiao.parsing.vocabulary import (is_form_title, is_list_heading, money_unit, name_max_chars, title_kind,
-                                       title_subject, unit_line)
+from jixiao.parsing.vocabulary import (field_label, is_form_title, is_list_heading, money_label, money_unit,
+                                       name_max_chars, title_kind, title_subject, unit_line)
 
 _PROJECT_CODE = re.compile(r"(?<![0-9A-Za-z])\d{6,}[A-Z][0-9A-Z]{6,}(?![0-9A-Za-z])")
 _MONTH_LABEL = re.compile(r"^(\d{1,2})月(?:底|末|份)?(?:前)?$")
@@ -56,6 +56,7 @@ class ProjectState(ProjectLines):
     quoted_name: str | None = None  # a project named in quotes by the notice before any table (关于“…项目”)
     stated_budgets: set[float] = field(default_factory=set)  # amounts the notice's lines give as a budget, in 万元
     column_project: Project | None = None  # the project the last 项目名称 cell of a multi-project table started
+    total_heading: tuple[int, str | None, int] | None = None  # (id(project), unit, rows left): a total's heading, no amount
 
     @property
     def indicators(self) -> list[TableIndicator]:
@@ -116,6 +117,8 @@ class ProjectState(ProjectLines):
         if len(row.cells) == 1 and self.current is not None and (unit := money_unit(row.cells[0].text)):
             self.label_units.setdefault(id(self.current), unit)  # 资金情况（万元） alone: the amounts below are in it
         labels = row_labels(row)
+        if self.header is None and not labels and self._summed_total(row):
+            return
         if self.header is None and self._listed_cells(row):
             return
         if self.header is not None:
@@ -128,6 +131,7 @@ class ProjectState(ProjectLines):
             self.header = None
         if labels or self.plan_columns is not None:
             self._key_values(row, labels)
+        self._total_heading(row)
 
     def _continues(self, row: Row) -> bool:
         """Whether a new table goes on with the indicator table before it (split by a page break): it has
@@ -177,6 +181,30 @@ class ProjectState(ProjectLines):
         if project.project_code is None:
             project.project_code = next((m.group(0) for t in row.texts() if (m := _PROJECT_CODE.search(compact(t)))),
                                         None)
+
+    def _total_heading(self, row: Row) -> None:
+        """Note a total's heading whose amount is not beside or below it (本年度预计投入(万元) | 财政资金 over
+        中央 | 省级 …, then the amounts): the next rows may hold it as the sum of its parts."""
+        project, waiting = self.current, self.total_heading
+        self.total_heading = (waiting[0], waiting[1], waiting[2] - 1) if waiting and waiting[2] > 1 else None
+        if project is None or project.budget_wan is not None:
+            return
+        labels = [label for c in row.cells if (label := field_label(c.text) or money_label(c.text))]
+        if labels and labels[0].key == "budget":
+            self.total_heading = (id(project), labels[0].unit, 2)
+
+    def _summed_total(self, row: Row) -> bool:
+        """A row of amounts under a total's heading whose first is the sum of the rest (7 | 0 | 7 | 0 | 0 | 0,
+        a page's pipes having lost which heading spans which): the first is the budget."""
+        project, waiting = self.current, self.total_heading
+        if project is None or waiting is None or waiting[0] != id(project) or project.budget_wan is not None:
+            return False
+        total = summed_total(row.texts())
+        if total is None:
+            return False
+        project.budget_wan = self.amount(total, waiting[1] or self.label_units.get(id(project)))
+        self.total_heading = None
+        return True
 
     def _set(self, project: Project, key: str, value: str | None, unit: str | None, row: Row, cell: Cell) -> None:
         if key == "project_code":
