@@ -103,6 +103,16 @@ def test_field_labels_by_meaning(text, key, unit):
     assert (label.key, label.unit) == (key, unit) if key else label is None
 
 
+@pytest.mark.parametrize(("text", "wan"), [
+    ("50万元", 50.0), ("预算资金：50", 50.0), ("1,200.5", 1200.5), ("500000", 50.0), ("10000元", 1.0),
+    ("年度财政资金总额1.561.56120", None),  # 1.56 | 1.56 | 1 | 20 glued: no amount, not ".56120" as 56120万元
+    ("参见附件1具体金额", None), ("2020年-2022年", None), ("1、", None),
+])
+def test_an_amount_is_a_whole_number_with_its_money_unit(text, wan):
+    from jixiao.parsing.fields import amount_wan
+    assert amount_wan(text, None) == wan
+
+
 @pytest.mark.parametrize(("title", "kind"), [
     ("2018年市级专项扶贫资金基础设施绩效目标申报表(基础设施建设类)", "project"), ("绩效目标自评表", "self_evaluation"),
     ("生猪(牛羊)调出大县奖励资金区域绩效目标表", "region"), ("项目支出绩效目标审批表", "project"),

@@ -23,7 +23,7 @@ from jixiao.parsing.vocabulary import Label, field_label, money_label, scale_to_
 _AMOUNT_VALUE = re.compile(r"^[-+]?\d[\d,，]*(?:\.\d+)?(?:亿元|百万元|万元|千元|万|元)?(?![\d.\-－—])")
 _COLON = re.compile(r"[:：]")
 _BARE_NUMBER = re.compile(r"^\d[\d,]*(?:\.\d+)?$")
-_AMOUNT = re.compile(r"(-?\d+(?:,\d{3})*(?:\.\d+)?)(亿元|百万元|万元|千元|万|元)?")
+_AMOUNT = re.compile(r"(?<![\d.])(-?\d+(?:,\d{3})*(?:\.\d+)?)(亿元|百万元|万元|千元|万|元)?")
 _WORD_BEFORE = re.compile(r"[\u4e00-\u9fff]$")  # 参见附件1具体金额: a number inside words, with no unit, is no amount
 _NOT_MONEY_AFTER = re.compile(r"[年月日号%％个人次户期分、]")  # 2020年-2022年, 12月, 95%, 3人, 9分, 1、(a list): no amount
 
