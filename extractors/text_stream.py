@@ -35,6 +35,9 @@ _NUMBERING = re.compile(r"^(?:[(（][一二三四五六七八九十\d]{1,3}[)）
 _LONE_SCORE = re.compile(r"^\d{1,3}(?:\.\d{1,2})?$")  # a bare figure after a full row: its score
 _SCORE_CELL = re.compile(r"^[(（][\d\-~～.]+分?[)）]分?$")
 MIN_HEADER = 3
+# a column kind → the cell it holds when it is a figure: an operator alone, or a number (after its operator)
+_FIGURE_COLUMNS = {"op": re.compile(r"^[≥≤<>=≠]{1,2}$"), "val": re.compile(r"^[≥≤<>=≠]{0,2}\d"),
+                   "num": re.compile(r"^\d")}
 # a form's title or its year line between two forms: "2、征兵工作经费绩效目标表", "（2022年度）"
 FORM_TITLE = re.compile(r"绩效.{0,30}表([(（][^()（）]*[)）])?$|^[(（]?\d{4}[)）]?年度[)）]?$")
 
@@ -244,7 +247,7 @@ def cell_items(tokens: list[str], header: list[str], row_label: str | None) -> t
             continue
         if row is not None and not is_blank_slot(token) and (filled < required or (filled < len(tail) and (
                 nxt is None or level_kind(nxt) or is_footer(nxt) or is_total(nxt) or is_blank_slot(nxt)
-                or (tail[filled] == "basis" and is_basis(token))))):
+                or (tail[filled] == "basis" and is_basis(token)) or _name_next(tokens[index + 1:index + 3], tail)))):
             row.append(token)
             continue
         if row:
@@ -252,6 +255,15 @@ def cell_items(tokens: list[str], header: list[str], row_label: str | None) -> t
         row = [token]
         placed.last = None
     return items + ([("row", row)] if row else []), len(tokens)
+
+
+def _name_next(ahead: list[str], tail: list[str]) -> bool:
+    """The next cell is a row's name, the one after it that row's first figure (… | =116 | 人 | 该指标值数据合理 |
+    保障退休职工人数 | = | 81): so this cell still belongs to the row before, in a trailing column of text
+    (the page dropped the blank ones, so a row does not always have it)."""
+    first = tail[0] if tail else None
+    fits = lambda cell: first in _FIGURE_COLUMNS and bool(_FIGURE_COLUMNS[first].match(fold(cell)))  # noqa: E731
+    return len(ahead) == 2 and not fits(ahead[0]) and not level_kind(ahead[0]) and fits(ahead[1])
 
 
 def explicit_section(tokens: list[str], line: int) -> tuple[list[str], Section | None, list[str]]:

@@ -49,7 +49,8 @@ def natural_items(run: str) -> list[str]:
 
 
 def split_run(run: str, n: int) -> list[str] | None:
-    """The run as `n` well-formed values, the most repetitive cut first; None when no cut fits."""
+    """The run as `n` well-formed values, the most repetitive cut first; None when no cut fits, or when cuts
+    as good disagree on the first value (the target, the budget): which one the form printed cannot be told."""
     if n <= 0:
         return None
     natural = natural_items(run)
@@ -57,24 +58,29 @@ def split_run(run: str, n: int) -> list[str] | None:
         return natural
     if len(run) > _MAX_RUN or n > 8:
         return None
-    cuts = {0}
-    pos = 0
+    cuts, whole, pos = {0}, set(), 0
     for item in natural:
+        if not item[-1].isdigit():
+            whole.add((pos, pos + len(item)))  # 100%, 150万: a value its unit closes, never cut inside
         pos += len(item)
         cuts.add(pos)
-    best: tuple[int, int] | None = None
+    best: tuple[int, ...] | None = None
     best_split: list[str] | None = None
+    unsure = False  # another cut as good starts with another value (43.237.24109: 43.2|37.24|10|9 or 4|3.2|37.24|109)
     for split in _splits(run, n):
         bounds, pos = set(), 0
         for item in split:
             bounds.add(pos)
             pos += len(item)
+        broken = sum(any(start < b < end for b in bounds) for start, end in whole)
         adjacent = sum(a == b for a, b in zip(split, split[1:]))
         repeats = sum(split[i] == split[j] for i in range(n) for j in range(i + 1, n))
-        score = (_rate_fits(split), adjacent, repeats, len(bounds & cuts))
+        score = (_rate_fits(split), adjacent, repeats, len(bounds & cuts), -broken)
         if best is None or score > best:
-            best, best_split = score, split
-    return best_split
+            best, best_split, unsure = score, split, False
+        elif score == best and split[0] != best_split[0]:
+            unsure = True
+    return None if unsure else best_split
 
 
 def _rate_fits(items: list[str]) -> int:

@@ -24,12 +24,12 @@ from fixtures.faults import build_without_flow  # noqa: E402
 from fixtures.real_flattened import write_flattened  # noqa: E402
 from fixtures.real_score import DEFAULT_TRUTH, MEASURES, rates, score  # noqa: E402
 from fixtures.real_traditional import write_traditional  # noqa: E402
-from fixtures.web_writer import WEB_LAYOUTS  # noqa: E402
+from fixtures.web_writer import STREAM_LAYOUTS, WEB_LAYOUTS  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    variants = (*WEB_LAYOUTS, "traditional")
+    variants = (*WEB_LAYOUTS, *STREAM_LAYOUTS, "traditional")
     parser.add_argument("--layouts", default=",".join(variants), help=f"comma-separated, of {', '.join(variants)}")
     parser.add_argument("--keep", type=Path, help="write the inboxes and datasets here instead of a temp folder")
     args = parser.parse_args(argv)
