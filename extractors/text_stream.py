@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from jixiao.dictionaries import dictionary_cache, load_dictionary
+from jixiao.extractors.text_slots import apart, opens_row, skipped, trailing_text
 from jixiao.extractors.text_vocab import (column_kind, fold, header_kind, is_basis, is_blank_slot, is_footer,
                                           is_full_level2, is_level2_under, is_level_prefix, is_same_level2,
                                           is_sibling_level2, is_total, label_kind, level_kind)
@@ -35,9 +36,6 @@ _NUMBERING = re.compile(r"^(?:[(（][一二三四五六七八九十\d]{1,3}[)）
 _LONE_SCORE = re.compile(r"^\d{1,3}(?:\.\d{1,2})?$")  # a bare figure after a full row: its score
 _SCORE_CELL = re.compile(r"^[(（][\d\-~～.]+分?[)）]分?$")
 MIN_HEADER = 3
-# a column kind → the cell it holds when it is a figure: an operator alone, or a number (after its operator)
-_FIGURE_COLUMNS = {"op": re.compile(r"^[≥≤<>=≠]{1,2}$"), "val": re.compile(r"^[≥≤<>=≠]{0,2}\d"),
-                   "num": re.compile(r"^\d")}
 # a form's title or its year line between two forms: "2、征兵工作经费绩效目标表", "（2022年度）"
 FORM_TITLE = re.compile(r"绩效.{0,30}表([(（][^()（）]*[)）])?$|^[(（]?\d{4}[)）]?年度[)）]?$")
 
@@ -231,6 +229,9 @@ def cell_items(tokens: list[str], header: list[str], row_label: str | None) -> t
         if level and row is not None and placed.last is None and not fold(token).endswith(("指标", "目标")) \
                 and is_same_level2(token, placed.level2):
             level = None  # 满意度指标 | 受益单位满意度 | 95% | 社会公众满意度 | ≥90%: the next row's name
+        nxt = tokens[index + 1] if index + 1 < len(tokens) else None
+        if level and not fold(token).endswith(("指标", "目标")) and opens_row(token, nxt, tail):
+            level = None  # 服务对象满意度 | 5 | % | 95: a name followed by its row's weight
         if level:
             placed.level(level, token)
         if level or (row is None and is_level_prefix(token)) or (row is not None and is_level_prefix(token)
@@ -240,30 +241,21 @@ def cell_items(tokens: list[str], header: list[str], row_label: str | None) -> t
             row = None
             items.append((level or "level2", token))
             continue
-        nxt = tokens[index + 1] if index + 1 < len(tokens) else None
         filled = len(row) - 1 if row is not None else 0
         if row is not None and filled >= max(required, 1) and _LONE_SCORE.match(fold(token)):
             row.append(token)  # 指标1:… | 已完成 | 已完成 | 5: a score under no heading of its own, never a name
             continue
-        if row is not None and not is_blank_slot(token) and (filled < required or (filled < len(tail) and (
-                nxt is None or level_kind(nxt) or is_footer(nxt) or is_total(nxt) or is_blank_slot(nxt)
-                or (tail[filled] == "basis" and is_basis(token)) or _name_next(tokens[index + 1:index + 3], tail)))):
-            row.append(token)
+        if row is not None and not is_blank_slot(token) and not opens_row(token, nxt, tail) and (
+                filled < required or (filled < len(tail) and (
+                    nxt is None or level_kind(nxt) or is_footer(nxt) or is_total(nxt) or is_blank_slot(nxt)
+                    or (tail[filled] == "basis" and is_basis(token)) or trailing_text(tokens[index + 1:index + 3], tail)))):
+            row += [""] * skipped(token, tail, filled) + [token]  # the blank cells the page dropped before it
             continue
         if row:
             items.append(("row", row))
         row = [token]
         placed.last = None
     return items + ([("row", row)] if row else []), len(tokens)
-
-
-def _name_next(ahead: list[str], tail: list[str]) -> bool:
-    """The next cell is a row's name, the one after it that row's first figure (… | =116 | 人 | 该指标值数据合理 |
-    保障退休职工人数 | = | 81): so this cell still belongs to the row before, in a trailing column of text
-    (the page dropped the blank ones, so a row does not always have it)."""
-    first = tail[0] if tail else None
-    fits = lambda cell: first in _FIGURE_COLUMNS and bool(_FIGURE_COLUMNS[first].match(fold(cell)))  # noqa: E731
-    return len(ahead) == 2 and not fits(ahead[0]) and not level_kind(ahead[0]) and fits(ahead[1])
 
 
 def explicit_section(tokens: list[str], line: int) -> tuple[list[str], Section | None, list[str]]:
@@ -291,7 +283,7 @@ def explicit_section(tokens: list[str], line: int) -> tuple[list[str], Section |
     first = next((i for i in range(head_end) if label_kind(tokens[i]) == "identity"), None)
     if first is None:
         first = next((i for i in range(head_end) if label_kind(tokens[i]) in ("label", "heading")), head_end)
-    header, body = tokens[start:end], tokens[end:]
+    header, body = tokens[start:end], apart(tokens[end:], tail_kinds(tokens[start:end])[0])
     if (twin := twin_blocks(header)) is not None:
         header, body = header[:twin[0]] + header[twin[0] + twin[1]:], _year_halves(body, twin[1])
     section = Section(line=line, kv_rows=kv_rows(tokens[first:head_end]), row_label=row_label, header=header)

@@ -143,6 +143,50 @@ def test_glued_values_cut_where_they_repeat_or_rates_fit():
     assert split_run("1.2.3", 2) is None  # no well-formed cut: left whole, nothing guessed
 
 
+def test_a_glued_run_is_not_cut_where_equally_good_cuts_disagree_on_its_first_value():
+    """43.237.24109 as four cells: 43.2|37.24|10|9 or 4|3.2|37.24|109 — which target the form printed cannot be
+    told, so the run is not cut; 100%83.5%2018 keeps its percentages whole (100%|83.5%|20|18, never 10|0%|…)."""
+    assert split_run("43.237.24109", 4) is None
+    assert split_run("100%83.5%2018", 4) == ["100%", "83.5%", "20", "18"]
+    assert split_run("1001001010", 4) == ["100", "100", "10", "10"]
+
+
+def test_a_template_counter_glued_to_a_name_is_part_of_it(tmp_path: Path):
+    """指标1工程完工率1001001010: the 1 numbers the template's row, it is no value; the run after the name fills
+    年度指标值 | 实际完成值 | 分值 | 得分."""
+    text = ("项目名称暖通改造经费绩效指标一级指标二级指标三级指标年度指标值实际完成值分值得分偏差原因分析及改进措施"
+            "产出指标质量指标指标1工程完工率1001001010指标2工程验收合格率1001001010\n")
+    parsed = parse_document(_read(tmp_path, text))
+    assert [(i.name_raw, i.value_raw, i.actual) for i in parsed.indicators] == [
+        ("指标1工程完工率", "100", "100"), ("指标2工程验收合格率", "100", "100")]
+
+
+@pytest.mark.parametrize("separator", ("\n\n", " "))
+def test_cells_of_a_row_whose_blank_cells_the_page_dropped_go_under_their_columns(tmp_path: Path, separator: str):
+    """重庆's 指标名称 | 指标权重 | 计量单位 | 指标性质 | 指标值 one cell a line (or on one line with spaces), the
+    blank cells gone: a row is its name and what follows up to the next name (words followed by a weight);
+    the weight, a unit and an operator go under their columns by their shape, the rest is the target. A
+    name that is a level's word (服务对象满意度) followed by its weight is a name."""
+    cells = ["指标名称", "指标权重", "计量单位", "指标性质", "指标值", "预算执行率", "10", "%", "=", "100",
+             "基层组织建设保障有效性", "10", "有效保障", "开展各种文艺活动场次", "10", "20", "森林受灾率", "10", "%", "1",
+             "服务对象满意度", "5", "%", "95"]
+    parsed = parse_document(_read(tmp_path, "绩效指标" + separator + separator.join(cells) + "\n"))
+    assert [(i.name_raw, i.value_raw) for i in parsed.indicators] == [
+        ("预算执行率", "=100%"), ("基层组织建设保障有效性", "有效保障"), ("开展各种文艺活动场次", "20"),
+        ("森林受灾率", "1%"), ("服务对象满意度", "95%")]
+
+
+def test_a_trailing_text_cell_some_rows_have_and_some_do_not(tmp_path: Path):
+    """三级指标 | 计算符号 | 目标值 | 度量单位 | 指标值说明, one cell a line: a row's 说明 is there when the cell
+    after it is a name followed by an operator, and a row without one ends at its unit."""
+    cells = ["一级指标", "二级指标", "三级指标", "计算符号", "目标值", "度量单位", "指标值说明", "产出指标", "数量指标",
+             "保障在职职工人数", "=", "116", "人", "该指标值数据合理", "保障遗属人数", "=", "13", "人",
+             "林木采伐监管", "=", "6", "万立方米", "该指标值数据合理"]
+    parsed = parse_document(_read(tmp_path, "\n\n".join(cells) + "\n"))
+    assert [(i.name_raw, i.value_raw) for i in parsed.indicators] == [
+        ("保障在职职工人数", "=116人"), ("保障遗属人数", "=13人"), ("林木采伐监管", "=6万立方米")]
+
+
 def test_glued_text_values_glued_to_the_next_name_are_not_guessed(tmp_path: Path):
     text = ("项目名称储备粮管理绩效指标一级指标二级指标三级指标年度指标值全年完成值"
             "产出指标数量指标库存数量真实率100%100%设备维护及安全性高高"
