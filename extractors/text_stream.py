@@ -32,6 +32,7 @@ Item = tuple[str, "str | list[str]"]  # ("level1"|"level2"|"level", name) or ("r
 _NEXT_PART = re.compile(r"^(?:[(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)\D|^.{6,40}项目绩效目标$"
                         r"|^附?表[一二三四五六七八九十\d]{1,3}[:：]?$")
 _COUNTER = re.compile(r"^\d{1,3}[.、]?$")
+_ROW_NUMBER = re.compile(r"^(?:目标|指标)\d{1,2}[:：.、]?$")  # a template's numbered row, in a cell of its own
 _NUMBERING = re.compile(r"^(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[、.．])")
 _LONE_SCORE = re.compile(r"^\d{1,3}(?:\.\d{1,2})?$")  # a bare figure after a full row: its score
 _SCORE_CELL = re.compile(r"^[(（][\d\-~～.]+分?[)）]分?$")
@@ -213,11 +214,12 @@ def cell_items(tokens: list[str], header: list[str], row_label: str | None) -> t
     row: list[str] | None = None
     placed = _Placed()
     for index, token in enumerate(tokens):
-        if counted and (row is None or len(row) - 1 >= max(required, 1)) and _COUNTER.match(fold(token)):
+        if (counted and (row is None or len(row) - 1 >= max(required, 1)) and _COUNTER.match(fold(token))) or (
+                _ROW_NUMBER.match(fold(token)) and index + 1 < len(tokens) and not _ROW_NUMBER.match(fold(tokens[index + 1]))):
             if row:
                 items.append(("row", row))
             row = None
-            continue  # the row's number in the 序号 column: no cell of the indicator
+            continue  # the row's number in the 序号 column, or a template's (目标1 | 发放…): no cell of the indicator
         if ends_table(token):
             return items + ([("row", row)] if row else []), index
         if row_label and fold(token) == fold(row_label):

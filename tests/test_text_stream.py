@@ -187,6 +187,16 @@ def test_a_trailing_text_cell_some_rows_have_and_some_do_not(tmp_path: Path):
         ("保障在职职工人数", "=116人"), ("保障遗属人数", "=13人"), ("林木采伐监管", "=6万立方米")]
 
 
+def test_a_templates_row_number_in_a_cell_of_its_own_is_no_cell_of_the_row(tmp_path: Path):
+    """福建's 评价指标 | 绩效内容 | 绩效标准 | 全年绩效目标, 绩效内容 spanning a 目标1 cell and the name: one cell a
+    line, 目标1 / 目标2 number the rows and are neither a name nor a target."""
+    cells = ["评价指标", "绩效内容", "绩效标准", "全年绩效目标", "投入", "成本目标", "目标1", "发放困难台胞补助", "100%",
+             "按实际情况发放", "目标2", "开展丰收节活动", "100%", "100%", "产出", "数量目标", "目标1", "困难台胞补助受益",
+             "每人200元", "困难台胞432人"]
+    parsed = parse_document(_read(tmp_path, "\n\n".join(cells) + "\n"))
+    assert [i.name_raw for i in parsed.indicators] == ["发放困难台胞补助", "开展丰收节活动", "困难台胞补助受益"]
+
+
 def test_glued_text_values_glued_to_the_next_name_are_not_guessed(tmp_path: Path):
     text = ("项目名称储备粮管理绩效指标一级指标二级指标三级指标年度指标值全年完成值"
             "产出指标数量指标库存数量真实率100%100%设备维护及安全性高高"
