@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from jixiao.dictionaries import dictionary_cache, load_dictionary
+from jixiao.extractors.text_kinds import kind
 from jixiao.extractors.text_vocab import fold, level_kind, operator_words, unit_words
 
 _SHAPED = ("op", "unit", "num")
@@ -40,8 +41,10 @@ def fits(cell: str, column: str) -> bool:
 
 
 def _words(cell: str) -> bool:
-    """Words that fit no shaped column: a name (or a target in words), never a unit, an operator or a figure."""
-    return len(_HAN.findall(fold(cell))) >= 2 and not any(fits(cell, k) for k in _SHAPED)
+    """Words that fit no shaped column: a name (or a target in words), never a unit, an operator or a figure
+    (583元/人*月)."""
+    return len(_HAN.findall(fold(cell))) >= 2 and kind(cell) != "number" \
+        and not any(fits(cell, k) for k in _SHAPED)
 
 
 def opens_row(cell: str, after: str | None, tail: list[str]) -> bool:

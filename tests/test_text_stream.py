@@ -176,6 +176,17 @@ def test_cells_of_a_row_whose_blank_cells_the_page_dropped_go_under_their_column
         ("森林受灾率", "1%"), ("服务对象满意度", "95%")]
 
 
+def test_a_figure_with_unit_words_is_no_name_before_a_weight(tmp_path: Path):
+    """三级指标 | 分值 | 年度指标值 | 实际完成值 | 得分, one cell a line: 583元/人*月 before the score 5 is the
+    actual value, not a name opening a row."""
+    cells = ["一级指标", "二级指标", "三级指标", "分值", "年度指标值", "实际完成值", "得分", "产出指标", "质量指标",
+             "农村低保标准", "5", ">=530元/人*月", "583元/人*月", "5", "特困人员供养标准", "5", ">=570元/人*月",
+             "758元/人*月", "5"]
+    parsed = parse_document(_read(tmp_path, "\n\n".join(cells) + "\n"))
+    assert [(i.name_raw, i.value_raw, i.actual) for i in parsed.indicators] == [
+        ("农村低保标准", ">=530元/人*月", "583元/人*月"), ("特困人员供养标准", ">=570元/人*月", "758元/人*月")]
+
+
 def test_a_trailing_text_cell_some_rows_have_and_some_do_not(tmp_path: Path):
     """三级指标 | 计算符号 | 目标值 | 度量单位 | 指标值说明, one cell a line: a row's 说明 is there when the cell
     after it is a name followed by an operator, and a row without one ends at its unit."""
