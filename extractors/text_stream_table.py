@@ -7,9 +7,9 @@ text_stream.py finds the form in the stream and reads its cells into items; this
 from __future__ import annotations
 
 from jixiao.extractors.text_kinds import kind
-from jixiao.extractors.text_stream import Section, explicit_section, tail_kinds
+from jixiao.extractors.text_stream import Section, explicit_section, joined_labels, kv_rows, tail_kinds
 from jixiao.extractors.text_vocab import (column_kind, is_full_level2, is_level2_elsewhere, is_level2_under,
-                                          is_sibling_level2)
+                                          is_sibling_level2, label_kind)
 from jixiao.model.document import Cell, Paragraph, Provenance, Table
 
 
@@ -114,9 +114,20 @@ def stream_blocks(tokens: list[str], line: int, one_line: bool = False) -> list[
         if one_line:
             before = [" ".join(before)] if before else []
         if section is None:
-            return blocks + paragraphs(before + (after if one_line else []), line)
+            return blocks + _labelled_cells(before + (after if one_line else []), line)
         blocks += paragraphs(before, line) + build_tables(section)
         if len(after) >= len(tokens):
             break
         tokens = after
     return blocks
+
+
+def _labelled_cells(tokens: list[str], line: int) -> list[Paragraph | Table]:
+    """Cells after the last form with no indicator header: from a project's label on (项目名称 | 村级组织运转 |
+    主管部门 | …, a next form the page cut off before its indicators) its key/value rows, so the project is
+    read and its missing indicators said; the text before, paragraphs."""
+    first = next((i for i, t in enumerate(tokens) if label_kind(t) == "identity"), None)
+    if first is None:
+        return paragraphs(tokens, line)
+    rows = kv_rows(joined_labels(tokens[first:]))
+    return paragraphs(tokens[:first], line) + [Table.from_rows(rows, Provenance(line=line))]

@@ -187,6 +187,16 @@ def test_a_figure_with_unit_words_is_no_name_before_a_weight(tmp_path: Path):
         ("农村低保标准", ">=530元/人*月", "583元/人*月"), ("特困人员供养标准", ">=570元/人*月", "758元/人*月")]
 
 
+def test_a_next_form_cut_off_before_its_indicators_is_a_project_said_to_lack_them(tmp_path: Path):
+    """One cell a line: after the first form's rows, 项目名称 | 村级组织运转 | 主管部门 | … and the page ends. The
+    second project is read (never lost without a word), and its missing indicator rows are said."""
+    cells = ["项目名称", "党支部书记补贴", "年度资金总额:", "20", "一级指标", "二级指标", "三级指标", "指标值", "产出指标",
+             "数量指标", "补贴发放人数", "48人", "项目名称", "村级组织运转", "主管部门", "圣灯山镇人民政府"]
+    parsed = parse_document(_read(tmp_path, "\n\n".join(cells) + "\n"))
+    assert [p.project_name for p in parsed.projects] == ["党支部书记补贴", "村级组织运转"]
+    assert any("村级组织运转" in p and "indicator" in p for p in parsed.problems)
+
+
 def test_a_trailing_text_cell_some_rows_have_and_some_do_not(tmp_path: Path):
     """三级指标 | 计算符号 | 目标值 | 度量单位 | 指标值说明, one cell a line: a row's 说明 is there when the cell
     after it is a name followed by an operator, and a row without one ends at its unit."""
