@@ -108,7 +108,8 @@ def _fill(pieces: list[tuple[str, str]], at: int, slots: list[str]) -> tuple[lis
     if what == "num":
         room = next((i for i, k in enumerate(slots) if k not in ("num", "val", "op", "unit")), len(slots))
         natural = len(split_run(piece, len(run_pattern().findall(piece))) or [piece])
-        for n in sorted(range(1, room + 1), key=lambda n: (n != room, n != natural, abs(n - natural))):
+        bare = piece.replace(".", "").isdigit()  # 1001001010: figures with nothing between, one per column
+        for n in sorted(range(1, room + 1), key=lambda n: (bare and n != room, n != natural, abs(n - natural))):
             cut = split_run(piece, n)
             if cut and (rest := _fill(pieces, at + 1, slots[n:])) is not None:
                 return cut + rest[0], rest[1]
