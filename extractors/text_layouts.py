@@ -27,7 +27,7 @@ from jixiao.extractors.text_pipes import (Line, cells_between_pipes, cut_last_ce
                                           markdown_cells, pipe_block, pipe_block_end, trim_cells)
 from jixiao.extractors.text_regions import stream_regions
 from jixiao.extractors.text_rejoin import names_a_label, rejoined_lines, sections_apart
-from jixiao.extractors.text_stream import joined_labels
+from jixiao.extractors.text_stream import is_row_label, joined_labels
 from jixiao.extractors.text_stream_table import stream_blocks
 from jixiao.extractors.text_tree import tree_run
 from jixiao.extractors.text_vocab import fold, is_level_prefix, is_total, label_kind, level_kind
@@ -221,6 +221,8 @@ def _under_header(split: list[tuple[int, str, list[str]]], first: int, last: int
             continue
         if i + 1 <= last and is_header_row(split[i + 1][2]) and len(split[i + 1][2]) != len(cells):
             return None  # a header two rows deep (中期目标 | 年度目标 over their columns)
+        if i > first and split[i - 1][2] and is_row_label(split[i - 1][2][-1]):
+            return None  # …资金总额 | 绩效指标 over 一级指标 | 二级指标 …: two rows deep, the first over the project columns
         if i + 1 < len(split) and split[i + 1][2] and not fits(split[i + 1][2], cells):
             return None  # the rows below do not fit the header (a blank header cell was lost): read as before
         end = i + 1

@@ -31,6 +31,9 @@ def fold(text: str) -> str:
     return simplified(re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))).lstrip("★*").rstrip(":：")
 
 
+_BRACKETS = re.compile(r"[()（）]")
+
+
 def _bare(text: str) -> str:
     return _BRACKET_TAIL.sub("", fold(text)).rstrip(":：")
 
@@ -57,7 +60,13 @@ def header_kind(text: str) -> str | None:
     if not folded or len(folded) > 24:
         return None
     words = header_words()
-    return words.get(folded) or words.get(_bare(folded))
+    return words.get(folded) or words.get(_bare(folded)) or _bracketless_words().get(_BRACKETS.sub("", folded))
+
+
+@dictionary_cache
+def _bracketless_words() -> dict[str, str]:
+    """header_words keyed without their brackets: 评(扣分标准) as a clerk bracketed 评（扣）分标准."""
+    return {_BRACKETS.sub("", w): k for w, k in header_words().items() if _BRACKETS.search(w)}
 
 
 def column_kind(text: str) -> str:

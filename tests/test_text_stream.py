@@ -197,6 +197,13 @@ def test_a_next_form_cut_off_before_its_indicators_is_a_project_said_to_lack_the
     assert any("村级组织运转" in p and "indicator" in p for p in parsed.problems)
 
 
+def test_a_header_word_bracketed_another_way_is_the_same_word():
+    """评(扣分标准) as a clerk typed 评（扣）分标准: a header word all the same, so the header does not stop there."""
+    from jixiao.extractors.text_vocab import header_kind
+    assert header_kind("评(扣分标准)") == header_kind("评（扣）分标准") is not None
+    assert header_kind("扣分") is None
+
+
 def test_a_trailing_text_cell_some_rows_have_and_some_do_not(tmp_path: Path):
     """三级指标 | 计算符号 | 目标值 | 度量单位 | 指标值说明, one cell a line: a row's 说明 is there when the cell
     after it is a name followed by an operator, and a row without one ends at its unit."""
