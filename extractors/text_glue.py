@@ -68,6 +68,21 @@ def _segments(text: str, row_label: str | None) -> tuple[list[tuple[str, str]], 
     return out, ""
 
 
+def _next_form(text: str) -> int | None:
+    """Where the next form's identity label (项目名称, 项目编码) starts in the text before its header, if it
+    is there: its fields are no rows of the table before."""
+    starts = [i for i, c in _cell_starts(text) if label_kind(c) == "identity"]
+    return starts[0] if starts else None
+
+
+def _cell_starts(text: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for cell in label_cells(text):
+        out.append((pos, cell))
+        pos += len(cell)
+    return out
+
+
 def _table_end(piece: str) -> int | None:
     """Where a footer (注：, 说明) or a total (……总分) starts in a piece: after a value or at its start."""
     run = run_pattern()
@@ -285,7 +300,9 @@ def _glued_blocks(text: str, line: int, after_form: bool = False,
     if again := find_glued_header(body):  # a second header (the next table's) ends this one
         cut = again[0]
         label = next((w for w in row_label_words() if body[:cut].endswith(w)), "")
-        body, rest_after = body[:cut - len(label)], body[cut - len(label):]
+        cut -= len(label)
+        cut = _next_form(body[:cut]) or cut  # …满意度≥95%项目名称安徽省常规赛费用…: the next form's fields first
+        body, rest_after = body[:cut], body[cut:]
     else:
         rest_after = ""
     segments, rest = _segments(body, row_label)

@@ -197,6 +197,18 @@ def test_a_next_form_cut_off_before_its_indicators_is_a_project_said_to_lack_the
     assert any("村级组织运转" in p and "indicator" in p for p in parsed.problems)
 
 
+def test_two_glued_forms_the_second_ones_fields_are_no_rows_of_the_first(tmp_path: Path):
+    """…满意度指标群众满意度≥95%项目名称安徽省常规赛费用…年度资金总额:1200.00绩效指标一级指标…: the second form
+    starts at its 项目名称, not at its indicator header."""
+    form = ("项目名称{name}年度资金总额:{money}绩效指标一级指标二级指标三级指标指标值"
+            "产出指标数量指标开展运动种类1种满意度指标满意度指标群众满意度≥95%")
+    text = form.format(name="金安国际网球公开赛", money="1000.00") + form.format(name="安徽省常规赛费用", money="1200.00")
+    parsed = parse_document(_read(tmp_path, text + "\n"))
+    assert [(p.project_name, p.budget_wan) for p in parsed.projects] == [
+        ("金安国际网球公开赛", 1000.0), ("安徽省常规赛费用", 1200.0)]
+    assert [i.name_raw for i in parsed.indicators] == ["开展运动种类", "群众满意度"] * 2
+
+
 def test_a_header_word_bracketed_another_way_is_the_same_word():
     """评(扣分标准) as a clerk typed 评（扣）分标准: a header word all the same, so the header does not stop there."""
     from jixiao.extractors.text_vocab import header_kind
