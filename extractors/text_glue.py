@@ -321,7 +321,11 @@ def _glued_blocks(text: str, line: int, after_form: bool = False,
             items += [("row", row) for row in rows]
             section.doubts += [doubt] if doubt else []
         else:
-            items += [("row", row) for row in _rows(piece, tail[:required])]
+            rows = _rows(piece, tail[:required])
+            unread = [row[0] for row in rows if required and len(row) == 1 and row[0][-1:] not in "…."]
+            items += [("row", row) for row in rows if row[0] not in unread]
+            section.doubts += [f"glued text '{name[:30]}' has no value the header's columns can be cut from: its name "
+                               "and target cannot be told apart — not read" for name in unread]
     if described is None and {"text", "basis"} & set(tail[:required]):  # a text column before the value: no safe cut
         section.header, items, rest = [], [], folded[end:]
         return paragraphs(["".join(kv[:first])], line) + build_tables(section) + paragraphs([rest], line)

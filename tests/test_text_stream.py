@@ -209,6 +209,17 @@ def test_two_glued_forms_the_second_ones_fields_are_no_rows_of_the_first(tmp_pat
     assert [i.name_raw for i in parsed.indicators] == ["开展运动种类", "群众满意度"] * 2
 
 
+def test_a_glued_row_whose_target_is_words_run_into_its_name_is_said_not_stored(tmp_path: Path):
+    """宣传教育覆盖全区所有人员: the name 宣传教育 and the target 覆盖全区所有人员 run together, and nothing tells
+    where one ends; the row is not stored with the target in its name, and the page says so."""
+    text = ("项目名称麻风病防治绩效指标一级指标二级指标三级指标指标值产出指标数量指标慰问现症病人32人宣传教育覆盖全区所有人员"
+            "质量指标知识知晓率显著提升100%\n")
+    document = _read(tmp_path, text)
+    parsed = parse_document(document)
+    assert [(i.name_raw, i.value_raw) for i in parsed.indicators] == [("慰问现症病人", "32人"), ("知识知晓率显著提升", "100%")]
+    assert any("宣传教育覆盖全区所有人员" in d for d in document.doubts)
+
+
 def test_a_header_word_bracketed_another_way_is_the_same_word():
     """评(扣分标准) as a clerk typed 评（扣）分标准: a header word all the same, so the header does not stop there."""
     from jixiao.extractors.text_vocab import header_kind
