@@ -91,7 +91,8 @@ def _cells_start(lines: list[Line], header: int, floor: int, is_chrome, is_pipe_
         if first_label is None and _CAPTION.search(spaceless):
             j -= 1  # 绩效项目指标表: the indicator table's own caption, between the project's cells and it
             continue
-        if text and (is_chrome(text) or is_pipe_line(text) or len(text) > _LONG or _TITLE.search(spaceless)):
+        if text and (is_chrome(text) or is_pipe_line(text) or _TITLE.search(spaceless)
+                     or (len(text) > _LONG and not _labelled(lines, j, floor))):
             break
         kind = label_kind(text) if text else None
         if kind == "identity":
@@ -100,6 +101,13 @@ def _cells_start(lines: list[Line], header: int, floor: int, is_chrome, is_pipe_
             first_label = j
         j -= 1
     return first_identity if first_identity is not None else first_label if first_label is not None else header
+
+
+def _labelled(lines: list[Line], j: int, floor: int) -> bool:
+    """Whether the line before line j (blank lines skipped) is a label: a long line then is its value (年度目标 |
+    围绕…), no prose."""
+    before = next((lines[k][1].strip() for k in range(j - 1, floor - 1, -1) if lines[k][1].strip()), "")
+    return label_kind(before) is not None
 
 
 def _cells_end(lines: list[Line], header: int, is_chrome, is_pipe_line) -> int:

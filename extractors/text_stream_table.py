@@ -114,7 +114,7 @@ def stream_blocks(tokens: list[str], line: int, one_line: bool = False) -> list[
         if one_line:
             before = [" ".join(before)] if before else []
         if section is None:
-            return blocks + _labelled_cells(before + (after if one_line else []), line)
+            return blocks + labelled_cells(before + (after if one_line else []), line)
         blocks += paragraphs(before, line) + build_tables(section)
         if len(after) >= len(tokens):
             break
@@ -122,10 +122,10 @@ def stream_blocks(tokens: list[str], line: int, one_line: bool = False) -> list[
     return blocks
 
 
-def _labelled_cells(tokens: list[str], line: int) -> list[Paragraph | Table]:
-    """Cells after the last form with no indicator header: from a project's label on (项目名称 | 村级组织运转 |
-    主管部门 | …, a next form the page cut off before its indicators) its key/value rows, so the project is
-    read and its missing indicators said; the text before, paragraphs."""
+def labelled_cells(tokens: list[str], line: int) -> list[Paragraph | Table]:
+    """Cells outside an indicator table, one a line: from a project's label on (项目名称 | 村级组织运转 |
+    主管部门 | … | 资金总额 | 3, a form's fields, or a next form the page cut off before its indicators) its
+    key/value rows, so the project and its budget are read; the text before, paragraphs."""
     first = next((i for i, t in enumerate(tokens) if label_kind(t) == "identity"), None)
     if first is None:
         return paragraphs(tokens, line)

@@ -220,6 +220,16 @@ def test_a_glued_row_whose_target_is_words_run_into_its_name_is_said_not_stored(
     assert any("宣传教育覆盖全区所有人员" in d for d in document.doubts)
 
 
+@pytest.mark.parametrize("separator", ("\n", "\n\n"))
+def test_a_long_value_among_the_fields_before_the_header_is_no_prose_that_ends_them(tmp_path: Path, separator: str):
+    """项目名称 | … | 资金总额 | 3 | 年度目标 | (a goal of 190 characters) | 一级指标 …, one cell a line: the goal is
+    the value of its label, so the project's name and budget before it are still the form's fields."""
+    cells = ["项目名称", "再生资源回收市场管理经费", "资金总额", "3", "年度目标", "围绕建设节约型社会和发展循环经济的要求" * 10,
+             "一级指标", "二级指标", "三级指标", "指标值", "产出指标", "数量指标", "出差人数", "8人"]
+    parsed = parse_document(_read(tmp_path, separator.join(cells) + "\n"))
+    assert [(p.project_name, p.budget_wan) for p in parsed.projects] == [("再生资源回收市场管理经费", 3.0)]
+
+
 def test_a_header_word_bracketed_another_way_is_the_same_word():
     """评(扣分标准) as a clerk typed 评（扣）分标准: a header word all the same, so the header does not stop there."""
     from jixiao.extractors.text_vocab import header_kind
