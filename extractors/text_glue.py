@@ -32,7 +32,7 @@ from jixiao.model.document import Paragraph, Table
 # the next form's title after a row's value (…=99百分比省级部门预算项目支出绩效目标表2023年度…)
 _NEXT_TITLE = re.compile(r"^[^\d，。,;；]{0,16}绩效目标(?:申报|审批|批复|自评)?表")
 _NAMED = re.compile(r"[\u4e00-\u9fffA-Za-z]")
-_COUNTER = re.compile(r"\d{1,2}(?=[\u4e00-\u9fff])")  # 指标1 before the name's words
+_COUNTER = re.compile(r"\d{1,2}[:：.、]?(?=[\u4e00-\u9fff])")  # 指标1 / 指标2: before the name's words
 # a row "name" that is the end of a scoring rule or a sentence (,扣完为止 / 不计分): the cells after the target
 # were text, read as the next row
 _RUN_ON = re.compile(r"^[,，、;；.。]|[计扣得]\d+(?:\.\d+)?分|不计分|不得分|扣完为止")
@@ -123,7 +123,7 @@ def _fill(pieces: list[tuple[str, str]], at: int, slots: list[str]) -> tuple[lis
     if what == "num":
         room = next((i for i, k in enumerate(slots) if k not in ("num", "val", "op", "unit")), len(slots))
         natural = len(split_run(piece, len(run_pattern().findall(piece))) or [piece])
-        bare = piece.replace(".", "").isdigit()  # 1001001010: figures with nothing between, one per column
+        bare = piece.lstrip("≥≤<>=").replace(".", "").isdigit()  # ≥2002021010: figures with nothing between
         for n in sorted(range(1, room + 1), key=lambda n: (bare and n != room, n != natural, abs(n - natural))):
             cut = split_run(piece, n)
             if cut and (rest := _fill(pieces, at + 1, slots[n:])) is not None:

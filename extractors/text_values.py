@@ -75,7 +75,7 @@ def split_run(run: str, n: int) -> list[str] | None:
         broken = sum(any(start < b < end for b in bounds) for start, end in whole)
         adjacent = sum(a == b for a, b in zip(split, split[1:]))
         repeats = sum(split[i] == split[j] for i in range(n) for j in range(i + 1, n))
-        score = (_rate_fits(split), adjacent, repeats, len(bounds & cuts), -broken)
+        score = (_rate_fits(split), adjacent, repeats, len(bounds & cuts), -broken, -_uneven(split))
         if best is None or score > best:
             best, best_split, unsure = score, split, False
         elif score == best and split[0] != best_split[0]:
@@ -94,6 +94,13 @@ def _rate_fits(items: list[str]) -> int:
                     if rate is not None and numbers[k] > 0 and abs(rate - numbers[k]) <= 0.005 * numbers[k]:
                         return 1
     return 0
+
+
+def _uneven(items: list[str]) -> int:
+    """How far the sizes of neighbouring values differ (their digits): a target and its actual, a weight and its
+    score are alike in size (≥200 | 202, not ≥20020 | 2; 43.2 | 37.24, not 4 | 3.23 | 7.2410)."""
+    sizes = [sum(c.isdigit() for c in i) for i in items]
+    return sum(abs(a - b) for a, b in zip(sizes, sizes[1:]))
 
 
 def _splits(run: str, n: int) -> list[list[str]]:

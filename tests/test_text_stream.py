@@ -143,12 +143,15 @@ def test_glued_values_cut_where_they_repeat_or_rates_fit():
     assert split_run("1.2.3", 2) is None  # no well-formed cut: left whole, nothing guessed
 
 
-def test_a_glued_run_is_not_cut_where_equally_good_cuts_disagree_on_its_first_value():
-    """43.237.24109 as four cells: 43.2|37.24|10|9 or 4|3.2|37.24|109 — which target the form printed cannot be
-    told, so the run is not cut; 100%83.5%2018 keeps its percentages whole (100%|83.5%|20|18, never 10|0%|…)."""
-    assert split_run("43.237.24109", 4) is None
+def test_a_glued_run_is_cut_into_values_of_like_size_and_not_where_good_cuts_disagree_on_its_first():
+    """Neighbouring values (a target and its actual, a weight and its score) are alike in size: ≥2002021010 is
+    ≥200|202|10|10, not ≥20020|2|10|10; 100%83.5%2018 keeps its percentages whole (never 10|0%|…). Where cuts as
+    good still disagree on the first value (the target), the run is not cut."""
+    assert split_run("≥2002021010", 4) == ["≥200", "202", "10", "10"]
+    assert split_run("43.237.24109", 4)[0] == "43.2"
     assert split_run("100%83.5%2018", 4) == ["100%", "83.5%", "20", "18"]
     assert split_run("1001001010", 4) == ["100", "100", "10", "10"]
+    assert split_run("123", 2) is None  # 1|23 or 12|3: nothing tells
 
 
 def test_a_template_counter_glued_to_a_name_is_part_of_it(tmp_path: Path):
