@@ -203,7 +203,7 @@ def _blocks(lines: list[str], limits: Limits) -> list[Paragraph | Table]:
 
     for number, line in enumerate(lines, start=1):
         line = _BOOKMARK.sub("", line)
-        if line.startswith("\t") and not is_pipe_line(line) and "\t" not in line.strip():
+        if line.startswith("\t") and not is_pipe_line(line) and "\t" not in line[1:]:  # not a row of tab-separated cells
             if table is not None and blank_run >= 2:
                 close_table()
             if table is None:
@@ -218,7 +218,7 @@ def _blocks(lines: list[str], limits: Limits) -> list[Paragraph | Table]:
             blank_run += 2 if line else 1  # a whitespace-only line is an empty paragraph: ends a table
             if table is None:
                 free.append((number, line))
-        elif row is not None:
+        elif row is not None and "\t" not in line:
             row[-1] = f"{row[-1]}\n{line.strip()}".strip()  # a cell's next paragraph
             blank_run = 0
         else:
