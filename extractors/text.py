@@ -201,9 +201,9 @@ def _blocks(lines: list[str], limits: Limits) -> list[Paragraph | Table]:
         blocks.extend(free_blocks(free, limits))
         free.clear()
 
+    lines = [_BOOKMARK.sub("", line) for line in lines]
     for number, line in enumerate(lines, start=1):
-        line = _BOOKMARK.sub("", line)
-        if line.startswith("\t") and not is_pipe_line(line) and "\t" not in line[1:]:  # not a row of tab-separated cells
+        if line.startswith("\t") and not is_pipe_line(line) and not _among_tab_rows(lines, number - 1):
             if table is not None and blank_run >= 2:
                 close_table()
             if table is None:
@@ -228,6 +228,18 @@ def _blocks(lines: list[str], limits: Limits) -> list[Paragraph | Table]:
     close_table()
     flush_free()
     return blocks
+
+
+def _tab_row(line: str) -> bool:
+    """A row of tab-separated cells (a table pasted from a word processor or a spreadsheet): a tab after its
+    first character."""
+    return "\t" in line[1:]
+
+
+def _among_tab_rows(lines: list[str], i: int) -> bool:
+    """Line i is a row of tab-separated cells, or one cell of such a table (\t该资金用于…, the rest of its
+    row merged) right beside one: no cell of Word's text export, whose cells stand between blank lines."""
+    return _tab_row(lines[i]) or any(0 <= j < len(lines) and _tab_row(lines[j]) for j in (i - 1, i + 1))
 
 
 def read(path: Path, limits: Limits) -> Document:

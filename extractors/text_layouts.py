@@ -24,7 +24,7 @@ from jixiao.extractors.text_glue import glued_blocks
 from jixiao.extractors.text_glue_head import without_page_marks
 from jixiao.extractors.text_grid import RawRow, build_table
 from jixiao.extractors.text_pipes import (Line, cells_between_pipes, cut_last_cell, is_pipe_line, leading_pipe_rows,
-                                          markdown_cells, pipe_block, pipe_block_end, trim_cells)
+                                          markdown_cells, pipe_block, pipe_block_end)
 from jixiao.extractors.text_regions import stream_regions
 from jixiao.extractors.text_rejoin import names_a_label, rejoined_lines, sections_apart
 from jixiao.extractors.text_stream import is_row_label, joined_labels
@@ -174,6 +174,14 @@ def _plain_run(run: list[Line], limits: Limits) -> list[Paragraph | Table]:
     """A run of non-blank lines without pipes: cell-per-line or space-separated tables, else paragraphs."""
     if not run:
         return []
+    tabbed = _tab_rows(run)
+    if tabbed is not None:
+        start, end = tabbed
+        rows = [RawRow([c.strip() for c in t.rstrip("\r\n ").split("\t")], n) for n, t in run[start:end]]
+        if sum(len(r.cells) for r in rows) > limits.max_cells:
+            return build_table(rows, limits)  # the reader's limit, said as for any table
+        table = Table.from_rows([r.cells for r in rows], Provenance(line=run[start][0]))
+        return _plain_run(run[:start], limits) + [table] + _plain_run(run[end:], limits)
     header = _cell_per_line_header(run)
     if header is not None:
         start, width = header
@@ -196,6 +204,20 @@ def _plain_run(run: list[Line], limits: Limits) -> list[Paragraph | Table]:
                 + [stacked(build_table(before, limits), table) if before else table] + _plain_run(rest, limits))
     rows = [RawRow(cells, n) for n, _, cells in split[first:last + 1]]
     return _paragraphs(run[:first]) + [build_table(rows, limits)] + _paragraphs(run[last + 1:])
+
+
+def _tab_rows(run: list[Line]) -> tuple[int, int] | None:
+    """(start, end) of the first rows of tab-separated cells in the run (a table pasted from a word processor
+    or a spreadsheet): every tab a column and a blank cell a merged one, so the rows are laid out as they are,
+    none aligned by guess. A line that is one cell after a tab (its row's other cells merged) goes with them."""
+    tabbed = [bool(re.search(r"\S\t|\t.*\t", t.strip("\r\n "))) for _, t in run]
+    if sum(tabbed) < 2:
+        return None
+    start = tabbed.index(True)
+    end = start
+    while end < len(run) and (tabbed[end] or run[end][1].startswith("\t")):
+        end += 1
+    return (start, end) if sum(tabbed[start:end]) >= 2 else None
 
 
 def _table_goes_on(run: list[Line], lines: list[Line], blank: int) -> bool:
@@ -266,8 +288,8 @@ def _cell_per_line_header(run: list[Line]) -> tuple[int, int] | None:
 def _space_cells(text: str) -> list[str]:
     """Cells of a line whose cells are separated by spaces or tabs, with split brackets, a lone
     operator, a lone percent sign and a heading number rejoined (`开发数量( ≥**个 )`, `≥ 95 %`, `一、 总体`)."""
-    if "\t" in text.strip():  # tab-separated (a spreadsheet copy): every tab is a column, blanks kept
-        return trim_cells([cell.strip() for cell in text.rstrip().split("\t")])
+    if "\t" in text.strip():  # tab-separated: every tab is a column, blanks kept
+        return [cell.strip() for cell in text.rstrip("\r\n ").split("\t")]
     return list(_rejoined(_spaced_words([t for t in _SPACES.split(text.strip()) if t])))
 
 
