@@ -27,7 +27,8 @@ from jixiao.extractors.text_pipes import (Line, cells_between_pipes, cut_last_ce
                                           markdown_cells, pipe_block, pipe_block_end)
 from jixiao.extractors.text_regions import stream_regions
 from jixiao.extractors.text_rejoin import names_a_label, rejoined_lines, sections_apart
-from jixiao.extractors.text_stream import is_row_label, joined_labels
+from jixiao.extractors.text_slots import apart
+from jixiao.extractors.text_stream import is_row_label, joined_labels, tail_kinds
 from jixiao.extractors.text_stream_table import stream_blocks
 from jixiao.extractors.text_tree import tree_run
 from jixiao.extractors.text_vocab import fold, is_level_prefix, is_total, label_kind, level_kind
@@ -189,7 +190,7 @@ def _plain_run(run: list[Line], limits: Limits) -> list[Paragraph | Table]:
         rows = [RawRow([t.strip() for _, t in table_lines[i:i + width]], table_lines[i][0])
                 for i in range(0, len(table_lines), width)]
         return _paragraphs(run[:start]) + [build_table(rows, limits)]
-    split = rejoined_lines(sections_apart([(n, t, _space_cells(t)) for n, t in run]))
+    split = _apart_under_header(rejoined_lines(sections_apart([(n, t, _space_cells(t)) for n, t in run])))
     multi = [i for i, (_, _, cells) in enumerate(split) if len(cells) >= 2]
     if len(multi) < _MIN_SPACE_ROWS or sum(len(split[i][2]) >= 3 for i in multi) < 2:
         return _paragraphs(run)
@@ -204,6 +205,20 @@ def _plain_run(run: list[Line], limits: Limits) -> list[Paragraph | Table]:
                 + [stacked(build_table(before, limits), table) if before else table] + _plain_run(rest, limits))
     rows = [RawRow(cells, n) for n, _, cells in split[first:last + 1]]
     return _paragraphs(run[:first]) + [build_table(rows, limits)] + _paragraphs(run[last + 1:])
+
+
+def _apart_under_header(split: list[tuple[int, str, list[str]]]) -> list[tuple[int, str, list[str]]]:
+    """Space-separated rows under a header: with an operator or a unit column of its own, ≥ 95 % read back as
+    the cells it is (text_slots.apart), not the one target _space_cells rejoins elsewhere; the row label
+    left of the header (绩效指标) not taken again for a cell where a copy printed it on every row."""
+    head = next((i for i, (_, _, cells) in enumerate(split) if is_header_row(cells)), None)
+    if head is None:
+        return split
+    header = split[head][2]
+    tail = tail_kinds(header)[0]
+    label = header[0] if is_row_label(header[0]) else None  # 绩效指标 left of the header, copied onto each row
+    return split[:head + 1] + [(n, t, apart(cells[1:] if label and cells and cells[0] == label else cells, tail))
+                               for n, t, cells in split[head + 1:]]
 
 
 def _tab_rows(run: list[Line]) -> tuple[int, int] | None:

@@ -198,3 +198,18 @@ def test_a_short_row_under_a_row_whose_cells_it_extends_is_no_second_indicator(t
         "产出指标 数量指标 补助学生数量 168 反映补助学生人数 发放到位得10分,每减少1%,扣1分 - 定量 ",
     ])
     assert [i.name_raw for i in parse_page(tmp_path, text).indicators] == ["学生补助标准", "补助学生数量"]
+
+
+def test_rows_that_repeat_the_row_label_and_split_operator_and_unit_cells(tmp_path: Path):
+    """重庆's 绩效指标 | 指标名称 | 指标权重 | 计量单位 | 指标性质 | 指标值 in spaces, the row label printed again on
+    every row (a copy that repeats merged cells): 绩效指标 is no cell of the row, and 10 % = 100 is a weight, a
+    unit, an operator and a target under their own columns, not one target 10%=100."""
+    text = "\n".join([
+        "绩效指标 指标名称 指标权重 计量单位 指标性质 指标值",
+        "绩效指标 预算执行率 10 % = 100",
+        "绩效指标 基层组织建设保障有效性 10 有效保障",
+        "绩效指标 农村公路养护里程 10 公里 = 125",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert [(i.name_raw, i.value_raw) for i in parsed.indicators] == [
+        ("预算执行率", "=100%"), ("基层组织建设保障有效性", "有效保障"), ("农村公路养护里程", "=125公里")]

@@ -198,3 +198,9 @@ def test_a_blank_level1_is_not_carried_over_a_second_level_of_another_block():
                              ["", "生态效益指标", "村容改善", "明显改善"]])
     rows = parse_document(Document(format="pdf", blocks=[blank])).indicators
     assert [(r.level1_raw, r.level1_guessed) for r in rows] == [("产出指标", False), (None, False)]
+
+
+def test_a_message_listing_cells_shows_a_cell_with_no_text_as_a_question_mark():
+    """A set-aside row whose name cell is empty is still listed (not a crash that fails the whole document)."""
+    from jixiao.parsing.structure import _some
+    assert _some([None, "产出指标", "", "four"]) == "?、产出指标、?"

@@ -150,6 +150,11 @@ def _problems(parsed: ParsedDocument, department_marked: bool, incomplete: str |
     return problems
 
 
+def _some(texts: list[str | None]) -> str:
+    """The first three of a list of cells for a message (a cell with no text shown as ?)."""
+    return "、".join(t or "?" for t in texts[:3])
+
+
 def _row_gaps(parsed: ParsedDocument, projects: ProjectState) -> list[str]:
     """Rows stored with a part missing, and columns left unread: a document with any is not `ok`."""
     gaps = []
@@ -158,24 +163,24 @@ def _row_gaps(parsed: ParsedDocument, projects: ProjectState) -> list[str]:
         gaps.append(f"{len(unnamed)} indicator rows have no 三级指标 (name): e.g. value {unnamed[0].value_raw!r}")
     valueless = [i.name_raw or "?" for i in parsed.indicators if not i.value_raw]
     if valueless:
-        gaps.append(f"{len(valueless)} indicator rows have no 指标值 (target): {'、'.join(valueless[:3])}")
+        gaps.append(f"{len(valueless)} indicator rows have no 指标值 (target): {_some(valueless)}")
     for level, n in projects.rows.level_gaps.items():
         if n:
             gaps.append(f"{n} indicator rows have no {level}指标 although the table has that column")
     if aside := projects.rows.set_aside:
         gaps.append(f"{len(aside)} rows of an indicator table hold only a label, no indicator or value (not read): "
-                    f"{'、'.join(aside[:3])} — check the rows around them")
+                    f"{_some(aside)} — check the rows around them")
     if nameless := projects.rows.nameless:
-        gaps.append(f"{len(nameless)} rows have a value but no indicator name (not read): {'、'.join(nameless[:3])}")
+        gaps.append(f"{len(nameless)} rows have a value but no indicator name (not read): {_some(nameless)}")
     if past := projects.rows.past_end:
         gaps.append(f"{len(past)} rows after the end of an indicator table (a note or a line across it) look like "
-                    f"indicators and were not read: {'、'.join(past[:3])}")
+                    f"indicators and were not read: {_some(past)}")
     if outside := projects.rows.outside_levels:
         gaps.append(f"{len(outside)} rows under a 一级 that names no level were not read as indicators: "
-                    f"{'、'.join(outside[:3])}")
+                    f"{_some(outside)}")
     if split := projects.rows.split_by_place:
         gaps.append(f"{len(split)} indicator rows give each township/village its own target, no single 指标值: "
-                    f"{'、'.join(split[:3])}")
+                    f"{_some(split)}")
     if projects.rows.unread_columns:
         gaps.append(f"columns not understood (values under a header jixiao does not know): "
                     f"{'、'.join(projects.rows.unread_columns)} — add the spelling to dictionaries/headers.yaml")
