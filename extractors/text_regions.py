@@ -13,7 +13,7 @@ import re
 
 from jixiao.extractors.text_glue_head import find_glued_header, folded, glued_label_kind
 from jixiao.extractors.text_glue_lines import level_end
-from jixiao.extractors.text_stream import FORM_TITLE, MIN_HEADER, find_header, joined_labels
+from jixiao.extractors.text_stream import FORM_TITLE, MIN_HEADER, find_header, is_row_label, joined_labels
 from jixiao.extractors.text_vocab import header_kind, is_footer, label_kind, level_kind
 
 Line = tuple[int, str]
@@ -100,6 +100,8 @@ def _cells_start(lines: list[Line], header: int, floor: int, is_chrome, is_pipe_
         if kind:
             first_label = j
         j -= 1
+    label = next((k for k in range(header - 1, floor - 1, -1) if lines[k][1].strip()), None)
+    header = label if label is not None and is_row_label(lines[label][1].strip()) else header  # 年度绩效目标1 | 一级指标
     return first_identity if first_identity is not None else first_label if first_label is not None else header
 
 

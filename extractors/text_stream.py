@@ -69,9 +69,9 @@ def row_label_words() -> list[str]:
 
 
 def is_row_label(text: str) -> bool:
-    """绩效指标, 年度绩效目标(90分): the cell naming the indicator block, left of its header."""
+    """绩效指标, 年度绩效目标(90分), 年度绩效目标1: the cell naming the indicator block, left of its header."""
     folded = re.sub(r"[(（][^()（）]*[)）]分?$", "", fold(text))
-    return folded in _row_labels()
+    return folded in _row_labels() or re.sub(r"\d{1,2}$", "", folded) in _row_labels()
 
 
 def joined_labels(tokens: list[str]) -> list[str]:

@@ -233,6 +233,15 @@ def test_a_long_value_among_the_fields_before_the_header_is_no_prose_that_ends_t
     assert [(p.project_name, p.budget_wan) for p in parsed.projects] == [("再生资源回收市场管理经费", 3.0)]
 
 
+def test_a_block_label_with_its_number_repeated_on_every_row_is_no_row(tmp_path: Path):
+    """年度绩效目标1(80分) left of the header, and a copy that repeats merged cells prints it again before each
+    row: it is the block's label (a number after it as after 目标), never an indicator's name."""
+    cells = ["年度绩效目标1(80分)", "一级指标", "二级指标", "三级指标", "指标值", "年度绩效目标1(80分)", "产出指标",
+             "数量指标", "开展科普活动", "10场", "年度绩效目标1(80分)", "产出指标", "质量指标", "知识更新率", "提高"]
+    parsed = parse_document(_read(tmp_path, "\n\n".join(cells) + "\n"))
+    assert [(i.name_raw, i.value_raw) for i in parsed.indicators] == [("开展科普活动", "10场"), ("知识更新率", "提高")]
+
+
 def test_a_header_word_bracketed_another_way_is_the_same_word():
     """评(扣分标准) as a clerk typed 评（扣）分标准: a header word all the same, so the header does not stop there."""
     from jixiao.extractors.text_vocab import header_kind
