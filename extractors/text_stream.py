@@ -186,11 +186,13 @@ class _Placed:
     level1: str | None = None
     level2: str | None = None
 
-    def level(self, what: str, text: str) -> None:
+    def level(self, what: str, text: str, after: str | None = None) -> None:
         if what == "level":
             orphan = self.level1 is None and is_sibling_level2(text, self.level2)  # 成本指标 after 时效指标, no 一级
-            what = "level2" if self.last == "l1" or is_level2_under(text, self.level1) or is_full_level2(text) \
-                or orphan else "level1"
+            heads = after is not None and not is_full_level2(text) and is_full_level2(after) \
+                and is_level2_under(after, text)  # 效益指标 (no rows) | 满意度指标 | 服务对象满意度指标: the next 一级
+            what = "level2" if (self.last == "l1" and not heads) or is_level2_under(text, self.level1) \
+                or is_full_level2(text) or orphan else "level1"
         self.last = "l1" if what == "level1" else "l2"
         if what == "level1":
             self.level1 = text
@@ -235,7 +237,7 @@ def cell_items(tokens: list[str], header: list[str], row_label: str | None) -> t
         if level and not fold(token).endswith(("指标", "目标")) and opens_row(token, nxt, tail):
             level = None  # 服务对象满意度 | 5 | % | 95: a name followed by its row's weight
         if level:
-            placed.level(level, token)
+            placed.level(level, token, nxt)
         if level or (row is None and is_level_prefix(token)) or (row is not None and is_level_prefix(token)
                                                                  and index == len(tokens) - 1):
             if row:

@@ -242,6 +242,16 @@ def test_a_block_label_with_its_number_repeated_on_every_row_is_no_row(tmp_path:
     assert [(i.name_raw, i.value_raw) for i in parsed.indicators] == [("开展科普活动", "10场"), ("知识更新率", "提高")]
 
 
+def test_a_first_level_with_no_rows_is_followed_by_the_next_first_level(tmp_path: Path):
+    """效益指标 printed again over a row with no indicator, then 满意度指标 | 服务对象满意度指标 | …: 满意度指标
+    heads the full 二级 after it, so it is the next 一级, not a 二级 under 效益."""
+    cells = ["一级指标", "二级指标", "三级指标", "指标值", "效益指标", "社会效益指标", "群众总体保持稳定", "小于5次",
+             "效益指标", "满意度指标", "服务对象满意度指标", "优抚对象满意率", "100%"]
+    parsed = parse_document(_read(tmp_path, "\n\n".join(cells) + "\n"))
+    assert [(i.level1_raw, i.level2_raw, i.name_raw) for i in parsed.indicators] == [
+        ("效益指标", "社会效益指标", "群众总体保持稳定"), ("满意度指标", "服务对象满意度指标", "优抚对象满意率")]
+
+
 def test_a_header_word_bracketed_another_way_is_the_same_word():
     """评(扣分标准) as a clerk typed 评（扣）分标准: a header word all the same, so the header does not stop there."""
     from jixiao.extractors.text_vocab import header_kind
