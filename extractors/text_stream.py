@@ -266,7 +266,7 @@ def explicit_section(tokens: list[str], line: int) -> tuple[list[str], Section |
     """(cells before the form, the form, cells after it) for a stream of separate cells; a blank token is
     an empty cell the page marked (then rows of the header's width are tried first)."""
     found = find_header(tokens)
-    if found is not None and (grid := _full_width_rows(tokens[found[1]:], tokens[found[0]:found[1]])):
+    if found is not None and (grid := _labelled_full_rows(tokens, *found)):
         rows, used = grid
         section = Section(line=line, header=tokens[found[0]:found[1]], grid=rows)
         before = joined_labels([t for t in tokens[:found[0]] if t.strip()])
@@ -319,6 +319,19 @@ def _year_halves(tokens: list[str], size: int) -> list[str]:
         out.append(tokens[i])
         i += 1
     return out
+
+
+def _labelled_full_rows(tokens: list[str], start: int, end: int) -> tuple[list[list[str]], int] | None:
+    """_full_width_rows of the cells after the header tokens[start:end]; where the block's label left of the
+    header (绩效指标) opens the first row too, a copy printed it on every row: rows one wider, the label dropped."""
+    label = next((t for t in reversed(tokens[:start]) if t.strip()), None)
+    body = tokens[end:]
+    if label is None or not is_row_label(label) or not body or fold(body[0]) != fold(label):
+        return _full_width_rows(body, tokens[start:end])
+    grid = _full_width_rows(body, ["", *tokens[start:end]])
+    if grid is None or any(fold(row[0]) != fold(label) for row in grid[0]):
+        return None
+    return [row[1:] for row in grid[0]], grid[1]
 
 
 def _full_width_rows(tokens: list[str], header: list[str]) -> tuple[list[list[str]], int] | None:

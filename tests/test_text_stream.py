@@ -252,6 +252,23 @@ def test_a_first_level_with_no_rows_is_followed_by_the_next_first_level(tmp_path
         ("效益指标", "社会效益指标", "群众总体保持稳定"), ("满意度指标", "服务对象满意度指标", "优抚对象满意率")]
 
 
+def test_full_rows_that_repeat_the_block_label_before_each_row(tmp_path: Path):
+    """One cell a line, every empty cell kept (a no-break space), and 绩效指标 printed again before every row:
+    rows are the header's width plus that label, and the label is no cell of theirs."""
+    blank = "\u00a0"
+    cells = ["部门(单位)名称", "一品街道办事处", blank, "区级支出预算总量", blank, "3724.39", "当年整体绩效目标",
+             "保障街道机关事业在编人员工资福利支出、退休人员的医保、健康休养费及节日慰问支出等待遇;" * 4, blank, blank,
+             blank, blank, "绩效指标", "指标名称", "指标权重", "计量单位", "指标性质", "指标值",
+             "绩效指标", "预算执行率", "10", "%", "=", "100",
+             "绩效指标", "基层组织建设保障有效性", "10", blank, blank, "有效保障",
+             "绩效指标", "开展各种文艺活动场次", "10", blank, blank, "20",
+             "绩效指标", "服务对象满意度", "5", "%", blank, "95", "", "2022年区级一般性项目绩效目标表", "单位:万元"]
+    parsed = parse_document(_read(tmp_path, "2022年部门(单位)整体绩效目标表\n单位:万元\n" + "\n".join(cells) + "\n"))
+    assert [(i.name_raw, i.value_raw) for i in parsed.indicators] == [
+        ("预算执行率", "=100%"), ("基层组织建设保障有效性", "有效保障"), ("开展各种文艺活动场次", "20"),
+        ("服务对象满意度", "95%")]
+
+
 def test_a_header_word_bracketed_another_way_is_the_same_word():
     """评(扣分标准) as a clerk typed 评（扣）分标准: a header word all the same, so the header does not stop there."""
     from jixiao.extractors.text_vocab import header_kind
