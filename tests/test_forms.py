@@ -106,7 +106,7 @@ def test_field_labels_by_meaning(text, key, unit):
 @pytest.mark.parametrize(("text", "wan"), [
     ("50万元", 50.0), ("预算资金：50", 50.0), ("1,200.5", 1200.5), ("500000", 50.0), ("10000元", 1.0),
     ("年度财政资金总额1.561.56120", None),  # 1.56 | 1.56 | 1 | 20 glued: no amount, not ".56120" as 56120万元
-    ("参见附件1具体金额", None), ("2020年-2022年", None), ("1、", None),
+    ("参见附件1具体金额", None), ("2020年-2022年", None), ("1、", None), ("总额度效标O0B年", None),
 ])
 def test_an_amount_is_a_whole_number_with_its_money_unit(text, wan):
     from jixiao.parsing.fields import amount_wan

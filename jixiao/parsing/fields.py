@@ -24,8 +24,8 @@ _AMOUNT_VALUE = re.compile(r"^[-+]?\d[\d,，]*(?:\.\d+)?(?:亿元|百万元|万�
 _COLON = re.compile(r"[:：]")
 _BARE_NUMBER = re.compile(r"^\d[\d,]*(?:\.\d+)?$")
 _AMOUNT = re.compile(r"(?<![\d.])(-?\d+(?:,\d{3})*(?:\.\d+)?)(亿元|百万元|万元|千元|万|元)?")
-_WORD_BEFORE = re.compile(r"[\u4e00-\u9fff]$")  # 参见附件1具体金额: a number inside words, with no unit, is no amount
-_NOT_MONEY_AFTER = re.compile(r"[年月日号%％个人次户期分、]")  # 2020年-2022年, 12月, 95%, 3人, 9分, 1、(a list): no amount
+_WORD_BEFORE = re.compile(r"[\u4e00-\u9fffA-Za-z]$")  # 参见附件1具体金额, O0B: a number inside words, no unit: no amount
+_NOT_MONEY_AFTER = re.compile(r"[年月日号%％个人次户期分、A-Za-z]")  # 2020年-2022年, 12月, 95%, 3人, 9分, 1、, 0B: no amount
 
 
 @dataclass(frozen=True)
