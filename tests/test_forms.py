@@ -94,7 +94,7 @@ def test_split_value_columns_compose_without_doubling(value, operator, unit, exp
     ("专项（项目）名称", "project_name", None), ("资金名称", "project_name", None),
     ("年度本级 预算金额", "budget", None), ("年度金额（万元）：", "budget", "万元"), ("项目资金 (万元)", "budget", "万元"),
     ("年度资金总额:", "budget", None), ("其中：中央补助（万元）", "fiscal", "万元"), ("其中:本年财政拨款", "fiscal", None),
-    ("地方资金(万元)", "other", "万元"), ("区县主管部门", "department", None), ("实施单位", "implementing_unit", None),
+    ("地方资金(万元)", "other", "万元"), ("计划投资额(万元)", "budget", "万元"), ("区县主管部门", "department", None), ("实施单位", "implementing_unit", None),
     ("项目负责人及电话", None, None), ("全年预算数(A)", None, None), ("该项目支出上级资金", None, None),
 ])
 def test_field_labels_by_meaning(text, key, unit):
