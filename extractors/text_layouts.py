@@ -28,7 +28,7 @@ from jixiao.extractors.text_pipes import (Line, cells_between_pipes, cut_last_ce
 from jixiao.extractors.text_regions import stream_regions
 from jixiao.extractors.text_rejoin import names_a_label, rejoined_lines, sections_apart
 from jixiao.extractors.text_slots import apart
-from jixiao.extractors.text_stream import is_row_label, joined_labels, tail_kinds
+from jixiao.extractors.text_stream import is_row_label, joined_labels, kv_rows, tail_kinds
 from jixiao.extractors.text_stream_table import stream_blocks
 from jixiao.extractors.text_tree import tree_run
 from jixiao.extractors.text_vocab import fold, is_level_prefix, is_total, label_kind, level_kind
@@ -42,6 +42,7 @@ _NUMBERING_TOKEN = re.compile(r"^(([一二三四五六七八九十]+|\d{1,2})[�
 # A run of lines is a space-separated table when this many lines have two or more cells and two of
 # them have three or more (prose with a stray space does not).
 _MIN_SPACE_ROWS = 3
+_LABELLED_LINE_MAX = 2000  # a line longer than this is prose, never a flattened row of fields
 _BARE_VALUE = re.compile(r"^[≥≤<>=＞＜]?\d+(?:\.\d+)?%?")  # a cell opening with a figure: the line holds values
 _BLOCK_SCORE = re.compile(r"^[(（]\d+(?:\.\d+)?分[)）]$")  # (50分): a block's score where its 一级 label was
 
@@ -193,7 +194,7 @@ def _plain_run(run: list[Line], limits: Limits) -> list[Paragraph | Table]:
     split = _apart_under_header(rejoined_lines(sections_apart([(n, t, _space_cells(t)) for n, t in run])))
     multi = [i for i, (_, _, cells) in enumerate(split) if len(cells) >= 2]
     if len(multi) < _MIN_SPACE_ROWS or sum(len(split[i][2]) >= 3 for i in multi) < 2:
-        return _paragraphs(run)
+        return [block for line in run for block in _labelled_line(line)]
     first, last = multi[0], multi[-1]
     under = _under_header(split, first, last)
     if under is not None:
@@ -273,6 +274,17 @@ def _under_header(split: list[tuple[int, str, list[str]]], first: int, last: int
 
 def _row_under(cells: list[str], header: list[str]) -> bool:
     return not is_total(cells[0]) and fits(cells, header) and (len(cells) > 1 or level_kind(cells[0]) is not None)
+
+
+def _labelled_line(line: Line) -> list[Paragraph | Table]:
+    """A line of a form's fields with spaces between the cells (项目支出名称 X 部门预算 70.00 年度本级预算金额
+    70.00 …, a key/value table flattened onto one line): its label/value rows; any other line, a paragraph."""
+    number, text = line
+    cells = _space_cells(text) if len(text) <= _LABELLED_LINE_MAX else []
+    labels = sum(label_kind(c) in ("label", "identity") for c in cells)
+    if len(cells) < 4 or labels < 2 or label_kind(cells[0]) != "identity":
+        return _paragraphs([line])
+    return [Table.from_rows(kv_rows(cells), Provenance(line=number))]
 
 
 def _paragraphs(lines: list[Line]) -> list[Paragraph | Table]:

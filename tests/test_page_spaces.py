@@ -213,3 +213,12 @@ def test_rows_that_repeat_the_row_label_and_split_operator_and_unit_cells(tmp_pa
     parsed = parse_page(tmp_path, text)
     assert [(i.name_raw, i.value_raw) for i in parsed.indicators] == [
         ("预算执行率", "=100%"), ("基层组织建设保障有效性", "有效保障"), ("农村公路养护里程", "=125公里")]
+
+
+def test_a_line_of_fields_with_spaces_between_them_gives_the_project_and_its_budget(tmp_path: Path):
+    """项目支出名称 X 部门预算 70.00 年度本级预算金额 70.00 …, a key/value table flattened onto one line, the page
+    cut before the indicators: the project is named and its budget read, not one paragraph."""
+    text = ("项目支出名称 基本公共卫生服务和应急处理专项 部门预算 70.00 年度本级预算金额 70.00 该项目支出上级资金 "
+            "项目支出实施期 2025年 项目绩效目标 对全县突发卫生公共事件进行相关人员培训")
+    parsed = parse_page(tmp_path, text)
+    assert [(p.project_name, p.budget_wan) for p in parsed.projects] == [("基本公共卫生服务和应急处理专项", 70.0)]

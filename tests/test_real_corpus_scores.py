@@ -59,8 +59,8 @@ FLATTENED_FLOORS = {
     "spaces": {"recall": 0.97, "precision": 0.98, "budgets": 0.95, "values": 0.92},
     "tabs": {"recall": 0.98, "precision": 0.98, "budgets": 0.95, "values": 0.94},
     # the cell stream: one cell per line, or the whole table on one line, every blank cell dropped
-    "lines": {"recall": 0.95, "precision": 0.96, "budgets": 0.83, "values": 0.93},
-    "oneline": {"recall": 0.94, "precision": 0.96, "budgets": 0.88, "values": 0.93},
+    "lines": {"recall": 0.95, "precision": 0.96, "budgets": 0.92, "values": 0.93},
+    "oneline": {"recall": 0.94, "precision": 0.96, "budgets": 0.92, "values": 0.93},
     # every cell glued to the next: many rows cannot be cut with confidence, and are said, not guessed
     "glued": {"recall": 0.50, "precision": 0.86, "budgets": 0.64, "values": 0.85},
 }
