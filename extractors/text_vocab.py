@@ -60,7 +60,16 @@ def header_kind(text: str) -> str | None:
     if not folded or len(folded) > 24:
         return None
     words = header_words()
-    return words.get(folded) or words.get(_bare(folded)) or _bracketless_words().get(_BRACKETS.sub("", folded))
+    bare = _bare(folded)
+    qualified = next((bare[len(q):] for q in _qualifiers() if bare.startswith(q)), None)
+    return words.get(folded) or words.get(bare) or _bracketless_words().get(_BRACKETS.sub("", folded)) or (
+        words.get(qualified) if qualified and len(qualified) >= 3 else None)
+
+
+@dictionary_cache
+def _qualifiers() -> tuple[str, ...]:
+    """Words a value column's heading may open with (计划指标值, 预期完成值): text_layout.yaml."""
+    return tuple(fold(w) for w in load_dictionary("text_layout")["header_qualifiers"])
 
 
 @dictionary_cache

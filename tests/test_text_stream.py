@@ -270,10 +270,13 @@ def test_full_rows_that_repeat_the_block_label_before_each_row(tmp_path: Path):
 
 
 def test_a_header_word_bracketed_another_way_is_the_same_word():
-    """评(扣分标准) as a clerk typed 评（扣）分标准: a header word all the same, so the header does not stop there."""
+    """评(扣分标准) as a clerk typed 评（扣）分标准, 计划指标值 as 指标值 with its qualifier: header words all the same,
+    so the header does not stop there."""
     from jixiao.extractors.text_vocab import header_kind
     assert header_kind("评(扣分标准)") == header_kind("评（扣）分标准") is not None
     assert header_kind("扣分") is None
+    assert header_kind("计划指标值(或计划水平)") == header_kind("指标值")  # a qualifier before a value heading
+    assert header_kind("人均指标值") is None  # an indicator's name, no heading
 
 
 def test_a_trailing_text_cell_some_rows_have_and_some_do_not(tmp_path: Path):
