@@ -227,9 +227,9 @@ def cell_items(tokens: list[str], header: list[str], row_label: str | None) -> t
         if row_label and fold(token) == fold(row_label):
             continue
         level = level_kind(token)
-        if level and row is None and placed.last == "l2" and (not fold(token).endswith(("指标", "目标"))
-                                                              or is_level2_under(token, placed.level2)):
-            level = None  # a 三级 name that is a level word (经济成本, 经济成本指标 under 成本指标)
+        if level and row is None and placed.last == "l2" and fold(token) != fold(placed.level2 or "") and (
+                not fold(token).endswith(("指标", "目标")) or is_level2_under(token, placed.level2)):
+            level = None  # a 三级 name that is a level word (经济成本, 经济成本指标 under 成本指标), not the 二级 again
         if level and row is not None and placed.last is None and not fold(token).endswith(("指标", "目标")) \
                 and is_same_level2(token, placed.level2):
             level = None  # 满意度指标 | 受益单位满意度 | 95% | 社会公众满意度 | ≥90%: the next row's name

@@ -269,6 +269,17 @@ def test_full_rows_that_repeat_the_block_label_before_each_row(tmp_path: Path):
         ("服务对象满意度", "95%")]
 
 
+def test_a_second_level_printed_again_for_the_years_block_is_no_name(tmp_path: Path):
+    """二级指标(长期) | 三级指标(长期) | 指标值(长期) | 二级指标(年度) | …, the 长期 cells blank but its 二级: the 二级
+    printed twice (服务对象满意度指标 | 服务对象满意度指标) is the 二级 again, never the row's name."""
+    cells = ["一级指标", "二级指标(长期)", "三级指标(长期)", "指标值(长期)", "二级指标(年度)", "三级指标(年度)",
+             "指标值(年度)", "产出指标", "数量指标", "数量指标", "重点建设工程安排数量", "2", "满意度指标",
+             "服务对象满意度指标", "服务对象满意度指标", "学生、家长、社会满意度", "≥90%"]
+    parsed = parse_document(_read(tmp_path, "\n\n".join(cells) + "\n"))
+    assert [(i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators] == [
+        ("数量指标", "重点建设工程安排数量", "2"), ("服务对象满意度指标", "学生、家长、社会满意度", "≥90%")]
+
+
 def test_a_header_word_bracketed_another_way_is_the_same_word():
     """评(扣分标准) as a clerk typed 评（扣）分标准, 计划指标值 as 指标值 with its qualifier: header words all the same,
     so the header does not stop there."""
