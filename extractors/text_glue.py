@@ -22,7 +22,7 @@ import re
 from jixiao.dictionaries.characters import simplified_spans, written_span
 from jixiao.extractors.text_glue_head import compact, find_glued_header, kv_rows, label_cells
 from jixiao.extractors.text_glue_lines import level_end, line_items
-from jixiao.extractors.text_stream import Item, Section, row_label_words, tail_kinds, tail_kinds_of
+from jixiao.extractors.text_stream import Item, Section, row_label_words, tail_kinds, tail_kinds_of, twin_blocks
 from jixiao.extractors.text_stream_table import build_tables, paragraphs
 from jixiao.extractors.text_values import doubled_tail, halves, run_pattern, split_run
 from jixiao.extractors.text_vocab import (column_kind, description_start, header_kind, is_footer, is_level_prefix,
@@ -160,6 +160,12 @@ def _rows(text: str, slots: list[str]) -> list[list[str]]:
     return [row for row in rows if _NAMED.search(row[0])]  # figures without a name are no indicator
 
 
+def _year_rows(rows: list[list[str]]) -> bool:
+    """Whether the rows between two level names read as the year's block beside the period's: one row (the
+    period's cells blank), or each row twice (the period's written the same)."""
+    return len(rows) <= 1 or (len(rows) % 2 == 0 and all(rows[i] == rows[i + 1] for i in range(0, len(rows), 2)))
+
+
 def _described_layout(header: list[str]) -> tuple[list[str], list[str]] | None:
     """(header, slots after the name) when a description column (指标解释, 绩效标准) stands between the name
     and the value: rows are cut where a description opens (反映…). A header with no name column whose
@@ -288,6 +294,9 @@ def _glued_blocks(text: str, line: int, after_form: bool = False,
     first = next((i for i, c in enumerate(kv) if label_kind(c) == "identity"), None)
     if first is None:
         first = next((i for i, c in enumerate(kv) if label_kind(c)), len(kv))
+    twin = twin_blocks(header)
+    if twin is not None:  # 二级 | 三级 | 指标值 for the period, then for the year: the year's block is read
+        header = header[:twin[0]] + header[twin[0] + twin[1]:]
     section = Section(line=line, kv_rows=kv_rows("".join(kv[first:])), row_label=row_label, header=header)
     tail, required = tail_kinds(header)
     by_line = _lines_after(lines, end)
@@ -315,13 +324,19 @@ def _glued_blocks(text: str, line: int, after_form: bool = False,
     items: list[Item] = []
     for what, piece in segments:
         if what == "level":
-            items.append((level_kind(piece) or "level2", piece))
+            if twin is None or not items or items[-1][1] != piece:  # the period's 二级, printed again for the year
+                items.append((level_kind(piece) or "level2", piece))
         elif described is not None:
             rows, doubt = _described_rows(piece, slots)
             items += [("row", row) for row in rows]
             section.doubts += [doubt] if doubt else []
         else:
             rows = _rows(piece, tail[:required])
+            if twin is not None and not _year_rows(rows):
+                section.doubts.append(f"glued rows '{piece[:30]}' of two blocks side by side (the period's and the "
+                                      "year's): which are the year's cannot be told — not read")
+                continue
+            rows = rows[::2] if twin is not None and len(rows) > 1 else rows
             unread = [row[0] for row in rows if required and len(row) == 1 and row[0][-1:] not in "…."]
             items += [("row", row) for row in rows if row[0] not in unread]
             section.doubts += [f"glued text '{name[:30]}' has no value the header's columns can be cut from: its name "

@@ -280,6 +280,19 @@ def test_a_second_level_printed_again_for_the_years_block_is_no_name(tmp_path: P
         ("数量指标", "重点建设工程安排数量", "2"), ("服务对象满意度指标", "学生、家长、社会满意度", "≥90%")]
 
 
+def test_glued_rows_of_a_period_block_and_a_year_block_side_by_side(tmp_path: Path):
+    """二级指标(长期) | 三级指标(长期) | 指标值(长期) | 二级指标(年度) | … glued, the period's cells blank but its 二级:
+    the year's rows are read; where a block holds rows that do not pair up, which are the year's is not guessed."""
+    text = ("项目名称教育系统基础设施建设绩效项目指标表一级指标二级指标(长期)三级指标(长期)指标值(长期)二级指标(年度)"
+            "三级指标(年度)指标值(年度)产出指标数量指标数量指标重点建设工程安排数量2产出指标质量指标质量指标"
+            "工程验收合格率100%工程按期完成率100%满意度指标服务对象满意度指标服务对象满意度指标学生满意度≥90%\n")
+    document = _read(tmp_path, text)
+    parsed = parse_document(document)
+    assert [(i.level2_raw, i.name_raw, i.value_raw) for i in parsed.indicators] == [
+        ("数量指标", "重点建设工程安排数量", "2"), ("服务对象满意度指标", "学生满意度", "≥90%")]
+    assert any("工程验收合格率" in d for d in document.doubts)
+
+
 def test_a_header_word_bracketed_another_way_is_the_same_word():
     """评(扣分标准) as a clerk typed 评（扣）分标准, 计划指标值 as 指标值 with its qualifier: header words all the same,
     so the header does not stop there."""
