@@ -32,6 +32,10 @@ from jixiao.model.document import Paragraph, Table
 # the next form's title after a row's value (…=99百分比省级部门预算项目支出绩效目标表2023年度…)
 _NEXT_TITLE = re.compile(r"^[^\d，。,;；]{0,16}绩效目标(?:申报|审批|批复|自评)?表")
 _NAMED = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+_NUMBER_ATOM = re.compile(r"\d+(?:\.\d+)?")
+_OP_ATOM = re.compile(r"[≥≤<>=]{1,2}")
+_UNIT_ATOM = re.compile(r"[^\d≥≤<>=.]+")
+_ATOM = re.compile(r"\d+(?:\.\d+)?|[≥≤<>=]{1,2}|[^\d≥≤<>=.]+")  # a run's figures, operators and units apart
 _COUNTER = re.compile(r"\d{1,2}[:：.、]?(?=[\u4e00-\u9fff])")  # 指标1 / 指标2: before the name's words
 # a row "name" that is the end of a scoring rule or a sentence (,扣完为止 / 不计分): the cells after the target
 # were text, read as the next row
@@ -113,6 +117,18 @@ def _pieces(text: str) -> list[tuple[str, str]]:
     return out
 
 
+def _atoms(run: str, slots: list[str]) -> list[str] | None:
+    """10%=100 under 指标权重 | 计量单位 | 指标性质 | 指标值: a weight, a unit, an operator and a target, each
+    column its own cell, where the columns have an operator or a unit of their own and the run falls so."""
+    if not {"op", "unit"} & set(slots):
+        return None
+    parts = [p for p in _ATOM.findall(run) if p]
+    if "".join(parts) != run or len(parts) != len(slots):
+        return None
+    shape = {"op": _OP_ATOM, "unit": _UNIT_ATOM, "num": _NUMBER_ATOM, "val": _NUMBER_ATOM}
+    return parts if all(shape[k].fullmatch(p) for k, p in zip(slots, parts)) else None
+
+
 def _fill(pieces: list[tuple[str, str]], at: int, slots: list[str]) -> tuple[list[str], int] | None:
     """The cells of `slots` filled from pieces[at:], and the index after them; None when they do not fit."""
     if not slots:
@@ -122,6 +138,8 @@ def _fill(pieces: list[tuple[str, str]], at: int, slots: list[str]) -> tuple[lis
     what, piece = pieces[at]
     if what == "num":
         room = next((i for i, k in enumerate(slots) if k not in ("num", "val", "op", "unit")), len(slots))
+        if (atoms := _atoms(piece, slots[:room])) is not None and (rest := _fill(pieces, at + 1, slots[room:])):
+            return atoms + rest[0], rest[1]
         natural = len(split_run(piece, len(run_pattern().findall(piece))) or [piece])
         bare = piece.lstrip("≥≤<>=").replace(".", "").isdigit()  # ≥2002021010: figures with nothing between
         for n in sorted(range(1, room + 1), key=lambda n: (bare and n != room, n != natural, abs(n - natural))):

@@ -293,6 +293,15 @@ def test_glued_rows_of_a_period_block_and_a_year_block_side_by_side(tmp_path: Pa
     assert any("工程验收合格率" in d for d in document.doubts)
 
 
+def test_glued_figures_under_weight_unit_operator_and_target_columns(tmp_path: Path):
+    """指标名称 | 指标权重 | 计量单位 | 指标性质 | 指标值 glued: 预算执行率10%=100 is a weight, a unit, an operator and a
+    target, each in its column (so the target reads =100%, not 10%)."""
+    text = ("部门(单位)名称一品街道绩效指标指标名称指标权重计量单位指标性质指标值预算执行率10%=100"
+            "农村公路养护里程10公里=125\n")
+    parsed = parse_document(_read(tmp_path, text))
+    assert [(i.name_raw, i.value_raw) for i in parsed.indicators] == [("预算执行率", "=100%"), ("农村公路养护里程", "=125公里")]
+
+
 def test_a_header_word_bracketed_another_way_is_the_same_word():
     """评(扣分标准) as a clerk typed 评（扣）分标准, 计划指标值 as 指标值 with its qualifier: header words all the same,
     so the header does not stop there."""
