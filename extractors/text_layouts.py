@@ -35,7 +35,7 @@ from jixiao.extractors.text_vocab import fold, is_level_prefix, is_total, label_
 
 from jixiao.model.document import Cell, Paragraph, Provenance, Table
 
-_SPACES = re.compile(r"[ \t\u00a0]+")
+_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 _OPENERS, _CLOSERS = "(（[【", ")）]】"
 _OPERATOR_TOKEN = re.compile(r"^(≥|≤|>=|<=|＞=|＜=|>|<|＞|＜|=|＝)$")
 _NUMBERING_TOKEN = re.compile(r"^(([一二三四五六七八九十]+|\d{1,2})[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）][、.．]?)$")

@@ -57,6 +57,7 @@ FLATTENED_FLOORS = {
     "rowspan": {"recall": 0.98, "precision": 0.98, "budgets": 0.95, "values": 0.95},
     "cells": {"recall": 0.98, "precision": 0.98, "budgets": 0.95, "values": 0.95},
     "spaces": {"recall": 0.97, "precision": 0.98, "budgets": 0.95, "values": 0.92},
+    "ideographic": {"recall": 0.97, "precision": 0.98, "budgets": 0.95, "values": 0.92},
     "tabs": {"recall": 0.98, "precision": 0.98, "budgets": 0.95, "values": 0.94},
     # the cell stream: one cell per line, or the whole table on one line, every blank cell dropped
     "lines": {"recall": 0.95, "precision": 0.96, "budgets": 0.92, "values": 0.93},
