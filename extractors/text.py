@@ -27,6 +27,7 @@ MIXED_ENCODING = "utf-8+gbk"
 _BIG5_SHARE = 0.1  # Han characters outside GB2312 above which a GBK reading is taken for Big5 mojibake
 # Word's text export leaves bookmark anchors in front of headings: formatting noise, not content.
 _BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
+_BARS = re.compile(r"[｜│┃]")  # column rules other than |: a table's row when a line has two or more
 
 
 def read_text(path: Path, limits: Limits = Limits()) -> Document:
@@ -201,7 +202,7 @@ def _blocks(lines: list[str], limits: Limits) -> list[Paragraph | Table]:
         blocks.extend(free_blocks(free, limits))
         free.clear()
 
-    lines = [_BOOKMARK.sub("", line) for line in lines]
+    lines = [_pipes(_BOOKMARK.sub("", line)) for line in lines]
     for number, line in enumerate(lines, start=1):
         if line.startswith("\t") and not is_pipe_line(line) and not _among_tab_rows(lines, number - 1):
             if table is not None and blank_run >= 2:
@@ -228,6 +229,11 @@ def _blocks(lines: list[str], limits: Limits) -> list[Paragraph | Table]:
     close_table()
     flush_free()
     return blocks
+
+
+def _pipes(line: str) -> str:
+    """A row ruled with full-width or box-drawing bars (｜产出指标｜数量指标｜, │…│) as the pipe row it is."""
+    return _BARS.sub("|", line) if len(_BARS.findall(line)) >= 2 else line
 
 
 def _tab_row(line: str) -> bool:

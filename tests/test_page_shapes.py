@@ -385,3 +385,14 @@ def test_indented_lines_are_a_tree_only_with_levels_one_depth_apart():
     tree = ["  产出指标", "   数量指标", "    修缮面积", "100平方米", "    修缮村数", "3个", "   质量指标", "    验收合格率", "100%"]
     found = tree_run(numbered(["各乡镇:", *tree]))
     assert found is not None and found[:2] == (1, 10)
+
+
+def test_a_table_ruled_with_full_width_or_box_drawing_bars_is_a_pipe_table(tmp_path: Path):
+    """｜一级指标｜二级指标｜… (a full-width bar, or │ from a console copy): the rows of a pipe table all the same."""
+    for bar in ("｜", "│"):
+        text = "\n".join(bar + bar.join(cells) + bar for cells in [
+            ["项目名称", "农村道路养护", "", ""], ["一级指标", "二级指标", "三级指标", "指标值"],
+            ["产出指标", "数量指标", "养护里程", "≥40公里"], ["满意度指标", "服务对象满意度指标", "群众满意度", "≥90%"]])
+        parsed = parse_page(tmp_path, text)
+        assert levels_and_values(parsed) == [("产出指标", "数量指标", "养护里程", "≥40公里"),
+                                             ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%")], bar
