@@ -101,7 +101,8 @@ def _cells_start(lines: list[Line], header: int, floor: int, is_chrome, is_pipe_
             first_label = j
         j -= 1
     label = next((k for k in range(header - 1, floor - 1, -1) if lines[k][1].strip()), None)
-    header = label if label is not None and is_row_label(lines[label][1].strip()) else header  # 年度绩效目标1 | 一级指标
+    if label is not None and is_row_label(lines[label][1].strip()):
+        header = label  # 年度绩效目标1 | 一级指标: the block's label opens the form's cells
     return first_identity if first_identity is not None else first_label if first_label is not None else header
 
 

@@ -216,8 +216,9 @@ def cell_items(tokens: list[str], header: list[str], row_label: str | None) -> t
     row: list[str] | None = None
     placed = _Placed()
     for index, token in enumerate(tokens):
-        if (counted and (row is None or len(row) - 1 >= max(required, 1)) and _COUNTER.match(fold(token))) or (
-                _ROW_NUMBER.match(fold(token)) and index + 1 < len(tokens) and not _ROW_NUMBER.match(fold(tokens[index + 1]))):
+        numbered = _ROW_NUMBER.match(fold(token)) and index + 1 < len(tokens) \
+            and not _ROW_NUMBER.match(fold(tokens[index + 1]))
+        if (counted and (row is None or len(row) - 1 >= max(required, 1)) and _COUNTER.match(fold(token))) or numbered:
             if row:
                 items.append(("row", row))
             row = None
@@ -252,7 +253,8 @@ def cell_items(tokens: list[str], header: list[str], row_label: str | None) -> t
         if row is not None and not is_blank_slot(token) and not opens_row(token, nxt, tail) and (
                 filled < required or (filled < len(tail) and (
                     nxt is None or level_kind(nxt) or is_footer(nxt) or is_total(nxt) or is_blank_slot(nxt)
-                    or (tail[filled] == "basis" and is_basis(token)) or trailing_text(tokens[index + 1:index + 3], tail)))):
+                    or (tail[filled] == "basis" and is_basis(token))
+                    or trailing_text(tokens[index + 1:index + 3], tail)))):
             row += [""] * skipped(token, tail, filled) + [token]  # the blank cells the page dropped before it
             continue
         if row:
