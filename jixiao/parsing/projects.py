@@ -148,6 +148,7 @@ class ProjectState(ProjectLines):
 
     def _indicator_header(self, header: IndicatorHeader, row: Row) -> None:
         self.results_read |= header.reports_results
+        self.total_heading = None  # the amounts under a total's heading come before the indicators, or not at all
         continued = self.header is not None  # a repeated header (page break) keeps the running row numbers
         if not continued and (self.current is None or self.rows.per_table[self.current.table_no]):
             self.start_project(row.page)
