@@ -209,6 +209,7 @@ def build_table(rows: list[RawRow], limits: Limits) -> Table:
     grid = _Grid(width)
     full_kinds = {i: [kind(t) for t in r.cells] for i, r in enumerate(rows) if len(r.cells) == width}
     floor = 0  # columns of the row label (绩效指标) left of the indicator header: merged over its rows
+    label: str | None = None  # that row label's text
     twin: tuple[int, int] | None = None  # (start, size) of two blocks side by side under the header
     level1_col: int | None = None  # the header's 一级 column, and the 一级 of the block being read
     level1: str | None = None
@@ -225,12 +226,15 @@ def build_table(rows: list[RawRow], limits: Limits) -> Table:
             continue  # 指标2 | | | | or …… | | |: a template's blank slot, no cell of it says where it goes
         if level1_col is not None and (top := grid.owner.get((r - 1, level1_col))) is not None:
             level1 = None if header_kind(top.text) else top.text
+        if floor and len(raw.cells) > 1 and cell_key(raw.cells[0]) == label:
+            raw = RawRow(raw.cells[1:], raw.line)  # the row label left of the header, printed again on each row
         k = len(raw.cells)
         kinds = _in_block([kind(t) for t in raw.cells], raw.cells, level1)
         header_at = header_start(raw.cells) if k > 2 else None
         if header_at is not None:  # what the columns held above the indicator header (项目名称 and its
             for column in grid.profile:  # value) says nothing about the columns below it
                 column.clear()
+            label = cell_key(raw.cells[header_at - 1]) if header_at else None
         if k == width and sum(header_kind(t) is not None for t in raw.cells) >= 3:
             twin = twin_blocks(raw.cells)
             level1_col = next((c for c, t in enumerate(raw.cells) if column_kind(t) == "level1"), None)

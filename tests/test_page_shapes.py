@@ -396,3 +396,18 @@ def test_a_table_ruled_with_full_width_or_box_drawing_bars_is_a_pipe_table(tmp_p
         parsed = parse_page(tmp_path, text)
         assert levels_and_values(parsed) == [("产出指标", "数量指标", "养护里程", "≥40公里"),
                                              ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%")], bar
+
+
+def test_pipe_rows_without_outer_pipes_that_repeat_the_row_label(tmp_path: Path):
+    """绩效指标 | 一级指标 | … with no pipe at either end, the row label printed again on every row and the last
+    cell empty (… | 10 | 10 | ): the label is the merged cell it was, never the rows' 一级."""
+    text = "\n".join([
+        "绩 效 指 标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 分值 | 偏差原因",
+        "绩 效 指 标 | 产出指标 | 数量指标 | 开展精品示范村建设数量 | ≤4 | 10 | ",
+        "绩 效 指 标 | 产出指标 | 质量指标 | 美丽宜居自然村庄验收通过率 | ≥95% | 5 | ",
+        "绩 效 指 标 | 满意度指标 | 服务对象满意度指标 | 群众满意度 | ≥90% | 5 | ",
+    ])
+    parsed = parse_page(tmp_path, text)
+    assert levels_and_values(parsed) == [("产出指标", "数量指标", "开展精品示范村建设数量", "≤4"),
+                                         ("产出指标", "质量指标", "美丽宜居自然村庄验收通过率", "≥95%"),
+                                         ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%")]
