@@ -115,7 +115,7 @@ def leading_pipe_rows(body: list[Line]) -> list[RawRow] | None:
     goes on with the cell before it ("社会效益" / "指标"). None unless most lines are so led."""
     texts = [t.strip() for _, t in body]
     led = [t for t in texts if t.startswith("|") and t.strip("| ")]
-    if len(led) < 0.5 * len(texts) or sum(t.endswith("|") for t in led) > 0.2 * len(led):
+    if len(led) < 0.5 * len(texts) or sum(t.endswith("|") for t in led) > 0.2 * len(led) or _unbordered(body):
         return None
     rows: list[RawRow] = []
     ended = True
@@ -298,6 +298,7 @@ def _counted_rows(block: list[Line], limits: Limits) -> list[Paragraph | Table]:
     rows: list[RawRow] = []
     current: list[Line] = []
     acc = 0
+    unbordered = _unbordered(block)
     for number, text in block:
         if acc == 0 and "|" not in text:  # between complete rows: a line of its own
             if rows:
@@ -308,10 +309,10 @@ def _counted_rows(block: list[Line], limits: Limits) -> list[Paragraph | Table]:
         current.append((number, text))
         acc += text.count("|")
         if acc >= total:
-            rows.append(_counted_row(current))
+            rows.append(_counted_row(current, unbordered))
             current, acc = [], 0
     if current:  # cut off mid-row: keep what it has
-        rows.append(_counted_row(current))
+        rows.append(_counted_row(current, unbordered))
     if rows:
         blocks.append(build_table(rows, limits))
     return blocks
@@ -323,9 +324,11 @@ def _label_led_rows(block: list[Line]) -> list[RawRow]:
     their first cell."""
     rows: list[RawRow] = []
     label_alone = False
+    unbordered = _unbordered(block)
     for number, text in block:
         s = text.strip()
-        cells = trim_cells([_cell_text(p) for p in s.strip("|").split("|")])
+        inner = s.rstrip("|") if unbordered and s.startswith("|") else s.strip("|")  # | | 指标2: empty cells first
+        cells = trim_cells([_cell_text(p) for p in inner.split("|")])
         if label_alone and s.startswith("|") and len(cells) >= 2:
             rows[-1].cells.extend(cells)
             label_alone = False
@@ -357,11 +360,21 @@ def _row_per_line(block: list[Line], total: int) -> bool:
     return several >= max(2, 0.6 * len(block)) and total > usual
 
 
-def _counted_row(lines: list[Line]) -> RawRow:
+def _unbordered(block: list[Line]) -> bool:
+    """Rows written with no bar at either end (一级指标 | 二级指标 | …): hardly a line that holds cells is closed
+    by bars on both sides, and some open with a cell, so a line that opens with a bar opens with an empty cell
+    (merged from above), not a border."""
+    rows = [t.strip() for _, t in block if t.count("|") >= 2]
+    framed = sum(t.startswith("|") and t.endswith("|") for t in rows)
+    return any(not t.startswith("|") for t in rows) and framed * 5 < len(rows)
+
+
+def _counted_row(lines: list[Line], unbordered: bool = False) -> RawRow:
     """Cells of one row written one cell per line (`text |`); a lone `|` line before the last is a blank
-    cell (a blank last 单位 too), the pipes of the row's last line after its last text are padding."""
+    cell (a blank last 单位 too), the pipes of the row's last line after its last text are padding. In
+    rows with no outer bars, a bar first is an empty first cell."""
     texts = [t.strip() for _, t in lines]
-    if texts[0].startswith("|"):
+    if texts[0].startswith("|") and not unbordered:
         texts[0] = texts[0][1:]
     cells: list[str] = []
     pending = ""

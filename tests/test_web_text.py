@@ -34,11 +34,12 @@ def document():
 
 
 def _expected_slots(grid, layout: str) -> list[list[str]]:
-    """The grid's text slot by slot, merged cells filled — but blank where tab-separated rows continue one
-    (every tab a column: the blank cell is the merge, as in Word's text export, for the parser to read)."""
+    """The grid's text slot by slot, merged cells filled — but blank where tab-separated or bare pipe rows
+    continue one (every separator a column: the blank cell is the merge, as in Word's text export, for the
+    parser to read)."""
     rows: list[list[str]] = []
     for r, row in enumerate(grid):
-        rows.append([("" if layout == "tabs" else rows[r - 1][c]) if cell.text is None else cell.text
+        rows.append([("" if layout in ("bare", "tabs") else rows[r - 1][c]) if cell.text is None else cell.text
                      for c, cell in enumerate(row)])
     return rows
 
