@@ -327,7 +327,8 @@ def _label_led_rows(block: list[Line]) -> list[RawRow]:
     unbordered = _unbordered(block)
     for number, text in block:
         s = text.strip()
-        inner = s.rstrip("|") if unbordered and s.startswith("|") else s.strip("|")  # | | 指标2: empty cells first
+        # | | 指标2: empty cells first (but | 32.4 | 31.69 | after a label alone goes on with that label's row)
+        inner = s.rstrip("|") if unbordered and s.startswith("|") and not label_alone else s.strip("|")
         cells = trim_cells([_cell_text(p) for p in inner.split("|")])
         if label_alone and s.startswith("|") and len(cells) >= 2:
             rows[-1].cells.extend(cells)
