@@ -75,6 +75,7 @@ def _next_form(text: str) -> int | None:
 
 
 def _cell_starts(text: str) -> list[tuple[int, str]]:
+    """(position, cell) of each label and value the glued text cuts into."""
     out, pos = [], 0
     for cell in label_cells(text):
         out.append((pos, cell))

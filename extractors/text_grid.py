@@ -196,13 +196,19 @@ def _twin_slots(kinds: list[str | None], start: int, size: int) -> list[int] | N
     return [*range(start + size - half, start + size), *range(start + 2 * size - half, start + 2 * size)]
 
 
-def build_table(rows: list[RawRow], limits: Limits) -> Table:
-    """The grid of one published table: full rows as they are, short rows aligned (see module doc)."""
-    rows = [RawRow(part, r.line) for r in rows if any(t.strip() for t in r.cells) for part in header_apart(r.cells)]
+def within_limits(rows: list[RawRow], limits: Limits) -> int:
+    """The table's width; a ReadError when its grid would pass the reader's cell limit."""
     width = max((len(r.cells) for r in rows), default=0)
     if width * len(rows) > limits.max_cells:
         raise ReadError("too_large", f"a table in the text has {len(rows)} rows × {width} columns, more than the "
                         f"limit of {limits.max_cells} cells — check the file is the form, not a data dump")
+    return width
+
+
+def build_table(rows: list[RawRow], limits: Limits) -> Table:
+    """The grid of one published table: full rows as they are, short rows aligned (see module doc)."""
+    rows = [RawRow(part, r.line) for r in rows if any(t.strip() for t in r.cells) for part in header_apart(r.cells)]
+    width = within_limits(rows, limits)
     blocks = {r: found for r in range(len(rows) - 1)
               if (found := _block_header(rows[r].cells, rows[r + 1].cells, width)) is not None}
     width = max([width, *(lead + len(rows[r + 1].cells) for r, (lead, _) in blocks.items())])

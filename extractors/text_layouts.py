@@ -22,7 +22,7 @@ from jixiao.extractors.base import Limits
 from jixiao.extractors.text_columns import aligned_table, fits, glued_header, is_header_row, stacked
 from jixiao.extractors.text_glue import glued_blocks
 from jixiao.extractors.text_glue_head import without_page_marks
-from jixiao.extractors.text_grid import RawRow, build_table
+from jixiao.extractors.text_grid import RawRow, build_table, within_limits
 from jixiao.extractors.text_pipes import (Line, cells_between_pipes, cut_last_cell, is_pipe_line, leading_pipe_rows,
                                           markdown_cells, pipe_block, pipe_block_end)
 from jixiao.extractors.text_regions import stream_regions
@@ -180,8 +180,7 @@ def _plain_run(run: list[Line], limits: Limits) -> list[Paragraph | Table]:
     if tabbed is not None:
         start, end = tabbed
         rows = [RawRow([c.strip() for c in t.rstrip("\r\n ").split("\t")], n) for n, t in run[start:end]]
-        if sum(len(r.cells) for r in rows) > limits.max_cells:
-            return build_table(rows, limits)  # the reader's limit, said as for any table
+        within_limits(rows, limits)
         table = Table.from_rows([r.cells for r in rows], Provenance(line=run[start][0]))
         return _plain_run(run[:start], limits) + [table] + _plain_run(run[end:], limits)
     header = _cell_per_line_header(run)

@@ -190,8 +190,9 @@ def test_prose_with_spaces_stays_paragraphs(tmp_path: Path):
     assert not doc.tables() and [b.text for b in doc.blocks] == lines
 
 
-def test_a_table_beyond_the_cell_limit_is_refused(tmp_path: Path):
-    rows = "\n".join("| " + " | ".join(str(i * 10 + j) for j in range(10)) + " |" for i in range(20))
+@pytest.mark.parametrize("separator", (" | ", "\t"))
+def test_a_table_beyond_the_cell_limit_is_refused(tmp_path: Path, separator: str):
+    rows = "\n".join(separator.join(str(i * 10 + j) for j in range(10)) for i in range(20))
     with pytest.raises(ReadError) as err:
         read_page(tmp_path, rows + "\n", Limits(max_cells=100))
     assert err.value.code == "too_large"
