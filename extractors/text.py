@@ -18,7 +18,7 @@ from pathlib import Path
 from jixiao.model.document import Document, Paragraph, Provenance, Table
 from jixiao.extractors.base import Limits
 from jixiao.model.errors import ReadError
-from jixiao.extractors.text_layouts import free_blocks
+from jixiao.extractors.text_layouts import free_blocks, is_tab_row
 from jixiao.extractors.text_pipes import is_pipe_line
 
 # Tried in order after UTF-8; gbk before gb18030 so the common name is recorded.
@@ -236,16 +236,10 @@ def _pipes(line: str) -> str:
     return _BARS.sub("|", line) if len(_BARS.findall(line)) >= 2 else line
 
 
-def _tab_row(line: str) -> bool:
-    """A row of tab-separated cells (a table pasted from a word processor or a spreadsheet): a tab after its
-    first character."""
-    return "\t" in line[1:]
-
-
 def _among_tab_rows(lines: list[str], i: int) -> bool:
     """Line i is a row of tab-separated cells, or one cell of such a table (\t该资金用于…, the rest of its
     row merged) right beside one: no cell of Word's text export, whose cells stand between blank lines."""
-    return _tab_row(lines[i]) or any(0 <= j < len(lines) and _tab_row(lines[j]) for j in (i - 1, i + 1))
+    return any(0 <= j < len(lines) and is_tab_row(lines[j]) for j in (i - 1, i, i + 1))
 
 
 def read(path: Path, limits: Limits) -> Document:

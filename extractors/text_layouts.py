@@ -28,14 +28,15 @@ from jixiao.extractors.text_pipes import (Line, cells_between_pipes, cut_last_ce
 from jixiao.extractors.text_regions import stream_regions
 from jixiao.extractors.text_rejoin import names_a_label, rejoined_lines, sections_apart
 from jixiao.extractors.text_slots import apart
-from jixiao.extractors.text_stream import is_row_label, joined_labels, kv_rows, tail_kinds
-from jixiao.extractors.text_stream_table import stream_blocks
+from jixiao.extractors.text_stream import is_row_label, joined_labels, tail_kinds
+from jixiao.extractors.text_stream_table import labelled_cells, stream_blocks
 from jixiao.extractors.text_tree import tree_run
 from jixiao.extractors.text_vocab import fold, is_level_prefix, is_total, label_kind, level_kind
 
 from jixiao.model.document import Cell, Paragraph, Provenance, Table
 
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+_TAB_ROW = re.compile(r"\S\t|\t.*\t")
 _OPENERS, _CLOSERS = "(（[【", ")）]】"
 _OPERATOR_TOKEN = re.compile(r"^(≥|≤|>=|<=|＞=|＜=|>|<|＞|＜|=|＝)$")
 _NUMBERING_TOKEN = re.compile(r"^(([一二三四五六七八九十]+|\d{1,2})[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）][、.．]?)$")
@@ -221,11 +222,17 @@ def _apart_under_header(split: list[tuple[int, str, list[str]]]) -> list[tuple[i
                                for n, t, cells in split[head + 1:]]
 
 
+def is_tab_row(text: str) -> bool:
+    """A row of tab-separated cells (a table pasted from a word processor or a spreadsheet): a tab after a cell,
+    or two tabs; a line that is only a tab and one cell is not one (Word's text export writes its cells so)."""
+    return bool(_TAB_ROW.search(text.strip("\r\n ")))
+
+
 def _tab_rows(run: list[Line]) -> tuple[int, int] | None:
     """(start, end) of the first rows of tab-separated cells in the run (a table pasted from a word processor
     or a spreadsheet): every tab a column and a blank cell a merged one, so the rows are laid out as they are,
     none aligned by guess. A line that is one cell after a tab (its row's other cells merged) goes with them."""
-    tabbed = [bool(re.search(r"\S\t|\t.*\t", t.strip("\r\n "))) for _, t in run]
+    tabbed = [is_tab_row(t) for _, t in run]
     if sum(tabbed) < 2:
         return None
     start = tabbed.index(True)
@@ -283,7 +290,7 @@ def _labelled_line(line: Line) -> list[Paragraph | Table]:
     labels = sum(label_kind(c) in ("label", "identity") for c in cells)
     if len(cells) < 4 or labels < 2 or label_kind(cells[0]) != "identity":
         return _paragraphs([line])
-    return [Table.from_rows(kv_rows(cells), Provenance(line=number))]
+    return labelled_cells(cells, number)
 
 
 def _paragraphs(lines: list[Line]) -> list[Paragraph | Table]:

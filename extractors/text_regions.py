@@ -100,17 +100,22 @@ def _cells_start(lines: list[Line], header: int, floor: int, is_chrome, is_pipe_
         if kind:
             first_label = j
         j -= 1
-    label = next((k for k in range(header - 1, floor - 1, -1) if lines[k][1].strip()), None)
+    label = _line_before(lines, header, floor)
     if label is not None and is_row_label(lines[label][1].strip()):
         header = label  # 年度绩效目标1 | 一级指标: the block's label opens the form's cells
     return first_identity if first_identity is not None else first_label if first_label is not None else header
 
 
+def _line_before(lines: list[Line], j: int, floor: int) -> int | None:
+    """The index of the last non-blank line before line j, down to `floor`."""
+    return next((k for k in range(j - 1, floor - 1, -1) if lines[k][1].strip()), None)
+
+
 def _labelled(lines: list[Line], j: int, floor: int) -> bool:
     """Whether the line before line j (blank lines skipped) is a label: a long line then is its value (年度目标 |
     围绕…), no prose."""
-    before = next((lines[k][1].strip() for k in range(j - 1, floor - 1, -1) if lines[k][1].strip()), "")
-    return label_kind(before) is not None
+    before = _line_before(lines, j, floor)
+    return before is not None and label_kind(lines[before][1].strip()) is not None
 
 
 def _cells_end(lines: list[Line], header: int, is_chrome, is_pipe_line) -> int:
